@@ -1,0 +1,253 @@
+import FTTHCore
+import Foundation
+import TOMLKit
+
+/// An invalid configuration value: the key it is under, what is wrong, and what to write instead.
+public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The dotted key (`thresholds.build.min_onu_rx_dbm`), or nil for a file-level problem.
+    public var key: String?
+    public var message: String
+    /// The file the value came from.
+    public var file: String?
+
+    public init(key: String?, message: String, file: String? = nil) {
+        self.key = key
+        self.message = message
+        self.file = file
+    }
+
+    public var code: String { "config.invalid" }
+    public var description: String {
+        let place = [file, key.map { "key '\($0)'" }].compactMap { $0 }.joined(separator: ": ")
+        return place.isEmpty ? message : "\(place): \(message)"
+    }
+}
+
+/// The store settings.
+public struct StoreConfiguration: Sendable, Hashable {
+    /// Path of the SQLite database file.
+    public var path: String
+
+    public static let defaultPath = "var/ftth-acceptd.sqlite"
+
+    public init(path: String = StoreConfiguration.defaultPath) { self.path = path }
+}
+
+/// The daemon's and `ftthctl`'s configuration, read from `config/ftth-acceptd.toml`
+/// (documented in that file). Every key is optional; a missing one takes its default.
+public struct AcceptdConfiguration: Sendable {
+    public var store: StoreConfiguration
+    /// Threshold profiles by name; always holds `build` and `user`.
+    public var profiles: [String: ThresholdProfile]
+    public var namingRule: ONUNamingRule
+    /// Test CVLAN ranges from the config (imported ranges add to these).
+    public var cvlanRanges: [CVLANRange]
+
+    /// The embedded defaults: store under `var/`, the DESIGN §3 profiles, the default naming rule,
+    /// and no CVLAN range.
+    public init() {
+        store = StoreConfiguration()
+        profiles = Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) })
+        namingRule = .standard
+        cvlanRanges = []
+    }
+
+    /// Reads and validates a TOML file. Throws ``ConfigurationError`` naming the file and key.
+    public init(contentsOfFile path: String) throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(
+                key: nil,
+                message: "cannot read the configuration file (\(error.localizedDescription)); pass --config with the path of ftth-acceptd.toml",
+                file: path)
+        }
+        do {
+            try self.init(toml: text)
+        } catch var error as ConfigurationError {
+            error.file = path
+            throw error
+        }
+    }
+
+    /// Parses and validates TOML text. Throws ``ConfigurationError`` naming the key.
+    public init(toml text: String) throws {
+        self.init()
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(
+                key: nil,
+                message: "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+        }
+        try Self.allowOnly(["store", "naming", "thresholds", "cvlan_ranges"], in: root, at: nil)
+
+        if let storeValue = root["store"] {
+            let table = try Self.table(storeValue, "store")
+            try Self.allowOnly(["path"], in: table, at: "store")
+            if let p = table["path"] {
+                guard let s = p.string, !s.isEmpty else {
+                    throw ConfigurationError(key: "store.path", message: "must be a non-empty string path, such as \"var/ftth-acceptd.sqlite\"")
+                }
+                store.path = s
+            }
+        }
+        if let namingValue = root["naming"] {
+            let table = try Self.table(namingValue, "naming")
+            try Self.allowOnly(["template"], in: table, at: "naming")
+            if let t = table["template"] {
+                guard let s = t.string else {
+                    throw ConfigurationError(key: "naming.template", message: "must be a string such as \"\(ONUNamingRule.defaultTemplate)\"")
+                }
+                do {
+                    namingRule = try ONUNamingRule(template: s)
+                } catch let e as ONUNamingError {
+                    throw ConfigurationError(key: "naming.template", message: e.description)
+                }
+            }
+        }
+        if let thresholdsValue = root["thresholds"] {
+            let table = try Self.table(thresholdsValue, "thresholds")
+            for name in table.keys.sorted() {
+                profiles[name] = try Self.profile(named: name, from: table[name]!, known: profiles)
+            }
+        }
+        if let rangesValue = root["cvlan_ranges"] {
+            guard let array = rangesValue.array else {
+                throw ConfigurationError(key: "cvlan_ranges", message: "must be an array of tables: write each range as [[cvlan_ranges]]")
+            }
+            for (i, element) in array.enumerated() {
+                let key = "cvlan_ranges[\(i)]"
+                let t = try Self.table(element, key)
+                try Self.allowOnly(["name", "olt_ip", "first", "last"], in: t, at: key)
+                guard let name = t["name"]?.string, !name.isEmpty else {
+                    throw ConfigurationError(key: "\(key).name", message: "is required: a name for the range, such as \"city-test\"")
+                }
+                var olt: ManagementAddress?
+                if let o = t["olt_ip"] {
+                    guard let s = o.string, let a = ManagementAddress(s) else {
+                        throw ConfigurationError(key: "\(key).olt_ip", message: "must be an IPv4 or IPv6 address string")
+                    }
+                    olt = a
+                }
+                func vlan(_ field: String) throws -> VLANID {
+                    guard let n = t[field]?.int, let v = VLANID(n) else {
+                        throw ConfigurationError(key: "\(key).\(field)", message: "must be a VLAN id 1-4094")
+                    }
+                    return v
+                }
+                let range = CVLANRange(name: name, olt: olt, first: try vlan("first"), last: try vlan("last"))
+                if let problem = range.validationProblem {
+                    throw ConfigurationError(key: "\(key).last", message: problem)
+                }
+                if let clash = cvlanRanges.first(where: { $0.name == name }) {
+                    throw ConfigurationError(key: "\(key).name", message: "range name '\(name)' is used twice (\(clash))")
+                }
+                cvlanRanges.append(range)
+            }
+        }
+    }
+
+    /// The profile a command asked for, or an error listing the ones there are.
+    public func profile(named name: String) throws -> ThresholdProfile {
+        guard let p = profiles[name] else {
+            throw ConfigurationError(
+                key: "thresholds.\(name)",
+                message: "no threshold profile '\(name)'; configured profiles: \(profiles.keys.sorted().joined(separator: ", "))")
+        }
+        return p
+    }
+
+    static var profileKeys: [(key: String, isPower: Bool, path: WritableKeyPath<ThresholdProfile, Int?>)] {
+        [
+        ("min_onu_rx_dbm", true, \.minONURxCenti),
+        ("max_onu_rx_dbm", true, \.maxONURxCenti),
+        ("min_olt_rx_dbm", true, \.minOLTRxCenti),
+        ("max_downstream_attenuation_db", false, \.maxDownstreamCenti),
+            ("max_upstream_attenuation_db", false, \.maxUpstreamCenti),
+        ]
+    }
+
+    static func profile(named name: String, from value: TOMLValueConvertible, known: [String: ThresholdProfile]) throws
+        -> ThresholdProfile
+    {
+        let key = "thresholds.\(name)"
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw ConfigurationError(key: key, message: "a profile name may hold only letters, digits, '-' and '_'")
+        }
+        let t = try table(value, key)
+        try allowOnly(["base"] + profileKeys.map(\.key), in: t, at: key)
+        // Built-in names start from their defaults; others from `base`, or from nothing.
+        var profile = known[name] ?? ThresholdProfile(name: name)
+        if let b = t["base"] {
+            guard let baseName = b.string, let base = known[baseName] else {
+                throw ConfigurationError(
+                    key: "\(key).base", message: "must name a profile defined before this one: \(known.keys.sorted().joined(separator: ", "))")
+            }
+            profile = base
+            profile.name = name
+        }
+        for entry in profileKeys {
+            guard let v = t[entry.key] else { continue }
+            let unit = entry.isPower ? "dBm" : "dB"
+            if let s = v.string {
+                guard s == "off" else {
+                    throw ConfigurationError(key: "\(key).\(entry.key)", message: "must be a number of \(unit) or \"off\", not \"\(s)\"")
+                }
+                profile[keyPath: entry.path] = nil
+            } else if let d = v.double ?? v.int.map(Double.init) {
+                guard d.isFinite, (-100...100).contains(d) else {
+                    throw ConfigurationError(key: "\(key).\(entry.key)", message: "\(d) \(unit) is not a plausible limit")
+                }
+                profile[keyPath: entry.path] = Int((d * 100).rounded())
+            } else {
+                throw ConfigurationError(key: "\(key).\(entry.key)", message: "must be a number of \(unit), such as -20.0, or \"off\"")
+            }
+        }
+        if let problem = profile.validationProblems().first {
+            throw ConfigurationError(key: key, message: problem)
+        }
+        return profile
+    }
+
+    static func table(_ value: TOMLValueConvertible, _ key: String) throws -> TOMLTable {
+        guard let t = value.table else {
+            throw ConfigurationError(key: key, message: "must be a table ([\(key)])")
+        }
+        return t
+    }
+
+    static func allowOnly(_ keys: [String], in table: TOMLTable, at prefix: String?) throws {
+        for k in table.keys where !keys.contains(k) {
+            throw ConfigurationError(
+                key: prefix.map { "\($0).\(k)" } ?? k,
+                message: "unknown key; expected one of \(keys.joined(separator: ", "))")
+        }
+    }
+}
+
+extension ThresholdProfile {
+    // Config values pass through these so one table of keys drives parsing.
+    var minONURxCenti: Int? {
+        get { minONURx?.centi }
+        set { minONURx = newValue.map(DBm.init(centi:)) }
+    }
+    var maxONURxCenti: Int? {
+        get { maxONURx?.centi }
+        set { maxONURx = newValue.map(DBm.init(centi:)) }
+    }
+    var minOLTRxCenti: Int? {
+        get { minOLTRx?.centi }
+        set { minOLTRx = newValue.map(DBm.init(centi:)) }
+    }
+    var maxDownstreamCenti: Int? {
+        get { maxDownstreamAttenuation?.centi }
+        set { maxDownstreamAttenuation = newValue.map(Decibels.init(centi:)) }
+    }
+    var maxUpstreamCenti: Int? {
+        get { maxUpstreamAttenuation?.centi }
+        set { maxUpstreamAttenuation = newValue.map(Decibels.init(centi:)) }
+    }
+}

@@ -1,0 +1,184 @@
+/// The validated content of a project export, ready for the store to write in one transaction.
+/// Each entity keeps the line it came from so that a conflict with stored data can name it.
+public struct ProjectImportPlan: Sendable {
+    public struct Located<T: Sendable>: Sendable {
+        public var value: T
+        public var location: CSVLocation
+    }
+
+    /// A splitter as the file describes it; the store gives it its ordinal on the PON port.
+    public struct SplitterEntry: Sendable, Hashable {
+        public var projectCode: String
+        public var name: String
+        public var ratio: SplitRatio
+        public var portCount: Int
+        public var olt: ManagementAddress
+        public var pon: PONAddress
+    }
+
+    public var projects: [Located<Project>]
+    public var olts: [Located<OLT>]
+    public var ponPorts: [Located<PONPort>]
+    public var splitters: [Located<SplitterEntry>]
+
+    /// Total splitter ports the plan creates.
+    public var portCount: Int { splitters.reduce(0) { $0 + $1.value.portCount } }
+
+    /// The columns of a project export, one row per last-level splitter (docs/import.md).
+    public static let requiredColumns = [
+        "project_code", "project_name", "olt_name", "olt_ip", "olt_dialect", "pon", "svlan", "splitter_name",
+        "splitter_ratio",
+    ]
+    public static let optionalColumns = ["acceptance_required", "splitter_ports"]
+
+    /// Parses and validates a project export. Throws ``CSVProblems`` listing every problem with
+    /// its file, line and column; a file with any problem yields no plan at all.
+    public init(csv text: String, file: String) throws {
+        let table = try CSVTable(text: text, file: file, required: Self.requiredColumns, optional: Self.optionalColumns)
+        var problems: [CSVProblem] = []
+        var projects: [String: Located<Project>] = [:]
+        var projectOrder: [String] = []
+        var olts: [ManagementAddress: Located<OLT>] = [:]
+        var oltOrder: [ManagementAddress] = []
+        var pons: [PONKey: Located<PONPort>] = [:]
+        var ponOrder: [PONKey] = []
+        var splitters: [Located<SplitterEntry>] = []
+        var splitterNames: [String: CSVLocation] = [:]
+
+        for row in table.rows {
+            func at(_ column: String) -> CSVLocation { CSVLocation(file: file, line: row.line, column: column) }
+            func text(_ column: String) -> String { (row.fields[column] ?? "").trimmingWhitespace() }
+            func require(_ column: String) -> String? {
+                let t = text(column)
+                if t.isEmpty { problems.append(CSVProblem(at(column), "is empty; a value is required")) }
+                return t.isEmpty ? nil : t
+            }
+            func checkText(_ column: String, _ value: String?, max: Int = 128) -> String? {
+                guard let value else { return nil }
+                if value.count > max {
+                    problems.append(CSVProblem(at(column), "is \(value.count) characters long; at most \(max) are allowed"))
+                    return nil
+                }
+                if let bad = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+                    problems.append(
+                        CSVProblem(at(column), "contains control character U+\(String(bad.value, radix: 16, uppercase: true)); remove it"))
+                    return nil
+                }
+                return value
+            }
+
+            let code = checkText("project_code", require("project_code"), max: 64)
+            let projectName = checkText("project_name", require("project_name"))
+            var acceptance = true
+            let acceptanceText = text("acceptance_required").lowercased()
+            if !acceptanceText.isEmpty {
+                switch acceptanceText {
+                case "yes", "y", "true", "1", "是": acceptance = true
+                case "no", "n", "false", "0", "否": acceptance = false
+                default: problems.append(CSVProblem(at("acceptance_required"), "'\(acceptanceText)' is not yes or no"))
+                }
+            }
+            let oltName = checkText("olt_name", require("olt_name"))
+            var oltAddress: ManagementAddress?
+            if let t = require("olt_ip") {
+                oltAddress = ManagementAddress(t)
+                if oltAddress == nil { problems.append(CSVProblem(at("olt_ip"), "'\(t)' is not an IPv4 or IPv6 address")) }
+            }
+            var dialect: VendorDialect?
+            if let t = require("olt_dialect") {
+                dialect = VendorDialect(name: t)
+                if dialect == nil {
+                    problems.append(CSVProblem(at("olt_dialect"), "'\(t)' is not a known dialect; use one of \(VendorDialect.acceptedNames)"))
+                }
+            }
+            var pon: PONAddress?
+            if let t = require("pon") {
+                pon = PONAddress(t)
+                if pon == nil { problems.append(CSVProblem(at("pon"), "'\(t)' is not a frame/slot/port such as 0/1/3")) }
+            }
+            var svlan: VLANID?
+            if let t = require("svlan") {
+                svlan = Int(t).flatMap(VLANID.init)
+                if svlan == nil { problems.append(CSVProblem(at("svlan"), "'\(t)' is not a VLAN id 1-4094")) }
+            }
+            let splitterName = checkText("splitter_name", require("splitter_name"))
+            var ratio: SplitRatio?
+            if let t = require("splitter_ratio") {
+                ratio = SplitRatio(t)
+                if ratio == nil { problems.append(CSVProblem(at("splitter_ratio"), "'\(t)' is not a split ratio such as 1:8 (1:2 … 1:128)")) }
+            }
+            var portCount = ratio?.outputs
+            let portsText = text("splitter_ports")
+            if !portsText.isEmpty {
+                if let n = Int(portsText), n >= 1 {
+                    if let ratio, n > ratio.outputs {
+                        problems.append(CSVProblem(at("splitter_ports"), "\(n) ports exceed the splitter's \(ratio) outputs"))
+                    }
+                    portCount = n
+                } else {
+                    problems.append(CSVProblem(at("splitter_ports"), "'\(portsText)' is not a port count of 1 or more"))
+                }
+            }
+
+            guard let code, let projectName, let oltName, let oltAddress, let dialect, let pon, let svlan,
+                let splitterName, let ratio, let portCount
+            else { continue }
+
+            // The same project, OLT and PON port may appear on many rows; they must agree.
+            let project = Project(code: code, name: projectName, acceptanceRequired: acceptance)
+            if let existing = projects[code] {
+                if existing.value.name != projectName || existing.value.acceptanceRequired != acceptance {
+                    problems.append(
+                        CSVProblem(at("project_name"), "project \(code) was described differently on \(existing.location): name and acceptance_required must match"))
+                }
+            } else {
+                projects[code] = Located(value: project, location: at("project_code"))
+                projectOrder.append(code)
+            }
+            let olt = OLT(name: oltName, address: oltAddress, dialect: dialect)
+            if let existing = olts[oltAddress] {
+                if existing.value != olt {
+                    problems.append(
+                        CSVProblem(at("olt_ip"), "OLT \(oltAddress) is '\(existing.value.name)' (\(existing.value.dialect.rawValue)) on \(existing.location) but '\(oltName)' (\(dialect.rawValue)) here"))
+                }
+            } else {
+                olts[oltAddress] = Located(value: olt, location: at("olt_ip"))
+                oltOrder.append(oltAddress)
+            }
+            let key = PONKey(olt: oltAddress, pon: pon)
+            if let existing = pons[key] {
+                if existing.value.svlan != svlan {
+                    problems.append(
+                        CSVProblem(at("svlan"), "PON port \(pon) of OLT \(oltAddress) has SVLAN \(existing.value.svlan) on \(existing.location) but \(svlan) here"))
+                }
+            } else {
+                pons[key] = Located(value: PONPort(olt: oltAddress, address: pon, svlan: svlan), location: at("svlan"))
+                ponOrder.append(key)
+            }
+            let splitterKey = "\(code)\u{0}\(splitterName)"
+            if let first = splitterNames[splitterKey] {
+                problems.append(CSVProblem(at("splitter_name"), "splitter '\(splitterName)' of project \(code) is already listed on line \(first.line)"))
+            } else {
+                splitterNames[splitterKey] = at("splitter_name")
+                splitters.append(
+                    Located(
+                        value: SplitterEntry(projectCode: code, name: splitterName, ratio: ratio, portCount: portCount, olt: oltAddress, pon: pon),
+                        location: at("splitter_name")))
+            }
+        }
+        if table.rows.isEmpty {
+            problems.append(CSVProblem(CSVLocation(file: file, line: 2), "the file has a header but no splitters"))
+        }
+        if !problems.isEmpty { throw CSVProblems(problems) }
+        self.projects = projectOrder.map { projects[$0]! }
+        self.olts = oltOrder.map { olts[$0]! }
+        self.ponPorts = ponOrder.map { pons[$0]! }
+        self.splitters = splitters
+    }
+
+    struct PONKey: Hashable {
+        var olt: ManagementAddress
+        var pon: PONAddress
+    }
+}
+

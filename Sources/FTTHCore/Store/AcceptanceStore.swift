@@ -1,0 +1,153 @@
+import Foundation
+
+/// A splitter port, named the way a crew and the resource system name it.
+public struct PortKey: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var projectCode: String
+    public var splitter: String
+    public var port: Int
+
+    public init(projectCode: String, splitter: String, port: Int) {
+        self.projectCode = projectCode
+        self.splitter = splitter
+        self.port = port
+    }
+
+    /// `P2026-001 / FTTH-A-01 / port 3`
+    public var description: String { "\(projectCode) / \(splitter) / port \(port)" }
+}
+
+/// What an import wrote.
+public struct ImportSummary: Sendable, Hashable, Codable {
+    public var projects = 0
+    public var olts = 0
+    public var ponPorts = 0
+    public var splitters = 0
+    public var ports = 0
+
+    public init() {}
+}
+
+/// A project with its counts, for listings.
+public struct ProjectSummary: Sendable, Hashable, Codable {
+    public var project: Project
+    public var splitters: Int
+    public var ports: Int
+    public var tested: Int
+    public var passed: Int
+    public var failed: Int
+}
+
+/// One line of the activation list (DESIGN §2 step 2), plus the port's verdicts.
+public struct ActivationListRow: Sendable, Hashable, Codable {
+    public var key: PortKey
+    public var olt: ManagementAddress
+    public var oltName: String
+    public var dialect: VendorDialect
+    public var pon: PONAddress
+    public var onuName: String
+    public var svlan: VLANID
+    /// Allocated while a test ONU is activated; nil otherwise.
+    public var cvlan: VLANID?
+    public var onuSerial: ONUSerial?
+    public var onuPassword: String?
+    public var workflow: PortWorkflow
+}
+
+/// One recorded line-quality test.
+public struct LineResultRecord: Sendable, Hashable, Codable {
+    public var at: Date
+    public var readings: OpticalReadings
+    public var verdict: LineVerdict
+}
+
+/// One entry of a port's or project's history.
+public struct HistoryEntry: Sendable, Hashable, Codable {
+    public var at: Date
+    public var event: String
+    public var detail: String
+    public var actor: String?
+}
+
+/// Errors of a store, each with a code a caller can match and a sentence a person can act on.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    /// The named thing does not exist.
+    case notFound(String)
+    /// The input conflicts with what is stored; `location` names the line that caused it.
+    case conflict(location: CSVLocation?, message: String)
+    case illegalTransition(PortKey?, IllegalTransition)
+    case cvlan(PortKey, CVLANAllocationError)
+    case naming(CSVLocation?, ONUNamingError)
+    /// The database itself failed (disk full, file locked, corrupt).
+    case database(operation: String, message: String)
+
+    public var code: String {
+        switch self {
+        case .notFound: "store.not_found"
+        case .conflict: "store.conflict"
+        case .illegalTransition(_, let t): t.code
+        case .cvlan(_, let e): e.code
+        case .naming(_, let e): e.code
+        case .database: "store.database"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .notFound(let what): "\(what) not found"
+        case .conflict(let location, let message): location.map { "\($0): \(message)" } ?? message
+        case .illegalTransition(let key, let t): key.map { "\($0): \(t)" } ?? t.description
+        case .cvlan(let key, let e): "\(key): \(e)"
+        case .naming(let location, let e): location.map { "\($0): \(e)" } ?? e.description
+        case .database(let operation, let message): "the store failed while \(operation): \(message)"
+        }
+    }
+}
+
+/// Where projects, activations, results and their history are kept. Every write is one
+/// transaction: it happens whole or not at all. Results and events are append-only.
+public protocol AcceptanceStore: Sendable {
+    /// Writes a validated project export, naming every port's test ONU with `namingRule`.
+    /// `progress` is called with (ports written, ports in total) while the transaction is open.
+    func importProjects(
+        _ plan: ProjectImportPlan, namingRule: ONUNamingRule, source: String, at: Date,
+        progress: (@Sendable (Int, Int) -> Void)?
+    ) async throws -> ImportSummary
+
+    /// Adds test CVLAN ranges; a name already stored is a conflict.
+    func importCVLANRanges(_ input: CVLANRangeImport, source: String, at: Date) async throws -> Int
+
+    /// Adds PPPoE test accounts to the pool; a username already stored is a conflict.
+    func importTestAccounts(_ input: TestAccountImport, source: String, at: Date) async throws -> Int
+
+    func projects() async throws -> [ProjectSummary]
+    func activationList(projectCode: String) async throws -> [ActivationListRow]
+    func cvlanRanges() async throws -> [CVLANRange]
+    func testAccountUsernames() async throws -> [String]
+
+    /// Records a provisioned test ONU and allocates its CVLAN from `configuredRanges` and the
+    /// stored ranges. Throws ``StoreError/cvlan(_:_:)`` when the ranges are exhausted.
+    func recordActivation(_ port: PortKey, serial: ONUSerial?, configuredRanges: [CVLANRange], at: Date)
+        async throws -> ActivationListRow
+
+    /// Records a failed provisioning with the OLT's reason.
+    func recordActivationFailure(_ port: PortKey, reason: String, at: Date) async throws
+
+    /// Records the test ONU's removal and releases its CVLAN.
+    func recordDeactivation(_ port: PortKey, at: Date) async throws
+
+    /// Appends a line-quality result and updates the port's verdict.
+    func recordLineResult(_ port: PortKey, readings: OpticalReadings, verdict: LineVerdict, at: Date) async throws
+
+    /// Records the builder's report that a failed port was reworked.
+    func reportRework(_ port: PortKey, note: String, at: Date) async throws
+
+    /// Every line result of a port, oldest first.
+    func lineResults(_ port: PortKey) async throws -> [LineResultRecord]
+
+    /// Every event of a port, oldest first.
+    func portHistory(_ port: PortKey) async throws -> [HistoryEntry]
+
+    /// Applies a workflow event to a project; returns the new state.
+    func applyProjectEvent(_ projectCode: String, _ event: ProjectEvent, actor: String, at: Date) async throws
+        -> ProjectState
+}
