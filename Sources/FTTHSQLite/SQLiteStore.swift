@@ -1,1 +1,524 @@
 import FTTHCore
+import Foundation
+import GRDB
+
+/// The default ``AcceptanceStore``: one SQLite file in WAL mode through GRDB. Every method is one
+/// transaction, so a process killed at any point leaves the file as it was before the call or
+/// as it is after it, never in between.
+public final class SQLiteStore: AcceptanceStore {
+    let pool: DatabasePool
+    /// The file the store lives in, for messages.
+    public let path: String
+
+    /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
+    /// Throws ``StoreError/database(operation:message:)`` naming the file when it cannot.
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // Another process (the daemon, a second ftthctl) may hold the write lock briefly.
+        configuration.busyMode = .timeout(10)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError.database(
+                operation: "opening \(path)",
+                message: "\(Self.describe(error)); check that the directory exists and is writable, and that the file is an ftth-acceptd store")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? DatabaseError { return e.message ?? e.description }
+        return String(describing: error)
+    }
+
+    /// Runs `updates` in one write transaction, passing store errors through and wrapping
+    /// database errors with what was being done.
+    func write<T: Sendable>(_ operation: String, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(updates)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError.database(operation: operation, message: error.message ?? error.description)
+        }
+    }
+
+    func read<T: Sendable>(_ operation: String, _ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(value)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError.database(operation: operation, message: error.message ?? error.description)
+        }
+    }
+
+    // MARK: Import
+
+    public func importProjects(
+        _ plan: ProjectImportPlan, namingRule: ONUNamingRule, source: String, at: Date,
+        progress: (@Sendable (Int, Int) -> Void)?
+    ) async throws -> ImportSummary {
+        try await write("importing \(source)") { db in
+            var summary = ImportSummary()
+            var oltIDs: [ManagementAddress: (id: Int64, olt: OLT)] = [:]
+            for entry in plan.olts {
+                let olt = entry.value
+                if let row = try Row.fetchOne(
+                    db, sql: "SELECT id, name, dialect FROM olts WHERE address = ?", arguments: [olt.address.text])
+                {
+                    let storedName: String = row["name"]
+                    let storedDialect: String = row["dialect"]
+                    guard storedName == olt.name, storedDialect == olt.dialect.rawValue else {
+                        throw StoreError.conflict(
+                            location: entry.location,
+                            message: "OLT \(olt.address) is stored as '\(storedName)' (\(storedDialect)) but the file says '\(olt.name)' (\(olt.dialect.rawValue)); correct the file to match, or fix the OLT record first")
+                    }
+                    oltIDs[olt.address] = (row["id"], olt)
+                } else {
+                    try db.execute(
+                        sql: "INSERT INTO olts (address, name, dialect) VALUES (?, ?, ?)",
+                        arguments: [olt.address.text, olt.name, olt.dialect.rawValue])
+                    oltIDs[olt.address] = (db.lastInsertedRowID, olt)
+                    summary.olts += 1
+                }
+            }
+            var ponIDs: [String: Int64] = [:]
+            func ponKey(_ olt: ManagementAddress, _ pon: PONAddress) -> String { "\(olt.text) \(pon)" }
+            for entry in plan.ponPorts {
+                let pon = entry.value
+                let oltID = oltIDs[pon.olt]!.id
+                if let row = try Row.fetchOne(
+                    db, sql: "SELECT id, svlan FROM pon_ports WHERE olt_id = ? AND frame = ? AND slot = ? AND port = ?",
+                    arguments: [oltID, pon.address.frame, pon.address.slot, pon.address.port])
+                {
+                    let storedSVLAN: Int = row["svlan"]
+                    guard storedSVLAN == pon.svlan.value else {
+                        throw StoreError.conflict(
+                            location: entry.location,
+                            message: "PON port \(pon.address) of OLT \(pon.olt) is stored with SVLAN \(storedSVLAN) but the file says \(pon.svlan); the SVLAN comes from the PON port, so correct the file")
+                    }
+                    ponIDs[ponKey(pon.olt, pon.address)] = row["id"]
+                } else {
+                    try db.execute(
+                        sql: "INSERT INTO pon_ports (olt_id, frame, slot, port, svlan) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [oltID, pon.address.frame, pon.address.slot, pon.address.port, pon.svlan.value])
+                    ponIDs[ponKey(pon.olt, pon.address)] = db.lastInsertedRowID
+                    summary.ponPorts += 1
+                }
+            }
+            var projectIDs: [String: Int64] = [:]
+            for entry in plan.projects {
+                let project = entry.value
+                if let created = try Date.fetchOne(
+                    db, sql: "SELECT created_at FROM projects WHERE code = ?", arguments: [project.code])
+                {
+                    throw StoreError.conflict(
+                        location: entry.location,
+                        message: "project \(project.code) was already imported on \(created.formatted(.iso8601)); remove its rows from the file (changing an imported project is not supported yet)")
+                }
+                try db.execute(
+                    sql: "INSERT INTO projects (code, name, acceptance_required, state, created_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [project.code, project.name, project.acceptanceRequired, project.state.rawValue, at])
+                projectIDs[project.code] = db.lastInsertedRowID
+                try db.execute(
+                    sql: """
+                        INSERT INTO project_events (project_id, at, event, from_state, to_state, actor, detail)
+                        VALUES (?, ?, 'imported', '', ?, 'import', ?)
+                        """,
+                    arguments: [db.lastInsertedRowID, at, project.state.rawValue, source])
+                summary.projects += 1
+            }
+            let total = plan.portCount
+            var written = 0
+            let insertPort = try db.makeStatement(
+                sql: "INSERT INTO splitter_ports (splitter_id, number, onu_name) VALUES (?, ?, ?)")
+            let nameTaken = try db.makeStatement(
+                sql: """
+                    SELECT p.code, s.name, sp.number FROM splitter_ports sp
+                    JOIN splitters s ON s.id = sp.splitter_id JOIN projects p ON p.id = s.project_id
+                    WHERE sp.onu_name = ?
+                    """)
+            for entry in plan.splitters {
+                let splitter = entry.value
+                let ponID = ponIDs[ponKey(splitter.olt, splitter.pon)]!
+                let index =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COALESCE(MAX(pon_index), 0) + 1 FROM splitters WHERE pon_port_id = ?",
+                        arguments: [ponID]) ?? 1
+                try db.execute(
+                    sql: """
+                        INSERT INTO splitters (project_id, pon_port_id, name, ratio, port_count, pon_index)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        projectIDs[splitter.projectCode]!, ponID, splitter.name, splitter.ratio.outputs, splitter.portCount,
+                        index,
+                    ])
+                let splitterID = db.lastInsertedRowID
+                summary.splitters += 1
+                let olt = oltIDs[splitter.olt]!.olt
+                for number in 1...splitter.portCount {
+                    let context = ONUNameContext(
+                        projectCode: splitter.projectCode, oltName: olt.name, oltAddress: olt.address,
+                        pon: splitter.pon, splitterName: splitter.name, splitterIndex: index, port: number)
+                    let name: String
+                    do {
+                        name = try namingRule.name(for: context, dialect: olt.dialect)
+                    } catch let e as ONUNamingError {
+                        throw StoreError.naming(entry.location, e)
+                    }
+                    if let clash = try Row.fetchOne(nameTaken, arguments: [name]) {
+                        let code: String = clash[0]
+                        let other: String = clash[1]
+                        let otherPort: Int = clash[2]
+                        throw StoreError.conflict(
+                            location: entry.location,
+                            message: "test ONU name '\(name)' for port \(number) is already given to \(code) / \(other) / port \(otherPort); make the naming template tell them apart")
+                    }
+                    try insertPort.execute(arguments: [splitterID, number, name])
+                    written += 1
+                    if written % 1000 == 0 { progress?(written, total) }
+                }
+            }
+            summary.ports = written
+            try Self.recordImport(db, kind: "projects", source: source, at: at, summary: "\(summary)")
+            return summary
+        }
+    }
+
+    static func recordImport(_ db: Database, kind: String, source: String, at: Date, summary: String) throws {
+        try db.execute(
+            sql: "INSERT INTO imports (at, kind, source, summary) VALUES (?, ?, ?, ?)",
+            arguments: [at, kind, source, summary])
+    }
+
+    public func importCVLANRanges(_ input: CVLANRangeImport, source: String, at: Date) async throws -> Int {
+        try await write("importing CVLAN ranges from \(source)") { db in
+            let stored = try Self.storedRanges(db)
+            for entry in input.ranges {
+                let range = entry.value
+                if stored.contains(where: { $0.name == range.name }) {
+                    throw StoreError.conflict(location: entry.location, message: "a CVLAN range named '\(range.name)' is already stored")
+                }
+                if let overlap = stored.first(where: {
+                    $0.olt == range.olt && $0.first <= range.last && range.first <= $0.last
+                }) {
+                    throw StoreError.conflict(location: entry.location, message: "range \(range) overlaps stored range \(overlap)")
+                }
+                try db.execute(
+                    sql: "INSERT INTO cvlan_ranges (name, olt_address, first, last) VALUES (?, ?, ?, ?)",
+                    arguments: [range.name, range.olt?.text, range.first.value, range.last.value])
+            }
+            try Self.recordImport(db, kind: "cvlan_ranges", source: source, at: at, summary: "\(input.ranges.count) ranges")
+            return input.ranges.count
+        }
+    }
+
+    public func importTestAccounts(_ input: TestAccountImport, source: String, at: Date) async throws -> Int {
+        try await write("importing test accounts from \(source)") { db in
+            for entry in input.accounts {
+                if try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM test_accounts WHERE username = ?", arguments: [entry.value.username]) == true
+                {
+                    throw StoreError.conflict(location: entry.location, message: "test account '\(entry.value.username)' is already in the pool")
+                }
+                try db.execute(
+                    sql: "INSERT INTO test_accounts (username, password, created_at) VALUES (?, ?, ?)",
+                    arguments: [entry.value.username, entry.value.password, at])
+            }
+            try Self.recordImport(db, kind: "test_accounts", source: source, at: at, summary: "\(input.accounts.count) accounts")
+            return input.accounts.count
+        }
+    }
+
+    // MARK: Queries
+
+    public func projects() async throws -> [ProjectSummary] {
+        try await read("listing projects") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.code, p.name, p.acceptance_required, p.state,
+                        (SELECT COUNT(*) FROM splitters s WHERE s.project_id = p.id) AS splitters,
+                        COUNT(sp.id) AS ports,
+                        SUM(sp.line_verdict IS NOT NULL AND sp.awaiting_retest = 0) AS tested,
+                        SUM(sp.line_verdict = 'pass' AND sp.awaiting_retest = 0) AS passed,
+                        SUM(sp.line_verdict = 'fail' AND sp.awaiting_retest = 0) AS failed
+                    FROM projects p
+                    LEFT JOIN splitters s ON s.project_id = p.id
+                    LEFT JOIN splitter_ports sp ON sp.splitter_id = s.id
+                    GROUP BY p.id ORDER BY p.code
+                    """
+            ).map { row in
+                ProjectSummary(
+                    project: Project(
+                        code: row["code"], name: row["name"], acceptanceRequired: row["acceptance_required"],
+                        state: ProjectState(rawValue: row["state"]) ?? .entered),
+                    splitters: row["splitters"], ports: row["ports"], tested: row["tested"] ?? 0,
+                    passed: row["passed"] ?? 0, failed: row["failed"] ?? 0)
+            }
+        }
+    }
+
+    static let portSelect = """
+        SELECT sp.id, p.code, s.name AS splitter, sp.number, o.address, o.name AS olt_name, o.dialect,
+            pp.frame, pp.slot, pp.port, pp.svlan, pp.olt_id, sp.onu_name, sp.cvlan, sp.onu_serial, sp.onu_password,
+            sp.activation, sp.line_verdict, sp.service_verdict, sp.awaiting_retest
+        FROM splitter_ports sp
+        JOIN splitters s ON s.id = sp.splitter_id
+        JOIN projects p ON p.id = s.project_id
+        JOIN pon_ports pp ON pp.id = s.pon_port_id
+        JOIN olts o ON o.id = pp.olt_id
+        """
+
+    static func activationRow(_ row: Row) -> ActivationListRow {
+        let workflow = PortWorkflow(
+            activation: ActivationStatus(rawValue: row["activation"]) ?? .notActivated,
+            verdict: PortVerdict(
+                line: (row["line_verdict"] as String?).flatMap(Verdict.init(rawValue:)),
+                service: (row["service_verdict"] as String?).flatMap(Verdict.init(rawValue:))),
+            awaitingRetest: row["awaiting_retest"])
+        return ActivationListRow(
+            key: PortKey(projectCode: row["code"], splitter: row["splitter"], port: row["number"]),
+            olt: ManagementAddress(row["address"] as String)!,
+            oltName: row["olt_name"],
+            dialect: VendorDialect(rawValue: row["dialect"]) ?? .huaweiMA5600T,
+            pon: PONAddress(frame: row["frame"], slot: row["slot"], port: row["port"]),
+            onuName: row["onu_name"],
+            svlan: VLANID(row["svlan"] as Int)!,
+            cvlan: (row["cvlan"] as Int?).flatMap(VLANID.init),
+            onuSerial: (row["onu_serial"] as String?).flatMap(ONUSerial.init),
+            onuPassword: row["onu_password"],
+            workflow: workflow)
+    }
+
+    public func activationList(projectCode: String) async throws -> [ActivationListRow] {
+        try await read("listing the ports of \(projectCode)") { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM projects WHERE code = ?", arguments: [projectCode]) == true else {
+                throw StoreError.notFound("project \(projectCode)")
+            }
+            return try Row.fetchAll(
+                db, sql: Self.portSelect + " WHERE p.code = ? ORDER BY s.id, sp.number", arguments: [projectCode]
+            ).map(Self.activationRow)
+        }
+    }
+
+    static func storedRanges(_ db: Database) throws -> [CVLANRange] {
+        try Row.fetchAll(db, sql: "SELECT name, olt_address, first, last FROM cvlan_ranges ORDER BY first").map { row in
+            CVLANRange(
+                name: row["name"], olt: (row["olt_address"] as String?).flatMap(ManagementAddress.init),
+                first: VLANID(row["first"] as Int)!, last: VLANID(row["last"] as Int)!)
+        }
+    }
+
+    public func cvlanRanges() async throws -> [CVLANRange] {
+        try await read("listing CVLAN ranges") { db in try Self.storedRanges(db) }
+    }
+
+    public func testAccountUsernames() async throws -> [String] {
+        try await read("listing test accounts") { db in
+            try String.fetchAll(db, sql: "SELECT username FROM test_accounts ORDER BY username")
+        }
+    }
+
+    // MARK: Port workflow
+
+    struct LoadedPort {
+        var id: Int64
+        var row: ActivationListRow
+        var oltID: Int64
+    }
+
+    static func loadPort(_ db: Database, _ key: PortKey) throws -> LoadedPort {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: portSelect + " WHERE p.code = ? AND s.name = ? AND sp.number = ?",
+                arguments: [key.projectCode, key.splitter, key.port])
+        else {
+            throw StoreError.notFound("port \(key)")
+        }
+        return LoadedPort(id: row["id"], row: activationRow(row), oltID: row["olt_id"])
+    }
+
+    static func apply(_ event: PortEvent, to port: LoadedPort, key: PortKey) throws -> PortWorkflow {
+        var workflow = port.row.workflow
+        do {
+            try workflow.apply(event)
+        } catch let t as IllegalTransition {
+            throw StoreError.illegalTransition(key, t)
+        }
+        return workflow
+    }
+
+    static func save(_ db: Database, _ workflow: PortWorkflow, portID: Int64) throws {
+        try db.execute(
+            sql: """
+                UPDATE splitter_ports SET activation = ?, line_verdict = ?, service_verdict = ?, awaiting_retest = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                workflow.activation.rawValue, workflow.verdict.line?.rawValue, workflow.verdict.service?.rawValue,
+                workflow.awaitingRetest, portID,
+            ])
+    }
+
+    static func event(_ db: Database, portID: Int64, at: Date, _ event: String, _ detail: String) throws {
+        try db.execute(
+            sql: "INSERT INTO port_events (port_id, at, event, detail) VALUES (?, ?, ?, ?)",
+            arguments: [portID, at, event, detail])
+    }
+
+    public func recordActivation(_ key: PortKey, serial: ONUSerial?, configuredRanges: [CVLANRange], at: Date)
+        async throws -> ActivationListRow
+    {
+        try await write("recording the activation of \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            let workflow = try Self.apply(.activationSucceeded, to: port, key: key)
+            var cvlan = port.row.cvlan
+            if cvlan == nil {
+                let inUse = try Int.fetchAll(
+                    db, sql: "SELECT cvlan FROM splitter_ports WHERE cvlan_olt_id = ? AND cvlan_svlan = ? AND cvlan IS NOT NULL",
+                    arguments: [port.oltID, port.row.svlan.value])
+                let allocator = CVLANAllocator(ranges: configuredRanges + (try Self.storedRanges(db)))
+                do {
+                    cvlan = try allocator.allocate(
+                        olt: port.row.olt, svlan: port.row.svlan, inUse: Set(inUse.compactMap(VLANID.init)))
+                } catch let e as CVLANAllocationError {
+                    throw StoreError.cvlan(key, e)
+                }
+            }
+            try Self.save(db, workflow, portID: port.id)
+            try db.execute(
+                sql: "UPDATE splitter_ports SET cvlan = ?, cvlan_olt_id = ?, cvlan_svlan = ?, onu_serial = ? WHERE id = ?",
+                arguments: [cvlan!.value, port.oltID, port.row.svlan.value, serial?.text ?? port.row.onuSerial?.text, port.id])
+            try Self.event(
+                db, portID: port.id, at: at, "activated",
+                "test ONU \(port.row.onuName) on OLT \(port.row.olt) PON \(port.row.pon), SVLAN \(port.row.svlan) CVLAN \(cvlan!)"
+                    + (serial.map { ", serial \($0)" } ?? ""))
+            return try Self.loadPort(db, key).row
+        }
+    }
+
+    public func recordActivationFailure(_ key: PortKey, reason: String, at: Date) async throws {
+        try await write("recording the failed activation of \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            let workflow = try Self.apply(.activationFailed, to: port, key: key)
+            try Self.save(db, workflow, portID: port.id)
+            try Self.event(db, portID: port.id, at: at, "activation_failed", reason)
+        }
+    }
+
+    public func recordDeactivation(_ key: PortKey, at: Date) async throws {
+        try await write("recording the deactivation of \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            let workflow = try Self.apply(.deactivated, to: port, key: key)
+            try Self.save(db, workflow, portID: port.id)
+            try db.execute(
+                sql: "UPDATE splitter_ports SET cvlan = NULL, cvlan_olt_id = NULL, cvlan_svlan = NULL WHERE id = ?",
+                arguments: [port.id])
+            try Self.event(
+                db, portID: port.id, at: at, "deactivated",
+                "test ONU \(port.row.onuName) removed" + (port.row.cvlan.map { "; CVLAN \($0) released" } ?? ""))
+        }
+    }
+
+    public func recordLineResult(_ key: PortKey, readings: OpticalReadings, verdict: LineVerdict, at: Date) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let readingsJSON = String(decoding: try encoder.encode(readings), as: UTF8.self)
+        let verdictJSON = String(decoding: try encoder.encode(verdict), as: UTF8.self)
+        try await write("recording a line result for \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            let workflow = try Self.apply(.lineResult(verdict.verdict), to: port, key: key)
+            try Self.save(db, workflow, portID: port.id)
+            try db.execute(
+                sql: """
+                    INSERT INTO line_results (port_id, at, profile, olt_tx_centi, olt_rx_centi, onu_tx_centi, onu_rx_centi,
+                        downstream_centi, upstream_centi, verdict, readings_json, verdict_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    port.id, at, verdict.profile, readings.oltTx.value?.centi, readings.oltRx.value?.centi,
+                    readings.onuTx.value?.centi, readings.onuRx.value?.centi, verdict.downstreamAttenuation?.centi,
+                    verdict.upstreamAttenuation?.centi, verdict.verdict.rawValue, readingsJSON, verdictJSON,
+                ])
+            try Self.event(
+                db, portID: port.id, at: at, "line_result",
+                "\(verdict.verdict.rawValue) (\(verdict.profile))" + (verdict.reasons.isEmpty ? "" : ": " + verdict.reasons.joined(separator: "; ")))
+        }
+    }
+
+    public func reportRework(_ key: PortKey, note: String, at: Date) async throws {
+        try await write("recording rework of \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            let workflow = try Self.apply(.reworkReported, to: port, key: key)
+            try Self.save(db, workflow, portID: port.id)
+            try Self.event(db, portID: port.id, at: at, "rework_reported", note)
+        }
+    }
+
+    public func lineResults(_ key: PortKey) async throws -> [LineResultRecord] {
+        try await read("reading the results of \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            let decoder = JSONDecoder()
+            return try Row.fetchAll(
+                db, sql: "SELECT at, readings_json, verdict_json FROM line_results WHERE port_id = ? ORDER BY id",
+                arguments: [port.id]
+            ).map { row in
+                LineResultRecord(
+                    at: row["at"],
+                    readings: try decoder.decode(OpticalReadings.self, from: Data((row["readings_json"] as String).utf8)),
+                    verdict: try decoder.decode(LineVerdict.self, from: Data((row["verdict_json"] as String).utf8)))
+            }
+        }
+    }
+
+    public func portHistory(_ key: PortKey) async throws -> [HistoryEntry] {
+        try await read("reading the history of \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            return try Row.fetchAll(
+                db, sql: "SELECT at, event, detail FROM port_events WHERE port_id = ? ORDER BY id", arguments: [port.id]
+            ).map { HistoryEntry(at: $0["at"], event: $0["event"], detail: $0["detail"], actor: nil) }
+        }
+    }
+
+    public func applyProjectEvent(_ code: String, _ event: ProjectEvent, actor: String, at: Date) async throws
+        -> ProjectState
+    {
+        try await write("updating project \(code)") { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, state, acceptance_required FROM projects WHERE code = ?", arguments: [code])
+            else { throw StoreError.notFound("project \(code)") }
+            let from = ProjectState(rawValue: row["state"]) ?? .entered
+            var workflow = ProjectWorkflow(state: from, acceptanceRequired: row["acceptance_required"])
+            do {
+                try workflow.apply(event)
+            } catch let t as IllegalTransition {
+                throw StoreError.illegalTransition(nil, t)
+            }
+            let detail: String
+            switch event {
+            case .sendBack(let reason): detail = reason
+            case .testsCompleted(let p, let f, let u): detail = "\(p) passed, \(f) failed, \(u) untested"
+            default: detail = ""
+            }
+            try db.execute(
+                sql: "UPDATE projects SET state = ? WHERE id = ?", arguments: [workflow.state.rawValue, row["id"] as Int64])
+            try db.execute(
+                sql: """
+                    INSERT INTO project_events (project_id, at, event, from_state, to_state, actor, detail)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [row["id"] as Int64, at, event.label, from.rawValue, workflow.state.rawValue, actor, detail])
+            return workflow.state
+        }
+    }
+}

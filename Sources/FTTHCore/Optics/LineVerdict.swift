@@ -52,12 +52,13 @@ extension ThresholdProfile {
         let down = readings.downstreamAttenuation
         let up = readings.upstreamAttenuation
 
-        func missing(_ check: CheckResult.Check, _ what: String, _ reading: PowerReading) -> CheckResult {
+        func missing(_ check: CheckResult.Check, _ what: String, _ reading: PowerReading, against limit: String)
+            -> CheckResult
+        {
             let why: String
             if case .noReading(let n) = reading { why = n.description } else { why = "no reading" }
             return CheckResult(
-                check: check, outcome: .unjudgeable,
-                reason: "\(what): \(why); cannot judge against the \(name) limit")
+                check: check, outcome: .unjudgeable, reason: "\(what): \(why); cannot judge against \(limit)")
         }
 
         if let limit = minONURx {
@@ -72,7 +73,7 @@ extension ThresholdProfile {
                             reason: "ONU rx \(rx) below \(name) limit \(limit) by \(limit - rx); \(Self.lowLightHint)"
                         ))
             } else {
-                checks.append(missing(.minONURx, "ONU rx", readings.onuRx))
+                checks.append(missing(.minONURx, "ONU rx", readings.onuRx, against: "\(name) limit \(limit)"))
             }
         }
         if let limit = maxONURx {
@@ -87,7 +88,7 @@ extension ThresholdProfile {
                             reason: "ONU rx \(rx) above overload limit \(limit) by \(rx - limit); the receiver is overloaded: check for a missing splitter stage or add an attenuator"
                         ))
             } else {
-                checks.append(missing(.maxONURx, "ONU rx", readings.onuRx))
+                checks.append(missing(.maxONURx, "ONU rx", readings.onuRx, against: "overload limit \(limit)"))
             }
         }
         if let limit = minOLTRx {
@@ -101,7 +102,7 @@ extension ThresholdProfile {
                             check: .minOLTRx, outcome: .fail,
                             reason: "OLT rx \(rx) below \(name) limit \(limit) by \(limit - rx); \(Self.lowLightHint)"))
             } else {
-                checks.append(missing(.minOLTRx, "OLT rx", readings.oltRx))
+                checks.append(missing(.minOLTRx, "OLT rx", readings.oltRx, against: "\(name) limit \(limit)"))
             }
         }
         if let limit = maxDownstreamAttenuation {
@@ -118,7 +119,9 @@ extension ThresholdProfile {
             } else {
                 let which = readings.oltTx.value == nil ? ("OLT tx", readings.oltTx) : ("ONU rx", readings.onuRx)
                 checks.append(
-                    missing(.maxDownstreamAttenuation, "downstream attenuation not computable, \(which.0)", which.1))
+                    missing(
+                        .maxDownstreamAttenuation, "downstream attenuation not computable, \(which.0)", which.1,
+                        against: "\(name) budget \(limit)"))
             }
         }
         if let limit = maxUpstreamAttenuation {
@@ -134,7 +137,10 @@ extension ThresholdProfile {
                         ))
             } else {
                 let which = readings.onuTx.value == nil ? ("ONU tx", readings.onuTx) : ("OLT rx", readings.oltRx)
-                checks.append(missing(.maxUpstreamAttenuation, "upstream attenuation not computable, \(which.0)", which.1))
+                checks.append(
+                    missing(
+                        .maxUpstreamAttenuation, "upstream attenuation not computable, \(which.0)", which.1,
+                        against: "\(name) budget \(limit)"))
             }
         }
         let verdict: Verdict = checks.allSatisfy { $0.outcome == .pass } ? .pass : .fail

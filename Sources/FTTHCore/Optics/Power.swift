@@ -18,6 +18,9 @@ public struct DBm: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     /// The difference of two powers is a loss in dB, not a power.
     public static func - (lhs: DBm, rhs: DBm) -> Decibels { Decibels(centi: lhs.centi - rhs.centi) }
 
+    /// `-21.40`: the number alone, two decimals, for tables and JSON.
+    public var decimalString: String { CentiFormat.string(centi) }
+
     /// `-21.40 dBm`
     public var description: String { "\(CentiFormat.string(centi)) dBm" }
 }
@@ -40,6 +43,9 @@ public struct Decibels: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     /// How far one ratio exceeds another (a margin), in dB.
     public static func - (lhs: Decibels, rhs: Decibels) -> Decibels { Decibels(centi: lhs.centi - rhs.centi) }
+
+    /// `23.80`: the number alone, two decimals, for tables and JSON.
+    public var decimalString: String { CentiFormat.string(centi) }
 
     /// `23.80 dB`
     public var description: String { "\(CentiFormat.string(centi)) dB" }

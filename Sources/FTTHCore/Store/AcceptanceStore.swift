@@ -35,6 +35,15 @@ public struct ProjectSummary: Sendable, Hashable, Codable {
     public var tested: Int
     public var passed: Int
     public var failed: Int
+
+    public init(project: Project, splitters: Int, ports: Int, tested: Int, passed: Int, failed: Int) {
+        self.project = project
+        self.splitters = splitters
+        self.ports = ports
+        self.tested = tested
+        self.passed = passed
+        self.failed = failed
+    }
 }
 
 /// One line of the activation list (DESIGN §2 step 2), plus the port's verdicts.
@@ -51,6 +60,20 @@ public struct ActivationListRow: Sendable, Hashable, Codable {
     public var onuSerial: ONUSerial?
     public var onuPassword: String?
     public var workflow: PortWorkflow
+
+    public init(key: PortKey, olt: ManagementAddress, oltName: String, dialect: VendorDialect, pon: PONAddress, onuName: String, svlan: VLANID, cvlan: VLANID?, onuSerial: ONUSerial?, onuPassword: String?, workflow: PortWorkflow) {
+        self.key = key
+        self.olt = olt
+        self.oltName = oltName
+        self.dialect = dialect
+        self.pon = pon
+        self.onuName = onuName
+        self.svlan = svlan
+        self.cvlan = cvlan
+        self.onuSerial = onuSerial
+        self.onuPassword = onuPassword
+        self.workflow = workflow
+    }
 }
 
 /// One recorded line-quality test.
@@ -58,6 +81,12 @@ public struct LineResultRecord: Sendable, Hashable, Codable {
     public var at: Date
     public var readings: OpticalReadings
     public var verdict: LineVerdict
+
+    public init(at: Date, readings: OpticalReadings, verdict: LineVerdict) {
+        self.at = at
+        self.readings = readings
+        self.verdict = verdict
+    }
 }
 
 /// One entry of a port's or project's history.
@@ -66,6 +95,13 @@ public struct HistoryEntry: Sendable, Hashable, Codable {
     public var event: String
     public var detail: String
     public var actor: String?
+
+    public init(at: Date, event: String, detail: String, actor: String?) {
+        self.at = at
+        self.event = event
+        self.detail = detail
+        self.actor = actor
+    }
 }
 
 /// Errors of a store, each with a code a caller can match and a sentence a person can act on.
@@ -93,7 +129,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notFound(let what): "\(what) not found"
+        case .notFound(let what): "\(what) not found: `ftthctl projects` lists the projects in the store"
         case .conflict(let location, let message): location.map { "\($0): \(message)" } ?? message
         case .illegalTransition(let key, let t): key.map { "\($0): \(t)" } ?? t.description
         case .cvlan(let key, let e): "\(key): \(e)"

@@ -45,7 +45,7 @@ public enum PortEvent: Sendable, Hashable, Codable {
     /// The test ONU was removed from the OLT.
     case deactivated
 
-    var label: String {
+    public var label: String {
         switch self {
         case .activationSucceeded: "activation succeeded"
         case .activationFailed: "activation failed"

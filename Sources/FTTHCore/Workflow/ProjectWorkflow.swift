@@ -29,7 +29,7 @@ public enum ProjectEvent: Sendable, Hashable, Codable {
     /// The account-opening system acknowledged every pushed port.
     case pushAcknowledged
 
-    var label: String {
+    public var label: String {
         switch self {
         case .startTesting: "start testing"
         case .testsCompleted: "tests completed"

@@ -1,0 +1,66 @@
+import ArgumentParser
+import FTTHConfig
+import FTTHCore
+import FTTHSQLite
+import Foundation
+
+@main
+struct FTTHCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ftthctl",
+        abstract: "Command line of the FTTH acceptance-testing daemon, for crews and administrators.",
+        discussion: """
+            Works on the store named in the configuration (default config/ftth-acceptd.toml, \
+            store var/ftth-acceptd.sqlite). `evaluate` needs no store: it judges readings from a CSV.
+            """,
+        subcommands: [
+            ImportCommand.self, ProjectsCommand.self, PortsCommand.self, ThresholdsCommand.self,
+            EvaluateCommand.self,
+        ]
+    )
+}
+
+/// Options every command that reads the configuration shares.
+struct ConfigOptions: ParsableArguments {
+    static let defaultPath = "config/ftth-acceptd.toml"
+
+    @Option(name: .long, help: "Configuration file (default: \(ConfigOptions.defaultPath) when it exists, else the built-in defaults).")
+    var config: String?
+
+    /// The configuration: the named file, the default file when present, or the built-in defaults.
+    func load() throws -> AcceptdConfiguration {
+        if let config { return try AcceptdConfiguration(contentsOfFile: config) }
+        if FileManager.default.fileExists(atPath: Self.defaultPath) {
+            return try AcceptdConfiguration(contentsOfFile: Self.defaultPath)
+        }
+        return AcceptdConfiguration()
+    }
+}
+
+/// Options of the commands that open the store.
+struct StoreOptions: ParsableArguments {
+    @OptionGroup var configOptions: ConfigOptions
+
+    @Option(name: .long, help: "SQLite store file; overrides store.path of the configuration.")
+    var store: String?
+
+    func open() throws -> (AcceptdConfiguration, SQLiteStore) {
+        let configuration = try configOptions.load()
+        return (configuration, try SQLiteStore(path: store ?? configuration.store.path))
+    }
+}
+
+/// Reads a whole input file, or explains which file could not be read.
+func readInput(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw ValidationError("cannot read \(path): check the path and that the file is readable")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        throw ValidationError("\(path) is not UTF-8 text: export the CSV as UTF-8 (in a spreadsheet: CSV UTF-8)")
+    }
+    return text
+}
+
+extension FileHandle {
+    func write(line: String) { write(Data((line + "\n").utf8)) }
+}
