@@ -1,0 +1,104 @@
+import FTTHConfig
+import FTTHCore
+import Foundation
+import Testing
+
+@Suite struct AcceptdConfigurationTests {
+    @Test func emptyFileGivesTheEmbeddedDefaults() throws {
+        let c = try AcceptdConfiguration(toml: "")
+        #expect(c.store.path == "var/ftth-acceptd.sqlite")
+        #expect(c.profiles["build"] == .build)
+        #expect(c.profiles["user"] == .user)
+        #expect(c.namingRule.template == ONUNamingRule.defaultTemplate)
+        #expect(c.cvlanRanges.isEmpty)
+    }
+
+    @Test func theShippedConfigurationIsValidAndMatchesTheDesign() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/ftth-acceptd.toml").path
+        let c = try AcceptdConfiguration(contentsOfFile: path)
+        #expect(c.profiles["build"] == .build)
+        #expect(c.profiles["user"] == .user)
+        let cplus = try c.profile(named: "build-cplus")
+        #expect(cplus.minONURx == DBm(-20))
+        #expect(cplus.maxDownstreamAttenuation == Decibels(32))
+        #expect(c.cvlanRanges.map(\.name) == ["city-test"])
+    }
+
+    @Test func profilesOverrideDisableAndInherit() throws {
+        let c = try AcceptdConfiguration(
+            toml: """
+                [thresholds.build]
+                min_onu_rx_dbm = -19.5
+                max_onu_rx_dbm = "off"
+
+                [thresholds.strict]
+                base = "user"
+                min_onu_rx_dbm = -24
+
+                [thresholds.rx-only]
+                min_onu_rx_dbm = -25.0
+                """)
+        let build = try c.profile(named: "build")
+        #expect(build.minONURx == DBm(centi: -1950))
+        #expect(build.maxONURx == nil)
+        #expect(build.minOLTRx == DBm(-28))
+        let strict = try c.profile(named: "strict")
+        #expect(strict.name == "strict")
+        #expect(strict.minONURx == DBm(-24))
+        #expect(strict.maxDownstreamAttenuation == Decibels(28))
+        let rxOnly = try c.profile(named: "rx-only")
+        #expect(rxOnly == ThresholdProfile(name: "rx-only", minONURx: DBm(-25)))
+    }
+
+    @Test(arguments: [
+        ("[thresholds.build]\nmin_onu_rx_dbm = \"low\"", "thresholds.build.min_onu_rx_dbm"),
+        ("[thresholds.build]\nmin_onu_rx = -20", "thresholds.build.min_onu_rx"),
+        ("[thresholds.build]\nmin_onu_rx_dbm = -5\nmax_onu_rx_dbm = -8", "thresholds.build"),
+        ("[thresholds.x]\nbase = \"nope\"", "thresholds.x.base"),
+        ("[thresholds.\"bad name\"]\nmin_onu_rx_dbm = -20", "thresholds.bad name"),
+        ("[thresholds.build]\nmax_upstream_attenuation_db = 1e9", "thresholds.build.max_upstream_attenuation_db"),
+        ("[naming]\ntemplate = \"{olt_ip}-{port}\"", "naming.template"),
+        ("[naming]\ntemplate = 5", "naming.template"),
+        ("[store]\npath = \"\"", "store.path"),
+        ("[store]\nfile = \"x\"", "store.file"),
+        ("[[cvlan_ranges]]\nname = \"a\"\nfirst = 10\nlast = 5", "cvlan_ranges[0].last"),
+        ("[[cvlan_ranges]]\nname = \"a\"\nfirst = 0\nlast = 5", "cvlan_ranges[0].first"),
+        ("[[cvlan_ranges]]\nname = \"a\"\nolt_ip = \"not-an-ip\"\nfirst = 1\nlast = 5", "cvlan_ranges[0].olt_ip"),
+        ("[[cvlan_ranges]]\nfirst = 1\nlast = 5", "cvlan_ranges[0].name"),
+        ("cvlan_ranges = 5", "cvlan_ranges"),
+        ("colour = \"blue\"", "colour"),
+    ])
+    func anInvalidValueNamesItsKey(toml: String, key: String) {
+        #expect {
+            _ = try AcceptdConfiguration(toml: toml)
+        } throws: { error in
+            guard let e = error as? ConfigurationError else { return false }
+            return e.key == key && !e.message.isEmpty && e.description.contains("key '\(key)'")
+        }
+    }
+
+    @Test func brokenTOMLNamesTheLine() {
+        #expect {
+            _ = try AcceptdConfiguration(toml: "[store]\npath = \n")
+        } throws: { error in
+            "\(error)".contains("line 2")
+        }
+    }
+
+    @Test func aMissingFileNamesTheFile() {
+        #expect {
+            _ = try AcceptdConfiguration(contentsOfFile: "/nonexistent/ftth.toml")
+        } throws: { error in
+            "\(error)".contains("/nonexistent/ftth.toml")
+        }
+    }
+
+    @Test func anUnknownProfileListsTheConfiguredOnes() {
+        #expect {
+            _ = try AcceptdConfiguration().profile(named: "nope")
+        } throws: { error in
+            "\(error)".contains("build, user")
+        }
+    }
+}

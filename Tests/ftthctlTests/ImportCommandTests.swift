@@ -1,0 +1,117 @@
+import FTTHCore
+import FTTHSQLite
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct ImportCommandTests {
+    let header = "project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio"
+
+    @Test func importThenListProjectsAndPorts() throws {
+        let cli = try FTTHCtlRunner()
+        defer { cli.remove() }
+        try cli.write(
+            "p.csv",
+            "\(header)\nP1,Garden,HW-1,10.0.0.1,huawei-ma5800,0/1/0,1001,SP-A,1:8\nP1,Garden,HW-1,10.0.0.1,huawei-ma5800,0/1/0,1001,\"分光器, 3号楼\",1:4\n"
+        )
+        let imported = try cli.run("import", "projects", "p.csv", "--store", "s.sqlite")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("1 project(s), 1 new OLT(s), 1 new PON port(s), 2 splitter(s), 12 port(s)"))
+
+        let projects = try cli.run("projects", "--store", "s.sqlite", "--json")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(projects.stdout.utf8)) as? [[String: Any]])
+        #expect(list.count == 1)
+        #expect(list[0]["code"] as? String == "P1")
+        #expect(list[0]["ports"] as? Int == 12)
+        #expect(list[0]["state"] as? String == "entered")
+
+        let ports = try cli.run("ports", "--project", "P1", "--store", "s.sqlite", "--json")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(ports.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 12)
+        #expect(rows[8]["splitter"] as? String == "分光器, 3号楼")
+        #expect(rows[8]["onu_name"] as? String == "FT-10.0.0.1-0-1-0-S2-P1")
+        #expect(rows[0]["activation"] as? String == "not_activated")
+        #expect(rows[0]["test"] as? String == "not_done")
+        #expect(rows[0]["cvlan"] is NSNull)
+        #expect(rows[0]["svlan"] as? Int == 1001)
+
+        let table = try cli.run("ports", "--project", "P1", "--store", "s.sqlite")
+        #expect(table.stdout.contains("FT-10.0.0.1-0-1-0-S1-P8"))
+    }
+
+    @Test func aFileWithAnyErrorImportsNothingAndSaysWhere() throws {
+        let cli = try FTTHCtlRunner()
+        defer { cli.remove() }
+        try cli.write(
+            "p.csv",
+            "\(header)\nP1,Garden,HW-1,10.0.0.1,huawei-ma5800,0/1/0,1001,SP-A,1:8\nP1,Garden,HW-1,10.0.0.1,huawei-ma5800,0/1/0,1001,SP-B,1:9\n"
+        )
+        let result = try cli.run("import", "projects", "p.csv", "--store", "s.sqlite")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("p.csv:3 column 'splitter_ratio'"))
+        #expect(result.stderr.contains("nothing was imported"))
+        let projects = try cli.run("projects", "--store", "s.sqlite", "--json")
+        #expect(projects.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+    }
+
+    /// A process killed with SIGKILL in the middle of an import leaves the store exactly as it
+    /// was: the import is one SQLite transaction, and an uncommitted WAL frame is ignored.
+    @Test func sigkillMidImportLeavesTheStoreExactlyAsBefore() throws {
+        let cli = try FTTHCtlRunner()
+        defer { cli.remove() }
+        try cli.write("small.csv", "\(header)\nP0,Before,HW-0,10.9.0.1,huawei-ma5800,0/0/0,100,S0,1:8\n")
+        #expect(try cli.run("import", "projects", "small.csv", "--store", "s.sqlite").status == 0)
+        try cli.write("ranges.csv", "name,olt_ip,first,last\ncity,,3000,3999\n")
+        #expect(try cli.run("import", "cvlans", "ranges.csv", "--store", "s.sqlite").status == 0)
+        let before = try dump(cli.path("s.sqlite"))
+
+        // 2,000 splitters of 1:64 on 16 OLTs: 128,000 ports, far more than are written between the
+        // first progress line and the kill.
+        var big = header + "\n"
+        for i in 0..<2000 {
+            let olt = i % 16
+            big += "BIG\(i / 100),Big build,OLT-\(olt),10.8.0.\(olt + 1),zte-c600,1/\(i / 128 % 16)/\(i % 16),\(200 + olt),SPL-\(i),1:64\n"
+        }
+        try cli.write("big.csv", big)
+
+        let (process, out, err) = cli.process(["import", "projects", "big.csv", "--store", "s.sqlite", "--progress"])
+        try process.run()
+        var seen = ""
+        var killedMidWrite = false
+        while true {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if seen.contains("written ") {
+                // The transaction is open and ports are being written: kill it now.
+                kill(process.processIdentifier, SIGKILL)
+                killedMidWrite = true
+                break
+            }
+        }
+        process.waitUntilExit()
+        _ = out.fileHandleForReading.readDataToEndOfFile()
+        #expect(killedMidWrite, "no progress line came: \(seen)")
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.terminationStatus == SIGKILL)
+
+        #expect(try dump(cli.path("s.sqlite")) == before)
+
+        // The store is still usable, and the same file imports completely afterwards.
+        let again = try cli.run("import", "projects", "big.csv", "--store", "s.sqlite")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("128000 port(s)"))
+    }
+}
+
+/// Every row of every table, as text: two equal dumps mean an unchanged store.
+func dump(_ path: String) throws -> [String] {
+    let queue = try DatabaseQueue(path: path)
+    return try queue.read { db in
+        let tables = try String.fetchAll(
+            db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        return try tables.flatMap { table in
+            try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid").map { "\(table): \($0)" }
+        }
+    }
+}
