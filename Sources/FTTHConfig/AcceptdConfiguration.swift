@@ -60,7 +60,8 @@ public struct AcceptdConfiguration: Sendable {
         } catch {
             throw ConfigurationError(
                 key: nil,
-                message: "cannot read the configuration file (\(error.localizedDescription)); pass --config with the path of ftth-acceptd.toml",
+                message:
+                    "cannot read the configuration file (\(error.localizedDescription)); pass --config with the path of ftth-acceptd.toml",
                 file: path)
         }
         do {
@@ -80,7 +81,9 @@ public struct AcceptdConfiguration: Sendable {
         } catch let error as TOMLParseError {
             throw ConfigurationError(
                 key: nil,
-                message: "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+                message:
+                    "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)"
+            )
         }
         try Self.allowOnly(["store", "naming", "thresholds", "cvlan_ranges"], in: root, at: nil)
 
@@ -89,7 +92,9 @@ public struct AcceptdConfiguration: Sendable {
             try Self.allowOnly(["path"], in: table, at: "store")
             if let p = table["path"] {
                 guard let s = p.string, !s.isEmpty else {
-                    throw ConfigurationError(key: "store.path", message: "must be a non-empty string path, such as \"var/ftth-acceptd.sqlite\"")
+                    throw ConfigurationError(
+                        key: "store.path",
+                        message: "must be a non-empty string path, such as \"var/ftth-acceptd.sqlite\"")
                 }
                 store.path = s
             }
@@ -99,7 +104,9 @@ public struct AcceptdConfiguration: Sendable {
             try Self.allowOnly(["template"], in: table, at: "naming")
             if let t = table["template"] {
                 guard let s = t.string else {
-                    throw ConfigurationError(key: "naming.template", message: "must be a string such as \"\(ONUNamingRule.defaultTemplate)\"")
+                    throw ConfigurationError(
+                        key: "naming.template", message: "must be a string such as \"\(ONUNamingRule.defaultTemplate)\""
+                    )
                 }
                 do {
                     namingRule = try ONUNamingRule(template: s)
@@ -116,19 +123,22 @@ public struct AcceptdConfiguration: Sendable {
         }
         if let rangesValue = root["cvlan_ranges"] {
             guard let array = rangesValue.array else {
-                throw ConfigurationError(key: "cvlan_ranges", message: "must be an array of tables: write each range as [[cvlan_ranges]]")
+                throw ConfigurationError(
+                    key: "cvlan_ranges", message: "must be an array of tables: write each range as [[cvlan_ranges]]")
             }
             for (i, element) in array.enumerated() {
                 let key = "cvlan_ranges[\(i)]"
                 let t = try Self.table(element, key)
                 try Self.allowOnly(["name", "olt_ip", "first", "last"], in: t, at: key)
                 guard let name = t["name"]?.string, !name.isEmpty else {
-                    throw ConfigurationError(key: "\(key).name", message: "is required: a name for the range, such as \"city-test\"")
+                    throw ConfigurationError(
+                        key: "\(key).name", message: "is required: a name for the range, such as \"city-test\"")
                 }
                 var olt: ManagementAddress?
                 if let o = t["olt_ip"] {
                     guard let s = o.string, let a = ManagementAddress(s) else {
-                        throw ConfigurationError(key: "\(key).olt_ip", message: "must be an IPv4 or IPv6 address string")
+                        throw ConfigurationError(
+                            key: "\(key).olt_ip", message: "must be an IPv4 or IPv6 address string")
                     }
                     olt = a
                 }
@@ -143,7 +153,8 @@ public struct AcceptdConfiguration: Sendable {
                     throw ConfigurationError(key: "\(key).last", message: problem)
                 }
                 if let clash = cvlanRanges.first(where: { $0.name == name }) {
-                    throw ConfigurationError(key: "\(key).name", message: "range name '\(name)' is used twice (\(clash))")
+                    throw ConfigurationError(
+                        key: "\(key).name", message: "range name '\(name)' is used twice (\(clash))")
                 }
                 cvlanRanges.append(range)
             }
@@ -155,17 +166,19 @@ public struct AcceptdConfiguration: Sendable {
         guard let p = profiles[name] else {
             throw ConfigurationError(
                 key: "thresholds.\(name)",
-                message: "no threshold profile '\(name)'; configured profiles: \(profiles.keys.sorted().joined(separator: ", "))")
+                message:
+                    "no threshold profile '\(name)'; configured profiles: \(profiles.keys.sorted().joined(separator: ", "))"
+            )
         }
         return p
     }
 
     static var profileKeys: [(key: String, isPower: Bool, path: WritableKeyPath<ThresholdProfile, Int?>)] {
         [
-        ("min_onu_rx_dbm", true, \.minONURxCenti),
-        ("max_onu_rx_dbm", true, \.maxONURxCenti),
-        ("min_olt_rx_dbm", true, \.minOLTRxCenti),
-        ("max_downstream_attenuation_db", false, \.maxDownstreamCenti),
+            ("min_onu_rx_dbm", true, \.minONURxCenti),
+            ("max_onu_rx_dbm", true, \.maxONURxCenti),
+            ("min_olt_rx_dbm", true, \.minOLTRxCenti),
+            ("max_downstream_attenuation_db", false, \.maxDownstreamCenti),
             ("max_upstream_attenuation_db", false, \.maxUpstreamCenti),
         ]
     }
@@ -184,7 +197,9 @@ public struct AcceptdConfiguration: Sendable {
         if let b = t["base"] {
             guard let baseName = b.string, let base = known[baseName] else {
                 throw ConfigurationError(
-                    key: "\(key).base", message: "must name a profile defined before this one: \(known.keys.sorted().joined(separator: ", "))")
+                    key: "\(key).base",
+                    message:
+                        "must name a profile defined before this one: \(known.keys.sorted().joined(separator: ", "))")
             }
             profile = base
             profile.name = name
@@ -194,16 +209,19 @@ public struct AcceptdConfiguration: Sendable {
             let unit = entry.isPower ? "dBm" : "dB"
             if let s = v.string {
                 guard s == "off" else {
-                    throw ConfigurationError(key: "\(key).\(entry.key)", message: "must be a number of \(unit) or \"off\", not \"\(s)\"")
+                    throw ConfigurationError(
+                        key: "\(key).\(entry.key)", message: "must be a number of \(unit) or \"off\", not \"\(s)\"")
                 }
                 profile[keyPath: entry.path] = nil
             } else if let d = v.double ?? v.int.map(Double.init) {
                 guard d.isFinite, (-100...100).contains(d) else {
-                    throw ConfigurationError(key: "\(key).\(entry.key)", message: "\(d) \(unit) is not a plausible limit")
+                    throw ConfigurationError(
+                        key: "\(key).\(entry.key)", message: "\(d) \(unit) is not a plausible limit")
                 }
                 profile[keyPath: entry.path] = Int((d * 100).rounded())
             } else {
-                throw ConfigurationError(key: "\(key).\(entry.key)", message: "must be a number of \(unit), such as -20.0, or \"off\"")
+                throw ConfigurationError(
+                    key: "\(key).\(entry.key)", message: "must be a number of \(unit), such as -20.0, or \"off\"")
             }
         }
         if let problem = profile.validationProblems().first {

@@ -28,7 +28,9 @@ public final class SQLiteStore: AcceptanceStore {
         } catch {
             throw StoreError.database(
                 operation: "opening \(path)",
-                message: "\(Self.describe(error)); check that the directory exists and is writable, and that the file is an ftth-acceptd store")
+                message:
+                    "\(Self.describe(error)); check that the directory exists and is writable, and that the file is an ftth-acceptd store"
+            )
         }
     }
 
@@ -39,7 +41,9 @@ public final class SQLiteStore: AcceptanceStore {
 
     /// Runs `updates` in one write transaction, passing store errors through and wrapping
     /// database errors with what was being done.
-    func write<T: Sendable>(_ operation: String, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ operation: String, _ updates: @escaping @Sendable (Database) throws -> T) async throws
+        -> T
+    {
         do {
             return try await pool.write(updates)
         } catch let error as StoreError {
@@ -78,7 +82,9 @@ public final class SQLiteStore: AcceptanceStore {
                     guard storedName == olt.name, storedDialect == olt.dialect.rawValue else {
                         throw StoreError.conflict(
                             location: entry.location,
-                            message: "OLT \(olt.address) is stored as '\(storedName)' (\(storedDialect)) but the file says '\(olt.name)' (\(olt.dialect.rawValue)); correct the file to match, or fix the OLT record first")
+                            message:
+                                "OLT \(olt.address) is stored as '\(storedName)' (\(storedDialect)) but the file says '\(olt.name)' (\(olt.dialect.rawValue)); correct the file to match, or fix the OLT record first"
+                        )
                     }
                     oltIDs[olt.address] = (row["id"], olt)
                 } else {
@@ -102,7 +108,9 @@ public final class SQLiteStore: AcceptanceStore {
                     guard storedSVLAN == pon.svlan.value else {
                         throw StoreError.conflict(
                             location: entry.location,
-                            message: "PON port \(pon.address) of OLT \(pon.olt) is stored with SVLAN \(storedSVLAN) but the file says \(pon.svlan); the SVLAN comes from the PON port, so correct the file")
+                            message:
+                                "PON port \(pon.address) of OLT \(pon.olt) is stored with SVLAN \(storedSVLAN) but the file says \(pon.svlan); the SVLAN comes from the PON port, so correct the file"
+                        )
                     }
                     ponIDs[ponKey(pon.olt, pon.address)] = row["id"]
                 } else {
@@ -121,10 +129,13 @@ public final class SQLiteStore: AcceptanceStore {
                 {
                     throw StoreError.conflict(
                         location: entry.location,
-                        message: "project \(project.code) was already imported on \(created.formatted(.iso8601)); remove its rows from the file (changing an imported project is not supported yet)")
+                        message:
+                            "project \(project.code) was already imported on \(created.formatted(.iso8601)); remove its rows from the file (changing an imported project is not supported yet)"
+                    )
                 }
                 try db.execute(
-                    sql: "INSERT INTO projects (code, name, acceptance_required, state, created_at) VALUES (?, ?, ?, ?, ?)",
+                    sql:
+                        "INSERT INTO projects (code, name, acceptance_required, state, created_at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [project.code, project.name, project.acceptanceRequired, project.state.rawValue, at])
                 projectIDs[project.code] = db.lastInsertedRowID
                 try db.execute(
@@ -158,7 +169,8 @@ public final class SQLiteStore: AcceptanceStore {
                         VALUES (?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        projectIDs[splitter.projectCode]!, ponID, splitter.name, splitter.ratio.outputs, splitter.portCount,
+                        projectIDs[splitter.projectCode]!, ponID, splitter.name, splitter.ratio.outputs,
+                        splitter.portCount,
                         index,
                     ])
                 let splitterID = db.lastInsertedRowID
@@ -180,7 +192,9 @@ public final class SQLiteStore: AcceptanceStore {
                         let otherPort: Int = clash[2]
                         throw StoreError.conflict(
                             location: entry.location,
-                            message: "test ONU name '\(name)' for port \(number) is already given to \(code) / \(other) / port \(otherPort); make the naming template tell them apart")
+                            message:
+                                "test ONU name '\(name)' for port \(number) is already given to \(code) / \(other) / port \(otherPort); make the naming template tell them apart"
+                        )
                     }
                     try insertPort.execute(arguments: [splitterID, number, name])
                     written += 1
@@ -205,18 +219,21 @@ public final class SQLiteStore: AcceptanceStore {
             for entry in input.ranges {
                 let range = entry.value
                 if stored.contains(where: { $0.name == range.name }) {
-                    throw StoreError.conflict(location: entry.location, message: "a CVLAN range named '\(range.name)' is already stored")
+                    throw StoreError.conflict(
+                        location: entry.location, message: "a CVLAN range named '\(range.name)' is already stored")
                 }
                 if let overlap = stored.first(where: {
                     $0.olt == range.olt && $0.first <= range.last && range.first <= $0.last
                 }) {
-                    throw StoreError.conflict(location: entry.location, message: "range \(range) overlaps stored range \(overlap)")
+                    throw StoreError.conflict(
+                        location: entry.location, message: "range \(range) overlaps stored range \(overlap)")
                 }
                 try db.execute(
                     sql: "INSERT INTO cvlan_ranges (name, olt_address, first, last) VALUES (?, ?, ?, ?)",
                     arguments: [range.name, range.olt?.text, range.first.value, range.last.value])
             }
-            try Self.recordImport(db, kind: "cvlan_ranges", source: source, at: at, summary: "\(input.ranges.count) ranges")
+            try Self.recordImport(
+                db, kind: "cvlan_ranges", source: source, at: at, summary: "\(input.ranges.count) ranges")
             return input.ranges.count
         }
     }
@@ -225,15 +242,19 @@ public final class SQLiteStore: AcceptanceStore {
         try await write("importing test accounts from \(source)") { db in
             for entry in input.accounts {
                 if try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM test_accounts WHERE username = ?", arguments: [entry.value.username]) == true
+                    db, sql: "SELECT 1 FROM test_accounts WHERE username = ?", arguments: [entry.value.username])
+                    == true
                 {
-                    throw StoreError.conflict(location: entry.location, message: "test account '\(entry.value.username)' is already in the pool")
+                    throw StoreError.conflict(
+                        location: entry.location,
+                        message: "test account '\(entry.value.username)' is already in the pool")
                 }
                 try db.execute(
                     sql: "INSERT INTO test_accounts (username, password, created_at) VALUES (?, ?, ?)",
                     arguments: [entry.value.username, entry.value.password, at])
             }
-            try Self.recordImport(db, kind: "test_accounts", source: source, at: at, summary: "\(input.accounts.count) accounts")
+            try Self.recordImport(
+                db, kind: "test_accounts", source: source, at: at, summary: "\(input.accounts.count) accounts")
             return input.accounts.count
         }
     }
@@ -301,7 +322,8 @@ public final class SQLiteStore: AcceptanceStore {
 
     public func activationList(projectCode: String) async throws -> [ActivationListRow] {
         try await read("listing the ports of \(projectCode)") { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM projects WHERE code = ?", arguments: [projectCode]) == true else {
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM projects WHERE code = ?", arguments: [projectCode]) == true
+            else {
                 throw StoreError.notFound("project \(projectCode)")
             }
             return try Row.fetchAll(
@@ -384,7 +406,9 @@ public final class SQLiteStore: AcceptanceStore {
             var cvlan = port.row.cvlan
             if cvlan == nil {
                 let inUse = try Int.fetchAll(
-                    db, sql: "SELECT cvlan FROM splitter_ports WHERE cvlan_olt_id = ? AND cvlan_svlan = ? AND cvlan IS NOT NULL",
+                    db,
+                    sql:
+                        "SELECT cvlan FROM splitter_ports WHERE cvlan_olt_id = ? AND cvlan_svlan = ? AND cvlan IS NOT NULL",
                     arguments: [port.oltID, port.row.svlan.value])
                 let allocator = CVLANAllocator(ranges: configuredRanges + (try Self.storedRanges(db)))
                 do {
@@ -396,8 +420,11 @@ public final class SQLiteStore: AcceptanceStore {
             }
             try Self.save(db, workflow, portID: port.id)
             try db.execute(
-                sql: "UPDATE splitter_ports SET cvlan = ?, cvlan_olt_id = ?, cvlan_svlan = ?, onu_serial = ? WHERE id = ?",
-                arguments: [cvlan!.value, port.oltID, port.row.svlan.value, serial?.text ?? port.row.onuSerial?.text, port.id])
+                sql:
+                    "UPDATE splitter_ports SET cvlan = ?, cvlan_olt_id = ?, cvlan_svlan = ?, onu_serial = ? WHERE id = ?",
+                arguments: [
+                    cvlan!.value, port.oltID, port.row.svlan.value, serial?.text ?? port.row.onuSerial?.text, port.id,
+                ])
             try Self.event(
                 db, portID: port.id, at: at, "activated",
                 "test ONU \(port.row.onuName) on OLT \(port.row.olt) PON \(port.row.pon), SVLAN \(port.row.svlan) CVLAN \(cvlan!)"
@@ -429,7 +456,8 @@ public final class SQLiteStore: AcceptanceStore {
         }
     }
 
-    public func recordLineResult(_ key: PortKey, readings: OpticalReadings, verdict: LineVerdict, at: Date) async throws {
+    public func recordLineResult(_ key: PortKey, readings: OpticalReadings, verdict: LineVerdict, at: Date) async throws
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let readingsJSON = String(decoding: try encoder.encode(readings), as: UTF8.self)
@@ -451,7 +479,8 @@ public final class SQLiteStore: AcceptanceStore {
                 ])
             try Self.event(
                 db, portID: port.id, at: at, "line_result",
-                "\(verdict.verdict.rawValue) (\(verdict.profile))" + (verdict.reasons.isEmpty ? "" : ": " + verdict.reasons.joined(separator: "; ")))
+                "\(verdict.verdict.rawValue) (\(verdict.profile))"
+                    + (verdict.reasons.isEmpty ? "" : ": " + verdict.reasons.joined(separator: "; ")))
         }
     }
 
@@ -474,7 +503,8 @@ public final class SQLiteStore: AcceptanceStore {
             ).map { row in
                 LineResultRecord(
                     at: row["at"],
-                    readings: try decoder.decode(OpticalReadings.self, from: Data((row["readings_json"] as String).utf8)),
+                    readings: try decoder.decode(
+                        OpticalReadings.self, from: Data((row["readings_json"] as String).utf8)),
                     verdict: try decoder.decode(LineVerdict.self, from: Data((row["verdict_json"] as String).utf8)))
             }
         }
@@ -511,7 +541,8 @@ public final class SQLiteStore: AcceptanceStore {
             default: detail = ""
             }
             try db.execute(
-                sql: "UPDATE projects SET state = ? WHERE id = ?", arguments: [workflow.state.rawValue, row["id"] as Int64])
+                sql: "UPDATE projects SET state = ? WHERE id = ?",
+                arguments: [workflow.state.rawValue, row["id"] as Int64])
             try db.execute(
                 sql: """
                     INSERT INTO project_events (project_id, at, event, from_state, to_state, actor, detail)

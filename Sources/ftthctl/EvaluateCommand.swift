@@ -30,8 +30,14 @@ struct EvaluateCommand: AsyncParsableCommand {
                     judged.map { row, verdict in
                         .object([
                             ("port", .string(row.port)),
-                            ("downstream_attenuation_db", verdict.downstreamAttenuation.map { .number($0.decimalString) } ?? .null),
-                            ("upstream_attenuation_db", verdict.upstreamAttenuation.map { .number($0.decimalString) } ?? .null),
+                            (
+                                "downstream_attenuation_db",
+                                verdict.downstreamAttenuation.map { .number($0.decimalString) } ?? .null
+                            ),
+                            (
+                                "upstream_attenuation_db",
+                                verdict.upstreamAttenuation.map { .number($0.decimalString) } ?? .null
+                            ),
                             ("line_verdict", .string(verdict.verdict.rawValue)),
                             ("reasons", .array(verdict.reasons.map { .string($0) })),
                         ])
@@ -49,6 +55,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         print(table.rendered())
         let failed = judged.filter { $0.1.verdict == .fail }.count
-        print("\n\(judged.count) port(s) judged against profile '\(thresholds.name)': \(judged.count - failed) pass, \(failed) fail")
+        print(
+            "\n\(judged.count) port(s) judged against profile '\(thresholds.name)': \(judged.count - failed) pass, \(failed) fail"
+        )
     }
 }

@@ -24,7 +24,9 @@ struct FTTHCtl: AsyncParsableCommand {
 struct ConfigOptions: ParsableArguments {
     static let defaultPath = "config/ftth-acceptd.toml"
 
-    @Option(name: .long, help: "Configuration file (default: \(ConfigOptions.defaultPath) when it exists, else the built-in defaults).")
+    @Option(
+        name: .long,
+        help: "Configuration file (default: \(ConfigOptions.defaultPath) when it exists, else the built-in defaults).")
     var config: String?
 
     /// The configuration: the named file, the default file when present, or the built-in defaults.

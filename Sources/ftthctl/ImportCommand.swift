@@ -17,7 +17,10 @@ struct ImportProjects: AsyncParsableCommand {
         abstract: "Import projects with their OLTs, PON ports and splitters (one row per splitter).")
 
     @OptionGroup var storeOptions: StoreOptions
-    @Argument(help: "CSV file: project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio[,acceptance_required,splitter_ports]")
+    @Argument(
+        help:
+            "CSV file: project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio[,acceptance_required,splitter_ports]"
+    )
     var file: String
     @Flag(name: .long, help: "Print progress to standard error while writing.")
     var progress = false
@@ -27,7 +30,8 @@ struct ImportProjects: AsyncParsableCommand {
         let (configuration, store) = try storeOptions.open()
         let showProgress = progress
         if showProgress {
-            FileHandle.standardError.write(line: "validated \(file): \(plan.splitters.count) splitters, \(plan.portCount) ports; writing")
+            FileHandle.standardError.write(
+                line: "validated \(file): \(plan.splitters.count) splitters, \(plan.portCount) ports; writing")
         }
         var report: (@Sendable (Int, Int) -> Void)? = nil
         if showProgress {

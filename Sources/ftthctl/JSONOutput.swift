@@ -25,7 +25,8 @@ enum JSONOutput {
         case .object(let fields):
             if fields.isEmpty { return "{}" }
             return "{\n"
-                + fields.map { pad + Self.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }.joined(separator: ",\n")
+                + fields.map { pad + Self.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }.joined(
+                    separator: ",\n")
                 + "\n\(close)}"
         }
     }

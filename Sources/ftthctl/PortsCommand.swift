@@ -22,7 +22,8 @@ struct PortsCommand: AsyncParsableCommand {
                         .object([
                             ("olt_ip", .string(r.olt.text)), ("olt_name", .string(r.oltName)),
                             ("pon", .string(r.pon.description)), ("splitter", .string(r.key.splitter)),
-                            ("port", .int(r.key.port)), ("onu_name", .string(r.onuName)), ("svlan", .int(r.svlan.value)),
+                            ("port", .int(r.key.port)), ("onu_name", .string(r.onuName)),
+                            ("svlan", .int(r.svlan.value)),
                             ("cvlan", r.cvlan.map { .int($0.value) } ?? .null),
                             ("onu_serial", r.onuSerial.map { .string($0.text) } ?? .null),
                             ("activation", .string(r.workflow.activation.rawValue)),

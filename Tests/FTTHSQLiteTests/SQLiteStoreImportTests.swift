@@ -24,22 +24,31 @@ import Testing
         let list = try await t.store.activationList(projectCode: "P1")
         #expect(list.count == 16)
         // Splitter indexes count per PON port: SP-A 1, SP-B 2 on 0/1/0; SP-C 1 on 0/1/1.
-        #expect(list.first { $0.key == PortKey(projectCode: "P1", splitter: "SP-B", port: 4) }?.onuName == "FT-10.0.0.1-0-1-0-S2-P4")
-        #expect(list.first { $0.key == PortKey(projectCode: "P1", splitter: "SP-C", port: 1) }?.onuName == "FT-10.0.0.1-0-1-1-S1-P1")
+        #expect(
+            list.first { $0.key == PortKey(projectCode: "P1", splitter: "SP-B", port: 4) }?.onuName
+                == "FT-10.0.0.1-0-1-0-S2-P4")
+        #expect(
+            list.first { $0.key == PortKey(projectCode: "P1", splitter: "SP-C", port: 1) }?.onuName
+                == "FT-10.0.0.1-0-1-1-S1-P1")
         #expect(Set(list.map(\.onuName)).count == list.count)
-        #expect(list.allSatisfy { $0.workflow.activation == .notActivated && $0.workflow.testStatus == .notDone && $0.cvlan == nil })
+        #expect(
+            list.allSatisfy {
+                $0.workflow.activation == .notActivated && $0.workflow.testStatus == .notDone && $0.cvlan == nil
+            })
         #expect(list.first?.svlan == VLANID(1001))
     }
 
     @Test func secondProjectOnTheSameOLTAndPONContinuesSplitterIndexes() async throws {
         let t = try TemporaryStore()
-        _ = try await t.store.importProjects(try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
+        _ = try await t.store.importProjects(
+            try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
         let more = try ProjectImportPlan(
             csv: """
                 project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio
                 P3,Later phase,HW-1,10.0.0.1,huawei-ma5800,0/1/0,1001,SP-A,1:2
                 """, file: "b.csv")
-        let summary = try await t.store.importProjects(more, namingRule: .standard, source: "b.csv", at: t0, progress: nil)
+        let summary = try await t.store.importProjects(
+            more, namingRule: .standard, source: "b.csv", at: t0, progress: nil)
         #expect(summary.olts == 0)
         #expect(summary.ponPorts == 0)
         let list = try await t.store.activationList(projectCode: "P3")
@@ -49,10 +58,12 @@ import Testing
 
     @Test func reimportingAProjectIsAConflictAndChangesNothing() async throws {
         let t = try TemporaryStore()
-        _ = try await t.store.importProjects(try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
+        _ = try await t.store.importProjects(
+            try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
         let before = try dump(t.path)
         await #expect {
-            _ = try await t.store.importProjects(try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
+            _ = try await t.store.importProjects(
+                try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
         } throws: { error in
             guard let e = error as? StoreError, case .conflict(let location, let message) = e else { return false }
             return location?.line == 2 && location?.file == "sample.csv" && message.contains("P1 was already imported")
@@ -66,10 +77,12 @@ import Testing
     ])
     func conflictsWithStoredTopologyNameTheLineAndChangeNothing(row: String, expected: String) async throws {
         let t = try TemporaryStore()
-        _ = try await t.store.importProjects(try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
+        _ = try await t.store.importProjects(
+            try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
         let before = try dump(t.path)
         let plan = try ProjectImportPlan(
-            csv: "project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio\n\(row)\n",
+            csv:
+                "project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio\n\(row)\n",
             file: "b.csv")
         await #expect {
             _ = try await t.store.importProjects(plan, namingRule: .standard, source: "b.csv", at: t0, progress: nil)
@@ -122,7 +135,8 @@ import Testing
 
     @Test func cvlanRangesAndAccountsImportAndConflict() async throws {
         let t = try TemporaryStore()
-        let ranges = try CVLANRangeImport(csv: "name,olt_ip,first,last\ncity,,3000,3009\nolt2,10.0.0.2,3500,3501\n", file: "r.csv")
+        let ranges = try CVLANRangeImport(
+            csv: "name,olt_ip,first,last\ncity,,3000,3009\nolt2,10.0.0.2,3500,3501\n", file: "r.csv")
         #expect(try await t.store.importCVLANRanges(ranges, source: "r.csv", at: t0) == 2)
         #expect(try await t.store.cvlanRanges().map(\.name) == ["city", "olt2"])
         let overlapping = try CVLANRangeImport(csv: "name,olt_ip,first,last\nnew,,3005,3020\n", file: "s.csv")
@@ -131,7 +145,8 @@ import Testing
         } throws: { error in
             "\(error)".contains("s.csv:2") && "\(error)".contains("overlaps stored range 'city'")
         }
-        let accounts = try TestAccountImport(csv: "username,password\ntest01@city,pw1\ntest02@city,pw2\n", file: "a.csv")
+        let accounts = try TestAccountImport(
+            csv: "username,password\ntest01@city,pw1\ntest02@city,pw2\n", file: "a.csv")
         #expect(try await t.store.importTestAccounts(accounts, source: "a.csv", at: t0) == 2)
         await #expect(throws: StoreError.self) {
             _ = try await t.store.importTestAccounts(accounts, source: "a.csv", at: t0)
@@ -141,7 +156,8 @@ import Testing
 
     @Test func theStoreSurvivesReopening() async throws {
         let t = try TemporaryStore()
-        _ = try await t.store.importProjects(try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
+        _ = try await t.store.importProjects(
+            try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
         let reopened = try SQLiteStore(path: t.path)
         #expect(try await reopened.projects().count == 2)
     }

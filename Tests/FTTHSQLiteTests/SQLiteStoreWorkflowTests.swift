@@ -9,7 +9,8 @@ import Testing
 
     func imported() async throws -> TemporaryStore {
         let t = try TemporaryStore()
-        _ = try await t.store.importProjects(try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
+        _ = try await t.store.importProjects(
+            try samplePlan(), namingRule: .standard, source: "a.csv", at: t0, progress: nil)
         return t
     }
 
@@ -19,7 +20,8 @@ import Testing
 
     @Test func activationAllocatesTheLowestFreeCVLANPerOLTAndSVLAN() async throws {
         let t = try await imported()
-        let a = try await t.store.recordActivation(key("SP-A", 1), serial: ONUSerial("485754431A2B3C4D"), configuredRanges: [city], at: t0)
+        let a = try await t.store.recordActivation(
+            key("SP-A", 1), serial: ONUSerial("485754431A2B3C4D"), configuredRanges: [city], at: t0)
         let b = try await t.store.recordActivation(key("SP-A", 2), serial: nil, configuredRanges: [city], at: t0)
         // SP-C is on PON 0/1/1 with SVLAN 1002: the same CVLAN may be used again there.
         let c = try await t.store.recordActivation(key("SP-C", 1), serial: nil, configuredRanges: [city], at: t0)
@@ -62,11 +64,13 @@ import Testing
     @Test func storedRangesForTheOLTComeFirst() async throws {
         let t = try await imported()
         _ = try await t.store.importCVLANRanges(
-            try CVLANRangeImport(csv: "name,olt_ip,first,last\nhw1,10.0.0.1,3900,3901\n", file: "r.csv"), source: "r.csv", at: t0)
+            try CVLANRangeImport(csv: "name,olt_ip,first,last\nhw1,10.0.0.1,3900,3901\n", file: "r.csv"),
+            source: "r.csv", at: t0)
         let a = try await t.store.recordActivation(key("SP-A", 1), serial: nil, configuredRanges: [city], at: t0)
         #expect(a.cvlan == VLANID(3900))
         // The ZTE OLT has no range of its own: it takes from the range for any OLT.
-        let z = try await t.store.recordActivation(key("RC-1", 1, project: "P2"), serial: nil, configuredRanges: [city], at: t0)
+        let z = try await t.store.recordActivation(
+            key("RC-1", 1, project: "P2"), serial: nil, configuredRanges: [city], at: t0)
         #expect(z.cvlan == VLANID(3000))
     }
 
@@ -113,9 +117,12 @@ import Testing
         let k = key("SP-A", 1)
         let before = try dump(t.path)
         await #expect {
-            try await t.store.recordLineResult(k, readings: passing, verdict: ThresholdProfile.build.evaluate(passing), at: t0)
+            try await t.store.recordLineResult(
+                k, readings: passing, verdict: ThresholdProfile.build.evaluate(passing), at: t0)
         } throws: { error in
-            guard let e = error as? StoreError, case .illegalTransition(let pk, let transition) = e else { return false }
+            guard let e = error as? StoreError, case .illegalTransition(let pk, let transition) = e else {
+                return false
+            }
             return pk == k && transition.reason.contains("activate it first")
         }
         await #expect(throws: StoreError.self) { try await t.store.recordDeactivation(k, at: t0) }
@@ -138,7 +145,8 @@ import Testing
         let t = try await imported()
         #expect(try await t.store.applyProjectEvent("P1", .startTesting, actor: "crew-7", at: t0) == .testing)
         #expect(
-            try await t.store.applyProjectEvent("P1", .testsCompleted(passed: 15, failed: 1, untested: 0), actor: "engine", at: t0)
+            try await t.store.applyProjectEvent(
+                "P1", .testsCompleted(passed: 15, failed: 1, untested: 0), actor: "engine", at: t0)
                 == .rework)
         await #expect {
             _ = try await t.store.applyProjectEvent("P1", .approve, actor: "admin", at: t0)
@@ -147,7 +155,8 @@ import Testing
         }
         #expect(try await t.store.applyProjectEvent("P1", .startTesting, actor: "crew-7", at: t0) == .testing)
         #expect(
-            try await t.store.applyProjectEvent("P1", .testsCompleted(passed: 16, failed: 0, untested: 0), actor: "engine", at: t0)
+            try await t.store.applyProjectEvent(
+                "P1", .testsCompleted(passed: 16, failed: 0, untested: 0), actor: "engine", at: t0)
                 == .awaitingReview)
         #expect(try await t.store.applyProjectEvent("P1", .approve, actor: "admin", at: t0) == .accepted)
         #expect(try await t.store.projects().first?.project.state == .accepted)

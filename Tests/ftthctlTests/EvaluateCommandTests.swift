@@ -29,7 +29,9 @@ import Testing
         #expect((array[0]["downstream_attenuation_db"] as? Double) == 20.61)
         #expect((array[0]["upstream_attenuation_db"] as? Double) == 20.62)
         #expect((array[0]["reasons"] as? [String]) == [])
-        #expect((array[1]["reasons"] as? [String])?.first?.hasPrefix("ONU rx -21.40 dBm below build limit -20.00 dBm") == true)
+        #expect(
+            (array[1]["reasons"] as? [String])?.first?.hasPrefix("ONU rx -21.40 dBm below build limit -20.00 dBm")
+                == true)
         // Exactly at the limit passes.
         #expect((array[2]["downstream_attenuation_db"] as? Double) == 23.21)
         // A missing OLT rx: upstream is null, downstream is still computed.
@@ -64,7 +66,9 @@ import Testing
     @Test func aGarbledCellNamesFileLineAndColumnAndJudgesNothing() throws {
         let cli = try FTTHCtlRunner()
         defer { cli.remove() }
-        try cli.write("bad.csv", "port,olt_tx_dbm,olt_rx_dbm,onu_tx_dbm,onu_rx_dbm\nA/1,3.2,-18,2.1,-17\nA/2,3.2,-18,2.1,minus 17\n")
+        try cli.write(
+            "bad.csv",
+            "port,olt_tx_dbm,olt_rx_dbm,onu_tx_dbm,onu_rx_dbm\nA/1,3.2,-18,2.1,-17\nA/2,3.2,-18,2.1,minus 17\n")
         let result = try cli.run("evaluate", "--profile", "build", "--csv", "bad.csv", "--json")
         #expect(result.status != 0)
         #expect(result.stdout.isEmpty)

@@ -70,7 +70,8 @@ import Testing
         var big = header + "\n"
         for i in 0..<2000 {
             let olt = i % 16
-            big += "BIG\(i / 100),Big build,OLT-\(olt),10.8.0.\(olt + 1),zte-c600,1/\(i / 128 % 16)/\(i % 16),\(200 + olt),SPL-\(i),1:64\n"
+            big +=
+                "BIG\(i / 100),Big build,OLT-\(olt),10.8.0.\(olt + 1),zte-c600,1/\(i / 128 % 16)/\(i % 16),\(200 + olt),SPL-\(i),1:64\n"
         }
         try cli.write("big.csv", big)
 

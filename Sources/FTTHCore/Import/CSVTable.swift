@@ -123,7 +123,8 @@ public struct CSVTable: Sendable {
         }
         if inQuotes {
             throw CSVProblems([
-                CSVProblem(CSVLocation(file: file, line: recordLine), "a quoted field is never closed: add the closing '\"'")
+                CSVProblem(
+                    CSVLocation(file: file, line: recordLine), "a quoted field is never closed: add the closing '\"'")
             ])
         }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
@@ -139,7 +140,10 @@ public struct CSVTable: Sendable {
         var seen: Set<String> = []
         for name in header {
             if !seen.insert(name).inserted {
-                problems.append(CSVProblem(CSVLocation(file: file, line: headerRecord.line, column: name), "column appears twice in the header"))
+                problems.append(
+                    CSVProblem(
+                        CSVLocation(file: file, line: headerRecord.line, column: name),
+                        "column appears twice in the header"))
             }
             if !required.contains(name) && !optional.contains(name) {
                 problems.append(
@@ -149,7 +153,10 @@ public struct CSVTable: Sendable {
             }
         }
         for name in required where !header.contains(name) {
-            problems.append(CSVProblem(CSVLocation(file: file, line: headerRecord.line, column: name), "required column is missing from the header"))
+            problems.append(
+                CSVProblem(
+                    CSVLocation(file: file, line: headerRecord.line, column: name),
+                    "required column is missing from the header"))
         }
         var rows: [Row] = []
         for record in records.dropFirst() {
@@ -160,7 +167,8 @@ public struct CSVTable: Sendable {
                         "has \(record.fields.count) field(s) but the header has \(header.count)"))
                 continue
             }
-            rows.append(Row(line: record.line, fields: Dictionary(zip(header, record.fields), uniquingKeysWith: { a, _ in a })))
+            rows.append(
+                Row(line: record.line, fields: Dictionary(zip(header, record.fields), uniquingKeysWith: { a, _ in a })))
         }
         if !problems.isEmpty { throw CSVProblems(problems) }
         self.header = header

@@ -24,7 +24,9 @@ public struct CVLANRangeImport: Sendable {
             let oltText = text("olt_ip")
             if !oltText.isEmpty {
                 olt = ManagementAddress(oltText)
-                if olt == nil { problems.append(CSVProblem(at("olt_ip"), "'\(oltText)' is not an IPv4 or IPv6 address")) }
+                if olt == nil {
+                    problems.append(CSVProblem(at("olt_ip"), "'\(oltText)' is not an IPv4 or IPv6 address"))
+                }
             }
             let first = Int(text("first")).flatMap(VLANID.init)
             if first == nil { problems.append(CSVProblem(at("first"), "'\(text("first"))' is not a VLAN id 1-4094")) }
@@ -40,7 +42,8 @@ public struct CVLANRangeImport: Sendable {
         }
         // Two ranges for the same OLT scope must not overlap: an overlap hides a typo.
         for (i, a) in ranges.enumerated() {
-            for b in ranges[..<i] where a.value.olt == b.value.olt
+            for b in ranges[..<i]
+            where a.value.olt == b.value.olt
                 && a.value.first <= b.value.last && b.value.first <= a.value.last
             {
                 problems.append(

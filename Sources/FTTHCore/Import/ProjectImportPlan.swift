@@ -56,12 +56,15 @@ public struct ProjectImportPlan: Sendable {
             func checkText(_ column: String, _ value: String?, max: Int = 128) -> String? {
                 guard let value else { return nil }
                 if value.count > max {
-                    problems.append(CSVProblem(at(column), "is \(value.count) characters long; at most \(max) are allowed"))
+                    problems.append(
+                        CSVProblem(at(column), "is \(value.count) characters long; at most \(max) are allowed"))
                     return nil
                 }
                 if let bad = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
                     problems.append(
-                        CSVProblem(at(column), "contains control character U+\(String(bad.value, radix: 16, uppercase: true)); remove it"))
+                        CSVProblem(
+                            at(column),
+                            "contains control character U+\(String(bad.value, radix: 16, uppercase: true)); remove it"))
                     return nil
                 }
                 return value
@@ -82,19 +85,26 @@ public struct ProjectImportPlan: Sendable {
             var oltAddress: ManagementAddress?
             if let t = require("olt_ip") {
                 oltAddress = ManagementAddress(t)
-                if oltAddress == nil { problems.append(CSVProblem(at("olt_ip"), "'\(t)' is not an IPv4 or IPv6 address")) }
+                if oltAddress == nil {
+                    problems.append(CSVProblem(at("olt_ip"), "'\(t)' is not an IPv4 or IPv6 address"))
+                }
             }
             var dialect: VendorDialect?
             if let t = require("olt_dialect") {
                 dialect = VendorDialect(name: t)
                 if dialect == nil {
-                    problems.append(CSVProblem(at("olt_dialect"), "'\(t)' is not a known dialect; use one of \(VendorDialect.acceptedNames)"))
+                    problems.append(
+                        CSVProblem(
+                            at("olt_dialect"),
+                            "'\(t)' is not a known dialect; use one of \(VendorDialect.acceptedNames)"))
                 }
             }
             var pon: PONAddress?
             if let t = require("pon") {
                 pon = PONAddress(t)
-                if pon == nil { problems.append(CSVProblem(at("pon"), "'\(t)' is not a frame/slot/port such as 0/1/3")) }
+                if pon == nil {
+                    problems.append(CSVProblem(at("pon"), "'\(t)' is not a frame/slot/port such as 0/1/3"))
+                }
             }
             var svlan: VLANID?
             if let t = require("svlan") {
@@ -105,14 +115,18 @@ public struct ProjectImportPlan: Sendable {
             var ratio: SplitRatio?
             if let t = require("splitter_ratio") {
                 ratio = SplitRatio(t)
-                if ratio == nil { problems.append(CSVProblem(at("splitter_ratio"), "'\(t)' is not a split ratio such as 1:8 (1:2 … 1:128)")) }
+                if ratio == nil {
+                    problems.append(
+                        CSVProblem(at("splitter_ratio"), "'\(t)' is not a split ratio such as 1:8 (1:2 … 1:128)"))
+                }
             }
             var portCount = ratio?.outputs
             let portsText = text("splitter_ports")
             if !portsText.isEmpty {
                 if let n = Int(portsText), n >= 1 {
                     if let ratio, n > ratio.outputs {
-                        problems.append(CSVProblem(at("splitter_ports"), "\(n) ports exceed the splitter's \(ratio) outputs"))
+                        problems.append(
+                            CSVProblem(at("splitter_ports"), "\(n) ports exceed the splitter's \(ratio) outputs"))
                     }
                     portCount = n
                 } else {
@@ -129,7 +143,10 @@ public struct ProjectImportPlan: Sendable {
             if let existing = projects[code] {
                 if existing.value.name != projectName || existing.value.acceptanceRequired != acceptance {
                     problems.append(
-                        CSVProblem(at("project_name"), "project \(code) was described differently on \(existing.location): name and acceptance_required must match"))
+                        CSVProblem(
+                            at("project_name"),
+                            "project \(code) was described differently on \(existing.location): name and acceptance_required must match"
+                        ))
                 }
             } else {
                 projects[code] = Located(value: project, location: at("project_code"))
@@ -139,7 +156,10 @@ public struct ProjectImportPlan: Sendable {
             if let existing = olts[oltAddress] {
                 if existing.value != olt {
                     problems.append(
-                        CSVProblem(at("olt_ip"), "OLT \(oltAddress) is '\(existing.value.name)' (\(existing.value.dialect.rawValue)) on \(existing.location) but '\(oltName)' (\(dialect.rawValue)) here"))
+                        CSVProblem(
+                            at("olt_ip"),
+                            "OLT \(oltAddress) is '\(existing.value.name)' (\(existing.value.dialect.rawValue)) on \(existing.location) but '\(oltName)' (\(dialect.rawValue)) here"
+                        ))
                 }
             } else {
                 olts[oltAddress] = Located(value: olt, location: at("olt_ip"))
@@ -149,7 +169,10 @@ public struct ProjectImportPlan: Sendable {
             if let existing = pons[key] {
                 if existing.value.svlan != svlan {
                     problems.append(
-                        CSVProblem(at("svlan"), "PON port \(pon) of OLT \(oltAddress) has SVLAN \(existing.value.svlan) on \(existing.location) but \(svlan) here"))
+                        CSVProblem(
+                            at("svlan"),
+                            "PON port \(pon) of OLT \(oltAddress) has SVLAN \(existing.value.svlan) on \(existing.location) but \(svlan) here"
+                        ))
                 }
             } else {
                 pons[key] = Located(value: PONPort(olt: oltAddress, address: pon, svlan: svlan), location: at("svlan"))
@@ -157,12 +180,17 @@ public struct ProjectImportPlan: Sendable {
             }
             let splitterKey = "\(code)\u{0}\(splitterName)"
             if let first = splitterNames[splitterKey] {
-                problems.append(CSVProblem(at("splitter_name"), "splitter '\(splitterName)' of project \(code) is already listed on line \(first.line)"))
+                problems.append(
+                    CSVProblem(
+                        at("splitter_name"),
+                        "splitter '\(splitterName)' of project \(code) is already listed on line \(first.line)"))
             } else {
                 splitterNames[splitterKey] = at("splitter_name")
                 splitters.append(
                     Located(
-                        value: SplitterEntry(projectCode: code, name: splitterName, ratio: ratio, portCount: portCount, olt: oltAddress, pon: pon),
+                        value: SplitterEntry(
+                            projectCode: code, name: splitterName, ratio: ratio, portCount: portCount, olt: oltAddress,
+                            pon: pon),
                         location: at("splitter_name")))
             }
         }
@@ -181,4 +209,3 @@ public struct ProjectImportPlan: Sendable {
         var pon: PONAddress
     }
 }
-

@@ -167,7 +167,8 @@ public struct ONUNamingRule: Sendable, Hashable {
             throw ONUNamingError.disallowedCharacter(bad, name: name, dialect: dialect)
         }
         guard name.count <= dialect.maxONUNameLength else {
-            throw ONUNamingError.tooLong(name: name, length: name.count, limit: dialect.maxONUNameLength, dialect: dialect)
+            throw ONUNamingError.tooLong(
+                name: name, length: name.count, limit: dialect.maxONUNameLength, dialect: dialect)
         }
         return name
     }

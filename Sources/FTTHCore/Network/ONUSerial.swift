@@ -17,7 +17,9 @@ public struct ONUSerial: Sendable, Hashable, Codable, CustomStringConvertible {
         if chars.count == 16, chars.allSatisfy({ $0.isHexDigit }) {
             var vendor = ""
             for i in stride(from: 0, to: 8, by: 2) {
-                guard let byte = UInt8(String(chars[i...i + 1]), radix: 16), (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) else {
+                guard let byte = UInt8(String(chars[i...i + 1]), radix: 16),
+                    (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                else {
                     return nil
                 }
                 vendor.append(Character(Unicode.Scalar(byte)))

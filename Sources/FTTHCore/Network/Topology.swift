@@ -54,7 +54,8 @@ public struct PONAddress: Sendable, Hashable, Codable, Comparable, CustomStringC
 
     /// Parses `F/S/P` (also `F-S-P`). Each part 0…255.
     public init?(_ text: String) {
-        let parts = text.trimmingWhitespace().split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "-" })
+        let parts = text.trimmingWhitespace().split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "-" })
         guard parts.count == 3 else { return nil }
         let numbers = parts.compactMap { part -> Int? in
             guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }

@@ -23,18 +23,21 @@ extension EvaluationRow {
                     problems.append(
                         CSVProblem(
                             CSVLocation(file: file, line: row.line, column: column),
-                            "'\(raw)' is not a power in dBm; write a number such as -21.40, or leave the cell empty for no reading"))
+                            "'\(raw)' is not a power in dBm; write a number such as -21.40, or leave the cell empty for no reading"
+                        ))
                 }
                 return r
             }
             let port = (row.fields["port"] ?? "").trimmingWhitespace()
             if port.isEmpty {
-                problems.append(CSVProblem(CSVLocation(file: file, line: row.line, column: "port"), "is empty; name the port"))
+                problems.append(
+                    CSVProblem(CSVLocation(file: file, line: row.line, column: "port"), "is empty; name the port"))
             }
             let readings = OpticalReadings(
                 oltTx: reading("olt_tx_dbm"), oltRx: reading("olt_rx_dbm"), onuTx: reading("onu_tx_dbm"),
                 onuRx: reading("onu_rx_dbm"))
-            rows.append(EvaluationRow(port: port, readings: readings, location: CSVLocation(file: file, line: row.line)))
+            rows.append(
+                EvaluationRow(port: port, readings: readings, location: CSVLocation(file: file, line: row.line)))
         }
         if !problems.isEmpty { throw CSVProblems(problems) }
         return rows

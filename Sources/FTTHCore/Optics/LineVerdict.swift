@@ -85,7 +85,8 @@ extension ThresholdProfile {
                             reason: "ONU rx \(rx) at or below overload limit \(limit)")
                         : CheckResult(
                             check: .maxONURx, outcome: .fail,
-                            reason: "ONU rx \(rx) above overload limit \(limit) by \(rx - limit); the receiver is overloaded: check for a missing splitter stage or add an attenuator"
+                            reason:
+                                "ONU rx \(rx) above overload limit \(limit) by \(rx - limit); the receiver is overloaded: check for a missing splitter stage or add an attenuator"
                         ))
             } else {
                 checks.append(missing(.maxONURx, "ONU rx", readings.onuRx, against: "overload limit \(limit)"))
@@ -114,7 +115,8 @@ extension ThresholdProfile {
                             reason: "downstream attenuation \(d) within \(name) budget \(limit)")
                         : CheckResult(
                             check: .maxDownstreamAttenuation, outcome: .fail,
-                            reason: "downstream attenuation \(d) exceeds \(name) budget \(limit) by \(d - limit); \(Self.lowLightHint)"
+                            reason:
+                                "downstream attenuation \(d) exceeds \(name) budget \(limit) by \(d - limit); \(Self.lowLightHint)"
                         ))
             } else {
                 let which = readings.oltTx.value == nil ? ("OLT tx", readings.oltTx) : ("ONU rx", readings.onuRx)
@@ -133,7 +135,8 @@ extension ThresholdProfile {
                             reason: "upstream attenuation \(u) within \(name) budget \(limit)")
                         : CheckResult(
                             check: .maxUpstreamAttenuation, outcome: .fail,
-                            reason: "upstream attenuation \(u) exceeds \(name) budget \(limit) by \(u - limit); \(Self.lowLightHint)"
+                            reason:
+                                "upstream attenuation \(u) exceeds \(name) budget \(limit) by \(u - limit); \(Self.lowLightHint)"
                         ))
             } else {
                 let which = readings.onuTx.value == nil ? ("ONU tx", readings.onuTx) : ("OLT rx", readings.oltRx)

@@ -61,7 +61,10 @@ public struct ActivationListRow: Sendable, Hashable, Codable {
     public var onuPassword: String?
     public var workflow: PortWorkflow
 
-    public init(key: PortKey, olt: ManagementAddress, oltName: String, dialect: VendorDialect, pon: PONAddress, onuName: String, svlan: VLANID, cvlan: VLANID?, onuSerial: ONUSerial?, onuPassword: String?, workflow: PortWorkflow) {
+    public init(
+        key: PortKey, olt: ManagementAddress, oltName: String, dialect: VendorDialect, pon: PONAddress, onuName: String,
+        svlan: VLANID, cvlan: VLANID?, onuSerial: ONUSerial?, onuPassword: String?, workflow: PortWorkflow
+    ) {
         self.key = key
         self.olt = olt
         self.oltName = oltName

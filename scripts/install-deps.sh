@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the tests and the demo need, when any is missing.
+# Runs `apt-get update` first, as a fresh machine's package lists are empty or stale.
+set -euo pipefail
+
+packages=(
+  libsqlite3-dev   # GRDB links the system SQLite
+  sqlite3          # to inspect a store by hand
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "installing missing Debian packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then sudo="sudo"; else
+    echo "error: ${missing[*]} missing and not root; install them with apt-get as root" >&2
+    exit 1
+  fi
+fi
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+if ! command -v swift >/dev/null; then
+  echo "error: no Swift toolchain on PATH: install Swift 6.1 or newer (https://www.swift.org/install/linux/)" >&2
+  exit 1
+fi
