@@ -1,6 +1,7 @@
 # `make demo` and `make test` are all a user types on a fresh Debian machine: each first installs
 # the Debian packages that are missing.
 SWIFT ?= swift
+SHELL := /bin/bash
 
 .PHONY: deps build demo test format lint clean
 
@@ -14,7 +15,9 @@ demo: build
 	@scripts/demo.sh
 
 test: deps
-	$(SWIFT) build --build-tests
+	set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build-test.log
+	@if grep -E "^$(CURDIR)/(Sources|Tests)/.*: warning:" .build-test.log; then \
+		echo "error: the compiler warned about the project's code (above); fix it"; exit 1; fi
 	$(SWIFT) format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests
 	$(SWIFT) test --skip-build
 

@@ -45,15 +45,22 @@ struct EvaluateCommand: AsyncParsableCommand {
                 ).rendered())
             return
         }
-        var table = TextTable("PORT", "DOWN dB", "UP dB", "VERDICT", "REASONS")
+        func power(_ r: PowerReading) -> String { r.value?.decimalString ?? "-" }
+        var table = TextTable("PORT", "OLT TX", "OLT RX", "ONU TX", "ONU RX", "DOWN dB", "UP dB", "VERDICT")
         for (row, verdict) in judged {
+            let r = row.readings
             table.add([
-                row.port, verdict.downstreamAttenuation?.decimalString ?? "-",
-                verdict.upstreamAttenuation?.decimalString ?? "-", verdict.verdict.rawValue,
-                verdict.reasons.isEmpty ? "-" : verdict.reasons.joined(separator: "; "),
+                row.port, power(r.oltTx), power(r.oltRx), power(r.onuTx), power(r.onuRx),
+                verdict.downstreamAttenuation?.decimalString ?? "-", verdict.upstreamAttenuation?.decimalString ?? "-",
+                verdict.verdict.rawValue,
             ])
         }
         print(table.rendered())
+        // Reasons go below the table, one per line, so that a narrow phone screen can read them.
+        for (row, verdict) in judged where !verdict.reasons.isEmpty {
+            print("\n\(row.port) (\(row.location)):")
+            for reason in verdict.reasons { print("  - \(reason)") }
+        }
         let failed = judged.filter { $0.1.verdict == .fail }.count
         print(
             "\n\(judged.count) port(s) judged against profile '\(thresholds.name)': \(judged.count - failed) pass, \(failed) fail"
