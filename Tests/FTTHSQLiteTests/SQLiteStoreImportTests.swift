@@ -26,10 +26,10 @@ import Testing
         // Splitter indexes count per PON port: SP-A 1, SP-B 2 on 0/1/0; SP-C 1 on 0/1/1.
         #expect(
             list.first { $0.key == PortKey(projectCode: "P1", splitter: "SP-B", port: 4) }?.onuName
-                == "FT-10.0.0.1-0-1-0-S2-P4")
+                == "FT-0A000001-0-1-0-S2-P4")
         #expect(
             list.first { $0.key == PortKey(projectCode: "P1", splitter: "SP-C", port: 1) }?.onuName
-                == "FT-10.0.0.1-0-1-1-S1-P1")
+                == "FT-0A000001-0-1-1-S1-P1")
         #expect(Set(list.map(\.onuName)).count == list.count)
         #expect(
             list.allSatisfy {
@@ -53,7 +53,7 @@ import Testing
         #expect(summary.ponPorts == 0)
         let list = try await t.store.activationList(projectCode: "P3")
         // Same splitter name in another project is fine; its ONU names must still differ.
-        #expect(list.map(\.onuName) == ["FT-10.0.0.1-0-1-0-S3-P1", "FT-10.0.0.1-0-1-0-S3-P2"])
+        #expect(list.map(\.onuName) == ["FT-0A000001-0-1-0-S3-P1", "FT-0A000001-0-1-0-S3-P2"])
     }
 
     @Test func reimportingAProjectIsAConflictAndChangesNothing() async throws {

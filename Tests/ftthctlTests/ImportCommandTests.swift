@@ -29,14 +29,14 @@ import Testing
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(ports.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 12)
         #expect(rows[8]["splitter"] as? String == "分光器, 3号楼")
-        #expect(rows[8]["onu_name"] as? String == "FT-10.0.0.1-0-1-0-S2-P1")
+        #expect(rows[8]["onu_name"] as? String == "FT-0A000001-0-1-0-S2-P1")
         #expect(rows[0]["activation"] as? String == "not_activated")
         #expect(rows[0]["test"] as? String == "not_done")
         #expect(rows[0]["cvlan"] is NSNull)
         #expect(rows[0]["svlan"] as? Int == 1001)
 
         let table = try cli.run("ports", "--project", "P1", "--store", "s.sqlite")
-        #expect(table.stdout.contains("FT-10.0.0.1-0-1-0-S1-P8"))
+        #expect(table.stdout.contains("FT-0A000001-0-1-0-S1-P8"))
     }
 
     @Test func aFileWithAnyErrorImportsNothingAndSaysWhere() throws {

@@ -75,7 +75,7 @@ public struct CSVTable: Sendable {
 
         func endRecord() {
             fields.append(field)
-            if !(fields.count == 1 && fields[0].isEmpty && !fieldWasQuoted) {
+            if !(fields.count == 1 && fields[0].allSatisfy(\.isWhitespace) && !fieldWasQuoted) {
                 records.append((recordLine, fields))
             }
             fields = []

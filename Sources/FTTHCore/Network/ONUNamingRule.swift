@@ -70,19 +70,22 @@ public enum ONUNamingError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Generates test ONU names from a template such as `FT-{olt_ip}-{frame}-{slot}-{pon}-S{splitter_index}-P{port}`.
+/// Generates test ONU names from a template such as `FT-{olt_hex}-{frame}-{slot}-{pon}-S{splitter_index}-P{port}`.
 ///
-/// Placeholders: `{project}`, `{olt}` (OLT name), `{olt_ip}`, `{frame}`, `{slot}`, `{pon}`,
+/// Placeholders: `{project}`, `{olt}` (OLT name), `{olt_ip}`, `{olt_hex}` (the address as hex
+/// digits, 8 for IPv4), `{frame}`, `{slot}`, `{pon}`,
 /// `{splitter}` (splitter name), `{splitter_index}` (the splitter's ordinal on its PON port), `{port}`
-/// (splitter port number). A template must identify the OLT (`{olt}` or `{olt_ip}`), the PON port
+/// (splitter port number). A template must identify the OLT (`{olt}`, `{olt_ip}` or `{olt_hex}`), the PON port
 /// (`{frame}`, `{slot}`, `{pon}`), the splitter (`{splitter}` or `{splitter_index}`) and `{port}`,
 /// with a literal character between any two placeholders, so that distinct ports get distinct
 /// names; the store refuses a duplicate as a last guard.
 public struct ONUNamingRule: Sendable, Hashable {
-    /// The documented default: short enough for ZTE's 32 characters with an IPv4 address.
-    public static let defaultTemplate = "FT-{olt_ip}-{frame}-{slot}-{pon}-S{splitter_index}-P{port}"
+    /// The documented default. With an IPv4 OLT it is at most 30 characters for two-digit frame,
+    /// slot and PON numbers, three-digit splitter ordinals and ports 1…128, so it fits ZTE's 32;
+    /// the `FT-` prefix lets an engineer tell test ONUs from customers' on the OLT.
+    public static let defaultTemplate = "FT-{olt_hex}-{frame}-{slot}-{pon}-S{splitter_index}-P{port}"
     public static let placeholders = [
-        "project", "olt", "olt_ip", "frame", "slot", "pon", "splitter", "splitter_index", "port",
+        "project", "olt", "olt_ip", "olt_hex", "frame", "slot", "pon", "splitter", "splitter_index", "port",
     ]
 
     enum Piece: Sendable, Hashable {
@@ -124,7 +127,7 @@ public struct ONUNamingRule: Sendable, Hashable {
         if !literal.isEmpty { pieces.append(.literal(literal)) }
         let used = Set(pieces.compactMap { if case .placeholder(let p) = $0 { p } else { nil } })
         let required: [(String, Set<String>)] = [
-            ("{olt} or {olt_ip}", ["olt", "olt_ip"]),
+            ("{olt}, {olt_ip} or {olt_hex}", ["olt", "olt_ip", "olt_hex"]),
             ("{frame}", ["frame"]), ("{slot}", ["slot"]), ("{pon}", ["pon"]),
             ("{splitter} or {splitter_index}", ["splitter", "splitter_index"]),
             ("{port}", ["port"]),
@@ -152,6 +155,7 @@ public struct ONUNamingRule: Sendable, Hashable {
                 case "project": name += context.projectCode
                 case "olt": name += context.oltName
                 case "olt_ip": name += context.oltAddress.text.replacingOccurrences(of: ":", with: ".")
+                case "olt_hex": name += context.oltAddress.hex
                 case "frame": name += String(context.pon.frame)
                 case "slot": name += String(context.pon.slot)
                 case "pon": name += String(context.pon.port)

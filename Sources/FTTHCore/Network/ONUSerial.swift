@@ -9,12 +9,12 @@ public struct ONUSerial: Sendable, Hashable, Codable, CustomStringConvertible {
         let t = raw.trimmingWhitespace()
         let chars = Array(t)
         if chars.count == 12, chars[..<4].allSatisfy({ $0.isASCII && $0.isLetter }),
-            chars[4...].allSatisfy({ $0.isHexDigit })
+            chars[4...].allSatisfy({ $0.isASCII && $0.isHexDigit })
         {
             text = String(chars[..<4]).uppercased() + String(chars[4...]).uppercased()
             return
         }
-        if chars.count == 16, chars.allSatisfy({ $0.isHexDigit }) {
+        if chars.count == 16, chars.allSatisfy({ $0.isASCII && $0.isHexDigit }) {
             var vendor = ""
             for i in stride(from: 0, to: 8, by: 2) {
                 guard let byte = UInt8(String(chars[i...i + 1]), radix: 16),

@@ -131,38 +131,47 @@ public struct SplitRatio: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String { "1:\(outputs)" }
 }
 
-/// An IPv4 or IPv6 management address, kept in its canonical text form.
+/// An IPv4 or IPv6 management address, kept in its canonical text form (dotted quad without
+/// leading zeros; RFC 5952 for IPv6), so that one OLT never appears under two spellings.
 public struct ManagementAddress: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     public var text: String
 
     /// Accepts a dotted-quad IPv4 address or an IPv6 address; nil for anything else.
     public init?(_ raw: String) {
         let t = raw.trimmingWhitespace()
-        if Self.isIPv4(t) {
-            text = t.split(separator: ".").map { String(Int($0)!) }.joined(separator: ".")
-        } else if Self.isIPv6(t) {
-            text = t.lowercased()
+        guard !t.isEmpty, t.count <= 45, t.allSatisfy(\.isASCII) else { return nil }
+        if t.contains(":") {
+            guard let canonical = Self.canonical(t, family: AF_INET6, size: 16) else { return nil }
+            text = canonical
         } else {
-            return nil
+            // inet_pton takes only the strict dotted quad (no octal, no shorthand); leading zeros
+            // are a common spreadsheet artefact, so strip them first.
+            let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 4,
+                parts.allSatisfy({ p in !p.isEmpty && p.count <= 3 && p.allSatisfy { $0.isASCII && $0.isNumber } })
+            else { return nil }
+            guard
+                let canonical = Self.canonical(
+                    parts.map { String(Int($0)!) }.joined(separator: "."), family: AF_INET, size: 4)
+            else { return nil }
+            text = canonical
         }
     }
 
-    static func isIPv4(_ t: String) -> Bool {
-        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return false }
-        return parts.allSatisfy { p in
-            !p.isEmpty && p.count <= 3 && p.allSatisfy { $0.isASCII && $0.isNumber } && Int(p)! <= 255
-        }
+    static func canonical(_ text: String, family: Int32, size: Int) -> String? {
+        var bytes = [UInt8](repeating: 0, count: size)
+        guard inet_pton(family, text, &bytes) == 1 else { return nil }
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard inet_ntop(family, bytes, &buffer, socklen_t(buffer.count)) != nil else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    static func isIPv6(_ t: String) -> Bool {
-        guard t.contains(":"), t.count <= 39 else { return false }
-        let groups = t.split(separator: ":", omittingEmptySubsequences: false)
-        guard (3...8).contains(groups.count) else { return false }
-        let doubleColons = t.components(separatedBy: "::").count - 1
-        guard doubleColons <= 1 else { return false }
-        return groups.allSatisfy { g in g.count <= 4 && g.allSatisfy(\.isHexDigit) }
-            && (doubleColons == 1 || groups.count == 8)
+    /// The address as hex digits: 8 for IPv4, 32 for IPv6. Used in compact test ONU names.
+    public var hex: String {
+        let isV6 = text.contains(":")
+        var bytes = [UInt8](repeating: 0, count: isV6 ? 16 : 4)
+        _ = inet_pton(isV6 ? AF_INET6 : AF_INET, text, &bytes)
+        return bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined()
     }
 
     public static func < (a: ManagementAddress, b: ManagementAddress) -> Bool { a.text < b.text }

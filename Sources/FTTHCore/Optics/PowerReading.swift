@@ -81,7 +81,12 @@ extension PowerReading {
         // `-20.241(dbm)`. Take the leading number only.
         let numberEnd = trimmed.firstIndex { !($0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "\u{2212}") }
         let numberText = trimmed[..<(numberEnd ?? trimmed.endIndex)]
-        guard let centi = CentiFormat.parse(numberText) else {
+        let rest = String(trimmed[(numberEnd ?? trimmed.endIndex)...]).trimmingWhitespace().lowercased()
+        // Anything else after the number (`mW`, an exponent) means it is not a dBm value.
+        let knownSuffix =
+            rest.isEmpty || rest == "dbm" || rest == "(dbm)" || rest.hasPrefix(",") || rest.hasPrefix("(dbm)")
+            || rest.hasPrefix("dbm,") || rest.hasPrefix("out of range")
+        guard knownSuffix, let centi = CentiFormat.parse(numberText) else {
             self = .missing(.garbled, raw: trimmed)
             return
         }

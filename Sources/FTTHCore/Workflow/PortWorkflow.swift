@@ -87,6 +87,11 @@ public struct PortWorkflow: Sendable, Hashable, Codable {
     /// Done once there is a line result that no rework report has voided.
     public var testStatus: TestStatus { verdict.line != nil && !awaitingRetest ? .done : .notDone }
 
+    private mutating func startNewRound() {
+        verdict = PortVerdict()
+        awaitingRetest = false
+    }
+
     /// Applies `event`, or throws ``IllegalTransition`` with the reason.
     public mutating func apply(_ event: PortEvent) throws {
         func refuse(_ reason: String) -> IllegalTransition {
@@ -95,12 +100,14 @@ public struct PortWorkflow: Sendable, Hashable, Codable {
         switch event {
         case .activationSucceeded:
             // Re-provisioning an activated port is idempotent; after deactivation it starts a new round.
-            if activation == .deactivated { verdict = PortVerdict() }
+            if activation == .deactivated { startNewRound() }
             activation = .activated
         case .activationFailed:
             guard activation != .activated else {
                 throw refuse("the test ONU is already provisioned; deactivate it first")
             }
+            // A failed attempt after deactivation also begins a new round: the old result is history.
+            if activation == .deactivated { startNewRound() }
             activation = .activationFailed
         case .lineResult(let v):
             guard activation == .activated else {

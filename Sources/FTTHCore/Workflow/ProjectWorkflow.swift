@@ -65,6 +65,7 @@ public struct ProjectWorkflow: Sendable, Hashable, Codable {
             }
             state = .awaitingReview
         case (.testing, .testsCompleted(let passed, let failed, let untested)):
+            precondition(passed >= 0 && failed >= 0 && untested >= 0, "port counts cannot be negative")
             guard untested == 0 else { throw refuse("\(untested) port(s) have no result yet") }
             guard passed + failed > 0 else { throw refuse("the project has no ports to judge") }
             state = failed > 0 ? .rework : .awaitingReview
