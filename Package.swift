@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "FTTHCore", targets: ["FTTHCore"]),
         .library(name: "FTTHConfig", targets: ["FTTHConfig"]),
         .library(name: "FTTHSQLite", targets: ["FTTHSQLite"]),
+        .library(name: "SNMPModel", targets: ["SNMPModel"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
     ],
     dependencies: [
@@ -23,6 +24,8 @@ let package = Package(
     targets: [
         // The domain and its rules: no I/O, no dependencies.
         .target(name: "FTTHCore", swiftSettings: swiftSettings),
+        // SNMP values, OIDs, credentials and errors: shared by the client, the agent and the drivers.
+        .target(name: "SNMPModel", swiftSettings: swiftSettings),
         // `config/ftth-acceptd.toml` → typed configuration.
         .target(
             name: "FTTHConfig",
