@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "FTTHConfig", targets: ["FTTHConfig"]),
         .library(name: "FTTHSQLite", targets: ["FTTHSQLite"]),
         .library(name: "SNMPModel", targets: ["SNMPModel"]),
+        .library(name: "FTTHSNMP", targets: ["FTTHSNMP"]),
+        .library(name: "SNMPAgent", targets: ["SNMPAgent"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
     ],
     dependencies: [
@@ -20,12 +22,30 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // The domain and its rules: no I/O, no dependencies.
         .target(name: "FTTHCore", swiftSettings: swiftSettings),
         // SNMP values, OIDs, credentials and errors: shared by the client, the agent and the drivers.
         .target(name: "SNMPModel", swiftSettings: swiftSettings),
+        // net-snmp (libsnmp-dev) as a system library, with a shim header.
+        .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
+        // The SNMP client over net-snmp's single-session async API.
+        .target(name: "FTTHSNMP", dependencies: ["SNMPModel", "CNetSNMP"], swiftSettings: swiftSettings),
+        // An SNMP agent (v1, v2c, v3 USM) in Swift on SwiftNIO, serving any MIB view: olt-sim's agent.
+        .target(
+            name: "SNMPAgent",
+            dependencies: [
+                "SNMPModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // `config/ftth-acceptd.toml` → typed configuration.
         .target(
             name: "FTTHConfig",
@@ -50,6 +70,17 @@ let package = Package(
             name: "FTTHCoreTests",
             dependencies: ["FTTHCore", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FTTHSNMPTests",
+            dependencies: ["FTTHSNMP", "SNMPModel"],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SNMPAgentTests",
+            dependencies: ["SNMPAgent", "SNMPModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -6,6 +6,10 @@ set -euo pipefail
 packages=(
   libsqlite3-dev   # GRDB links the system SQLite
   sqlite3          # to inspect a store by hand
+  libsnmp-dev      # the SNMP client links net-snmp
+  snmp             # snmpget/snmpbulkwalk: tests compare them with our client and olt-sim
+  snmpd            # a real agent for the client tests
+  python3-venv     # snmpsim runs in a virtual environment (scripts/snmpsim.sh)
 )
 
 missing=()
