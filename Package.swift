@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "SNMPModel", targets: ["SNMPModel"]),
         .library(name: "FTTHSNMP", targets: ["FTTHSNMP"]),
         .library(name: "SNMPAgent", targets: ["SNMPAgent"]),
+        .library(name: "FTTHDrivers", targets: ["FTTHDrivers"]),
+        .library(name: "OLTSim", targets: ["OLTSim"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
     ],
     dependencies: [
@@ -43,6 +45,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // OLT drivers per vendor dialect and transport, written against SNMPRequester.
+        .target(name: "FTTHDrivers", dependencies: ["FTTHCore", "SNMPModel"], swiftSettings: swiftSettings),
+        // Simulated OLTs over a physical ODN model, with their SNMP agents: tests, benchmarks, demo.
+        .target(
+            name: "OLTSim",
+            dependencies: [
+                "FTTHCore", "FTTHConfig", "SNMPModel", .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -81,6 +93,12 @@ let package = Package(
         .testTarget(
             name: "SNMPAgentTests",
             dependencies: ["SNMPAgent", "SNMPModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FTTHDriversTests",
+            dependencies: ["FTTHDrivers", "OLTSim", "FTTHCore", "SNMPModel"],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,411 @@
+import FTTHConfig
+import FTTHCore
+import Foundation
+import SNMPModel
+import TOMLKit
+
+/// A simulated city: OLTs with their PON ports, the ODN behind each (splitters, fibre,
+/// connectors, faults) and the ONTs plugged into splitter ports. Read from TOML (`olt-sim --help`
+/// and `config/olt-sim.toml` document every key).
+public struct SimConfiguration: Sendable {
+    public var olts: [SimOLT]
+    /// How long an ONU takes to register after it is provisioned (ranging, OMCI).
+    public var registrationSeconds: Double
+
+    public init(olts: [SimOLT], registrationSeconds: Double = 5) {
+        self.olts = olts
+        self.registrationSeconds = registrationSeconds
+    }
+}
+
+/// One simulated OLT.
+public struct SimOLT: Sendable {
+    public var name: String
+    public var address: ManagementAddress
+    public var dialect: VendorDialect
+    public var snmp: SimSNMP
+    public var pons: [SimPON]
+    /// Line and service profile names the OLT accepts when a test ONU is provisioned.
+    public var lineProfiles: [String]
+    public var serviceProfiles: [String]
+
+    public init(
+        name: String, address: ManagementAddress, dialect: VendorDialect, snmp: SimSNMP = SimSNMP(),
+        pons: [SimPON], lineProfiles: [String] = ["ftth-test"], serviceProfiles: [String] = ["ftth-test"]
+    ) {
+        self.name = name
+        self.address = address
+        self.dialect = dialect
+        self.snmp = snmp
+        self.pons = pons
+        self.lineProfiles = lineProfiles
+        self.serviceProfiles = serviceProfiles
+    }
+}
+
+/// The SNMP agent of a simulated OLT.
+public struct SimSNMP: Sendable {
+    /// UDP port on 127.0.0.1; 0 picks a free one.
+    public var port: Int
+    public var community: Secret
+    public var writeCommunity: Secret
+    public var v3Users: [SimV3User]
+    /// Time a real OLT agent takes to answer one request.
+    public var latencyMilliseconds: Int
+    /// Requests per second beyond which the agent drops requests, like an overloaded OLT.
+    public var maxRequestsPerSecond: Int?
+    public var fault: AgentFault?
+
+    public init(
+        port: Int = 0, community: Secret = "public", writeCommunity: Secret = "private", v3Users: [SimV3User] = [],
+        latencyMilliseconds: Int = 0, maxRequestsPerSecond: Int? = nil, fault: AgentFault? = nil
+    ) {
+        self.port = port
+        self.community = community
+        self.writeCommunity = writeCommunity
+        self.v3Users = v3Users
+        self.latencyMilliseconds = latencyMilliseconds
+        self.maxRequestsPerSecond = maxRequestsPerSecond
+        self.fault = fault
+    }
+}
+
+/// An SNMPv3 user of a simulated agent.
+public struct SimV3User: Sendable {
+    public var user: String
+    public var auth: (SNMPv3Security.AuthProtocol, Secret)?
+    public var priv: (SNMPv3Security.PrivProtocol, Secret)?
+
+    public init(
+        user: String, auth: (SNMPv3Security.AuthProtocol, Secret)?, priv: (SNMPv3Security.PrivProtocol, Secret)?
+    ) {
+        self.user = user
+        self.auth = auth
+        self.priv = priv
+    }
+}
+
+/// A fault of an OLT's agent as a whole.
+public enum AgentFault: Sendable, Hashable, CustomStringConvertible {
+    /// Every answer takes this long.
+    case slow(milliseconds: Int)
+    /// The agent stops answering.
+    case silent
+
+    /// Parses `slow:2000` or `silent`.
+    public init?(_ text: String) {
+        if text == "silent" {
+            self = .silent
+        } else if text.hasPrefix("slow:"), let ms = Int(text.dropFirst(5)), ms >= 0 {
+            self = .slow(milliseconds: ms)
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .slow(let ms): "slow:\(ms)"
+        case .silent: "silent"
+        }
+    }
+}
+
+/// A PON port and the ODN behind it.
+public struct SimPON: Sendable {
+    public var address: PONAddress
+    /// Transmit power of the PON port's optics.
+    public var oltTxDBm: Double
+    public var splitters: [SimSplitter]
+
+    public init(address: PONAddress, oltTxDBm: Double = 3.0, splitters: [SimSplitter]) {
+        self.address = address
+        self.oltTxDBm = oltTxDBm
+        self.splitters = splitters
+    }
+}
+
+/// A last-level splitter and the fibre from the OLT to it.
+public struct SimSplitter: Sendable {
+    public var name: String
+    public var ratio: SplitRatio
+    public var fibreKm: Double
+    public var connectors: Int
+    public var splices: Int
+    /// Faults before the splitter: every port behind it suffers them.
+    public var faults: [PathFault]
+    public var onts: [SimONT]
+
+    public init(
+        name: String, ratio: SplitRatio, fibreKm: Double = 2.0, connectors: Int = 4, splices: Int = 4,
+        faults: [PathFault] = [], onts: [SimONT] = []
+    ) {
+        self.name = name
+        self.ratio = ratio
+        self.fibreKm = fibreKm
+        self.connectors = connectors
+        self.splices = splices
+        self.faults = faults
+        self.onts = onts
+    }
+}
+
+/// An ONT plugged into a splitter port.
+public struct SimONT: Sendable {
+    public var port: Int
+    public var serial: ONUSerial
+    public var txDBm: Double
+    public var dropMetres: Double
+    /// Faults on this port's drop only.
+    public var faults: [PathFault]
+    /// An ONT that never registers (wrong firmware, dead laser).
+    public var neverRegisters: Bool
+    /// Configured on the OLT from the start (a customer ONU), with this ONU id and name.
+    public var provisionedID: Int?
+    public var name: String?
+
+    public init(
+        port: Int, serial: ONUSerial, txDBm: Double = 2.0, dropMetres: Double = 30, faults: [PathFault] = [],
+        neverRegisters: Bool = false, provisionedID: Int? = nil, name: String? = nil
+    ) {
+        self.port = port
+        self.serial = serial
+        self.txDBm = txDBm
+        self.dropMetres = dropMetres
+        self.faults = faults
+        self.neverRegisters = neverRegisters
+        self.provisionedID = provisionedID
+        self.name = name
+    }
+}
+
+extension SimConfiguration {
+    /// Reads and validates a TOML file; errors name the file and the key.
+    public init(contentsOfFile path: String) throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(
+                key: nil, message: "cannot read the simulator configuration: \(error.localizedDescription)", file: path)
+        }
+        do {
+            try self.init(toml: text)
+        } catch var e as ConfigurationError {
+            e.file = path
+            throw e
+        }
+    }
+
+    /// Parses and validates TOML; errors name the key (`olt[0].pon[1].splitter[2].ratio`).
+    public init(toml text: String) throws {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(
+                key: nil,
+                message:
+                    "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)"
+            )
+        }
+        let r = TOMLReader(table: root, path: "")
+        try r.allow(["registration_seconds", "olt"])
+        registrationSeconds = try r.double("registration_seconds", default: 5, range: 0...3600)
+        olts = try r.tables("olt").map(Self.olt)
+        guard !olts.isEmpty else {
+            throw ConfigurationError(key: "olt", message: "no OLT configured: add at least one [[olt]] table")
+        }
+        var ports: Set<Int> = []
+        for (i, olt) in olts.enumerated() where olt.snmp.port != 0 {
+            guard ports.insert(olt.snmp.port).inserted else {
+                throw ConfigurationError(
+                    key: "olt[\(i)].snmp.port", message: "UDP port \(olt.snmp.port) is used by two OLTs")
+            }
+        }
+    }
+
+    static func olt(_ r: TOMLReader) throws -> SimOLT {
+        try r.allow(["name", "address", "dialect", "snmp", "pon", "line_profiles", "service_profiles"])
+        let name = try r.string("name")
+        guard let address = ManagementAddress(try r.string("address")) else {
+            throw r.error("address", "must be an IPv4 or IPv6 address")
+        }
+        guard let dialect = VendorDialect(name: try r.string("dialect")) else {
+            throw r.error("dialect", "must be one of \(VendorDialect.acceptedNames)")
+        }
+        var snmp = SimSNMP()
+        if let s = try r.optionalTable("snmp") {
+            try s.allow([
+                "port", "community", "write_community", "v3_users", "latency_ms", "max_requests_per_second", "fault",
+            ])
+            snmp.port = try s.int("port", default: 0, range: 0...65535)
+            snmp.community = Secret(try s.string("community", default: "public"))
+            snmp.writeCommunity = Secret(try s.string("write_community", default: "private"))
+            snmp.latencyMilliseconds = try s.int("latency_ms", default: 0, range: 0...60000)
+            if s.table["max_requests_per_second"] != nil {
+                snmp.maxRequestsPerSecond = try s.int("max_requests_per_second", default: 0, range: 1...1_000_000)
+            }
+            if s.table["fault"] != nil {
+                guard let f = AgentFault(try s.string("fault")) else {
+                    throw s.error("fault", "must be \"silent\" or \"slow:MILLISECONDS\"")
+                }
+                snmp.fault = f
+            }
+            snmp.v3Users = try s.tables("v3_users").map { u in
+                try u.allow(["user", "auth", "auth_key", "priv", "priv_key"])
+                var auth: (SNMPv3Security.AuthProtocol, Secret)?
+                var priv: (SNMPv3Security.PrivProtocol, Secret)?
+                if u.table["auth"] != nil {
+                    guard let p = SNMPv3Security.AuthProtocol(rawValue: try u.string("auth")) else {
+                        throw u.error("auth", "must be MD5, SHA or SHA-256")
+                    }
+                    auth = (p, Secret(try u.string("auth_key")))
+                }
+                if u.table["priv"] != nil {
+                    guard auth != nil else { throw u.error("priv", "privacy needs auth as well") }
+                    guard let p = SNMPv3Security.PrivProtocol(rawValue: try u.string("priv")) else {
+                        throw u.error("priv", "must be AES or DES")
+                    }
+                    priv = (p, Secret(try u.string("priv_key")))
+                }
+                return SimV3User(user: try u.string("user"), auth: auth, priv: priv)
+            }
+        }
+        let pons = try r.tables("pon").map(pon)
+        var seen: Set<PONAddress> = []
+        for (i, p) in pons.enumerated() where !seen.insert(p.address).inserted {
+            throw r.error("pon[\(i)].port", "PON port \(p.address) is listed twice")
+        }
+        return SimOLT(
+            name: name, address: address, dialect: dialect, snmp: snmp, pons: pons,
+            lineProfiles: try r.strings("line_profiles", default: ["ftth-test"]),
+            serviceProfiles: try r.strings("service_profiles", default: ["ftth-test"]))
+    }
+
+    static func pon(_ r: TOMLReader) throws -> SimPON {
+        try r.allow(["port", "olt_tx_dbm", "splitter"])
+        guard let address = PONAddress(try r.string("port")) else {
+            throw r.error("port", "must be frame/slot/port such as 0/1/0")
+        }
+        return SimPON(
+            address: address, oltTxDBm: try r.double("olt_tx_dbm", default: 3.0, range: -10...10),
+            splitters: try r.tables("splitter").map(splitter))
+    }
+
+    static func faults(_ r: TOMLReader) throws -> [PathFault] {
+        try r.strings("faults", default: []).map { text in
+            guard let f = PathFault(text) else {
+                throw r.error("faults", "'\(text)' is not a fault: use dirty-connector:DB, macrobend:DB or broken")
+            }
+            return f
+        }
+    }
+
+    static func splitter(_ r: TOMLReader) throws -> SimSplitter {
+        try r.allow(["name", "ratio", "fibre_km", "connectors", "splices", "faults", "ont"])
+        guard let ratio = SplitRatio(try r.string("ratio")) else {
+            throw r.error("ratio", "must be 1:N with N = 2 … 128")
+        }
+        let onts = try r.tables("ont").map(ont)
+        var ports: Set<Int> = []
+        for (i, o) in onts.enumerated() {
+            guard (1...ratio.outputs).contains(o.port) else {
+                throw r.error("ont[\(i)].port", "port \(o.port) does not exist on a \(ratio) splitter")
+            }
+            guard ports.insert(o.port).inserted else { throw r.error("ont[\(i)].port", "two ONTs in port \(o.port)") }
+        }
+        return SimSplitter(
+            name: try r.string("name"), ratio: ratio, fibreKm: try r.double("fibre_km", default: 2, range: 0...60),
+            connectors: try r.int("connectors", default: 4, range: 0...40),
+            splices: try r.int("splices", default: 4, range: 0...100),
+            faults: try faults(r), onts: onts)
+    }
+
+    static func ont(_ r: TOMLReader) throws -> SimONT {
+        try r.allow(["port", "serial", "tx_dbm", "drop_m", "faults", "never_registers", "onu_id", "name"])
+        guard let serial = ONUSerial(try r.string("serial")) else {
+            throw r.error("serial", "must be a GPON serial such as HWTC1A2B3C4D or 485754431A2B3C4D")
+        }
+        var provisioned: Int?
+        if r.table["onu_id"] != nil { provisioned = try r.int("onu_id", default: 0, range: 0...127) }
+        return SimONT(
+            port: try r.int("port", default: 1, range: 1...128), serial: serial,
+            txDBm: try r.double("tx_dbm", default: 2.0, range: -10...10),
+            dropMetres: try r.double("drop_m", default: 30, range: 0...5000), faults: try faults(r),
+            neverRegisters: try r.bool("never_registers", default: false), provisionedID: provisioned,
+            name: r.table["name"] != nil ? try r.string("name") : nil)
+    }
+}
+
+/// Reads typed values from a TOML table, with errors naming the full key.
+struct TOMLReader {
+    let table: TOMLTable
+    let path: String
+
+    func key(_ k: String) -> String { path.isEmpty ? k : "\(path).\(k)" }
+    func error(_ k: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(key: key(k), message: message)
+    }
+
+    func allow(_ keys: [String]) throws {
+        for k in table.keys where !keys.contains(k) {
+            throw error(k, "unknown key; expected one of \(keys.joined(separator: ", "))")
+        }
+    }
+
+    func string(_ k: String, default value: String? = nil) throws -> String {
+        guard let v = table[k] else {
+            if let value { return value }
+            throw error(k, "is required")
+        }
+        guard let s = v.string, !s.isEmpty else { throw error(k, "must be a non-empty string") }
+        return s
+    }
+
+    func strings(_ k: String, default value: [String]) throws -> [String] {
+        guard let v = table[k] else { return value }
+        guard let a = v.array else { throw error(k, "must be an array of strings") }
+        return try a.map { e in
+            guard let s = e.string else { throw error(k, "must be an array of strings") }
+            return s
+        }
+    }
+
+    func int(_ k: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let v = table[k] else { return value }
+        guard let i = v.int, range.contains(i) else {
+            throw error(k, "must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return i
+    }
+
+    func double(_ k: String, default value: Double, range: ClosedRange<Double>) throws -> Double {
+        guard let v = table[k] else { return value }
+        guard let d = v.double ?? v.int.map(Double.init), d.isFinite, range.contains(d) else {
+            throw error(k, "must be a number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return d
+    }
+
+    func bool(_ k: String, default value: Bool) throws -> Bool {
+        guard let v = table[k] else { return value }
+        guard let b = v.bool else { throw error(k, "must be true or false") }
+        return b
+    }
+
+    func optionalTable(_ k: String) throws -> TOMLReader? {
+        guard let v = table[k] else { return nil }
+        guard let t = v.table else { throw error(k, "must be a table") }
+        return TOMLReader(table: t, path: key(k))
+    }
+
+    func tables(_ k: String) throws -> [TOMLReader] {
+        guard let v = table[k] else { return [] }
+        guard let a = v.array else { throw error(k, "must be an array of tables: write [[\(key(k))]]") }
+        return try a.enumerated().map { i, e in
+            guard let t = e.table else { throw error(k, "must be an array of tables: write [[\(key(k))]]") }
+            return TOMLReader(table: t, path: "\(key(k))[\(i)]")
+        }
+    }
+}

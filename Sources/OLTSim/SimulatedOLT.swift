@@ -1,0 +1,215 @@
+import FTTHCore
+import Synchronization
+
+/// What the OLT sees of one configured ONU at this moment.
+public struct ONUObservation: Sendable, Hashable {
+    public var runState: ONURunState
+    /// Powers in dBm; nil when the ONU is not online.
+    public var onuRxDBm: Double?
+    public var onuTxDBm: Double?
+    public var oltRxDBm: Double?
+    public var distanceMetres: Int?
+    public var temperatureCelsius: Int
+    public var voltageMillivolts: Int
+    public var biasMilliamps: Int
+}
+
+/// A test or customer ONU configured on a simulated OLT.
+public struct ConfiguredONU: Sendable, Hashable {
+    public var id: Int
+    public var serial: ONUSerial?
+    public var password: String?
+    public var name: String
+    public var lineProfile: String
+    public var serviceProfile: String
+    /// When it was configured (simulation seconds): registration takes a while after that.
+    public var configuredAt: Double
+}
+
+/// Why the simulated OLT refused a configuration change, in the words an OLT would use.
+public struct SimRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        case noSuchPort, idInUse, serialInUse, noFreeID, unknownProfile, badValue, noSuchONU
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var description: String { message }
+}
+
+/// One simulated OLT: its configuration, the ONUs configured on it, and the ODN physics that
+/// decide whether they register and what light they see.
+public final class SimulatedOLT: Sendable {
+    public let config: SimOLT
+    let clock: any SimClock
+    let registrationSeconds: Double
+    let state: Mutex<State>
+
+    struct State {
+        var configured: [PONAddress: [Int: ConfiguredONU]] = [:]
+        /// Where each ONT is plugged: PON, splitter index, port.
+        var plugged: [ONUSerial: Location] = [:]
+        /// Bumped on every configuration change, so MIB views know to re-index.
+        var generation = 0
+    }
+
+    struct Location: Hashable {
+        var pon: PONAddress
+        var splitter: Int
+        var port: Int
+    }
+
+    public init(config: SimOLT, clock: any SimClock, registrationSeconds: Double) {
+        self.config = config
+        self.clock = clock
+        self.registrationSeconds = registrationSeconds
+        var s = State()
+        for pon in config.pons {
+            s.configured[pon.address] = [:]
+            for (si, splitter) in pon.splitters.enumerated() {
+                for ont in splitter.onts {
+                    s.plugged[ont.serial] = Location(pon: pon.address, splitter: si, port: ont.port)
+                    if let id = ont.provisionedID {
+                        // Customer ONUs configured long ago: already registered at start.
+                        s.configured[pon.address]![id] = ConfiguredONU(
+                            id: id, serial: ont.serial, name: ont.name ?? "onu-\(id)", lineProfile: "customer",
+                            serviceProfile: "customer", configuredAt: -registrationSeconds)
+                    }
+                }
+            }
+        }
+        state = Mutex(s)
+    }
+
+    /// Bumped on every configuration change.
+    public var generation: Int { state.withLock { $0.generation } }
+
+    public func pon(_ address: PONAddress) -> SimPON? { config.pons.first { $0.address == address } }
+
+    /// The ONUs configured on a PON port, by id.
+    public func configuredONUs(on pon: PONAddress) -> [ConfiguredONU] {
+        state.withLock { s in (s.configured[pon] ?? [:]).values.sorted { $0.id < $1.id } }
+    }
+
+    /// All configured ONUs of the OLT, by PON port.
+    public func allConfigured() -> [PONAddress: [ConfiguredONU]] {
+        state.withLock { s in s.configured.mapValues { $0.values.sorted { $0.id < $1.id } } }
+    }
+
+    /// Configures an ONU. With `id` nil the lowest free id is taken. Configuring a serial that
+    /// is already on the port returns its id (as a driver's retry would expect).
+    @discardableResult
+    public func configure(
+        pon: PONAddress, id: Int?, serial: ONUSerial?, password: String? = nil, name: String, lineProfile: String,
+        serviceProfile: String
+    ) throws(SimRefusal) -> Int {
+        guard self.pon(pon) != nil else {
+            throw SimRefusal(kind: .noSuchPort, message: "Failure: The port does not exist")
+        }
+        guard config.lineProfiles.contains(lineProfile) else {
+            throw SimRefusal(kind: .unknownProfile, message: "Failure: The line profile \(lineProfile) does not exist")
+        }
+        guard config.serviceProfiles.contains(serviceProfile) else {
+            throw SimRefusal(
+                kind: .unknownProfile, message: "Failure: The service profile \(serviceProfile) does not exist")
+        }
+        let now = clock.now()
+        let result: Result<Int, SimRefusal> = state.withLock { s in
+            var onus = s.configured[pon] ?? [:]
+            if let serial, let existing = onus.values.first(where: { $0.serial == serial }) {
+                if id == nil || id == existing.id { return .success(existing.id) }
+                return .failure(SimRefusal(kind: .serialInUse, message: "Failure: SN already exists"))
+            }
+            if let serial {
+                let elsewhere = s.configured.contains { other, list in
+                    other != pon && list.values.contains { $0.serial == serial }
+                }
+                if elsewhere { return .failure(SimRefusal(kind: .serialInUse, message: "Failure: SN already exists")) }
+            }
+            let chosen: Int
+            if let id {
+                guard onus[id] == nil else {
+                    return .failure(SimRefusal(kind: .idInUse, message: "Failure: The ONT ID has already existed"))
+                }
+                chosen = id
+            } else {
+                guard let free = (0...127).first(where: { onus[$0] == nil }) else {
+                    return .failure(
+                        SimRefusal(kind: .noFreeID, message: "Failure: The number of ONTs reaches the limit"))
+                }
+                chosen = free
+            }
+            onus[chosen] = ConfiguredONU(
+                id: chosen, serial: serial, password: password, name: name, lineProfile: lineProfile,
+                serviceProfile: serviceProfile, configuredAt: now)
+            s.configured[pon] = onus
+            s.generation += 1
+            return .success(chosen)
+        }
+        return try result.get()
+    }
+
+    /// Removes a configured ONU; false when there was none.
+    @discardableResult
+    public func remove(pon: PONAddress, id: Int) -> Bool {
+        state.withLock { s in
+            guard s.configured[pon]?.removeValue(forKey: id) != nil else { return false }
+            s.generation += 1
+            return true
+        }
+    }
+
+    /// Moves an ONT to a splitter port (the crew plugging the test ONT in somewhere else), or
+    /// unplugs it with `to` nil.
+    public func plug(_ serial: ONUSerial, pon: PONAddress, splitter: String, port: Int) -> Bool {
+        guard let p = self.pon(pon), let si = p.splitters.firstIndex(where: { $0.name == splitter }),
+            (1...p.splitters[si].ratio.outputs).contains(port)
+        else { return false }
+        state.withLock { s in
+            s.plugged[serial] = Location(pon: pon, splitter: si, port: port)
+            s.generation += 1
+        }
+        return true
+    }
+
+    /// The optical path an ONT at this location sees, with every fault on it.
+    func path(_ location: Location, serial: ONUSerial) -> (OpticalPath, SimONT?)? {
+        guard let pon = pon(location.pon) else { return nil }
+        let splitter = pon.splitters[location.splitter]
+        let ont = splitter.onts.first { $0.serial == serial }
+        let path = OpticalPath(
+            fibreKm: splitter.fibreKm, dropMetres: ont?.dropMetres ?? 30, ratio: splitter.ratio,
+            connectors: splitter.connectors, splices: splitter.splices, faults: splitter.faults + (ont?.faults ?? []))
+        return (path, ont)
+    }
+
+    /// ONU receive sensitivity and OLT receive sensitivity below which ranging fails.
+    static let onuSensitivity = -30.0
+    static let oltSensitivity = -32.0
+
+    /// What the OLT sees of a configured ONU now.
+    public func observe(pon: PONAddress, id: Int) -> ONUObservation? {
+        let now = clock.now()
+        let snapshot: (ConfiguredONU, Location?)? = state.withLock { s in
+            guard let onu = s.configured[pon]?[id] else { return nil }
+            return (onu, onu.serial.flatMap { s.plugged[$0] })
+        }
+        guard let (onu, location) = snapshot else { return nil }
+        let offline = ONUObservation(
+            runState: .offline, onuRxDBm: nil, onuTxDBm: nil, oltRxDBm: nil, distanceMetres: nil,
+            temperatureCelsius: 0, voltageMillivolts: 0, biasMilliamps: 0)
+        guard let location, location.pon == pon, let serial = onu.serial,
+            let (path, ont) = path(location, serial: serial), let ponConfig = self.pon(pon)
+        else { return offline }
+        if path.isBroken || ont?.neverRegisters == true || now - onu.configuredAt < registrationSeconds {
+            return offline
+        }
+        let onuTx = ont?.txDBm ?? 2.0
+        let onuRx = ponConfig.oltTxDBm - path.downstreamLoss
+        let oltRx = onuTx - path.upstreamLoss
+        guard onuRx >= Self.onuSensitivity, oltRx >= Self.oltSensitivity else { return offline }
+        return ONUObservation(
+            runState: .online, onuRxDBm: onuRx, onuTxDBm: onuTx, oltRxDBm: oltRx, distanceMetres: path.distanceMetres,
+            temperatureCelsius: 41, voltageMillivolts: 3300, biasMilliamps: 12)
+    }
+}
