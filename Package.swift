@@ -102,6 +102,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OLTSimTests",
+            dependencies: ["OLTSim", "FTTHCore", "FTTHConfig", "SNMPModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FTTHConfigTests",
             dependencies: ["FTTHConfig"],
             swiftSettings: swiftSettings

@@ -1,0 +1,67 @@
+import FTTHConfig
+import FTTHCore
+import Foundation
+import SNMPModel
+import Testing
+
+@testable import OLTSim
+
+@Suite("olt-sim configuration")
+struct SimConfigurationTests {
+    @Test func theShippedSampleCityParses() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/olt-sim.toml").path
+        let c = try SimConfiguration(contentsOfFile: path)
+        #expect(c.olts.map(\.name) == ["HW-OLT-East", "ZTE-OLT-North"])
+        #expect(c.olts.map(\.dialect) == [.huaweiMA5800, .zteC300])
+        #expect(c.olts[0].snmp.port == 16101)
+        #expect(c.olts[0].snmp.v3Users.first?.user == "ftth")
+        #expect(c.olts.flatMap(\.pons).flatMap(\.splitters).count == 8)
+        #expect(c.olts[0].pons[0].splitters[0].onts[1].faults == [.dirtyConnector(3.5)])
+        #expect(c.olts[1].pons[0].splitters[0].onts[1].neverRegisters)
+    }
+
+    @Test(arguments: [
+        ("", "olt"),
+        ("[[olt]]\nname = \"a\"\naddress = \"x\"\ndialect = \"zte\"", "olt[0].address"),
+        ("[[olt]]\nname = \"a\"\naddress = \"10.0.0.1\"\ndialect = \"nokia\"", "olt[0].dialect"),
+        ("[[olt]]\nname = \"a\"\naddress = \"10.0.0.1\"\ndialect = \"zte\"\ncolour = 1", "olt[0].colour"),
+        (
+            "[[olt]]\nname = \"a\"\naddress = \"10.0.0.1\"\ndialect = \"zte\"\n[olt.snmp]\nfault = \"tired\"",
+            "olt[0].snmp.fault"
+        ),
+        (
+            "[[olt]]\nname = \"a\"\naddress = \"10.0.0.1\"\ndialect = \"zte\"\n[[olt.pon]]\nport = \"1/2/1\"\n[[olt.pon.splitter]]\nname = \"s\"\nratio = \"1:3\"",
+            "olt[0].pon[0].splitter[0].ratio"
+        ),
+        (
+            "[[olt]]\nname = \"a\"\naddress = \"10.0.0.1\"\ndialect = \"zte\"\n[[olt.pon]]\nport = \"1/2/1\"\n[[olt.pon.splitter]]\nname = \"s\"\nratio = \"1:8\"\nfaults = [\"melted\"]",
+            "olt[0].pon[0].splitter[0].faults"
+        ),
+        (
+            "[[olt]]\nname = \"a\"\naddress = \"10.0.0.1\"\ndialect = \"zte\"\n[[olt.pon]]\nport = \"1/2/1\"\n[[olt.pon.splitter]]\nname = \"s\"\nratio = \"1:8\"\n[[olt.pon.splitter.ont]]\nport = 9\nserial = \"ZTEG00000001\"",
+            "olt[0].pon[0].splitter[0].ont[0].port"
+        ),
+        (
+            "[[olt]]\nname = \"a\"\naddress = \"10.0.0.1\"\ndialect = \"zte\"\n[[olt.pon]]\nport = \"1/2/1\"\n[[olt.pon.splitter]]\nname = \"s\"\nratio = \"1:8\"\n[[olt.pon.splitter.ont]]\nport = 1\nserial = \"nope\"",
+            "olt[0].pon[0].splitter[0].ont[0].serial"
+        ),
+    ])
+    func anInvalidValueNamesItsKey(toml: String, key: String) {
+        #expect {
+            _ = try SimConfiguration(toml: toml)
+        } throws: { error in
+            (error as? ConfigurationError)?.key == key
+        }
+    }
+
+    @Test func aSyntheticCityHasTheAskedSize() {
+        let c = SimConfiguration.synthetic(olts: 64, onusPerOLT: 512, basePort: 20000)
+        #expect(c.olts.count == 64)
+        #expect(Set(c.olts.map(\.address)).count == 64)
+        #expect(Set(c.olts.map(\.snmp.port)) == Set(20000..<20064))
+        for olt in c.olts {
+            #expect(olt.pons.flatMap(\.splitters).flatMap(\.onts).count == 512)
+        }
+    }
+}
