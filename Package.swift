@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "FTTHDrivers", targets: ["FTTHDrivers"]),
         .library(name: "OLTSim", targets: ["OLTSim"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
+        .executable(name: "olt-sim", targets: ["olt-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -58,6 +59,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Serves a simulator's OLTs on SNMP agents: shared by olt-sim, the tests and the benchmarks.
+        .target(
+            name: "OLTSimServer", dependencies: ["OLTSim", "SNMPAgent", "SNMPModel", "FTTHCore"],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "olt-sim",
+            dependencies: ["OLTSim", "OLTSimServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
         // `config/ftth-acceptd.toml` → typed configuration.
         .target(
             name: "FTTHConfig",
@@ -73,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "ftthctl",
             dependencies: [
-                "FTTHCore", "FTTHConfig", "FTTHSQLite",
+                "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHDrivers", "FTTHSNMP", "SNMPModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -15,7 +15,7 @@ struct FTTHCtl: AsyncParsableCommand {
             """,
         subcommands: [
             ImportCommand.self, ProjectsCommand.self, PortsCommand.self, ThresholdsCommand.self,
-            EvaluateCommand.self,
+            EvaluateCommand.self, OLTCommand.self,
         ]
     )
 }

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import OLTSim
+import OLTSimServer
+
+@main
+struct OLTSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "olt-sim",
+        abstract:
+            "Simulated OLTs (Huawei and ZTE dialects) over a physical ODN model, for tests, benchmarks and the demo.",
+        discussion: """
+            Every OLT answers SNMP (v1, v2c, v3 with MD5/SHA/SHA-256 and AES) on 127.0.0.1 with its \
+            vendor's optical tables, computed from the model: OLT transmit power, fibre length, \
+            splitter ratio, connectors, splices, the drop, and injected faults (dirty connector, \
+            macrobend, broken fibre, an ONT that never registers, a slow or silent agent). Huawei \
+            test ONUs can be provisioned with SET on hwGponDeviceOntConfigInfoTable; an ONU comes \
+            online registration_seconds after it is configured, if light reaches it both ways.
+
+            The configuration file is TOML; config/olt-sim.toml is a documented sample city. \
+            --synthetic generates a city instead: N OLTs alternating Huawei MA5800 and ZTE C300, \
+            each with M registered customer ONUs, agents on consecutive ports from --base-port.
+
+            Runs until interrupted (Ctrl-C or SIGTERM).
+            """)
+
+    @Option(name: .long, help: "Configuration file (TOML), such as config/olt-sim.toml.")
+    var config: String?
+    @Option(name: .long, help: "Generate N OLTs instead of reading a file.")
+    var synthetic: Int?
+    @Option(name: .customLong("onus-per-olt"), help: "With --synthetic: registered ONUs per OLT.")
+    var onusPerOLT = 512
+    @Option(name: .customLong("base-port"), help: "With --synthetic: UDP port of the first OLT (0: any free ports).")
+    var basePort = 20000
+    @Option(name: .customLong("latency-ms"), help: "With --synthetic: agent latency per request.")
+    var latencyMilliseconds = 0
+    @Option(
+        name: .customLong("ports-file"), help: "Write 'name address dialect port' per OLT to this file once listening.")
+    var portsFile: String?
+
+    func validate() throws {
+        guard (config == nil) != (synthetic == nil) else {
+            throw ValidationError("give either --config FILE or --synthetic N")
+        }
+        if let synthetic, !(1...4096).contains(synthetic) { throw ValidationError("--synthetic must be 1-4096") }
+        guard (0...8192).contains(onusPerOLT) else { throw ValidationError("--onus-per-olt must be 0-8192") }
+        guard (0...65000).contains(basePort) else { throw ValidationError("--base-port must be 0-65000") }
+    }
+
+    func run() async throws {
+        let configuration =
+            if let config {
+                try SimConfiguration(contentsOfFile: config)
+            } else {
+                SimConfiguration.synthetic(
+                    olts: synthetic!, onusPerOLT: onusPerOLT, basePort: basePort,
+                    latencyMilliseconds: latencyMilliseconds)
+            }
+        let agents = try SimulatorAgents(simulator: OLTSimulator(configuration: configuration))
+        let bound = try await agents.start()
+        var lines: [String] = []
+        for (olt, port) in bound {
+            let onus = olt.allConfigured().values.reduce(0) { $0 + $1.count }
+            lines.append("\(olt.config.name) \(olt.config.address) \(olt.config.dialect.rawValue) \(port)")
+            say(
+                "\(olt.config.name) (\(olt.config.dialect.rawValue), \(olt.config.address)): SNMP udp:127.0.0.1:\(port), \(olt.config.pons.count) PON port(s), \(onus) ONU(s) configured"
+            )
+        }
+        if let portsFile {
+            try (lines.joined(separator: "\n") + "\n").write(toFile: portsFile, atomically: true, encoding: .utf8)
+        }
+        say("olt-sim ready: \(bound.count) OLT(s). Ctrl-C to stop.")
+        await waitForTermination()
+        await agents.stop()
+        say("olt-sim stopped")
+    }
+
+    /// Suspends until SIGINT or SIGTERM.
+    func waitForTermination() async {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let box = SignalSources(continuation)
+            box.install()
+        }
+    }
+}
+
+/// Writes a line to standard output at once (unbuffered), so a test or a supervisor reading the
+/// pipe sees "ready" as soon as it is said.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Holds the dispatch sources that resume the continuation once, on the first signal.
+final class SignalSources: @unchecked Sendable {
+    // Touched only on the main dispatch queue after install(): the sources and the flag.
+    let continuation: CheckedContinuation<Void, Never>
+    var sources: [DispatchSourceSignal] = []
+    var resumed = false
+
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+
+    func install() {
+        for sig in [SIGINT, SIGTERM] {
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
+            source.setEventHandler { [self] in
+                guard !resumed else { return }
+                resumed = true
+                sources.forEach { $0.cancel() }
+                continuation.resume()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
