@@ -1,0 +1,183 @@
+import ArgumentParser
+import FTTHCore
+import FTTHDrivers
+import FTTHSNMP
+import Foundation
+import SNMPModel
+
+struct OLTCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "olt",
+        abstract: "Talk to an OLT directly, without the daemon: for an engineer checking a driver or a port.",
+        subcommands: [OLTOptics.self]
+    )
+}
+
+/// How to reach an OLT over SNMP, shared by the `olt` subcommands.
+struct SNMPOptions: ParsableArguments {
+    @Option(name: .long, help: "OLT management address or host name.")
+    var host: String
+    @Option(name: .long, help: "UDP port of the OLT's SNMP agent.")
+    var port: Int = 161
+    @Option(name: .long, help: "SNMP v2c community (or set FTTH_SNMP_COMMUNITY).")
+    var community: String?
+    @Flag(name: .customLong("v1"), help: "Use SNMPv1 with the community instead of v2c.")
+    var v1 = false
+    @Option(name: .customLong("v3-user"), help: "SNMPv3 user name (use instead of --community).")
+    var v3User: String?
+    @Option(name: .customLong("auth-proto"), help: "SNMPv3 authentication: MD5, SHA or SHA-256.")
+    var authProto: String?
+    @Option(name: .customLong("auth-key"), help: "SNMPv3 authentication pass phrase (or set FTTH_SNMP_AUTH_KEY).")
+    var authKey: String?
+    @Option(name: .customLong("priv-proto"), help: "SNMPv3 privacy: AES or DES.")
+    var privProto: String?
+    @Option(name: .customLong("priv-key"), help: "SNMPv3 privacy pass phrase (or set FTTH_SNMP_PRIV_KEY).")
+    var privKey: String?
+    @Option(name: .long, help: "Seconds to wait for each answer.")
+    var timeout: Double = 3
+    @Option(name: .long, help: "Retries after the first attempt.")
+    var retries: Int = 1
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535") }
+        guard timeout > 0, timeout <= 60 else { throw ValidationError("--timeout must be between 0 and 60 seconds") }
+        guard (0...10).contains(retries) else { throw ValidationError("--retries must be 0-10") }
+        let env = ProcessInfo.processInfo.environment
+        if v3User == nil && community == nil && env["FTTH_SNMP_COMMUNITY"] == nil {
+            throw ValidationError("give --community (v2c) or --v3-user with its keys")
+        }
+        if v3User != nil && community != nil {
+            throw ValidationError("give either --community or --v3-user, not both")
+        }
+        if let authProto, Self.auth(authProto) == nil {
+            throw ValidationError("--auth-proto must be MD5, SHA or SHA-256, not '\(authProto)'")
+        }
+        if let privProto, SNMPv3Security.PrivProtocol(rawValue: privProto.uppercased()) == nil {
+            throw ValidationError("--priv-proto must be AES or DES, not '\(privProto)'")
+        }
+        if privProto != nil && authProto == nil {
+            throw ValidationError("--priv-proto needs --auth-proto: SNMPv3 has no privacy without authentication")
+        }
+        if authProto != nil && (authKey ?? env["FTTH_SNMP_AUTH_KEY"]) == nil {
+            throw ValidationError("--auth-proto needs --auth-key (or FTTH_SNMP_AUTH_KEY)")
+        }
+        if privProto != nil && (privKey ?? env["FTTH_SNMP_PRIV_KEY"]) == nil {
+            throw ValidationError("--priv-proto needs --priv-key (or FTTH_SNMP_PRIV_KEY)")
+        }
+    }
+
+    static func auth(_ text: String) -> SNMPv3Security.AuthProtocol? {
+        SNMPv3Security.AuthProtocol.allCases.first { $0.rawValue.caseInsensitiveCompare(text) == .orderedSame }
+    }
+
+    func target() -> SNMPTarget {
+        let env = ProcessInfo.processInfo.environment
+        let credentials: SNMPCredentials
+        if let v3User {
+            let auth = authProto.map { (Self.auth($0)!, Secret(authKey ?? env["FTTH_SNMP_AUTH_KEY"]!)) }
+            let priv = privProto.map {
+                (SNMPv3Security.PrivProtocol(rawValue: $0.uppercased())!, Secret(privKey ?? env["FTTH_SNMP_PRIV_KEY"]!))
+            }
+            credentials = .v3(SNMPv3Security(user: v3User, auth: auth, priv: priv))
+        } else {
+            let c = Secret(community ?? env["FTTH_SNMP_COMMUNITY"]!)
+            credentials = v1 ? .v1(community: c) : .v2c(community: c)
+        }
+        return SNMPTarget(
+            host: host, port: port, credentials: credentials, timeoutMilliseconds: Int(timeout * 1000), retries: retries)
+    }
+}
+
+struct OLTOptics: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optics",
+        abstract: "Read the optics of a PON port: OLT tx, and each ONU's rx, tx and the OLT's rx of it.",
+        discussion: """
+            Drivers: huawei-snmp (MA5600T/MA5800, HUAWEI-XPON-MIB) and zte-snmp (C300/C320/C600). \
+            Readings are live, stamped with the time and the source; a vendor's no-value marker is \
+            shown as no reading (null in JSON), never as a number.
+            """)
+
+    enum Driver: String, ExpressibleByArgument, CaseIterable {
+        case huaweiSNMP = "huawei-snmp"
+        case zteSNMP = "zte-snmp"
+    }
+
+    @Option(name: .long, help: "Driver: \(Driver.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var driver: Driver
+    @OptionGroup var snmp: SNMPOptions
+    @Option(name: .long, help: "PON port, frame/slot/port (Huawei 0/1/0, ZTE 1/2/1).")
+    var pon: String
+    @Option(name: .long, help: "Only these ONU ids (comma-separated); default every configured ONU.")
+    var onu: String?
+    @Flag(name: .long, help: "Print JSON: one object per ONU.")
+    var json = false
+
+    func validate() throws {
+        guard PONAddress(pon) != nil else { throw ValidationError("--pon '\(pon)' is not frame/slot/port such as 0/1/0") }
+        if let onu {
+            let ids = onu.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !ids.isEmpty, ids.allSatisfy({ $0.map { (0...255).contains($0) } ?? false }) else {
+                throw ValidationError("--onu must be ONU ids 0-255 separated by commas, such as 1,2,5")
+            }
+        }
+    }
+
+    func run() async throws {
+        let client = SNMPClient()
+        let optics: PONOptics
+        do {
+            optics = try await read(with: client)
+            await client.shutdown()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        show(optics)
+    }
+
+    func read(with client: SNMPClient) async throws -> PONOptics {
+        let session = try client.session(for: snmp.target(), maxInFlight: 4)
+        let address = ManagementAddress(snmp.host) ?? ManagementAddress("0.0.0.0")!
+        let oltDriver: any OLTDriver =
+            switch driver {
+            case .huaweiSNMP: HuaweiSNMPDriver(snmp: session, olt: address)
+            case .zteSNMP: ZTESNMPDriver(snmp: session, olt: address)
+            }
+        let ids = onu.map { $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        return try await oltDriver.readOptics(pon: PONAddress(pon)!, onuIDs: ids)
+    }
+
+    func show(_ optics: PONOptics) {
+        func number(_ r: PowerReading) -> JSONOutput { r.value.map { .number($0.decimalString) } ?? .null }
+        if json {
+            print(
+                JSONOutput.array(
+                    optics.onus.map { o in
+                        .object([
+                            ("onu", .int(o.onuID)), ("onu_rx_dbm", number(o.onuRx)), ("onu_tx_dbm", number(o.onuTx)),
+                            ("olt_rx_dbm", number(o.oltRx)), ("olt_tx_dbm", number(optics.oltTx)),
+                        ])
+                    }
+                ).rendered())
+            return
+        }
+        func text(_ r: PowerReading) -> String {
+            switch r {
+            case .dBm(let v): v.decimalString
+            case .noReading(let n): n.raw.map { "- (\($0))" } ?? "-"
+            }
+        }
+        print("PON \(optics.pon) of \(optics.source), read \(optics.readAt.formatted(.iso8601))")
+        print("OLT tx \(text(optics.oltTx)) dBm\n")
+        var table = TextTable("ONU", "STATE", "ONU RX dBm", "ONU TX dBm", "OLT RX dBm", "DOWN dB", "UP dB")
+        for o in optics.onus {
+            let r = optics.readings(onuID: o.onuID)
+            table.add([
+                String(o.onuID), o.runState.rawValue, text(o.onuRx), text(o.onuTx), text(o.oltRx),
+                r?.downstreamAttenuation?.decimalString ?? "-", r?.upstreamAttenuation?.decimalString ?? "-",
+            ])
+        }
+        print(optics.onus.isEmpty ? "no ONU configured on this PON port" : table.rendered())
+    }
+}
