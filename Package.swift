@@ -88,6 +88,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks: executables that print figures (docs/benchmarks.md), never timed tests.
+        .executableTarget(
+            name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "FTTHCoreTests",
             dependencies: ["FTTHCore", .product(name: "PropertyBased", package: "swift-property-based")],
