@@ -121,6 +121,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SNMPIntegrationTests",
+            dependencies: ["OLTSimServer", "OLTSim", "FTTHSNMP", "FTTHDrivers", "FTTHCore", "SNMPModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FTTHConfigTests",
             dependencies: ["FTTHConfig"],
             swiftSettings: swiftSettings

@@ -33,7 +33,9 @@ struct Options {
             case "--rounds": rounds = Int(value())!
             case "--olt-sim": simulator = value()
             case "--help", "-h":
-                print("snmp-poll-bench [--olts 64] [--onus 512] [--max-repetitions 25] [--rounds 3] [--base-port 21000] [--olt-sim PATH]")
+                print(
+                    "snmp-poll-bench [--olts 64] [--onus 512] [--max-repetitions 25] [--rounds 3] [--base-port 21000] [--olt-sim PATH]"
+                )
                 exit(0)
             default: fatalError("unknown argument \(arguments[i])")
             }
@@ -47,7 +49,10 @@ func tables(forOLT index: Int) -> [OID] {
     // olt-sim --synthetic alternates Huawei MA5800 (even) and ZTE C300 (odd).
     index % 2 == 0
         ? ["1.3.6.1.4.1.2011.6.128.1.1.2.51.1", "1.3.6.1.4.1.2011.6.128.1.1.2.46.1.15"]
-        : ["1.3.6.1.4.1.3902.1012.3.50.12.1.1", "1.3.6.1.4.1.3902.1015.1010.11.2.1.2", "1.3.6.1.4.1.3902.1012.3.28.2.1.4"]
+        : [
+            "1.3.6.1.4.1.3902.1012.3.50.12.1.1", "1.3.6.1.4.1.3902.1015.1010.11.2.1.2",
+            "1.3.6.1.4.1.3902.1012.3.28.2.1.4",
+        ]
 }
 
 struct Usage {
@@ -100,7 +105,8 @@ guard FileManager.default.isExecutableFile(atPath: simPath) else {
 let sim = Process()
 sim.executableURL = URL(fileURLWithPath: simPath)
 sim.arguments = [
-    "--synthetic", String(options.olts), "--onus-per-olt", String(options.onus), "--base-port", String(options.basePort),
+    "--synthetic", String(options.olts), "--onus-per-olt", String(options.onus), "--base-port",
+    String(options.basePort),
 ]
 let simOut = Pipe()
 sim.standardOutput = simOut
@@ -167,7 +173,8 @@ func pollWithSnmpbulkwalk() throws -> Result {
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: "/usr/bin/snmpbulkwalk")
                 p.arguments = [
-                    "-v2c", "-c", "public", "-m", "", "-On", "-Oq", "-t", "5", "-r", "1", "-Cr\(options.maxRepetitions)",
+                    "-v2c", "-c", "public", "-m", "", "-On", "-Oq", "-t", "5", "-r", "1",
+                    "-Cr\(options.maxRepetitions)",
                     "127.0.0.1:\(port)", root.description,
                 ]
                 let out = Pipe()
@@ -202,7 +209,9 @@ var theirs: [Result] = []
 for round in 1...options.rounds {
     ours.append(try await pollWithClient())
     theirs.append(try pollWithSnmpbulkwalk())
-    print("round \(round): client \(ours.last!.varbinds) varbinds in \(String(format: "%.2f", ours.last!.wallSeconds)) s, snmpbulkwalk \(theirs.last!.varbinds) in \(String(format: "%.2f", theirs.last!.wallSeconds)) s")
+    print(
+        "round \(round): client \(ours.last!.varbinds) varbinds in \(String(format: "%.2f", ours.last!.wallSeconds)) s, snmpbulkwalk \(theirs.last!.varbinds) in \(String(format: "%.2f", theirs.last!.wallSeconds)) s"
+    )
 }
 sim.terminate()
 sim.waitUntilExit()
@@ -214,16 +223,23 @@ let a = medianBy(ours, \.wallSeconds)
 let b = medianBy(theirs, \.wallSeconds)
 func f(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
 print("")
-print("median of \(options.rounds) rounds, \(options.olts) OLTs × \(options.onus) ONUs, all OLTs in flight at once, max-repetitions \(options.maxRepetitions)")
+print(
+    "median of \(options.rounds) rounds, \(options.olts) OLTs × \(options.onus) ONUs, all OLTs in flight at once, max-repetitions \(options.maxRepetitions)"
+)
 print("tool              walks  varbinds  wall s  varbinds/s  CPU s  peak RSS MB  walk ms median  walk ms p95")
 for r in [a, b] {
     print(
         r.name.padding(toLength: 16, withPad: " ", startingAt: 0) + "  "
-            + [String(r.walks), String(r.varbinds), f(r.wallSeconds), f(Double(r.varbinds) / r.wallSeconds, 0), f(r.cpuSeconds),
-               f(Double(r.peakRSSKilobytes) / 1024, 1), f(r.median, 1), f(r.p95, 1)].joined(separator: "  "))
+            + [
+                String(r.walks), String(r.varbinds), f(r.wallSeconds), f(Double(r.varbinds) / r.wallSeconds, 0),
+                f(r.cpuSeconds),
+                f(Double(r.peakRSSKilobytes) / 1024, 1), f(r.median, 1), f(r.p95, 1),
+            ].joined(separator: "  "))
 }
 print("")
-print("ratio snmpbulkwalk / client: wall \(f(b.wallSeconds / a.wallSeconds))×, CPU \(f(b.cpuSeconds / max(a.cpuSeconds, 0.001)))×, median walk \(f(b.median / max(a.median, 0.001)))×")
+print(
+    "ratio snmpbulkwalk / client: wall \(f(b.wallSeconds / a.wallSeconds))×, CPU \(f(b.cpuSeconds / max(a.cpuSeconds, 0.001)))×, median walk \(f(b.median / max(a.median, 0.001)))×"
+)
 if a.varbinds != b.varbinds {
     print("WARNING: the two pollers read different numbers of varbinds (\(a.varbinds) vs \(b.varbinds))")
 }
