@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded defaults, until the daemon exists: import the sample project and
-# test CVLAN ranges into a fresh SQLite store, show the activation list, and judge a sample set
-# of readings against the build and user limits.
+# test CVLAN ranges into a fresh SQLite store, show the activation list, judge a sample set of
+# readings against the build and user limits, and read live optics from simulated OLTs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,4 +27,20 @@ step "The same readings as JSON, for the resource system (first row)" \
   bash -c "$ctl evaluate --profile build --csv config/sample-readings.csv --json | head -8"
 step "The same readings against the user limits" \
   $ctl evaluate --profile user --csv config/sample-readings.csv
+
+# Live optics from olt-sim's sample city (config/olt-sim.toml): a Huawei MA5800 and a ZTE C300
+# with faults on some ports, over real SNMP on loopback.
+sim_log=$(mktemp)
+.build/debug/olt-sim --config config/olt-sim.toml >"$sim_log" 2>&1 &
+sim_pid=$!
+trap 'kill $sim_pid 2>/dev/null; wait $sim_pid 2>/dev/null; rm -f "$sim_log"' EXIT
+for _ in $(seq 100); do grep -q "olt-sim ready" "$sim_log" && break; kill -0 $sim_pid || break; sleep 0.1; done
+grep -q "olt-sim ready" "$sim_log" || { cat "$sim_log"; echo "olt-sim did not start" >&2; exit 1; }
+step "olt-sim is serving the sample city" cat "$sim_log"
+step "Huawei MA5800 PON 0/1/0 over SNMPv3 (a dirty connector on customer-0002, a macrobend on SP02)" \
+  $ctl olt optics --driver huawei-snmp --host 127.0.0.1 --port 16101 --v3-user ftth --auth-proto SHA \
+    --auth-key ftth-auth-pass --priv-proto AES --priv-key ftth-priv-pass --pon 0/1/0
+step "ZTE C300 PON 1/2/1 over SNMPv2c (ONU 2 never registers), as JSON" \
+  $ctl olt optics --driver zte-snmp --host 127.0.0.1 --port 16102 --community public --pon 1/2/1 --json
+
 printf '\nThe store is in %s; run `%s --help` for more.\n' "$store" "$ctl"
