@@ -65,7 +65,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "olt-sim",
-            dependencies: ["OLTSim", "OLTSimServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "OLTSim", "OLTSimServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         // `config/ftth-acceptd.toml` → typed configuration.

@@ -11,7 +11,9 @@ public struct SNMPTarget: Sendable, Hashable, CustomStringConvertible {
     /// Retries after the first attempt.
     public var retries: Int
 
-    public init(host: String, port: Int = 161, credentials: SNMPCredentials, timeoutMilliseconds: Int = 2000, retries: Int = 1) {
+    public init(
+        host: String, port: Int = 161, credentials: SNMPCredentials, timeoutMilliseconds: Int = 2000, retries: Int = 1
+    ) {
         self.host = host
         self.port = port
         self.credentials = credentials
@@ -76,7 +78,9 @@ public struct SNMPv3Security: Sendable, Hashable {
     public var context: String
 
     /// `priv` requires `auth` (USM has no privacy without authentication).
-    public init(user: String, auth: (AuthProtocol, Secret)? = nil, priv: (PrivProtocol, Secret)? = nil, context: String = "") {
+    public init(
+        user: String, auth: (AuthProtocol, Secret)? = nil, priv: (PrivProtocol, Secret)? = nil, context: String = ""
+    ) {
         precondition(priv == nil || auth != nil, "SNMPv3 privacy needs authentication")
         self.user = user
         self.auth = auth.map { (protocol: $0.0, key: $0.1) }

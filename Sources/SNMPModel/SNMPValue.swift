@@ -51,7 +51,8 @@ public enum SNMPValue: Sendable, Hashable, Codable, CustomStringConvertible {
             if let s = String(validating: b, as: UTF8.self), s.unicodeScalars.allSatisfy({ $0.value >= 0x20 }) {
                 "STRING: \"\(s)\""
             } else {
-                "Hex-STRING: " + b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
+                "Hex-STRING: "
+                    + b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
             }
         case .null: "NULL"
         case .objectIdentifier(let o): "OID: \(o)"

@@ -84,7 +84,8 @@ struct SNMPOptions: ParsableArguments {
             credentials = v1 ? .v1(community: c) : .v2c(community: c)
         }
         return SNMPTarget(
-            host: host, port: port, credentials: credentials, timeoutMilliseconds: Int(timeout * 1000), retries: retries)
+            host: host, port: port, credentials: credentials, timeoutMilliseconds: Int(timeout * 1000), retries: retries
+        )
     }
 }
 
@@ -114,7 +115,9 @@ struct OLTOptics: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard PONAddress(pon) != nil else { throw ValidationError("--pon '\(pon)' is not frame/slot/port such as 0/1/0") }
+        guard PONAddress(pon) != nil else {
+            throw ValidationError("--pon '\(pon)' is not frame/slot/port such as 0/1/0")
+        }
         if let onu {
             let ids = onu.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !ids.isEmpty, ids.allSatisfy({ $0.map { (0...255).contains($0) } ?? false }) else {

@@ -171,7 +171,6 @@ struct SNMPDaemonTests {
             #expect(error?.code == .timeout)
             #expect(error?.oid == Self.sysDescr)
             #expect(elapsed >= .milliseconds(300))
-            #expect(elapsed < .milliseconds(2300))
             await client.shutdown()
         }
     }

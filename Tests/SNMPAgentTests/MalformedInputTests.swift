@@ -106,11 +106,12 @@ struct MalformedInputTests {
             // The agent decodes datagrams in arrival order, so once this answer is back every
             // garbage datagram has been counted.
             let result = try await NetSNMPTool.run(
-                "snmpget", ["-v2c", "-c", "public", "-t", "5", "-r", "0", target, "\(MIBFixture.sysName)"])
+                "snmpget", ["-v2c", "-c", "public", "-t", "5", "-r", "2", target, "\(MIBFixture.sysName)"])
             #expect(result.status == 0, "\(result)")
             #expect(agent.statistics.malformed == 50)
-            #expect(agent.statistics.requests == 51)
-            #expect(agent.statistics.responses == 1)
+            // A retry on a loaded machine is a second request with its own answer.
+            #expect(agent.statistics.requests >= 51)
+            #expect(agent.statistics.responses >= 1)
         }
     }
 }
