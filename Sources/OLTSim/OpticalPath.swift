@@ -8,6 +8,8 @@ public struct OpticalPath: Sendable, Hashable {
     /// Splitter port to the ONT, metres.
     public var dropMetres: Double
     public var ratio: SplitRatio
+    /// The first-level splitter before the last-level one, in a two-level ODN (1:4 × 1:8 = 1:32).
+    public var firstLevelRatio: SplitRatio?
     /// Mated connector pairs on the path.
     public var connectors: Int
     /// Fusion splices on the path.
@@ -16,8 +18,10 @@ public struct OpticalPath: Sendable, Hashable {
     public var faults: [PathFault]
 
     public init(
-        fibreKm: Double, dropMetres: Double, ratio: SplitRatio, connectors: Int, splices: Int, faults: [PathFault] = []
+        fibreKm: Double, dropMetres: Double, ratio: SplitRatio, firstLevelRatio: SplitRatio? = nil, connectors: Int,
+        splices: Int, faults: [PathFault] = []
     ) {
+        self.firstLevelRatio = firstLevelRatio
         self.fibreKm = fibreKm
         self.dropMetres = dropMetres
         self.ratio = ratio
@@ -47,7 +51,8 @@ public struct OpticalPath: Sendable, Hashable {
     }
 
     func passiveLoss(dbPerKm: Double) -> Double {
-        (fibreKm + dropMetres / 1000) * dbPerKm + ratio.typicalLoss.value + Double(connectors) * Self.connectorLoss
+        (fibreKm + dropMetres / 1000) * dbPerKm + ratio.typicalLoss.value + (firstLevelRatio?.typicalLoss.value ?? 0)
+            + Double(connectors) * Self.connectorLoss
             + Double(splices) * Self.spliceLoss
     }
 

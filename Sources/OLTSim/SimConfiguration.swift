@@ -129,6 +129,8 @@ public struct SimPON: Sendable {
 public struct SimSplitter: Sendable {
     public var name: String
     public var ratio: SplitRatio
+    /// The first-level splitter in front of this one, if the ODN has two levels.
+    public var firstLevelRatio: SplitRatio?
     public var fibreKm: Double
     public var connectors: Int
     public var splices: Int
@@ -137,11 +139,12 @@ public struct SimSplitter: Sendable {
     public var onts: [SimONT]
 
     public init(
-        name: String, ratio: SplitRatio, fibreKm: Double = 2.0, connectors: Int = 4, splices: Int = 4,
-        faults: [PathFault] = [], onts: [SimONT] = []
+        name: String, ratio: SplitRatio, firstLevelRatio: SplitRatio? = nil, fibreKm: Double = 2.0, connectors: Int = 4,
+        splices: Int = 4, faults: [PathFault] = [], onts: [SimONT] = []
     ) {
         self.name = name
         self.ratio = ratio
+        self.firstLevelRatio = firstLevelRatio
         self.fibreKm = fibreKm
         self.connectors = connectors
         self.splices = splices
@@ -303,9 +306,16 @@ extension SimConfiguration {
     }
 
     static func splitter(_ r: TOMLReader) throws -> SimSplitter {
-        try r.allow(["name", "ratio", "fibre_km", "connectors", "splices", "faults", "ont"])
+        try r.allow(["name", "ratio", "first_level_ratio", "fibre_km", "connectors", "splices", "faults", "ont"])
         guard let ratio = SplitRatio(try r.string("ratio")) else {
             throw r.error("ratio", "must be 1:N with N = 2 … 128")
+        }
+        var firstLevel: SplitRatio?
+        if r.table["first_level_ratio"] != nil {
+            guard let f = SplitRatio(try r.string("first_level_ratio")) else {
+                throw r.error("first_level_ratio", "must be 1:N with N = 2 … 128")
+            }
+            firstLevel = f
         }
         let onts = try r.tables("ont").map(ont)
         var ports: Set<Int> = []
@@ -316,7 +326,8 @@ extension SimConfiguration {
             guard ports.insert(o.port).inserted else { throw r.error("ont[\(i)].port", "two ONTs in port \(o.port)") }
         }
         return SimSplitter(
-            name: try r.string("name"), ratio: ratio, fibreKm: try r.double("fibre_km", default: 2, range: 0...60),
+            name: try r.string("name"), ratio: ratio, firstLevelRatio: firstLevel,
+            fibreKm: try r.double("fibre_km", default: 2, range: 0...60),
             connectors: try r.int("connectors", default: 4, range: 0...40),
             splices: try r.int("splices", default: 4, range: 0...100),
             faults: try faults(r), onts: onts)

@@ -179,7 +179,8 @@ public final class SimulatedOLT: Sendable {
         let ont = splitter.onts.first { $0.serial == serial }
         let path = OpticalPath(
             fibreKm: splitter.fibreKm, dropMetres: ont?.dropMetres ?? 30, ratio: splitter.ratio,
-            connectors: splitter.connectors, splices: splitter.splices, faults: splitter.faults + (ont?.faults ?? []))
+            firstLevelRatio: splitter.firstLevelRatio, connectors: splitter.connectors, splices: splitter.splices,
+            faults: splitter.faults + (ont?.faults ?? []))
         return (path, ont)
     }
 

@@ -19,6 +19,18 @@ struct SimConfigurationTests {
         #expect(c.olts.flatMap(\.pons).flatMap(\.splitters).count == 8)
         #expect(c.olts[0].pons[0].splitters[0].onts[1].faults == [.dirtyConnector(3.5)])
         #expect(c.olts[1].pons[0].splitters[0].onts[1].neverRegisters)
+        #expect(c.olts[0].pons[0].splitters[0].firstLevelRatio == SplitRatio(outputs: 4))
+    }
+
+    @Test func aFirstLevelSplitterAddsItsLossBothWays() {
+        let one = OpticalPath(fibreKm: 2, dropMetres: 0, ratio: SplitRatio(outputs: 8)!, connectors: 4, splices: 4)
+        var two = one
+        two.firstLevelRatio = SplitRatio(outputs: 4)
+        #expect(abs(two.downstreamLoss - one.downstreamLoss - 7.3) < 1e-9)
+        #expect(abs(two.upstreamLoss - one.upstreamLoss - 7.3) < 1e-9)
+        // 2 km × 0.25 + 10.5 + 1.2 + 0.2 = 12.4 dB at 1490 nm; 2 km × 0.35 + … = 12.6 dB at 1310 nm.
+        #expect(abs(one.downstreamLoss - 12.4) < 1e-9)
+        #expect(abs(one.upstreamLoss - 12.6) < 1e-9)
     }
 
     @Test(arguments: [
