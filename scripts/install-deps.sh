@@ -10,6 +10,7 @@ packages=(
   snmp             # snmpget/snmpbulkwalk: tests compare them with our client and olt-sim
   snmpd            # a real agent for the client tests
   python3-venv     # snmpsim runs in a virtual environment (scripts/snmpsim.sh)
+  time             # /usr/bin/time: the benchmarks read other tools' CPU and peak memory with it
 )
 
 missing=()

@@ -162,45 +162,51 @@ func pollWithClient() async throws -> Result {
 // 3. net-snmp's snmpbulkwalk: one process per walk, all OLTs at once, the same repetitions.
 func pollWithSnmpbulkwalk() throws -> Result {
     var result = Result(name: "snmpbulkwalk")
-    let before = Usage.of(RUSAGE_CHILDREN)
     let start = now()
-    let totals = Mutex<[(Int, Double)]>([])
+    let totals = Mutex<[(varbinds: Int, milliseconds: Double, cpu: Double, rss: Int)]>([])
     let group = DispatchGroup()
     for (index, port) in ports.enumerated() {
         group.enter()
         Thread.detachNewThread {
             for root in tables(forOLT: index) {
+                // Through /usr/bin/time, which reports snmpbulkwalk's own CPU and peak RSS: a child
+                // spawned straight from this process would inherit this process's high-water mark.
                 let p = Process()
-                p.executableURL = URL(fileURLWithPath: "/usr/bin/snmpbulkwalk")
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
                 p.arguments = [
-                    "-v2c", "-c", "public", "-m", "", "-On", "-Oq", "-t", "5", "-r", "1",
+                    "-f", "%M %U %S", "/usr/bin/snmpbulkwalk", "-v2c", "-c", "public", "-m", "", "-On", "-Oq", "-t", "5", "-r", "1",
                     "-Cr\(options.maxRepetitions)",
                     "127.0.0.1:\(port)", root.description,
                 ]
                 let out = Pipe()
+                let err = Pipe()
                 p.standardOutput = out
+                p.standardError = err
                 let t0 = now()
                 try! p.run()
                 let data = out.fileHandleForReading.readDataToEndOfFile()
+                let timing = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 p.waitUntilExit()
+                let fields = timing.split(whereSeparator: \.isWhitespace).suffix(3)
+                let rss = Int(fields.first ?? "") ?? 0
+                let cpu = fields.dropFirst().compactMap { Double($0) }.reduce(0, +)
                 // Count bindings only: snmpbulkwalk also prints "No more variables left in this MIB View".
                 let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
                     .filter { $0.hasPrefix(".") && !$0.contains("No more variables") }.count
                 let elapsed = (now() - t0) * 1000
-                totals.withLock { $0.append((lines, elapsed)) }
+                totals.withLock { $0.append((lines, elapsed, cpu, rss)) }
             }
             group.leave()
         }
     }
     group.wait()
     result.wallSeconds = now() - start
-    let after = Usage.of(RUSAGE_CHILDREN)
     let all = totals.withLock { $0 }
-    result.varbinds = all.reduce(0) { $0 + $1.0 }
-    result.walkMilliseconds = all.map(\.1)
+    result.varbinds = all.reduce(0) { $0 + $1.varbinds }
+    result.walkMilliseconds = all.map(\.milliseconds)
     result.walks = all.count
-    result.cpuSeconds = after.cpuSeconds - before.cpuSeconds
-    result.peakRSSKilobytes = after.maxRSSKilobytes
+    result.cpuSeconds = all.reduce(0) { $0 + $1.cpu }
+    result.peakRSSKilobytes = all.map(\.rss).max() ?? 0
     return result
 }
 
