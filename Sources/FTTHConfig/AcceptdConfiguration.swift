@@ -23,6 +23,26 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
     }
 }
 
+extension ConfigurationError {
+    /// Reads the text of `file` and parses it with `parse`; a file that cannot be read, and every
+    /// ``ConfigurationError`` the parser throws, come out naming the file.
+    public static func parsing<T>(file: String, what: String, _ parse: (String) throws -> T) throws -> T {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(
+                key: nil, message: "cannot read \(what): \(error.localizedDescription)", file: file)
+        }
+        do {
+            return try parse(text)
+        } catch var error as ConfigurationError {
+            error.file = file
+            throw error
+        }
+    }
+}
+
 /// The store settings.
 public struct StoreConfiguration: Sendable, Hashable {
     /// Path of the SQLite database file.
@@ -54,21 +74,10 @@ public struct AcceptdConfiguration: Sendable {
 
     /// Reads and validates a TOML file. Throws ``ConfigurationError`` naming the file and key.
     public init(contentsOfFile path: String) throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(
-                key: nil,
-                message:
-                    "cannot read the configuration file (\(error.localizedDescription)); pass --config with the path of ftth-acceptd.toml",
-                file: path)
-        }
-        do {
-            try self.init(toml: text)
-        } catch var error as ConfigurationError {
-            error.file = path
-            throw error
+        self = try ConfigurationError.parsing(
+            file: path, what: "the configuration file (pass --config with the path of ftth-acceptd.toml)"
+        ) {
+            try AcceptdConfiguration(toml: $0)
         }
     }
 

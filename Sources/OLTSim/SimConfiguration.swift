@@ -185,18 +185,8 @@ public struct SimONT: Sendable {
 extension SimConfiguration {
     /// Reads and validates a TOML file; errors name the file and the key.
     public init(contentsOfFile path: String) throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(
-                key: nil, message: "cannot read the simulator configuration: \(error.localizedDescription)", file: path)
-        }
-        do {
-            try self.init(toml: text)
-        } catch var e as ConfigurationError {
-            e.file = path
-            throw e
+        self = try ConfigurationError.parsing(file: path, what: "the simulator configuration") {
+            try SimConfiguration(toml: $0)
         }
     }
 

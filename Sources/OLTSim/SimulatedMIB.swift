@@ -162,7 +162,7 @@ public final class SimulatedMIB: Sendable {
             guard let onu = olt.configuredONUs(on: pon).first(where: { $0.id == id }) else { return nil }
             switch column {
             case 2: return .integer(onu.serial == nil ? 2 : 1)
-            case 3: return .octetString(onu.serial.map(Self.serialBytes) ?? Array(repeating: 0, count: 8))
+            case 3: return .octetString(onu.serial.map(\.octets) ?? Array(repeating: 0, count: 8))
             case 4: return .string(onu.password ?? "")
             case 7: return .string(onu.lineProfile)
             case 8: return .string(onu.serviceProfile)
@@ -188,7 +188,7 @@ public final class SimulatedMIB: Sendable {
             return .integer(column == 4 ? Self.milli(p.oltTxDBm) : Self.invalid)
         case .zteONUTable(let pon, let id, let column):
             guard let onu = olt.configuredONUs(on: pon).first(where: { $0.id == id }) else { return nil }
-            return column == 2 ? .string(onu.name) : .octetString(onu.serial.map(Self.serialBytes) ?? [])
+            return column == 2 ? .string(onu.name) : .octetString(onu.serial.map(\.octets) ?? [])
         case .ztePhase(let pon, let id):
             guard let o = olt.observe(pon: pon, id: id) else { return nil }
             return .integer(o.runState == .online ? 4 : 7)
@@ -201,11 +201,6 @@ public final class SimulatedMIB: Sendable {
             guard let o = olt.observe(pon: pon, id: id) else { return nil }
             return .integer(o.runState == .online ? Self.milli(o.oltRxDBm!) : -80000)
         }
-    }
-
-    static func serialBytes(_ serial: ONUSerial) -> [UInt8] {
-        let hex = Array(serial.hexForm)
-        return stride(from: 0, to: 16, by: 2).map { UInt8(String(hex[$0...$0 + 1]), radix: 16)! }
     }
 
     /// The value at exactly `oid`.
@@ -282,9 +277,9 @@ public final class SimulatedMIB: Sendable {
             }
             var serial: ONUSerial?
             if let (v, i) = columns[3] {
-                guard case .octetString(let bytes) = v, bytes.count == 8,
-                    let s = ONUSerial(bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())
-                else { return (Status.wrongValue, i) }
+                guard case .octetString(let bytes) = v, let s = ONUSerial(octets: bytes) else {
+                    return (Status.wrongValue, i)
+                }
                 serial = s
             }
             guard let (name, nameIndex) = text(9), !name.isEmpty, name.count <= 64,

@@ -36,5 +36,17 @@ public struct ONUSerial: Sendable, Hashable, Codable, CustomStringConvertible {
         return vendor + text.dropFirst(4)
     }
 
+    /// The 8 octets OLT MIBs store: four vendor letters and four bytes.
+    public var octets: [UInt8] {
+        let hex = Array(hexForm)
+        return stride(from: 0, to: 16, by: 2).map { UInt8(String(hex[$0...$0 + 1]), radix: 16)! }
+    }
+
+    /// Reads the 8-octet form of an OLT MIB; nil unless it is four letters and four bytes.
+    public init?(octets: [UInt8]) {
+        guard octets.count == 8 else { return nil }
+        self.init(octets.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined())
+    }
+
     public var description: String { text }
 }

@@ -137,31 +137,11 @@ public struct HuaweiSNMPDriver: OLTDriver {
     public func listONUs(pon: PONAddress) async throws -> [ONUEntry] {
         let ifIndex = try index(pon)
         do {
-            let serials = try await snmp.walk(Self.ontConfig.appending(3, ifIndex), maxRepetitions: 32)
-            let names = try await snmp.walk(Self.ontConfig.appending(9, ifIndex), maxRepetitions: 32)
-            var nameByID: [UInt32: String] = [:]
-            for b in names {
-                if let id = b.oid.components.last { nameByID[id] = b.value.stringValue ?? "" }
-            }
-            return serials.compactMap { b in
-                guard let id = b.oid.components.last else { return nil }
-                return ONUEntry(onuID: Int(id), serial: Self.serial(b.value), name: nameByID[id] ?? "")
-            }.sorted { $0.onuID < $1.onuID }
+            return try await ConfiguredONUTable.read(
+                snmp, serials: Self.ontConfig.appending(3, ifIndex), names: Self.ontConfig.appending(9, ifIndex))
         } catch {
             throw mapped(error)
         }
-    }
-
-    /// Huawei stores the SN as 8 octets: four vendor letters and four bytes.
-    static func serial(_ value: SNMPValue) -> ONUSerial? {
-        guard case .octetString(let bytes) = value, bytes.count == 8 else { return nil }
-        let hex = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined()
-        return ONUSerial(hex)
-    }
-
-    static func serialBytes(_ serial: ONUSerial) -> [UInt8] {
-        let hex = Array(serial.hexForm)
-        return stride(from: 0, to: 16, by: 2).map { UInt8(String(hex[$0...$0 + 1]), radix: 16)! }
     }
 
     public func provision(_ spec: TestONUSpec) async throws -> Int {
@@ -183,7 +163,7 @@ public struct HuaweiSNMPDriver: OLTDriver {
         let row = UInt32(free)
         let bindings = [
             VarBind(Self.ontConfig.appending(2, ifIndex, row), .integer(1)),  // sn auth
-            VarBind(Self.ontConfig.appending(3, ifIndex, row), .octetString(Self.serialBytes(serial))),
+            VarBind(Self.ontConfig.appending(3, ifIndex, row), .octetString(serial.octets)),
             VarBind(Self.ontConfig.appending(7, ifIndex, row), .string(spec.lineProfile)),
             VarBind(Self.ontConfig.appending(8, ifIndex, row), .string(spec.serviceProfile)),
             VarBind(Self.ontConfig.appending(9, ifIndex, row), .string(spec.name)),

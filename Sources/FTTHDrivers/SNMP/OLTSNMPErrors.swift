@@ -59,3 +59,26 @@ enum CommandValueCheck {
         }
     }
 }
+
+/// The ONUs configured on a PON port, read from a serial column and a name column that share
+/// their row index (…column.ponIndex.onuID): the Huawei and ZTE tables have this shape.
+enum ConfiguredONUTable {
+    static func read(_ snmp: any SNMPRequester, serials: OID, names: OID) async throws -> [ONUEntry] {
+        let serialRows = try await snmp.walk(serials, maxRepetitions: 32)
+        let nameRows = try await snmp.walk(names, maxRepetitions: 32)
+        var nameByID: [UInt32: String] = [:]
+        for b in nameRows {
+            if let id = b.oid.components.last { nameByID[id] = b.value.stringValue ?? "" }
+        }
+        return serialRows.compactMap { b in
+            guard let id = b.oid.components.last else { return nil }
+            return ONUEntry(onuID: Int(id), serial: serial(b.value), name: nameByID[id] ?? "")
+        }.sorted { $0.onuID < $1.onuID }
+    }
+
+    /// Both vendors store the SN as 8 octets: four vendor letters and four bytes.
+    static func serial(_ value: SNMPValue) -> ONUSerial? {
+        guard case .octetString(let bytes) = value else { return nil }
+        return ONUSerial(octets: bytes)
+    }
+}

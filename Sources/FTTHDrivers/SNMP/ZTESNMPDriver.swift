@@ -155,16 +155,8 @@ public actor ZTESNMPDriver: OLTDriver {
     public func listONUs(pon: PONAddress) async throws -> [ONUEntry] {
         let ponIndex = try index(pon)
         do {
-            let serials = try await snmp.walk(Self.onuTable.appending(5, ponIndex), maxRepetitions: 32)
-            let names = try await snmp.walk(Self.onuTable.appending(2, ponIndex), maxRepetitions: 32)
-            var nameByID: [UInt32: String] = [:]
-            for b in names {
-                if let id = b.oid.components.last { nameByID[id] = b.value.stringValue ?? "" }
-            }
-            return serials.compactMap { b in
-                guard let id = b.oid.components.last else { return nil }
-                return ONUEntry(onuID: Int(id), serial: HuaweiSNMPDriver.serial(b.value), name: nameByID[id] ?? "")
-            }.sorted { $0.onuID < $1.onuID }
+            return try await ConfiguredONUTable.read(
+                snmp, serials: Self.onuTable.appending(5, ponIndex), names: Self.onuTable.appending(2, ponIndex))
         } catch {
             throw OLTSNMPErrors.map(error, olt: description)
         }
