@@ -174,7 +174,8 @@ func pollWithSnmpbulkwalk() throws -> Result {
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
                 p.arguments = [
-                    "-f", "%M %U %S", "/usr/bin/snmpbulkwalk", "-v2c", "-c", "public", "-m", "", "-On", "-Oq", "-t", "5", "-r", "1",
+                    "-f", "%M %U %S", "/usr/bin/snmpbulkwalk", "-v2c", "-c", "public", "-m", "", "-On", "-Oq", "-t",
+                    "5", "-r", "1",
                     "-Cr\(options.maxRepetitions)",
                     "127.0.0.1:\(port)", root.description,
                 ]
