@@ -1,0 +1,137 @@
+import FTTHCore
+import Foundation
+
+/// Parsers for Huawei MA5600T/MA5800 command output, tested on recordings of real OLTs.
+/// Output varies by firmware: parsers read rows by shape, not by column position, and a value
+/// they cannot read becomes "no reading" with the raw text, never a number.
+public enum HuaweiCLIOutput {
+    /// Removes what the terminal session adds to a command's output: the pager prompt
+    /// `---- More ( Press 'Q' to break ) ----`, the erase the OLT writes after a key press
+    /// (`ESC[37D`, spaces, `ESC[37D`: stripping only the escape codes would leave the next row
+    /// shifted by the spaces), any other ANSI escape, and carriage returns.
+    public static func clean(_ raw: String) -> String {
+        var text = raw.replacingOccurrences(of: "\r", with: "")
+        text = text.replacingOccurrences(of: "---- More ( Press 'Q' to break ) ----", with: "")
+        var out = ""
+        var scalars = Array(text.unicodeScalars)
+        var i = 0
+        func csi(at j: Int) -> (end: Int, final: Unicode.Scalar)? {
+            guard j + 1 < scalars.count, scalars[j] == "\u{1B}", scalars[j + 1] == "[" else { return nil }
+            var k = j + 2
+            while k < scalars.count, (0x30...0x3F).contains(scalars[k].value) { k += 1 }
+            guard k < scalars.count else { return nil }
+            return (k, scalars[k])
+        }
+        while i < scalars.count {
+            if let (end, final) = csi(at: i) {
+                // Cursor-left, blanks, cursor-left: the pager's erase. Drop it with its blanks.
+                if final == "D" {
+                    var k = end + 1
+                    while k < scalars.count, scalars[k] == " " { k += 1 }
+                    if let (end2, final2) = csi(at: k), final2 == "D" {
+                        i = end2 + 1
+                        continue
+                    }
+                }
+                i = end + 1
+                continue
+            }
+            out.unicodeScalars.append(scalars[i])
+            i += 1
+        }
+        scalars = []
+        return out
+    }
+
+    /// One row of `display ont optical-info F/S all`.
+    public struct OpticalRow: Sendable, Hashable {
+        public var onuID: Int
+        public var onuRx: PowerReading
+        public var onuTx: PowerReading
+        public var oltRx: PowerReading
+        public var temperatureCelsius: Double?
+        public var voltageVolts: Double?
+        public var biasMilliamps: Double?
+        public var distanceMetres: Int?
+    }
+
+    /// Parses `display ont optical-info F/S all`: rows of ONT-ID, Rx, Tx, OLT Rx, temperature,
+    /// voltage, current, distance.
+    public static func opticalInfo(_ raw: String) -> [OpticalRow] {
+        clean(raw).split(separator: "\n").compactMap { line in
+            let f = line.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard f.count == 8, let id = Int(f[0]) else { return nil }
+            return OpticalRow(
+                onuID: id, onuRx: PowerReading(parsingDBm: f[1]), onuTx: PowerReading(parsingDBm: f[2]),
+                oltRx: PowerReading(parsingDBm: f[3]), temperatureCelsius: Double(f[4]), voltageVolts: Double(f[5]),
+                biasMilliamps: Double(f[6]), distanceMetres: Int(f[7]))
+        }
+    }
+
+    /// One ONT of `display ont info summary`.
+    public struct SummaryRow: Sendable, Hashable {
+        public var onuID: Int
+        public var runState: ONURunState
+        public var serial: String?
+        public var type: String?
+        public var distanceMetres: Int?
+        public var onuRx: PowerReading
+        public var onuTx: PowerReading
+        public var description: String?
+    }
+
+    /// Parses `display ont info summary F/S/P`: the PON port, and per ONT its run state (first
+    /// table) merged with SN, type, distance, Rx/Tx power and description (second table).
+    /// An offline ONT prints `-/-` for its powers: no reading.
+    public static func infoSummary(_ raw: String) -> (pon: PONAddress?, rows: [SummaryRow]) {
+        var pon: PONAddress?
+        var states: [Int: ONURunState] = [:]
+        var details: [Int: SummaryRow] = [:]
+        for line in clean(raw).split(separator: "\n") {
+            if let r = line.range(of: "In port ") {
+                let rest = line[r.upperBound...]
+                pon = PONAddress(String(rest.prefix { $0 != "," }))
+                continue
+            }
+            let f = line.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard f.count >= 2, let id = Int(f[0]) else { continue }
+            if f[1] == "online" || f[1] == "offline" {
+                states[id] = f[1] == "online" ? .online : .offline
+            } else if f.count >= 5, let slash = f[4].firstIndex(of: "/") {
+                let rx = String(f[4][..<slash])
+                let tx = String(f[4][f[4].index(after: slash)...])
+                details[id] = SummaryRow(
+                    onuID: id, runState: .unknown, serial: f[1], type: f[2], distanceMetres: Int(f[3]),
+                    onuRx: rx == "-" ? .missing(.sentinel, raw: f[4]) : PowerReading(parsingDBm: rx),
+                    onuTx: tx == "-" ? .missing(.sentinel, raw: f[4]) : PowerReading(parsingDBm: tx),
+                    description: f.count > 5 ? f[5...].joined(separator: " ") : nil)
+            }
+        }
+        let ids = Set(states.keys).union(details.keys).sorted()
+        return (
+            pon,
+            ids.map { id in
+                var row =
+                    details[id]
+                    ?? SummaryRow(onuID: id, runState: .unknown, onuRx: .missing(.absent), onuTx: .missing(.absent))
+                row.runState = states[id] ?? .unknown
+                return row
+            }
+        )
+    }
+
+    /// Parses a detail view (`display ont info F S P ID`): `Key : value` lines, first occurrence
+    /// of each key, values trimmed. `F/S/P` values lose their padding (`0/ 0/6` → `0/0/6`).
+    public static func details(_ raw: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in clean(raw).split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+            var value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            guard !key.isEmpty, !key.hasPrefix("-"), result[key] == nil else { continue }
+            if key == "F/S/P" { value = value.replacingOccurrences(of: " ", with: "") }
+            result[key] = value
+        }
+        return result
+    }
+}
