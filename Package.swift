@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FTTHConfig", targets: ["FTTHConfig"]),
         .library(name: "FTTHSQLite", targets: ["FTTHSQLite"]),
         .library(name: "SNMPModel", targets: ["SNMPModel"]),
+        .library(name: "CLIModel", targets: ["CLIModel"]),
         .library(name: "FTTHSNMP", targets: ["FTTHSNMP"]),
         .library(name: "SNMPAgent", targets: ["SNMPAgent"]),
         .library(name: "FTTHDrivers", targets: ["FTTHDrivers"]),
@@ -33,6 +34,9 @@ let package = Package(
         .target(name: "FTTHCore", swiftSettings: swiftSettings),
         // SNMP values, OIDs, credentials and errors: shared by the client, the agent and the drivers.
         .target(name: "SNMPModel", swiftSettings: swiftSettings),
+        // CLI sessions, errors, terminal styles and Telnet framing: shared by the Telnet/SSH
+        // client, olt-sim's CLI servers and the CLI drivers. No I/O.
+        .target(name: "CLIModel", swiftSettings: swiftSettings),
         // net-snmp (libsnmp-dev) as a system library, with a shim header.
         .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
         // The SNMP client over net-snmp's single-session async API.
@@ -49,8 +53,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // OLT drivers per vendor dialect and transport, written against SNMPRequester.
-        .target(name: "FTTHDrivers", dependencies: ["FTTHCore", "SNMPModel"], swiftSettings: swiftSettings),
+        // OLT drivers per vendor dialect and transport, written against SNMPRequester and CLIConnector.
+        .target(
+            name: "FTTHDrivers", dependencies: ["FTTHCore", "SNMPModel", "CLIModel"], swiftSettings: swiftSettings),
         // Simulated OLTs over a physical ODN model, with their SNMP agents: tests, benchmarks, demo.
         .target(
             name: "OLTSim",
