@@ -123,15 +123,58 @@ public enum HuaweiCLIOutput {
     /// Parses a detail view (`display ont info F S P ID`): `Key : value` lines, first occurrence
     /// of each key, values trimmed. `F/S/P` values lose their padding (`0/ 0/6` → `0/0/6`).
     public static func details(_ raw: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for line in clean(raw).split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-            var value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-            guard !key.isEmpty, !key.hasPrefix("-"), result[key] == nil else { continue }
-            if key == "F/S/P" { value = value.replacingOccurrences(of: " ", with: "") }
-            result[key] = value
-        }
+        var result = CLIKeyValueView.parse(clean(raw))
+        if let fsp = result["F/S/P"] { result["F/S/P"] = fsp.replacingOccurrences(of: " ", with: "") }
         return result
+    }
+
+    /// The ONT id in the reply to `ont add` (`PortID :1, ONTID :0`), nil when absent.
+    public static func addedONTID(_ raw: String) -> Int? {
+        guard let r = clean(raw).range(of: "ONTID") else { return nil }
+        let rest = clean(raw)[r.upperBound...].drop { $0 == " " || $0 == ":" }
+        return Int(rest.prefix { $0.isNumber })
+    }
+
+    /// One service-port row of `display service-port port F/S/P ont ID`.
+    public struct ServicePortRow: Sendable, Hashable {
+        public var index: Int
+        public var vlan: Int
+        public var onuID: Int?
+        public var gemport: Int?
+        /// The user-vlan (FLOW PARA of a `vlan` flow).
+        public var userVLAN: Int?
+    }
+
+    /// Parses `display service-port …`: rows that start with an index and a VLAN and name a
+    /// `gpon` port. The F/S/P column is printed padded (`0/1 /1`), so fields after it are
+    /// found by position from the port type.
+    public static func servicePorts(_ raw: String) -> [ServicePortRow] {
+        clean(raw).split(separator: "\n").compactMap { line in
+            let f = line.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard f.count >= 4, let index = Int(f[0]), let vlan = Int(f[1]), let gpon = f.firstIndex(of: "gpon")
+            else { return nil }
+            // After `gpon`: F/S/P (one to three tokens), VPI (ONT id), VCI (gemport), flow type, flow para.
+            var k = gpon + 1
+            var fsp = ""
+            while k < f.count, fsp.filter({ $0 == "/" }).count < 2 || fsp.hasSuffix("/") {
+                fsp += f[k]
+                k += 1
+            }
+            let ont = k < f.count ? Int(f[k]) : nil
+            let gem = k + 1 < f.count ? Int(f[k + 1]) : nil
+            let userVLAN = k + 3 < f.count && f[k + 2] == "vlan" ? Int(f[k + 3]) : nil
+            return ServicePortRow(index: index, vlan: vlan, onuID: ont, gemport: gem, userVLAN: userVLAN)
+        }
+    }
+
+    /// The PON port's transmit power from `display port state`: the `TX power(dBm)` row.
+    public static func portTxPower(_ raw: String) -> PowerReading {
+        for line in clean(raw).split(separator: "\n") {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("TX power(dBm)") else { continue }
+            let value = t.dropFirst("TX power(dBm)".count).drop { $0 == " " || $0 == ":" }
+            return PowerReading(parsingDBm: String(value))
+        }
+        return .missing(.absent)
     }
 }

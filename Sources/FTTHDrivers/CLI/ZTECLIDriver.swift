@@ -1,0 +1,253 @@
+import CLIModel
+import FTTHCore
+import Foundation
+
+/// ZTE C300/C600 over the command line (Telnet or SSH): the commands and output of
+/// docs/cli-dialects.md. C600 spells interfaces `gpon_olt-1/2/1` and `gpon_onu-1/2/1:5` where
+/// C300 writes `gpon-olt_1/2/1` and `gpon-onu_1/2/1:5`.
+///
+/// Provisioning looks first (the ONU by serial or password, its interface configuration) and
+/// applies only what is missing, so a retry after a dropped session completes the first
+/// attempt; a failure after the ONU was added removes it again.
+public struct ZTECLIDriver: OLTDriver {
+    /// How the ZTE CLI behaves at the terminal: for the connector that opens its sessions.
+    public static let terminalStyle = CLITerminalStyle.zte
+    /// Run once per new session: no pager.
+    public static let sessionSetup = ["terminal length 0"]
+    static let refusals = CLIBatch.Refusals(prefixes: ["%"])
+    static let onuIDRange = 1...128
+    static let nameLimit = 32
+    static let passwordLimit = 24
+
+    let cli: any CLIConnector
+    let olt: ManagementAddress
+    let dialect: VendorDialect
+    let commandTimeout: Duration
+    let attempts: Int
+    let clock: @Sendable () -> Date
+
+    /// `cli` opens sessions to the OLT at `olt`; a command that shows no prompt within
+    /// `commandTimeout` fails the session; an operation is tried `attempts` times in all when
+    /// its session fails. `clock` stamps readings.
+    public init(
+        cli: any CLIConnector, olt: ManagementAddress, dialect: VendorDialect = .zteC300,
+        commandTimeout: Duration = .seconds(30), attempts: Int = 2, clock: @escaping @Sendable () -> Date = Date.init
+    ) {
+        precondition(dialect == .zteC300 || dialect == .zteC600, "ZTECLIDriver drives ZTE dialects")
+        precondition(attempts >= 1, "attempts must be at least 1")
+        self.cli = cli
+        self.olt = olt
+        self.dialect = dialect
+        self.commandTimeout = commandTimeout
+        self.attempts = attempts
+        self.clock = clock
+    }
+
+    public var description: String { "\(olt) (zte-cli \(cli.target))" }
+
+    var check: CLIArgument { CLIArgument(olt: description) }
+
+    /// The PON port's interface name in this dialect's spelling.
+    public func oltInterface(_ pon: PONAddress) -> String {
+        let numbers = "\(pon.frame)/\(pon.slot)/\(pon.port)"
+        return dialect == .zteC600 ? "gpon_olt-\(numbers)" : "gpon-olt_\(numbers)"
+    }
+
+    /// The ONU's interface name in this dialect's spelling.
+    public func onuInterface(_ pon: PONAddress, _ id: Int) -> String {
+        let numbers = "\(pon.frame)/\(pon.slot)/\(pon.port):\(id)"
+        return dialect == .zteC600 ? "gpon_onu-\(numbers)" : "gpon-onu_\(numbers)"
+    }
+
+    func batch<T: Sendable>(_ body: (CLIBatch) async throws -> T) async throws -> T {
+        try await cli.withRetry(olt: description, attempts: attempts) { session in
+            let batch = CLIBatch(session: session, olt: description, timeout: commandTimeout, refusals: Self.refusals)
+            let result: T
+            do {
+                result = try await body(batch)
+            } catch let error as OLTDriverError where !error.isTransient {
+                try? await batch.leaveConfiguration(with: "end")
+                throw error
+            }
+            try await batch.leaveConfiguration(with: "end")
+            return result
+        }
+    }
+
+    func refused(_ what: String, _ refusal: String) -> OLTDriverError {
+        let notFound = refusal.contains("does not exist") || refusal.contains("Invalid input")
+        return OLTDriverError(notFound ? .notFound : .rejected, olt: description, message: what, deviceText: refusal)
+    }
+
+    func states(_ b: CLIBatch, _ pon: PONAddress) async throws -> [ZTECLIOutput.StateRow] {
+        let reply = try await b.attempt("show gpon onu state \(oltInterface(pon))")
+        if let refusal = reply.refusal {
+            if refusal.contains("No related information") { return [] }
+            throw refused("the OLT cannot list the ONUs of \(oltInterface(pon))", refusal)
+        }
+        return ZTECLIOutput.states(reply.text)
+    }
+
+    // MARK: Reading
+
+    public func readOptics(pon: PONAddress, onuIDs: [Int]?) async throws -> PONOptics {
+        let pon = try check.pon(pon)
+        if let onuIDs { for id in onuIDs { _ = try check.onuID(id, range: Self.onuIDRange) } }
+        return try await batch { b in
+            let known = Dictionary(try await states(b, pon).map { ($0.onuID, $0) }) { a, _ in a }
+            let ids = onuIDs ?? known.keys.sorted()
+            var oltTx = PowerReading.missing(.absent)
+            var onus: [ONUOptics] = []
+            for id in ids {
+                guard let state = known[id] else {
+                    throw OLTDriverError(
+                        .notFound, olt: description, message: "ONU \(onuInterface(pon, id)) is not configured")
+                }
+                let reply = try await b.attempt("show pon power attenuation \(onuInterface(pon, id))")
+                if let refusal = reply.refusal {
+                    throw refused("the OLT refused to show the optics of \(onuInterface(pon, id))", refusal)
+                }
+                let a = ZTECLIOutput.attenuation(reply.text)
+                if oltTx.value == nil, a.oltTx.value != nil { oltTx = a.oltTx }
+                if state.runState == .online {
+                    onus.append(
+                        ONUOptics(onuID: id, runState: .online, onuRx: a.onuRx, onuTx: a.onuTx, oltRx: a.oltRx))
+                } else {
+                    // An ONU that is not working never yields numbers, whatever the table shows.
+                    let none = PowerReading.missing(.onuOffline, raw: state.phase)
+                    onus.append(ONUOptics(onuID: id, runState: state.runState, onuRx: none, onuTx: none, oltRx: none))
+                }
+            }
+            return PONOptics(olt: olt, pon: pon, oltTx: oltTx, onus: onus, readAt: clock(), source: description)
+        }
+    }
+
+    public func runState(pon: PONAddress, onuID: Int) async throws -> ONURunState {
+        let pon = try check.pon(pon)
+        let id = try check.onuID(onuID, range: Self.onuIDRange)
+        return try await batch { b in
+            guard let row = try await states(b, pon).first(where: { $0.onuID == id }) else {
+                throw OLTDriverError(
+                    .notFound, olt: description, message: "ONU \(onuInterface(pon, id)) is not configured")
+            }
+            return row.runState
+        }
+    }
+
+    func baseInfo(_ b: CLIBatch, _ pon: PONAddress) async throws -> [ZTECLIOutput.BaseInfoRow] {
+        let reply = try await b.attempt("show gpon onu baseinfo \(oltInterface(pon))")
+        if let refusal = reply.refusal {
+            if refusal.contains("No related information") { return [] }
+            throw refused("the OLT cannot list the ONUs of \(oltInterface(pon))", refusal)
+        }
+        return ZTECLIOutput.baseInfo(reply.text)
+    }
+
+    public func listONUs(pon: PONAddress) async throws -> [ONUEntry] {
+        let pon = try check.pon(pon)
+        return try await batch { b in
+            var entries: [ONUEntry] = []
+            // The base information has no names: one detail view per ONU gives them.
+            for row in try await baseInfo(b, pon) {
+                let reply = try await b.attempt("show gpon onu detail-info \(onuInterface(pon, row.onuID))")
+                let name = reply.refusal == nil ? ZTECLIOutput.details(reply.text)["Name"] ?? "" : ""
+                entries.append(ONUEntry(onuID: row.onuID, serial: row.serial, name: name))
+            }
+            return entries
+        }
+    }
+
+    // MARK: Provisioning
+
+    public func provision(_ spec: TestONUSpec) async throws -> Int {
+        let pon = try check.pon(spec.pon)
+        let name = try check.name(spec.name, maximumLength: Self.nameLimit)
+        let tcontProfile = try check.profile("line profile (T-CONT profile)", spec.lineProfile)
+        let onuType = try check.profile("service profile (ONU type)", spec.serviceProfile)
+        let auth: String
+        let password: String?
+        if let serial = spec.serial {
+            auth = "sn \(serial.description)"
+            password = nil
+        } else if let pw = spec.password {
+            password = try check.password(pw, maximumLength: Self.passwordLimit)
+            auth = "pw \(pw)"
+        } else {
+            throw OLTDriverError(
+                .invalidInput, olt: description,
+                message: "test ONU \(name) has neither a serial nor a password; give one of them")
+        }
+        let wanted = [
+            "name \(name)",
+            "tcont 1 profile \(tcontProfile)",
+            "gemport 1 tcont 1",
+            "service-port 1 vport 1 user-vlan \(check.vlan(spec.cvlan)) vlan \(check.vlan(spec.cvlan)) svlan \(check.vlan(spec.svlan))",
+        ]
+        let record = ProvisioningRecord()
+        do {
+            return try await batch { b in
+                let existing = try await baseInfo(b, pon).first { row in
+                    if let serial = spec.serial { return row.serial == serial }
+                    return row.password == password
+                }
+                var present: [String] = []
+                let id: Int
+                if let existing {
+                    id = existing.onuID
+                    let reply = try await b.attempt("show running-config interface \(onuInterface(pon, id))")
+                    if reply.refusal == nil { present = ZTECLIOutput.runningConfig(reply.text) }
+                    try await b.run("configure terminal")
+                } else {
+                    let used = Set(try await states(b, pon).map(\.onuID))
+                    guard let free = Self.onuIDRange.first(where: { !used.contains($0) }) else {
+                        throw OLTDriverError(
+                            .rejected, olt: description,
+                            message: "every ONU id of \(oltInterface(pon)) is in use; remove an unused ONU first")
+                    }
+                    id = free
+                    try await b.run("configure terminal")
+                    let reply = try await b.attempt("interface \(oltInterface(pon))")
+                    if let refusal = reply.refusal { throw refused("the OLT has no PON port \(oltInterface(pon))", refusal) }
+                    let add = try await b.attempt("onu \(id) type \(onuType) \(auth)")
+                    if let refusal = add.refusal {
+                        throw OLTDriverError(
+                            .rejected, olt: description,
+                            message: "the OLT refused to add test ONU \(name) as \(onuInterface(pon, id))",
+                            deviceText: refusal)
+                    }
+                    record.createdONU = id
+                    try await b.run("exit")
+                }
+                try await b.run("interface \(onuInterface(pon, id))")
+                for line in wanted where !present.contains(line) {
+                    if line.hasPrefix("service-port 1 "), present.contains(where: { $0.hasPrefix("service-port 1 ") }) {
+                        try await b.run("no service-port 1")
+                    }
+                    try await b.run(line)
+                }
+                try await b.run("end")
+                return id
+            }
+        } catch {
+            if let id = record.createdONU { try? await remove(pon: pon, onuID: id) }
+            throw error
+        }
+    }
+
+    public func remove(pon: PONAddress, onuID: Int) async throws {
+        let pon = try check.pon(pon)
+        let id = try check.onuID(onuID, range: Self.onuIDRange)
+        try await batch { b in
+            try await b.run("configure terminal")
+            let reply = try await b.attempt("interface \(oltInterface(pon))")
+            if let refusal = reply.refusal { throw refused("the OLT has no PON port \(oltInterface(pon))", refusal) }
+            let removal = try await b.attempt("no onu \(id)")
+            if let refusal = removal.refusal, !refusal.contains("not exist") {
+                throw OLTDriverError(
+                    .rejected, olt: description, message: "the OLT refused to remove \(onuInterface(pon, id))",
+                    deviceText: refusal)
+            }
+            try await b.run("end")
+        }
+    }
+}
