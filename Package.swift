@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
     ],
     targets: [
         // The domain and its rules: no I/O, no dependencies.
@@ -64,14 +65,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Serves a simulator's OLTs on SNMP agents: shared by olt-sim, the tests and the benchmarks.
+        // Serves a simulator's OLTs on SNMP agents and on Telnet/SSH command lines: shared by
+        // olt-sim, the tests and the benchmarks.
         .target(
-            name: "OLTSimServer", dependencies: ["OLTSim", "SNMPAgent", "SNMPModel", "FTTHCore"],
+            name: "OLTSimServer",
+            dependencies: [
+                "OLTSim", "SNMPAgent", "SNMPModel", "FTTHCore", "CLIModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "olt-sim",
             dependencies: [
-                "OLTSim", "OLTSimServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "OLTSim", "OLTSimServer", "SNMPModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -125,6 +135,15 @@ let package = Package(
         .testTarget(
             name: "OLTSimTests",
             dependencies: ["OLTSim", "FTTHCore", "FTTHConfig", "SNMPModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OLTSimServerTests",
+            dependencies: [
+                "OLTSimServer", "OLTSim", "CLIModel", "FTTHCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -11,6 +11,8 @@ packages=(
   snmpd            # a real agent for the client tests
   python3-venv     # snmpsim runs in a virtual environment (scripts/snmpsim.sh)
   time             # /usr/bin/time: the benchmarks read other tools' CPU and peak memory with it
+  openssh-client   # ssh: the tests log in to olt-sim's SSH server with OpenSSH's client
+  sshpass          # gives ssh the password in those tests
 )
 
 missing=()

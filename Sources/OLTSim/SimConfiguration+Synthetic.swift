@@ -30,7 +30,8 @@ extension SimConfiguration {
                     var onts: [SimONT] = []
                     for port in 1...8 where remaining > 0 {
                         let n = o * 100_000 + p * 64 + s * 8 + port
-                        let id = s * 8 + port - 1
+                        // Huawei ONT ids start at 0, ZTE ONU ids at 1.
+                        let id = s * 8 + port - (isHuawei ? 1 : 0)
                         onts.append(
                             SimONT(
                                 port: port, serial: ONUSerial(String(format: "SIMU%08X", n))!,

@@ -28,10 +28,13 @@ public struct SimOLT: Sendable {
     /// Line and service profile names the OLT accepts when a test ONU is provisioned.
     public var lineProfiles: [String]
     public var serviceProfiles: [String]
+    /// The Telnet and SSH command line; nil: the OLT has none.
+    public var cli: SimCLIConfiguration?
 
     public init(
         name: String, address: ManagementAddress, dialect: VendorDialect, snmp: SimSNMP = SimSNMP(),
-        pons: [SimPON], lineProfiles: [String] = ["ftth-test"], serviceProfiles: [String] = ["ftth-test"]
+        pons: [SimPON], lineProfiles: [String] = ["ftth-test"], serviceProfiles: [String] = ["ftth-test"],
+        cli: SimCLIConfiguration? = nil
     ) {
         self.name = name
         self.address = address
@@ -40,6 +43,54 @@ public struct SimOLT: Sendable {
         self.pons = pons
         self.lineProfiles = lineProfiles
         self.serviceProfiles = serviceProfiles
+        self.cli = cli
+    }
+}
+
+/// The command line of a simulated OLT (`[olt.cli]`): where it listens, who may log in, and how
+/// it behaves like the real one (latency per command, session cap, pager).
+public struct SimCLIConfiguration: Sendable {
+    /// TCP port of the Telnet server on 127.0.0.1; 0 picks a free one, nil serves no Telnet.
+    public var telnetPort: Int?
+    /// TCP port of the SSH server on 127.0.0.1; 0 picks a free one, nil serves no SSH.
+    public var sshPort: Int?
+    public var username: String
+    public var password: Secret
+    /// The SSH host key (Ed25519, raw 32-byte seed in base64); created on first start when
+    /// missing, so the key stays the same across restarts. Nil: a new key every start.
+    public var hostKeyFile: String?
+    /// Time the OLT takes to answer one command.
+    public var latencyMilliseconds: Int
+    /// Sessions beyond this many are refused, like an OLT's VTY limit.
+    public var maxSessions: Int
+    /// Lines per page before the pager prompts (Huawei; ZTE pages at 24 until `terminal length 0`).
+    public var pageLines: Int
+    /// The host name in prompts; nil: `MA5600T`, `MA5800-X7` or `ZXAN` by dialect.
+    public var hostName: String?
+
+    public init(
+        telnetPort: Int? = 0, sshPort: Int? = 0, username: String = "admin", password: Secret = "admin",
+        hostKeyFile: String? = nil, latencyMilliseconds: Int = 0, maxSessions: Int = 4, pageLines: Int = 40,
+        hostName: String? = nil
+    ) {
+        self.telnetPort = telnetPort
+        self.sshPort = sshPort
+        self.username = username
+        self.password = password
+        self.hostKeyFile = hostKeyFile
+        self.latencyMilliseconds = latencyMilliseconds
+        self.maxSessions = maxSessions
+        self.pageLines = pageLines
+        self.hostName = hostName
+    }
+
+    /// The host name an OLT of this dialect shows in its prompts by default.
+    public static func defaultHostName(_ dialect: VendorDialect) -> String {
+        switch dialect {
+        case .huaweiMA5600T: "MA5600T"
+        case .huaweiMA5800: "MA5800-X7"
+        case .zteC300, .zteC600: "ZXAN"
+        }
     }
 }
 
@@ -83,6 +134,11 @@ public struct SimV3User: Sendable {
         self.auth = auth
         self.priv = priv
     }
+}
+
+extension VendorDialect {
+    /// Huawei MA5600T or MA5800.
+    var isHuawei: Bool { self == .huaweiMA5600T || self == .huaweiMA5800 }
 }
 
 /// A fault of an OLT's agent as a whole.
@@ -166,11 +222,15 @@ public struct SimONT: Sendable {
     /// Configured on the OLT from the start (a customer ONU), with this ONU id and name.
     public var provisionedID: Int?
     public var name: String?
+    /// The password (LOID) the ONT answers with: an ONU configured with it (password-auth,
+    /// ZTE `pw`) is matched to this ONT.
+    public var password: String?
 
     public init(
         port: Int, serial: ONUSerial, txDBm: Double = 2.0, dropMetres: Double = 30, faults: [PathFault] = [],
-        neverRegisters: Bool = false, provisionedID: Int? = nil, name: String? = nil
+        neverRegisters: Bool = false, provisionedID: Int? = nil, name: String? = nil, password: String? = nil
     ) {
+        self.password = password
         self.port = port
         self.serial = serial
         self.txDBm = txDBm
@@ -219,7 +279,7 @@ extension SimConfiguration {
     }
 
     static func olt(_ r: TOMLReader) throws -> SimOLT {
-        try r.allow(["name", "address", "dialect", "snmp", "pon", "line_profiles", "service_profiles"])
+        try r.allow(["name", "address", "dialect", "snmp", "pon", "line_profiles", "service_profiles", "cli"])
         let name = try r.string("name")
         guard let address = ManagementAddress(try r.string("address")) else {
             throw r.error("address", "must be an IPv4 or IPv6 address")
@@ -265,7 +325,38 @@ extension SimConfiguration {
                 return SimV3User(user: try u.string("user"), auth: auth, priv: priv)
             }
         }
+        var cli: SimCLIConfiguration?
+        if let c = try r.optionalTable("cli") {
+            try c.allow([
+                "telnet_port", "ssh_port", "username", "password", "host_key_file", "latency_ms", "max_sessions",
+                "page_lines", "host_name",
+            ])
+            cli = SimCLIConfiguration(
+                telnetPort: c.table["telnet_port"] == nil
+                    ? nil : try c.int("telnet_port", default: 0, range: 0...65535),
+                sshPort: c.table["ssh_port"] == nil ? nil : try c.int("ssh_port", default: 0, range: 0...65535),
+                username: try c.string("username", default: "admin"),
+                password: Secret(try c.string("password", default: "admin")),
+                hostKeyFile: c.table["host_key_file"] == nil ? nil : try c.string("host_key_file"),
+                latencyMilliseconds: try c.int("latency_ms", default: 0, range: 0...60000),
+                maxSessions: try c.int("max_sessions", default: 4, range: 1...64),
+                pageLines: try c.int("page_lines", default: 40, range: 5...512),
+                hostName: c.table["host_name"] == nil ? nil : try c.string("host_name"))
+            if cli?.telnetPort == nil && cli?.sshPort == nil {
+                throw r.error("cli", "serves neither Telnet nor SSH: set telnet_port or ssh_port (0 = any free port)")
+            }
+        }
         let pons = try r.tables("pon").map(pon)
+        let ids = dialect.isHuawei ? 0...127 : 1...128
+        for (pi, p) in pons.enumerated() {
+            for (si, sp) in p.splitters.enumerated() {
+                for (oi, o) in sp.onts.enumerated() where o.provisionedID.map({ !ids.contains($0) }) ?? false {
+                    throw r.error(
+                        "pon[\(pi)].splitter[\(si)].ont[\(oi)].onu_id",
+                        "must be in \(ids.lowerBound)...\(ids.upperBound) on a \(dialect.rawValue)")
+                }
+            }
+        }
         var seen: Set<PONAddress> = []
         for (i, p) in pons.enumerated() where !seen.insert(p.address).inserted {
             throw r.error("pon[\(i)].port", "PON port \(p.address) is listed twice")
@@ -273,7 +364,7 @@ extension SimConfiguration {
         return SimOLT(
             name: name, address: address, dialect: dialect, snmp: snmp, pons: pons,
             lineProfiles: try r.strings("line_profiles", default: ["ftth-test"]),
-            serviceProfiles: try r.strings("service_profiles", default: ["ftth-test"]))
+            serviceProfiles: try r.strings("service_profiles", default: ["ftth-test"]), cli: cli)
     }
 
     static func pon(_ r: TOMLReader) throws -> SimPON {
@@ -324,18 +415,19 @@ extension SimConfiguration {
     }
 
     static func ont(_ r: TOMLReader) throws -> SimONT {
-        try r.allow(["port", "serial", "tx_dbm", "drop_m", "faults", "never_registers", "onu_id", "name"])
+        try r.allow(["port", "serial", "tx_dbm", "drop_m", "faults", "never_registers", "onu_id", "name", "password"])
         guard let serial = ONUSerial(try r.string("serial")) else {
             throw r.error("serial", "must be a GPON serial such as HWTC1A2B3C4D or 485754431A2B3C4D")
         }
         var provisioned: Int?
-        if r.table["onu_id"] != nil { provisioned = try r.int("onu_id", default: 0, range: 0...127) }
+        if r.table["onu_id"] != nil { provisioned = try r.int("onu_id", default: 0, range: 0...128) }
         return SimONT(
             port: try r.int("port", default: 1, range: 1...128), serial: serial,
             txDBm: try r.double("tx_dbm", default: 2.0, range: -10...10),
             dropMetres: try r.double("drop_m", default: 30, range: 0...5000), faults: try faults(r),
             neverRegisters: try r.bool("never_registers", default: false), provisionedID: provisioned,
-            name: r.table["name"] != nil ? try r.string("name") : nil)
+            name: r.table["name"] != nil ? try r.string("name") : nil,
+            password: r.table["password"] != nil ? try r.string("password") : nil)
     }
 }
 

@@ -26,10 +26,39 @@ public struct ConfiguredONU: Sendable, Hashable {
     public var configuredAt: Double
 }
 
+/// A service-port: the traffic of one ONU's GEM port with a user VLAN, carried on an SVLAN.
+/// Huawei numbers them OLT-wide (lowest free index from 0); ZTE numbers them per ONU interface.
+public struct SimServicePort: Sendable, Hashable {
+    /// Huawei: the OLT-wide index; ZTE: the service-port number on the ONU interface.
+    public var index: Int
+    public var pon: PONAddress
+    public var onuID: Int
+    public var svlan: Int
+    /// The user (customer) VLAN the ONU's traffic arrives with.
+    public var cvlan: Int
+    public var gemport: Int
+    /// ZTE: the virtual port on the ONU; Huawei: 1.
+    public var vport: Int
+
+    public init(index: Int, pon: PONAddress, onuID: Int, svlan: Int, cvlan: Int, gemport: Int, vport: Int = 1) {
+        self.index = index
+        self.pon = pon
+        self.onuID = onuID
+        self.svlan = svlan
+        self.cvlan = cvlan
+        self.gemport = gemport
+        self.vport = vport
+    }
+}
+
 /// Why the simulated OLT refused a configuration change, in the words an OLT would use.
 public struct SimRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
         case noSuchPort, idInUse, serialInUse, noFreeID, unknownProfile, badValue, noSuchONU
+        /// The ONU still has service-ports (Huawei refuses to delete it).
+        case hasServicePorts
+        /// The service-port exists already, or does not exist.
+        case servicePortInUse, noSuchServicePort
     }
 
     public var kind: Kind
@@ -49,6 +78,9 @@ public final class SimulatedOLT: Sendable {
         var configured: [PONAddress: [Int: ConfiguredONU]] = [:]
         /// Where each ONT is plugged: PON, splitter index, port.
         var plugged: [ONUSerial: Location] = [:]
+        /// The plugged ONTs that authenticate by password, by password.
+        var passwords: [String: ONUSerial] = [:]
+        var servicePorts: [SimServicePort] = []
         /// Bumped on every configuration change, so MIB views know to re-index.
         var generation = 0
     }
@@ -58,6 +90,9 @@ public final class SimulatedOLT: Sendable {
         var splitter: Int
         var port: Int
     }
+
+    /// The ONU ids of the dialect: Huawei 0…127, ZTE 1…128.
+    public var onuIDRange: ClosedRange<Int> { config.dialect.isHuawei ? 0...127 : 1...128 }
 
     public init(config: SimOLT, clock: any SimClock, registrationSeconds: Double) {
         self.config = config
@@ -69,6 +104,7 @@ public final class SimulatedOLT: Sendable {
             for (si, splitter) in pon.splitters.enumerated() {
                 for ont in splitter.onts {
                     s.plugged[ont.serial] = Location(pon: pon.address, splitter: si, port: ont.port)
+                    if let password = ont.password { s.passwords[password] = ont.serial }
                     if let id = ont.provisionedID {
                         // Customer ONUs configured long ago: already registered at start.
                         s.configured[pon.address]![id] = ConfiguredONU(
@@ -96,28 +132,33 @@ public final class SimulatedOLT: Sendable {
         state.withLock { s in s.configured.mapValues { $0.values.sorted { $0.id < $1.id } } }
     }
 
-    /// Configures an ONU. With `id` nil the lowest free id is taken. Configuring a serial that
-    /// is already on the port returns its id (as a driver's retry would expect).
+    /// Configures an ONU. With `id` nil the lowest free id of the dialect is taken. Configuring
+    /// a serial that is already on the port returns its id (as a driver's retry over SNMP would
+    /// expect) unless `allowExisting` is false, as on a CLI (`Failure: SN already exists`).
     @discardableResult
     public func configure(
         pon: PONAddress, id: Int?, serial: ONUSerial?, password: String? = nil, name: String, lineProfile: String,
-        serviceProfile: String
+        serviceProfile: String, allowExisting: Bool = true
     ) throws(SimRefusal) -> Int {
+        let idRange = onuIDRange
+        if let id, !idRange.contains(id) {
+            throw SimRefusal(kind: .badValue, message: "Failure: The ONT ID \(id) is out of range \(idRange)")
+        }
         guard self.pon(pon) != nil else {
             throw SimRefusal(kind: .noSuchPort, message: "Failure: The port does not exist")
         }
         guard config.lineProfiles.contains(lineProfile) else {
-            throw SimRefusal(kind: .unknownProfile, message: "Failure: The line profile \(lineProfile) does not exist")
+            throw SimRefusal(kind: .unknownProfile, message: "Failure: The line profile does not exist")
         }
         guard config.serviceProfiles.contains(serviceProfile) else {
             throw SimRefusal(
-                kind: .unknownProfile, message: "Failure: The service profile \(serviceProfile) does not exist")
+                kind: .unknownProfile, message: "Failure: The service profile does not exist")
         }
         let now = clock.now()
         let result: Result<Int, SimRefusal> = state.withLock { s in
             var onus = s.configured[pon] ?? [:]
             if let serial, let existing = onus.values.first(where: { $0.serial == serial }) {
-                if id == nil || id == existing.id { return .success(existing.id) }
+                if allowExisting, id == nil || id == existing.id { return .success(existing.id) }
                 return .failure(SimRefusal(kind: .serialInUse, message: "Failure: SN already exists"))
             }
             if let serial {
@@ -133,7 +174,7 @@ public final class SimulatedOLT: Sendable {
                 }
                 chosen = id
             } else {
-                guard let free = (0...127).first(where: { onus[$0] == nil }) else {
+                guard let free = idRange.first(where: { onus[$0] == nil }) else {
                     return .failure(
                         SimRefusal(kind: .noFreeID, message: "Failure: The number of ONTs reaches the limit"))
                 }
@@ -149,13 +190,123 @@ public final class SimulatedOLT: Sendable {
         return try result.get()
     }
 
-    /// Removes a configured ONU; false when there was none.
+    /// Removes a configured ONU and its service-ports; false when there was none.
     @discardableResult
     public func remove(pon: PONAddress, id: Int) -> Bool {
         state.withLock { s in
             guard s.configured[pon]?.removeValue(forKey: id) != nil else { return false }
+            s.servicePorts.removeAll { $0.pon == pon && $0.onuID == id }
             s.generation += 1
             return true
+        }
+    }
+
+    /// Deletes a configured ONU as Huawei does: refused while it has service-ports.
+    public func delete(pon: PONAddress, id: Int) throws(SimRefusal) {
+        let result: SimRefusal? = state.withLock { s in
+            guard s.configured[pon]?[id] != nil else {
+                return SimRefusal(kind: .noSuchONU, message: "Failure: The ONT does not exist")
+            }
+            if s.servicePorts.contains(where: { $0.pon == pon && $0.onuID == id }) {
+                return SimRefusal(
+                    kind: .hasServicePorts, message: "Failure: This configured object has some service virtual ports")
+            }
+            s.configured[pon]?.removeValue(forKey: id)
+            s.generation += 1
+            return nil
+        }
+        if let result { throw result }
+    }
+
+    /// Changes what a configured ONU is called or its line profile (ZTE configures them after
+    /// the ONU itself); false when there is no such ONU.
+    @discardableResult
+    public func update(pon: PONAddress, id: Int, name: String? = nil, lineProfile: String? = nil) -> Bool {
+        state.withLock { s in
+            guard var onu = s.configured[pon]?[id] else { return false }
+            if let name { onu.name = name }
+            if let lineProfile { onu.lineProfile = lineProfile }
+            s.configured[pon]?[id] = onu
+            s.generation += 1
+            return true
+        }
+    }
+
+    /// Adds a service-port to a configured ONU. With `index` nil (Huawei) the lowest free
+    /// OLT-wide index from 0 is taken; with an index (ZTE) it is the ONU's own number.
+    /// Returns the index.
+    @discardableResult
+    public func addServicePort(
+        pon: PONAddress, onuID: Int, index: Int?, svlan: Int, cvlan: Int, gemport: Int, vport: Int = 1
+    ) throws(SimRefusal) -> Int {
+        let result: Result<Int, SimRefusal> = state.withLock { s in
+            guard s.configured[pon]?[onuID] != nil else {
+                return .failure(SimRefusal(kind: .noSuchONU, message: "Failure: The ONT does not exist"))
+            }
+            let mine = s.servicePorts.filter { $0.pon == pon && $0.onuID == onuID }
+            if mine.contains(where: { $0.svlan == svlan && $0.cvlan == cvlan && $0.gemport == gemport }) {
+                return .failure(
+                    SimRefusal(kind: .servicePortInUse, message: "Failure: Service virtual port has existed already"))
+            }
+            let chosen: Int
+            if let index {
+                guard !mine.contains(where: { $0.index == index }) else {
+                    return .failure(
+                        SimRefusal(
+                            kind: .servicePortInUse, message: "Failure: Service virtual port has existed already"))
+                }
+                chosen = index
+            } else {
+                let used = Set(s.servicePorts.map(\.index))
+                chosen = (0...).first { !used.contains($0) }!
+            }
+            s.servicePorts.append(
+                SimServicePort(
+                    index: chosen, pon: pon, onuID: onuID, svlan: svlan, cvlan: cvlan, gemport: gemport, vport: vport))
+            s.generation += 1
+            return .success(chosen)
+        }
+        return try result.get()
+    }
+
+    /// Removes a Huawei service-port by its OLT-wide index; false when there was none.
+    @discardableResult
+    public func removeServicePort(index: Int) -> Bool {
+        state.withLock { s in
+            guard let i = s.servicePorts.firstIndex(where: { $0.index == index }) else { return false }
+            s.servicePorts.remove(at: i)
+            s.generation += 1
+            return true
+        }
+    }
+
+    /// Removes a ZTE service-port by the ONU's own number; false when there was none.
+    @discardableResult
+    public func removeServicePort(pon: PONAddress, onuID: Int, index: Int) -> Bool {
+        state.withLock { s in
+            guard let i = s.servicePorts.firstIndex(where: { $0.pon == pon && $0.onuID == onuID && $0.index == index })
+            else { return false }
+            s.servicePorts.remove(at: i)
+            s.generation += 1
+            return true
+        }
+    }
+
+    /// The service-ports of one ONU, or of the whole OLT with `pon` nil, by index.
+    public func servicePorts(pon: PONAddress? = nil, onuID: Int? = nil) -> [SimServicePort] {
+        state.withLock { s in
+            s.servicePorts.filter { sp in
+                (pon == nil || sp.pon == pon) && (onuID == nil || sp.onuID == onuID)
+            }
+        }.sorted { ($0.pon.description, $0.onuID, $0.index) < ($1.pon.description, $1.onuID, $1.index) }
+    }
+
+    /// The serial of the ONT that answers for a configured ONU: its own, or the plugged ONT
+    /// whose password it was configured with.
+    public func answeringSerial(pon: PONAddress, id: Int) -> ONUSerial? {
+        state.withLock { s in
+            guard let onu = s.configured[pon]?[id] else { return nil }
+            return onu.serial ?? onu.password.flatMap { s.passwords[$0] }
         }
     }
 
@@ -193,13 +344,15 @@ public final class SimulatedOLT: Sendable {
         let now = clock.now()
         let snapshot: (ConfiguredONU, Location?)? = state.withLock { s in
             guard let onu = s.configured[pon]?[id] else { return nil }
-            return (onu, onu.serial.flatMap { s.plugged[$0] })
+            let serial = onu.serial ?? onu.password.flatMap { s.passwords[$0] }
+            return (onu, serial.flatMap { s.plugged[$0] })
         }
         guard let (onu, location) = snapshot else { return nil }
         let offline = ONUObservation(
             runState: .offline, onuRxDBm: nil, onuTxDBm: nil, oltRxDBm: nil, distanceMetres: nil,
             temperatureCelsius: 0, voltageMillivolts: 0, biasMilliamps: 0)
-        guard let location, location.pon == pon, let serial = onu.serial,
+        guard let location, location.pon == pon,
+            let serial = onu.serial ?? onu.password.flatMap({ p in state.withLock { $0.passwords[p] } }),
             let (path, ont) = path(location, serial: serial), let ponConfig = self.pon(pon)
         else { return offline }
         if path.isBroken || ont?.neverRegisters == true || now - onu.configuredAt < registrationSeconds {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OLTSim
 import OLTSimServer
+import SNMPModel
 
 @main
 struct OLTSimCommand: AsyncParsableCommand {
@@ -21,6 +22,12 @@ struct OLTSimCommand: AsyncParsableCommand {
             --synthetic generates a city instead: N OLTs alternating Huawei MA5800 and ZTE C300, \
             each with M registered customer ONUs, agents on consecutive ports from --base-port.
 
+            An OLT with [olt.cli] also serves its command line (docs/cli-dialects.md) on Telnet and \
+            SSH on 127.0.0.1: login, the Huawei or ZTE commands and output formats, the pager, \
+            a session cap and a latency per command. With --synthetic, --cli-base-port P gives \
+            OLT i Telnet port P+2i and SSH port P+2i+1 (user admin, password admin unless \
+            --cli-password). The ports and SSH host keys are printed on start.
+
             Runs until interrupted (Ctrl-C or SIGTERM).
             """)
 
@@ -35,8 +42,17 @@ struct OLTSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-ms"), help: "With --synthetic: agent latency per request.")
     var latencyMilliseconds = 0
     @Option(
-        name: .customLong("ports-file"), help: "Write 'name address dialect port' per OLT to this file once listening.")
+        name: .customLong("ports-file"),
+        help:
+            "Write 'name address dialect port' per OLT to this file once listening, then 'cli name telnet=P ssh=P host-key=KEY' per OLT with a command line."
+    )
     var portsFile: String?
+    @Option(
+        name: .customLong("cli-base-port"),
+        help: "With --synthetic: serve each OLT's CLI, Telnet on P+2i and SSH on P+2i+1 (0: any free ports).")
+    var cliBasePort: Int?
+    @Option(name: .customLong("cli-password"), help: "With --cli-base-port: the password of user admin.")
+    var cliPassword = "admin"
 
     func validate() throws {
         guard (config == nil) != (synthetic == nil) else {
@@ -45,10 +61,17 @@ struct OLTSimCommand: AsyncParsableCommand {
         if let synthetic, !(1...4096).contains(synthetic) { throw ValidationError("--synthetic must be 1-4096") }
         guard (0...8192).contains(onusPerOLT) else { throw ValidationError("--onus-per-olt must be 0-8192") }
         guard (0...65000).contains(basePort) else { throw ValidationError("--base-port must be 0-65000") }
+        if let cliBasePort {
+            guard synthetic != nil else {
+                throw ValidationError("--cli-base-port goes with --synthetic; in a file, add [olt.cli] to the OLTs")
+            }
+            guard (0...65000).contains(cliBasePort) else { throw ValidationError("--cli-base-port must be 0-65000") }
+        }
+        guard !cliPassword.isEmpty else { throw ValidationError("--cli-password must not be empty") }
     }
 
     func run() async throws {
-        let configuration =
+        var configuration =
             if let config {
                 try SimConfiguration(contentsOfFile: config)
             } else {
@@ -56,8 +79,25 @@ struct OLTSimCommand: AsyncParsableCommand {
                     olts: synthetic!, onusPerOLT: onusPerOLT, basePort: basePort,
                     latencyMilliseconds: latencyMilliseconds)
             }
-        let agents = try SimulatorAgents(simulator: OLTSimulator(configuration: configuration))
+        if let cliBasePort {
+            for i in configuration.olts.indices {
+                configuration.olts[i].cli = SimCLIConfiguration(
+                    telnetPort: cliBasePort == 0 ? 0 : cliBasePort + 2 * i,
+                    sshPort: cliBasePort == 0 ? 0 : cliBasePort + 2 * i + 1, username: "admin",
+                    password: Secret(cliPassword))
+            }
+        }
+        let simulator = OLTSimulator(configuration: configuration)
+        let agents = try SimulatorAgents(simulator: simulator)
         let bound = try await agents.start()
+        let cliServers = try SimulatorCLIServers(simulator: simulator)
+        let cliBound: [SimulatorCLIServers.Endpoint]
+        do {
+            cliBound = try await cliServers.start()
+        } catch {
+            await agents.stop()
+            throw error
+        }
         var lines: [String] = []
         for (olt, port) in bound {
             let onus = olt.allConfigured().values.reduce(0) { $0 + $1.count }
@@ -66,11 +106,24 @@ struct OLTSimCommand: AsyncParsableCommand {
                 "\(olt.config.name) (\(olt.config.dialect.rawValue), \(olt.config.address)): SNMP udp:127.0.0.1:\(port), \(olt.config.pons.count) PON port(s), \(onus) ONU(s) configured"
             )
         }
+        for e in cliBound {
+            var parts = ["cli", e.olt.config.name]
+            if let p = e.telnetPort { parts.append("telnet=\(p)") }
+            if let p = e.sshPort { parts.append("ssh=\(p)") }
+            if let k = e.hostKey { parts.append("host-key=\(k)") }
+            lines.append(parts.joined(separator: " "))
+            say(
+                "\(e.olt.config.name) CLI:"
+                    + (e.telnetPort.map { " telnet 127.0.0.1:\($0)" } ?? "")
+                    + (e.sshPort.map { " ssh 127.0.0.1:\($0)" } ?? "")
+                    + (e.hostKey.map { ", host key \($0)" } ?? ""))
+        }
         if let portsFile {
             try (lines.joined(separator: "\n") + "\n").write(toFile: portsFile, atomically: true, encoding: .utf8)
         }
         say("olt-sim ready: \(bound.count) OLT(s). Ctrl-C to stop.")
         await waitForTermination()
+        await cliServers.stop()
         await agents.stop()
         say("olt-sim stopped")
     }

@@ -1,0 +1,171 @@
+import Crypto
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSH
+import OLTSim
+import Synchronization
+
+/// Serves the command line of every OLT of a simulator that has `[olt.cli]`: Telnet and SSH on
+/// 127.0.0.1, one shell per session in the OLT's dialect, with the OLT's session cap, latency and
+/// faults that tests can change while it runs.
+public final class SimulatorCLIServers: Sendable {
+    /// Where one OLT's command line listens once started.
+    public struct Endpoint: Sendable {
+        public var olt: SimulatedOLT
+        /// Index of the OLT in the simulator.
+        public var index: Int
+        public var telnetPort: Int?
+        public var sshPort: Int?
+        /// The SSH host key in OpenSSH form (`ssh-ed25519 AAAA…`), for a client to pin.
+        public var hostKey: String?
+    }
+
+    public let simulator: OLTSimulator
+    let endpoints: [Int: SimCLIEndpoint]
+    let hostKeys: [Int: NIOSSHPrivateKey]
+    let group: MultiThreadedEventLoopGroup
+    let host: String
+    let channels = Mutex<[any Channel]>([])
+
+    /// Prepares the servers; reads or creates each OLT's SSH host key file. Throws when a key
+    /// file cannot be read or written, naming the OLT and the file.
+    public init(simulator: OLTSimulator, host: String = "127.0.0.1") throws {
+        self.simulator = simulator
+        self.host = host
+        var endpoints: [Int: SimCLIEndpoint] = [:]
+        var keys: [Int: NIOSSHPrivateKey] = [:]
+        for (i, olt) in simulator.olts.enumerated() {
+            guard let cli = olt.config.cli else { continue }
+            endpoints[i] = SimCLIEndpoint(olt: olt, configuration: cli)
+            if cli.sshPort != nil {
+                do {
+                    keys[i] = NIOSSHPrivateKey(ed25519Key: try Self.hostKey(file: cli.hostKeyFile))
+                } catch {
+                    throw SimulatorError(
+                        "OLT \(olt.config.name): SSH host key file \(cli.hostKeyFile ?? "-"): \(error); check the path and its permissions in [olt.cli] host_key_file"
+                    )
+                }
+            }
+        }
+        self.endpoints = endpoints
+        hostKeys = keys
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
+    /// The Ed25519 key in `file` (its 32-byte seed in base64), created there when missing; a new
+    /// key each time without a file.
+    static func hostKey(file: String?) throws -> Curve25519.Signing.PrivateKey {
+        guard let file else { return Curve25519.Signing.PrivateKey() }
+        if FileManager.default.fileExists(atPath: file) {
+            let text = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let raw = Data(base64Encoded: text) else {
+                throw SimulatorError("not an olt-sim host key (base64 of a 32-byte Ed25519 seed)")
+            }
+            return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        }
+        let key = Curve25519.Signing.PrivateKey()
+        try (key.rawRepresentation.base64EncodedString() + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        return key
+    }
+
+    /// Binds every Telnet and SSH server; returns each OLT with a command line and its ports.
+    /// Throws when a port is taken, naming the OLT and the port.
+    public func start() async throws -> [Endpoint] {
+        var result: [Endpoint] = []
+        for index in endpoints.keys.sorted() {
+            let endpoint = endpoints[index]!
+            let cli = endpoint.configuration
+            var bound = Endpoint(olt: endpoint.olt, index: index)
+            do {
+                if let port = cli.telnetPort {
+                    bound.telnetPort = try await bindTelnet(endpoint, port: port)
+                }
+                if let port = cli.sshPort, let key = hostKeys[index] {
+                    bound.sshPort = try await bindSSH(endpoint, port: port, key: key)
+                    bound.hostKey = String(openSSHPublicKey: key.publicKey)
+                }
+            } catch {
+                await stop()
+                throw SimulatorError(
+                    "OLT \(endpoint.olt.config.name): cannot listen on TCP \(cli.telnetPort ?? 0)/\(cli.sshPort ?? 0): \(error); pick other ports in [olt.cli]"
+                )
+            }
+            result.append(bound)
+        }
+        return result
+    }
+
+    func bindTelnet(_ endpoint: SimCLIEndpoint, port: Int) async throws -> Int {
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        TelnetServerCodec(), SimCLISessionHandler(endpoint: endpoint, needsLogin: true),
+                    ])
+                }
+            }
+            .bind(host: host, port: port).get()
+        channels.withLock { $0.append(channel) }
+        return channel.localAddress?.port ?? port
+    }
+
+    func bindSSH(_ endpoint: SimCLIEndpoint, port: Int, key: NIOSSHPrivateKey) async throws -> Int {
+        let cli = endpoint.configuration
+        let delegate = SimCLIPasswordDelegate(username: cli.username, password: cli.password.value)
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        NIOSSHHandler(
+                            role: .server(.init(hostKeys: [key], userAuthDelegate: delegate)),
+                            allocator: channel.allocator,
+                            inboundChildChannelInitializer: { child, type in
+                                guard case .session = type else {
+                                    return child.eventLoop.makeFailedFuture(
+                                        SimulatorError("olt-sim serves SSH shell sessions only"))
+                                }
+                                return child.eventLoop.makeCompletedFuture {
+                                    try child.pipeline.syncOperations.addHandlers([
+                                        SSHShellChannelCodec(),
+                                        SimCLISessionHandler(endpoint: endpoint, needsLogin: false),
+                                    ])
+                                }
+                            }))
+                }
+            }
+            .bind(host: host, port: port).get()
+        channels.withLock { $0.append(channel) }
+        return channel.localAddress?.port ?? port
+    }
+
+    /// Closes every listening socket (open sessions end with the event loop).
+    public func stop() async {
+        let open = channels.withLock { c in
+            defer { c.removeAll() }
+            return c
+        }
+        for channel in open { try? await channel.close() }
+        try? await group.shutdownGracefully()
+    }
+
+    /// Injects faults on one OLT's command line (its index in the simulator), replacing any
+    /// before; an empty list clears them. A session already hung stays hung.
+    public func setFaults(_ faults: [SimCLIFault], olt index: Int) {
+        precondition(endpoints[index] != nil, "OLT \(index) has no [olt.cli]")
+        endpoints[index]!.setFaults(faults)
+    }
+
+    /// Changes the time one OLT's command line takes per command.
+    public func setLatency(milliseconds: Int, olt index: Int) {
+        precondition(endpoints[index] != nil, "OLT \(index) has no [olt.cli]")
+        endpoints[index]!.latencyMilliseconds = milliseconds
+    }
+
+    /// How many sessions are open on one OLT's command line now.
+    public func openSessions(olt index: Int) -> Int { endpoints[index]?.openSessions ?? 0 }
+}
