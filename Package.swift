@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "OLTSim",
             dependencies: [
-                "FTTHCore", "FTTHConfig", "SNMPModel", .product(name: "TOMLKit", package: "TOMLKit"),
+                "FTTHCore", "FTTHConfig", "SNMPModel", "CLIModel", .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -149,6 +149,14 @@ let package = Package(
         .testTarget(
             name: "SNMPIntegrationTests",
             dependencies: ["OLTSimServer", "OLTSim", "FTTHSNMP", "FTTHDrivers", "FTTHCore", "SNMPModel"],
+            swiftSettings: swiftSettings
+        ),
+        // The OLTDriver contract, run against every driver and transport with olt-sim.
+        .testTarget(
+            name: "OLTDriverConformanceTests",
+            dependencies: [
+                "FTTHDrivers", "FTTHSNMP", "OLTSim", "OLTSimServer", "FTTHCore", "CLIModel", "SNMPModel",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -8,8 +8,10 @@ import Testing
 @Suite struct CLIArgumentTests {
     static let pon = PONAddress(frame: 0, slot: 1, port: 1)
 
-    static func spec(name: String = "FT-0A140001-0-1-1-S1-P1", password: String? = nil, line: String = "ftth-test",
-        service: String = "ftth-test", serial: ONUSerial? = ONUSerial("HWTCA1B2C3D4")) -> TestONUSpec {
+    static func spec(
+        name: String = "FT-0A140001-0-1-1-S1-P1", password: String? = nil, line: String = "ftth-test",
+        service: String = "ftth-test", serial: ONUSerial? = ONUSerial("HWTCA1B2C3D4")
+    ) -> TestONUSpec {
         TestONUSpec(
             pon: pon, name: name, serial: password == nil ? serial : nil, password: password, svlan: VLANID(100)!,
             cvlan: VLANID(2001)!, lineProfile: line, serviceProfile: service)
@@ -30,7 +32,9 @@ import Testing
 
     @Test(arguments: unsafeNames)
     func unsafeNamesAreRefusedBeforeAnythingIsSent(name: String) async throws {
-        let cli = ScriptedCLI { line, _ in Issue.record("sent \(line)"); return CLIOutput(text: "", prompt: "X#") }
+        let cli = ScriptedCLI { line, _ in
+            Issue.record("sent \(line)"); return CLIOutput(text: "", prompt: "X#")
+        }
         for driver in Self.drivers(cli) {
             let error = await #expect(throws: OLTDriverError.self) { try await driver.provision(Self.spec(name: name)) }
             #expect(error?.code == .invalidInput)
@@ -44,7 +48,9 @@ import Testing
     func unsafeProfilesAreRefused(profile: String) async throws {
         let cli = ScriptedCLI { _, _ in CLIOutput(text: "", prompt: "X#") }
         for driver in Self.drivers(cli) {
-            let line = await #expect(throws: OLTDriverError.self) { try await driver.provision(Self.spec(line: profile)) }
+            let line = await #expect(throws: OLTDriverError.self) {
+                try await driver.provision(Self.spec(line: profile))
+            }
             #expect(line?.code == .invalidInput)
             let service = await #expect(throws: OLTDriverError.self) {
                 try await driver.provision(Self.spec(service: profile))

@@ -97,7 +97,9 @@ import Testing
             HuaweiCLIOutput.servicePorts(table) == [
                 .init(index: 12, vlan: 100, onuID: 0, gemport: 1, userVLAN: 2001)
             ])
-        #expect(HuaweiCLIOutput.addedONTID("  Number of ONTs that can be added: 1, success: 1\n  PortID :1, ONTID :7\n") == 7)
+        #expect(
+            HuaweiCLIOutput.addedONTID("  Number of ONTs that can be added: 1, success: 1\n  PortID :1, ONTID :7\n")
+                == 7)
         #expect(HuaweiCLIOutput.addedONTID("  Number of ONTs that can be added: 1, success: 0\n") == nil)
         #expect(HuaweiCLIOutput.portTxPower("  TX power(dBm)                     3.18\n").value == DBm(centi: 318))
         #expect(HuaweiCLIOutput.portTxPower("  Port state     Online\n") == .missing(.absent))

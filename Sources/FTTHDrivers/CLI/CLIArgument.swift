@@ -15,13 +15,15 @@ struct CLIArgument {
 
     /// The value as it may be printed in a message: control characters shown as escapes.
     static func quoted(_ value: String) -> String {
-        "\"" + value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }
+        "\""
+            + value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }
             .joined() + "\""
     }
 
     static func isWordCharacter(_ c: Unicode.Scalar) -> Bool {
-        c.isASCII && (("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "-"
-            || c == "_" || c == ".")
+        c.isASCII
+            && (("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "-"
+                || c == "_" || c == ".")
     }
 
     /// An ONU name: 1…`maximumLength` characters of letters, digits, `-`, `_`, `.`.

@@ -1,7 +1,6 @@
-import Foundation
-
 import CLIModel
 import FTTHCore
+import Foundation
 
 /// One batch of commands on one CLI session, as a driver runs them: tells an OLT's refusal from
 /// its output, keeps the OLT's own words, and maps session failures to ``OLTDriverError``.

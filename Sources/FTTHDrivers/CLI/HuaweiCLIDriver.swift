@@ -115,7 +115,9 @@ public struct HuaweiCLIDriver: OLTDriver {
         let reply = try await b.attempt("display ont optical-info \(pon.port) \(id)")
         if let refusal = reply.refusal {
             if refusal.contains("not online") { return Self.withoutReadings(id, .offline) }
-            if refusal.contains("not exist") { throw notFound("ONT \(id) is not configured on PON port \(pon)", refusal) }
+            if refusal.contains("not exist") {
+                throw notFound("ONT \(id) is not configured on PON port \(pon)", refusal)
+            }
             throw OLTDriverError(
                 .rejected, olt: description, message: "the OLT refused to show ONT \(id)'s optics on \(pon)",
                 deviceText: refusal)
@@ -124,7 +126,8 @@ public struct HuaweiCLIDriver: OLTDriver {
         guard d["Rx optical power(dBm)"] != nil else {
             throw OLTDriverError(
                 .unexpectedResponse, olt: description,
-                message: "no `Rx optical power(dBm)` in the optical-info of ONT \(id) on \(pon)", deviceText: reply.text)
+                message: "no `Rx optical power(dBm)` in the optical-info of ONT \(id) on \(pon)", deviceText: reply.text
+            )
         }
         func power(_ key: String) -> PowerReading { PowerReading(parsingDBm: d[key] ?? "") }
         func number(_ key: String) -> Double? {
@@ -209,7 +212,8 @@ public struct HuaweiCLIDriver: OLTDriver {
         do {
             return try await batch { b in
                 try await b.run("config")
-                let id = try await findOrAdd(b, spec, pon: pon, name: name, auth: auth, line: line, service: service, record)
+                let id = try await findOrAdd(
+                    b, spec, pon: pon, name: name, auth: auth, line: line, service: service, record)
                 try await ensureServicePort(b, pon: pon, id: id, svlan: spec.svlan, cvlan: spec.cvlan)
                 return id
             }
@@ -231,7 +235,8 @@ public struct HuaweiCLIDriver: OLTDriver {
         if let existing { return existing.onuID }
         try await enterInterface(b, pon)
         let reply = try await b.attempt(
-            "ont add \(pon.port) \(auth) omci ont-lineprofile-name \(line) ont-srvprofile-name \(service) desc \"\(name)\"")
+            "ont add \(pon.port) \(auth) omci ont-lineprofile-name \(line) ont-srvprofile-name \(service) desc \"\(name)\""
+        )
         if let refusal = reply.refusal {
             let message =
                 refusal.contains("SN already exists")
@@ -254,7 +259,8 @@ public struct HuaweiCLIDriver: OLTDriver {
         if let refusal = reply.refusal {
             if refusal.contains("No service virtual port") { return [] }
             throw OLTDriverError(
-                .rejected, olt: description, message: "the OLT refused to list the service-ports of ONT \(id) on \(pon)",
+                .rejected, olt: description,
+                message: "the OLT refused to list the service-ports of ONT \(id) on \(pon)",
                 deviceText: refusal)
         }
         return HuaweiCLIOutput.servicePorts(reply.text).filter { $0.onuID == nil || $0.onuID == id }

@@ -207,7 +207,9 @@ public struct ZTECLIDriver: OLTDriver {
                     id = free
                     try await b.run("configure terminal")
                     let reply = try await b.attempt("interface \(oltInterface(pon))")
-                    if let refusal = reply.refusal { throw refused("the OLT has no PON port \(oltInterface(pon))", refusal) }
+                    if let refusal = reply.refusal {
+                        throw refused("the OLT has no PON port \(oltInterface(pon))", refusal)
+                    }
                     let add = try await b.attempt("onu \(id) type \(onuType) \(auth)")
                     if let refusal = add.refusal {
                         throw OLTDriverError(

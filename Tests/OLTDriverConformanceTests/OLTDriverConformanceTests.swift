@@ -1,0 +1,148 @@
+import FTTHCore
+import FTTHDrivers
+import OLTSim
+import Testing
+
+/// The contract every `OLTDriver` keeps, run against every driver and transport with olt-sim:
+/// SNMP (Huawei, ZTE) and CLI over Telnet and SSH (Huawei MA5600T/MA5800, ZTE C300/C600).
+/// What a driver cannot do over its transport it must say with `unsupported`, nothing else.
+@Suite("OLTDriver conformance", .serialized)
+struct OLTDriverConformanceTests {
+    static let kinds = DriverKind.allCases
+
+    func spec(_ rig: ConformanceRig, serial: ONUSerial, name: String, line: String = "ftth-test") -> TestONUSpec {
+        TestONUSpec(
+            pon: rig.pon, name: name, serial: serial, svlan: VLANID(300)!, cvlan: VLANID(2001)!, lineProfile: line,
+            serviceProfile: "ftth-test")
+    }
+
+    /// Provisions through the driver, or through the simulator where the driver cannot.
+    func provision(_ rig: ConformanceRig, _ spec: TestONUSpec) async throws -> Int {
+        if rig.kind.canProvision { return try await rig.driver.provision(spec) }
+        await #expect(throws: OLTDriverError.self) { _ = try await rig.driver.provision(spec) }
+        return try rig.olt.configure(
+            pon: spec.pon, id: nil, serial: spec.serial, name: spec.name, lineProfile: spec.lineProfile,
+            serviceProfile: spec.serviceProfile)
+    }
+
+    @Test(arguments: kinds)
+    func aTestONUIsProvisionedOnceReadAndRemoved(kind: DriverKind) async throws {
+        try await ConformanceRig.with(kind) { rig in
+            let spec = spec(rig, serial: rig.testONT, name: "FT-TEST-1")
+            let id = try await provision(rig, spec)
+            if kind.canProvision {
+                // Twice → one ONU.
+                #expect(try await rig.driver.provision(spec) == id)
+            }
+            let configured = rig.olt.configuredONUs(on: rig.pon).filter { $0.serial == rig.testONT }
+            #expect(configured.map(\.id) == [id])
+            if kind.makesServicePorts {
+                let ports = rig.olt.servicePorts(pon: rig.pon, onuID: id)
+                #expect(ports.map(\.svlan) == [300])
+                #expect(ports.map(\.cvlan) == [2001])
+            }
+
+            let listed = try await rig.driver.listONUs(pon: rig.pon)
+            let entry = try #require(listed.first { $0.onuID == id })
+            #expect(entry.serial == rig.testONT)
+            #expect(entry.name == "FT-TEST-1")
+
+            #expect(try await rig.driver.runState(pon: rig.pon, onuID: id) == .offline)
+            rig.clock.advance(by: 60)
+            #expect(try await rig.driver.runState(pon: rig.pon, onuID: id) == .online)
+
+            let optics = try await rig.driver.readOptics(pon: rig.pon, onuIDs: [id])
+            let observed = try #require(rig.olt.observe(pon: rig.pon, id: id))
+            let onu = try #require(optics.onus.first)
+            #expect(onu.runState == .online)
+            // Each transport rounds differently (0.01 dBm, ZTE's 0.002 dB steps); 0.02 dB covers all.
+            expectClose(onu.onuRx, observed.onuRxDBm, "ONU rx")
+            expectClose(onu.onuTx, observed.onuTxDBm, "ONU tx")
+            expectClose(onu.oltRx, observed.oltRxDBm, "OLT rx")
+            expectClose(optics.oltTx, rig.olt.pon(rig.pon)?.oltTxDBm, "OLT tx")
+            #expect(optics.source.contains(kind.sourceWord))
+
+            if kind.canProvision {
+                try await rig.driver.remove(pon: rig.pon, onuID: id)
+                #expect(rig.olt.configuredONUs(on: rig.pon).allSatisfy { $0.id != id })
+                #expect(rig.olt.servicePorts(pon: rig.pon, onuID: id).isEmpty)
+                // Removing what is already gone succeeds.
+                try await rig.driver.remove(pon: rig.pon, onuID: id)
+                #expect(try await rig.driver.listONUs(pon: rig.pon).allSatisfy { $0.onuID != id })
+            }
+        }
+    }
+
+    @Test(arguments: kinds)
+    func anONUThatIsNotOnlineNeverYieldsNumbers(kind: DriverKind) async throws {
+        try await ConformanceRig.with(kind) { rig in
+            // A serial no ONT on the ODN has: configured, never registers.
+            let id = try await provision(rig, spec(rig, serial: ONUSerial("HWTCDEAD0001")!, name: "FT-TEST-2"))
+            rig.clock.advance(by: 60)
+            #expect(try await rig.driver.runState(pon: rig.pon, onuID: id) == .offline)
+            let optics = try await rig.driver.readOptics(pon: rig.pon, onuIDs: [id])
+            let onu = try #require(optics.onus.first)
+            #expect(onu.runState == .offline)
+            #expect(onu.onuRx.value == nil && onu.onuTx.value == nil && onu.oltRx.value == nil)
+        }
+    }
+
+    @Test(arguments: kinds)
+    func everyConfiguredONUIsReadWhenNoneIsNamed(kind: DriverKind) async throws {
+        try await ConformanceRig.with(kind) { rig in
+            let customers = rig.olt.configuredONUs(on: rig.pon).map(\.id)
+            #expect(!customers.isEmpty)
+            let optics = try await rig.driver.readOptics(pon: rig.pon, onuIDs: nil)
+            #expect(optics.onus.map(\.onuID).sorted() == customers.sorted())
+            #expect(optics.onus.allSatisfy { $0.runState == .online && $0.onuRx.value != nil })
+            #expect(optics.oltTx.value != nil)
+        }
+    }
+
+    @Test(arguments: kinds)
+    func anUnknownONUIsNotFound(kind: DriverKind) async throws {
+        try await ConformanceRig.with(kind) { rig in
+            let error = await #expect(throws: OLTDriverError.self) {
+                _ = try await rig.driver.runState(pon: rig.pon, onuID: kind.unusedONUID)
+            }
+            #expect(error?.code == .notFound)
+        }
+    }
+
+    @Test(arguments: kinds.filter(\.canProvision))
+    func aRefusalKeepsTheOLTsWordsAndLeavesNothingBehind(kind: DriverKind) async throws {
+        try await ConformanceRig.with(kind) { rig in
+            let before = rig.olt.configuredONUs(on: rig.pon)
+            let error = await #expect(throws: OLTDriverError.self) {
+                _ = try await rig.driver.provision(
+                    spec(rig, serial: rig.testONT, name: "FT-TEST-3", line: "no-such-profile"))
+            }
+            #expect(error?.code == .rejected)
+            #expect(error?.deviceText?.isEmpty == false)
+            #expect(rig.olt.configuredONUs(on: rig.pon) == before)
+        }
+    }
+
+    @Test(arguments: kinds)
+    func aSilentOLTIsUnreachable(kind: DriverKind) async throws {
+        try await ConformanceRig.with(kind, reachable: false) { rig in
+            let error = await #expect(throws: OLTDriverError.self) {
+                _ = try await rig.driver.listONUs(pon: rig.pon)
+            }
+            #expect(error?.code == .unreachable)
+            #expect(error?.isTransient == true)
+        }
+    }
+
+    func expectClose(
+        _ reading: PowerReading, _ expected: Double?, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        guard let expected, let value = reading.value?.value else {
+            let wanted = expected.map { String($0) } ?? "none"
+            Issue.record("\(what): got \(reading), expected \(wanted)", sourceLocation: sourceLocation)
+            return
+        }
+        let difference: Double = abs(value - expected)
+        #expect(difference <= 0.02, "\(what): \(value) vs \(expected)", sourceLocation: sourceLocation)
+    }
+}
