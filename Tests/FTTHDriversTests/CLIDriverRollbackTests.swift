@@ -78,7 +78,7 @@ import Testing
         #expect(error?.code == .unreachable)
         #expect(error?.isTransient == true)
         #expect(
-            error?.message.contains("closed the session while running `show gpon onu state gpon-olt_1/2/1`") == true)
+            error?.message.contains("closed the session (connection reset while running `show gpon onu state gpon-olt_1/2/1`)") == true)
         #expect(dead.sessions.withLock { $0 } == 1)
     }
 }

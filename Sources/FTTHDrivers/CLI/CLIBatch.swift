@@ -38,8 +38,11 @@ final class CLIBatch {
         let output: CLIOutput
         do {
             output = try await session.run(line, timeout: timeout)
-        } catch let error as CLIError {
-            throw Self.mapped(error, olt: olt, command: line)
+        } catch var error as CLIError {
+            // Stays a CLIError, so the connector knows the session is broken and discards it;
+            // ``CLIConnector/withRetry(olt:attempts:_:)`` turns it into an OLTDriverError.
+            error.message += " while running `\(line)`"
+            throw error
         }
         prompt = output.prompt
         return Reply(text: output.text, refusal: refusal(in: output.text))
@@ -64,8 +67,7 @@ final class CLIBatch {
     }
 
     /// A session failure in a driver's words: unreachable for what a new session may fix.
-    static func mapped(_ error: CLIError, olt: String, command: String?) -> OLTDriverError {
-        let during = command.map { " while running `\($0)`" } ?? ""
+    static func mapped(_ error: CLIError, olt: String) -> OLTDriverError {
         switch error.code {
         case .connectFailed:
             return OLTDriverError(
@@ -73,11 +75,11 @@ final class CLIBatch {
                 message: "cannot connect (\(error.message)); check the OLT's address, port and that its CLI is enabled")
         case .timeout:
             return OLTDriverError(
-                .unreachable, olt: olt, message: "no prompt in time\(during) (\(error.message))",
+                .unreachable, olt: olt, message: "no prompt in time (\(error.message))",
                 deviceText: error.deviceText)
         case .disconnected:
             return OLTDriverError(
-                .unreachable, olt: olt, message: "the OLT closed the session\(during) (\(error.message))",
+                .unreachable, olt: olt, message: "the OLT closed the session (\(error.message))",
                 deviceText: error.deviceText)
         case .sessionLimit:
             return OLTDriverError(
@@ -112,7 +114,7 @@ extension CLIConnector {
             do {
                 return try await withSession(body)
             } catch let error as CLIError {
-                let mapped = CLIBatch.mapped(error, olt: olt, command: nil)
+                let mapped = CLIBatch.mapped(error, olt: olt)
                 guard mapped.isTransient, attempt < attempts else { throw mapped }
             } catch let error as OLTDriverError {
                 guard error.isTransient, attempt < attempts else { throw error }
