@@ -31,7 +31,7 @@ struct SSHServerTests {
         let rig = try await CLIServerRig.start()
         defer { Task { await rig.stop() } }
         let (status, output) = try Self.ssh(
-            port: rig.huaweiSSH, input: "enable\nconfig\ndisplay port state 0/1/0\nquit\nquit\n")
+            port: rig.huaweiSSH, input: "enable\nscroll 512\nconfig\ndisplay port state 0/1/0\nquit\nquit\n")
         #expect(status == 0, "ssh failed: \(output)")
         #expect(output.contains("MA5600T>"))
         #expect(!output.contains("User name:"), "SSH checks the password in the handshake")

@@ -5,7 +5,7 @@ import OLTSim
 import OLTSimServer
 import Testing
 
-@Suite("olt-sim Telnet server", .serialized, .timeLimit(.minutes(2)))
+@Suite("olt-sim Telnet server", .serialized, .timeLimit(.minutes(1)))
 struct TelnetServerTests {
     @Test func negotiatesEchoesAndLogsIn() async throws {
         let rig = try await CLIServerRig.start()
@@ -28,6 +28,8 @@ struct TelnetServerTests {
             #expect(!afterPassword.contains("admin"), "the password must not be echoed")
             try await c.send("enable\r\n")
             #expect(try await c.read(until: "MA5600T#") == "enable\r\nMA5600T#")
+            try await c.send("scroll 512\r\n")
+            try await c.read(until: "MA5600T#")
             // CR NUL, a bare LF and CR LF all end a line.
             try await c.send("config\r\0")
             try await c.read(until: "MA5600T(config)#")
@@ -196,7 +198,9 @@ struct TelnetServerTests {
             // Another session works meanwhile, and sees the hung one still open.
             try await RawTCPConnection.with(port: rig.huaweiTelnet) { other in
                 try await CLIServerRig.login(&other)
-                try await other.send("enable\r\ndisplay port state 0/1/0\r\n")
+                try await other.send("enable\r\nscroll 512\r\ndisplay port state 0/1/0\r\n")
+                try await other.read(until: "MA5600T#")
+                try await other.read(until: "MA5600T#")
                 #expect(try await other.read(until: "MA5600T#").contains("TX power(dBm)"))
                 #expect(rig.servers.openSessions(olt: 0) == 2)
             }
