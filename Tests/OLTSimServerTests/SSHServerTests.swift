@@ -50,6 +50,21 @@ struct SSHServerTests {
         #expect(output.contains("ONU Number: 1/1"))
     }
 
+    @Test func sessionCapCountsTelnetAndSSHTogether() async throws {
+        try #require(Self.toolsPresent, "install openssh-client and sshpass (scripts/install-deps.sh)")
+        let rig = try await CLIServerRig.start()
+        defer { Task { await rig.stop() } }
+        try await RawTCPConnection.with(port: rig.huaweiTelnet) { first in
+            try await CLIServerRig.login(&first)
+            try await RawTCPConnection.with(port: rig.huaweiTelnet) { second in
+                try await CLIServerRig.login(&second)
+                let (_, output) = try Self.ssh(port: rig.huaweiSSH, input: "enable\n")
+                #expect(output.contains("Reenter times have reached the upper limit."), "ssh said: \(output)")
+                #expect(!output.contains("MA5600T>"))
+            }
+        }
+    }
+
     @Test func wrongPasswordIsRefusedInTheHandshake() async throws {
         try #require(Self.toolsPresent, "install openssh-client and sshpass (scripts/install-deps.sh)")
         let rig = try await CLIServerRig.start()
