@@ -24,9 +24,9 @@ final class SSHShellChannelCodec: ChannelDuplexHandler {
             if request.wantReply { context.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil) }
         case let request as SSHChannelRequestEvent.EnvironmentRequest:
             if request.wantReply { context.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil) }
-        case is ChannelEvent:
-            // The client closed its side: the session ends.
-            if case .inputClosed = event as? ChannelEvent { context.close(promise: nil) }
+        case ChannelEvent.inputClosed:
+            // The client sent EOF: the session ends once what it typed before has run.
+            context.fireUserInboundEventTriggered(SimCLIInputEnded())
         default:
             context.fireUserInboundEventTriggered(event)
         }

@@ -5,6 +5,9 @@ import OLTSim
 /// client asked for a shell.
 struct SimCLISessionStart {}
 
+/// The client will send nothing more (SSH EOF): close once the input already typed has run.
+struct SimCLIInputEnded {}
+
 /// One CLI session on a simulated OLT, over Telnet (bytes already free of Telnet commands) or an
 /// SSH shell channel: login (Telnet only), echo and line editing, the shell, the pager, the
 /// per-command latency and the injected faults. Lives on its channel's event loop.
@@ -35,6 +38,8 @@ final class SimCLISessionHandler: ChannelInboundHandler {
     var counted = false
     /// Bytes of output still allowed before a drop fault closes the connection.
     var dropBudget: Int?
+    /// The client sent EOF.
+    var inputEnded = false
 
     init(endpoint: SimCLIEndpoint, needsLogin: Bool) {
         self.endpoint = endpoint
@@ -44,6 +49,11 @@ final class SimCLISessionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is SimCLIInputEnded {
+            inputEnded = true
+            drain(context)
+            return
+        }
         guard event is SimCLISessionStart, case .waiting = phase else {
             context.fireUserInboundEventTriggered(event)
             return
@@ -85,6 +95,14 @@ final class SimCLISessionHandler: ChannelInboundHandler {
 
     /// Consumes typed bytes while the session can take them; keeps them while a command runs.
     func drain(_ context: ChannelHandlerContext) {
+        defer {
+            if inputEnded && pending.isEmpty {
+                switch phase {
+                case .busy, .waiting: break
+                default: close(context)
+                }
+            }
+        }
         while !pending.isEmpty {
             switch phase {
             case .waiting, .busy: return

@@ -12,10 +12,13 @@ import Synchronization
 public final class SimulatorCLIServers: Sendable {
     /// Where one OLT's command line listens once started.
     public struct Endpoint: Sendable {
+        /// The OLT served.
         public var olt: SimulatedOLT
         /// Index of the OLT in the simulator.
         public var index: Int
+        /// The bound Telnet port; nil when the OLT serves no Telnet.
         public var telnetPort: Int?
+        /// The bound SSH port; nil when the OLT serves no SSH.
         public var sshPort: Int?
         /// The SSH host key in OpenSSH form (`ssh-ed25519 AAAA…`), for a client to pin.
         public var hostKey: String?

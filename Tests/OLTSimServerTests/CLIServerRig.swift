@@ -3,6 +3,7 @@ import FTTHCore
 import Foundation
 import OLTSim
 import OLTSimServer
+import Testing
 
 /// A running simulator with a Huawei MA5600T (OLT 0) and a ZTE C300 (OLT 1), both serving Telnet
 /// and SSH on free ports.
@@ -78,3 +79,8 @@ struct CLIServerRig {
         try await c.read(until: huawei ? "MA5600T>" : "ZXAN#")
     }
 }
+
+/// The server tests, one at a time: they bind ports and start `ssh` and `python3`, and Foundation's
+/// `Process` can hang on Linux when children start concurrently.
+@Suite("olt-sim CLI servers", .serialized, .timeLimit(.minutes(2)))
+enum CLIServerTests {}

@@ -7,8 +7,11 @@ import Foundation
 public final class HuaweiCLIShell: SimCLIShell {
     enum Level: Hashable, Sendable { case user, privileged, config, interface }
 
+    /// The OLT this session reads and changes.
     public let olt: SimulatedOLT
+    /// `MA5600T`, `MA5800-X7` or the configured name, shown in every prompt.
     public let hostName: String
+    /// 40 (or `page_lines`) until `scroll N` changes it.
     public private(set) var pageLines: Int
     public var pager: SimCLIPager { .huawei }
     var level = Level.user
@@ -20,6 +23,7 @@ public final class HuaweiCLIShell: SimCLIShell {
     /// The interjection of `display ont info summary F/S/P`.
     public static let summaryInterjection = "{ <cr>||<K> }:"
 
+    /// A session in user mode (`MA5600T>`), as after login.
     public init(olt: SimulatedOLT, hostName: String, pageLines: Int = 40) {
         self.olt = olt
         self.hostName = hostName

@@ -36,9 +36,13 @@ public protocol SimCLIShell: AnyObject {
 /// The words a dialect's CLI uses around the commands: login prompts and refusals, the
 /// greeting, the session-limit refusal.
 public struct SimCLILoginText: Sendable, Hashable {
+    /// `>>User name:` (Huawei) or `Username:` (ZTE), after a line end.
     public var usernamePrompt: String
+    /// `>>User password:` or `Password:`.
     public var passwordPrompt: String
+    /// A refused login: `Username or password invalid.` or `%Error 20200: Bad password or user name`.
     public var refusal: String
+    /// A session beyond the cap: `Reenter times have reached the upper limit.` or `%Error: Too many users`.
     public var tooManySessions: String
 
     /// The texts of a dialect.

@@ -8,7 +8,9 @@ import Foundation
 public final class ZTECLIShell: SimCLIShell {
     enum Level: Hashable, Sendable { case privileged, config, oltInterface, onuInterface }
 
+    /// The OLT this session reads and changes.
     public let olt: SimulatedOLT
+    /// `ZXAN` or the configured name, shown in every prompt.
     public let hostName: String
     /// 24 until `terminal length N` changes it; 0: no paging.
     public private(set) var pageLines = 24
@@ -20,6 +22,7 @@ public final class ZTECLIShell: SimCLIShell {
     let commands: [SimCLICommand<Level>]
     let isC600: Bool
 
+    /// A session in privileged mode (`ZXAN#`), as after login.
     public init(olt: SimulatedOLT, hostName: String) {
         self.olt = olt
         self.hostName = hostName
