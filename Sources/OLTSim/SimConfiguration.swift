@@ -136,11 +136,6 @@ public struct SimV3User: Sendable {
     }
 }
 
-extension VendorDialect {
-    /// Huawei MA5600T or MA5800.
-    var isHuawei: Bool { self == .huaweiMA5600T || self == .huaweiMA5800 }
-}
-
 /// A fault of an OLT's agent as a whole.
 public enum AgentFault: Sendable, Hashable, CustomStringConvertible {
     /// Every answer takes this long.

@@ -24,6 +24,9 @@ public struct ConfiguredONU: Sendable, Hashable {
     public var serviceProfile: String
     /// When it was configured (simulation seconds): registration takes a while after that.
     public var configuredAt: Double
+    /// ZTE interface configuration given after the ONU itself: `tcont N profile P` and
+    /// `gemport N tcont T` lines as entered, for `show running-config interface`.
+    public var interfaceLines: [String] = []
 }
 
 /// A service-port: the traffic of one ONU's GEM port with a user VLAN, carried on an SVLAN.
@@ -218,14 +221,22 @@ public final class SimulatedOLT: Sendable {
         if let result { throw result }
     }
 
-    /// Changes what a configured ONU is called or its line profile (ZTE configures them after
-    /// the ONU itself); false when there is no such ONU.
+    /// Changes what a configured ONU is called, its line profile, or records a ZTE interface
+    /// line (ZTE configures them after the ONU itself); false when there is no such ONU.
     @discardableResult
-    public func update(pon: PONAddress, id: Int, name: String? = nil, lineProfile: String? = nil) -> Bool {
+    public func update(
+        pon: PONAddress, id: Int, name: String? = nil, lineProfile: String? = nil, interfaceLine: String? = nil
+    ) -> Bool {
         state.withLock { s in
             guard var onu = s.configured[pon]?[id] else { return false }
             if let name { onu.name = name }
             if let lineProfile { onu.lineProfile = lineProfile }
+            if let interfaceLine {
+                // A T-CONT or GEM port given again replaces the earlier line of the same number.
+                let key = interfaceLine.split(separator: " ").prefix(2).joined(separator: " ")
+                onu.interfaceLines.removeAll { $0.split(separator: " ").prefix(2).joined(separator: " ") == key }
+                onu.interfaceLines.append(interfaceLine)
+            }
             s.configured[pon]?[id] = onu
             s.generation += 1
             return true

@@ -12,14 +12,18 @@ enum DriverKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case huaweiSNMP = "huawei-snmp"
     case zteSNMP = "zte-snmp"
     case huaweiCLILocal = "huawei-cli in-process"
+    case huawei5800CLILocal = "huawei-cli MA5800 in-process"
     case zteCLILocal = "zte-cli in-process"
+    case zteC600CLILocal = "zte-cli C600 in-process"
 
     var testDescription: String { rawValue }
 
     var dialect: VendorDialect {
         switch self {
         case .huaweiSNMP, .huaweiCLILocal: .huaweiMA5600T
+        case .huawei5800CLILocal: .huaweiMA5800
         case .zteSNMP, .zteCLILocal: .zteC300
+        case .zteC600CLILocal: .zteC600
         }
     }
 
@@ -31,8 +35,8 @@ enum DriverKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         switch self {
         case .huaweiSNMP: "huawei-snmp"
         case .zteSNMP: "zte-snmp"
-        case .huaweiCLILocal: "huawei-cli"
-        case .zteCLILocal: "zte-cli"
+        case .huaweiCLILocal, .huawei5800CLILocal: "huawei-cli"
+        case .zteCLILocal, .zteC600CLILocal: "zte-cli"
         }
     }
     /// An id in the dialect's range that no ONU has.
@@ -82,8 +86,8 @@ struct ConformanceRig: Sendable {
                 await client.shutdown()
                 await agents.stop()
             }
-        case .huaweiCLILocal, .zteCLILocal:
-            let huawei = kind == .huaweiCLILocal
+        case .huaweiCLILocal, .huawei5800CLILocal, .zteCLILocal, .zteC600CLILocal:
+            let huawei = kind.dialect.isHuawei
             let cli: any CLIConnector =
                 reachable
                 ? LocalCLIConnector(

@@ -20,6 +20,9 @@ public enum VendorDialect: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
+    /// Huawei MA5600T or MA5800.
+    public var isHuawei: Bool { self == .huaweiMA5600T || self == .huaweiMA5800 }
+
     /// Every accepted spelling, for error messages.
     public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
 

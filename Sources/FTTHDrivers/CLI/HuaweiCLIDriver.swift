@@ -16,7 +16,6 @@ public struct HuaweiCLIDriver: OLTDriver {
     public static let sessionSetup = ["enable", "undo smart", "mmi-mode enable", "scroll 512"]
     static let refusals = CLIBatch.Refusals(prefixes: ["%", "Failure:", "Error:"])
     static let onuIDRange = 0...127
-    static let nameLimit = 64
     static let passwordLimit = 10
 
     let cli: any CLIConnector
@@ -195,7 +194,7 @@ public struct HuaweiCLIDriver: OLTDriver {
 
     public func provision(_ spec: TestONUSpec) async throws -> Int {
         let pon = try check.pon(spec.pon)
-        let name = try check.name(spec.name, maximumLength: Self.nameLimit)
+        let name = try check.name(spec.name, maximumLength: dialect.maxONUNameLength)
         let line = try check.profile("line profile", spec.lineProfile)
         let service = try check.profile("service profile", spec.serviceProfile)
         let auth: String

@@ -16,7 +16,6 @@ public struct ZTECLIDriver: OLTDriver {
     public static let sessionSetup = ["terminal length 0"]
     static let refusals = CLIBatch.Refusals(prefixes: ["%"])
     static let onuIDRange = 1...128
-    static let nameLimit = 32
     static let passwordLimit = 24
 
     let cli: any CLIConnector
@@ -161,7 +160,7 @@ public struct ZTECLIDriver: OLTDriver {
 
     public func provision(_ spec: TestONUSpec) async throws -> Int {
         let pon = try check.pon(spec.pon)
-        let name = try check.name(spec.name, maximumLength: Self.nameLimit)
+        let name = try check.name(spec.name, maximumLength: dialect.maxONUNameLength)
         let tcontProfile = try check.profile("line profile (T-CONT profile)", spec.lineProfile)
         let onuType = try check.profile("service profile (ONU type)", spec.serviceProfile)
         let auth: String

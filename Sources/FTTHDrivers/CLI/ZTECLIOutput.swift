@@ -94,7 +94,9 @@ public enum ZTECLIOutput {
 
     static func power(_ text: String) -> PowerReading {
         let t = text.trimmingCharacters(in: .whitespaces)
-        if t.lowercased() == "no signal" { return .missing(.sentinel, raw: t) }
+        // `N/A(dbm)`: the sentinel with the unit still attached.
+        let bare = t.lowercased().hasSuffix("(dbm)") ? String(t.dropLast(5)) : t
+        if bare.lowercased() == "no signal" || bare.uppercased() == "N/A" { return .missing(.sentinel, raw: t) }
         return PowerReading(parsingDBm: t)
     }
 

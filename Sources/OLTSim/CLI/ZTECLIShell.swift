@@ -56,6 +56,7 @@ public final class ZTECLIShell: SimCLIShell {
             .init("baseinfo", kw("show gpon onu baseinfo") + [oltIf], in: all),
             .init("detail", kw("show gpon onu detail-info") + [onuIf], in: all),
             .init("power", kw("show pon power attenuation") + [onuIf], in: all),
+            .init("running-config", kw("show running-config interface") + [onuIf], in: all),
             .init(
                 "onu-sn",
                 [.keyword("onu"), .integer(1...128), .keyword("type"), .word(maxLength: 32), .keyword("sn"), .serial],
@@ -197,10 +198,14 @@ public final class ZTECLIShell: SimCLIShell {
             guard olt.config.lineProfiles.contains(v[1]) else {
                 return reply("%Code 32302-GPONSRV : The T-CONT profile does not exist.\n")
             }
-            olt.update(pon: pon, id: onuID, lineProfile: v[1])
+            olt.update(pon: pon, id: onuID, lineProfile: v[1], interfaceLine: "tcont \(v[0]) profile \(v[1])")
             return reply("")
         case "gemport":
+            olt.update(pon: pon, id: onuID, interfaceLine: "gemport \(v[0]) tcont \(v[1])")
             return reply("")
+        case "running-config":
+            let (p, id) = Self.address(v[0])
+            return reply(runningConfig(p, id: id!))
         case "service-port":
             do {
                 try olt.addServicePort(
@@ -283,6 +288,19 @@ public final class ZTECLIShell: SimCLIShell {
         out += row("Line Profile", onu.lineProfile)
         out += row("ONU Distance", online ? "\(o?.distanceMetres ?? 0)m" : "N/A")
         return out
+    }
+
+    /// `show running-config interface <onu-if>`: the ONU interface's configuration as entered.
+    func runningConfig(_ p: PONAddress, id: Int) -> String {
+        guard let onu = olt.configuredONUs(on: p).first(where: { $0.id == id }) else { return Self.noSuchONU }
+        var out = "Building configuration...\ninterface \(onuName(p, id))\n"
+        out += "  name \(onu.name)\n"
+        for line in onu.interfaceLines { out += "  \(line)\n" }
+        for sp in olt.servicePorts(pon: p, onuID: id) {
+            out +=
+                "  service-port \(sp.index) vport \(sp.vport) user-vlan \(sp.cvlan) vlan \(sp.cvlan) svlan \(sp.svlan)\n"
+        }
+        return out + "!\nend\n"
     }
 
     func power(_ p: PONAddress, id: Int) -> String {
