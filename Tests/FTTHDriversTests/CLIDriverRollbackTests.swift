@@ -77,8 +77,8 @@ import Testing
         }
         #expect(error?.code == .unreachable)
         #expect(error?.isTransient == true)
-        #expect(
-            error?.message.contains("closed the session (connection reset while running `show gpon onu state gpon-olt_1/2/1`)") == true)
+        let expected = "closed the session (connection reset while running `show gpon onu state gpon-olt_1/2/1`)"
+        #expect(error?.message.contains(expected) == true)
         #expect(dead.sessions.withLock { $0 } == 1)
     }
 }
