@@ -11,6 +11,7 @@ packages=(
   snmpd            # a real agent for the client tests
   python3-venv     # snmpsim runs in a virtual environment (scripts/snmpsim.sh)
   time             # /usr/bin/time: the benchmarks read other tools' CPU and peak memory with it
+  busybox-static   # its telnetd (missing from Debian's plain busybox) is the CLI client's real Telnet peer in tests
 )
 
 missing=()
