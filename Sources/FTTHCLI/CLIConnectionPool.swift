@@ -86,6 +86,9 @@ public actor CLIConnectionPool: CLIConnector {
     /// Sessions open now, in use or idle: for tests and status pages.
     public var openSessions: Int { count }
 
+    /// Callers waiting for a session to come free: for tests and status pages.
+    public var waitingCallers: Int { waiters.count }
+
     private func checkOut() async throws -> any CLISession {
         if let session = idle.popLast() {
             return session
