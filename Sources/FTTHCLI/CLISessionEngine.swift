@@ -75,6 +75,8 @@ public struct CLISessionEngine: Sendable {
             // Unsolicited output between commands (an alarm, a broadcast): dropped when the
             // next command starts; kept until then for a caller reading `partialOutput`.
             tail.append(contentsOf: bytes)
+            // A session idle for days under an alarm storm must not grow without bound.
+            if tail.count > 4096 { tail.removeFirst(tail.count - 4096) }
             return .none
         case .loggingIn, .running:
             append(bytes)

@@ -268,4 +268,12 @@ struct CLISessionEngineTests {
         #expect(Self.feed(&e, ["display current-configuration\r\n", " sysname MA5600T\r\n", "#\r\n"]) == [])
         #expect(Self.feed(&e, ["MA5600T#"]) != [])
     }
+
+    @Test func outputBetweenCommandsIsNotTakenForTheNextCommandsOutput() {
+        var e = Self.loggedIn()
+        _ = Self.feed(&e, ["\r\n! ALARM 0x2e112007 ONT is offline\r\nMA5600T>"])
+        _ = e.run("display version")
+        let actions = Self.feed(&e, ["display version\r\n  VERSION : V800\r\nMA5600T>"])
+        #expect(actions == [.completed(CLIOutput(text: "  VERSION : V800", prompt: "MA5600T>"))])
+    }
 }
