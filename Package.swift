@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "FTTHSQLite", targets: ["FTTHSQLite"]),
         .library(name: "SNMPModel", targets: ["SNMPModel"]),
         .library(name: "CLIModel", targets: ["CLIModel"]),
+        .library(name: "FTTHCLI", targets: ["FTTHCLI"]),
         .library(name: "FTTHSNMP", targets: ["FTTHSNMP"]),
         .library(name: "SNMPAgent", targets: ["SNMPAgent"]),
         .library(name: "FTTHDrivers", targets: ["FTTHDrivers"]),
@@ -38,6 +39,17 @@ let package = Package(
         // CLI sessions, errors, terminal styles and Telnet framing: shared by the Telnet/SSH
         // client, olt-sim's CLI servers and the CLI drivers. No I/O.
         .target(name: "CLIModel", swiftSettings: swiftSettings),
+        // The CLI client: one session engine, over Telnet or SSH (SwiftNIO), and a per-OLT pool.
+        .target(
+            name: "FTTHCLI",
+            dependencies: [
+                "CLIModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // net-snmp (libsnmp-dev) as a system library, with a shim header.
         .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
         // The SNMP client over net-snmp's single-session async API.
@@ -156,6 +168,17 @@ let package = Package(
             name: "OLTDriverConformanceTests",
             dependencies: [
                 "FTTHDrivers", "FTTHSNMP", "OLTSim", "OLTSimServer", "FTTHCore", "CLIModel", "SNMPModel",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FTTHCLITests",
+            dependencies: [
+                "FTTHCLI", "CLIModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

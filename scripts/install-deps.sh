@@ -13,6 +13,7 @@ packages=(
   time             # /usr/bin/time: the benchmarks read other tools' CPU and peak memory with it
   openssh-client   # ssh: the tests log in to olt-sim's SSH server with OpenSSH's client
   sshpass          # gives ssh the password in those tests
+  busybox-static   # its telnetd (missing from Debian's plain busybox) is the CLI client's real Telnet peer in tests
 )
 
 missing=()
