@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "ftthctl",
             dependencies: [
-                "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHDrivers", "FTTHSNMP", "SNMPModel",
+                "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHDrivers", "FTTHSNMP", "SNMPModel", "FTTHCLI", "CLIModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "OLTDriverConformanceTests",
             dependencies: [
-                "FTTHDrivers", "FTTHSNMP", "OLTSim", "OLTSimServer", "FTTHCore", "CLIModel", "SNMPModel",
+                "FTTHDrivers", "FTTHSNMP", "FTTHCLI", "OLTSim", "OLTSimServer", "FTTHCore", "CLIModel", "SNMPModel",
             ],
             swiftSettings: swiftSettings
         ),

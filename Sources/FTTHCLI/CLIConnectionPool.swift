@@ -34,12 +34,23 @@ public actor CLIConnectionPool: CLIConnector {
         var timer: Task<Void, Never>
     }
 
-    /// A pool of ``CLIShellSession``s to `target`, dialect `style`.
+    /// A pool of ``CLIShellSession``s to `target`, dialect `style`. `sessionSetup` runs once on
+    /// each new session after login (privileged mode, pager off); what the OLT answers to it is
+    /// ignored, since an account may not be allowed every set-up command.
     public init(
-        target: CLITarget, style: CLITerminalStyle,
+        target: CLITarget, style: CLITerminalStyle, sessionSetup: [String] = [],
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
-        self.init(target: target) { try await CLIShellSession.connect(target, style: style, group: group) }
+        self.init(target: target) {
+            let session = try await CLIShellSession.connect(target, style: style, group: group)
+            do {
+                for line in sessionSetup { _ = try await session.run(line, timeout: target.commandTimeout) }
+            } catch {
+                await session.close()
+                throw error
+            }
+            return session
+        }
     }
 
     /// A pool whose sessions come from `open` (a test double, another transport); waiting for a

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CLIModel
+import FTTHCLI
 import FTTHCore
 import FTTHDrivers
 import FTTHSNMP
@@ -15,10 +17,6 @@ struct OLTCommand: AsyncParsableCommand {
 
 /// How to reach an OLT over SNMP, shared by the `olt` subcommands.
 struct SNMPOptions: ParsableArguments {
-    @Option(name: .long, help: "OLT management address or host name.")
-    var host: String
-    @Option(name: .long, help: "UDP port of the OLT's SNMP agent.")
-    var port: Int = 161
     @Option(name: .long, help: "SNMP v2c community (or set FTTH_SNMP_COMMUNITY).")
     var community: String?
     @Flag(name: .customLong("v1"), help: "Use SNMPv1 with the community instead of v2c.")
@@ -38,8 +36,8 @@ struct SNMPOptions: ParsableArguments {
     @Option(name: .long, help: "Retries after the first attempt.")
     var retries: Int = 1
 
-    func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535") }
+    /// Checked only when an SNMP driver is chosen (`validate(for:)`).
+    func validateForSNMP() throws {
         guard timeout > 0, timeout <= 60 else { throw ValidationError("--timeout must be between 0 and 60 seconds") }
         guard (0...10).contains(retries) else { throw ValidationError("--retries must be 0-10") }
         let env = ProcessInfo.processInfo.environment
@@ -70,7 +68,7 @@ struct SNMPOptions: ParsableArguments {
         SNMPv3Security.AuthProtocol.allCases.first { $0.rawValue.caseInsensitiveCompare(text) == .orderedSame }
     }
 
-    func target() -> SNMPTarget {
+    func target(host: String, port: Int) -> SNMPTarget {
         let env = ProcessInfo.processInfo.environment
         let credentials: SNMPCredentials
         if let v3User {
@@ -89,12 +87,48 @@ struct SNMPOptions: ParsableArguments {
     }
 }
 
+/// How to reach an OLT's command line, shared by the `olt` subcommands.
+struct CLIOptions: ParsableArguments {
+    @Option(name: .long, help: "CLI user name.")
+    var username: String?
+    @Option(name: .long, help: "CLI password (or set FTTH_OLT_PASSWORD, which keeps it out of the process list).")
+    var password: String?
+    @Flag(name: .long, help: "Use SSH instead of Telnet.")
+    var ssh = false
+    @Option(
+        name: .customLong("host-key"),
+        help: "SSH: the OLT's host key, as OpenSSH prints it (ssh-ed25519 AAAA…). Required with --ssh.")
+    var hostKey: String?
+    @Option(name: .customLong("command-timeout"), help: "Seconds to wait for each command's prompt.")
+    var commandTimeout: Double = 30
+
+    func validateForCLI() throws {
+        guard username != nil else { throw ValidationError("--username is required with a CLI driver") }
+        guard password ?? ProcessInfo.processInfo.environment["FTTH_OLT_PASSWORD"] != nil else {
+            throw ValidationError("give --password or set FTTH_OLT_PASSWORD")
+        }
+        guard commandTimeout > 0, commandTimeout <= 600 else {
+            throw ValidationError("--command-timeout must be between 0 and 600 seconds")
+        }
+        if hostKey != nil && !ssh { throw ValidationError("--host-key is for SSH: add --ssh or leave it out") }
+    }
+
+    func target(host: String, port: Int?) -> CLITarget {
+        CLITarget(
+            host: host, port: port, transport: ssh ? .ssh : .telnet, username: username!,
+            password: password ?? ProcessInfo.processInfo.environment["FTTH_OLT_PASSWORD"]!, hostKey: hostKey,
+            commandTimeout: .milliseconds(Int(commandTimeout * 1000)), maxSessions: 1)
+    }
+}
+
 struct OLTOptics: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optics",
         abstract: "Read the optics of a PON port: OLT tx, and each ONU's rx, tx and the OLT's rx of it.",
         discussion: """
-            Drivers: huawei-snmp (MA5600T/MA5800, HUAWEI-XPON-MIB) and zte-snmp (C300/C320/C600). \
+            Drivers: huawei-snmp (MA5600T/MA5800, HUAWEI-XPON-MIB), zte-snmp (C300/C320/C600), \
+            huawei-cli (MA5600T/MA5800 over Telnet, or SSH with --ssh), zte-cli (C300) and \
+            zte-c600-cli (C600's interface names). \
             Readings are live, stamped with the time and the source; a vendor's no-value marker is \
             shown as no reading (null in JSON), never as a number.
             """)
@@ -102,11 +136,21 @@ struct OLTOptics: AsyncParsableCommand {
     enum Driver: String, ExpressibleByArgument, CaseIterable {
         case huaweiSNMP = "huawei-snmp"
         case zteSNMP = "zte-snmp"
+        case huaweiCLI = "huawei-cli"
+        case zteCLI = "zte-cli"
+        case zteC600CLI = "zte-c600-cli"
+
+        var isCLI: Bool { self != .huaweiSNMP && self != .zteSNMP }
     }
 
     @Option(name: .long, help: "Driver: \(Driver.allCases.map(\.rawValue).joined(separator: ", ")).")
     var driver: Driver
-    @OptionGroup var snmp: SNMPOptions
+    @Option(name: .long, help: "OLT management address or host name.")
+    var host: String
+    @Option(name: .long, help: "Port: default 161 for SNMP, 23 for Telnet, 22 for SSH.")
+    var port: Int?
+    @OptionGroup(title: "SNMP drivers") var snmp: SNMPOptions
+    @OptionGroup(title: "CLI drivers") var cli: CLIOptions
     @Option(name: .long, help: "PON port, frame/slot/port (Huawei 0/1/0, ZTE 1/2/1).")
     var pon: String
     @Option(name: .long, help: "Only these ONU ids (comma-separated); default every configured ONU.")
@@ -115,6 +159,8 @@ struct OLTOptics: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1-65535") }
+        if driver.isCLI { try cli.validateForCLI() } else { try snmp.validateForSNMP() }
         guard PONAddress(pon) != nil else {
             throw ValidationError("--pon '\(pon)' is not frame/slot/port such as 0/1/0")
         }
@@ -127,28 +173,44 @@ struct OLTOptics: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let ids = onu.map { $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        let address = ManagementAddress(host) ?? ManagementAddress("0.0.0.0")!
+        if driver.isCLI {
+            let connector = CLIConnectionPool(
+                target: cli.target(host: host, port: port),
+                style: driver == .huaweiCLI ? HuaweiCLIDriver.terminalStyle : ZTECLIDriver.terminalStyle,
+                sessionSetup: driver == .huaweiCLI ? HuaweiCLIDriver.sessionSetup : ZTECLIDriver.sessionSetup)
+            let timeout = Duration.milliseconds(Int(cli.commandTimeout * 1000))
+            let oltDriver: any OLTDriver =
+                switch driver {
+                case .huaweiCLI: HuaweiCLIDriver(cli: connector, olt: address, commandTimeout: timeout)
+                case .zteC600CLI: ZTECLIDriver(cli: connector, olt: address, dialect: .zteC600, commandTimeout: timeout)
+                default: ZTECLIDriver(cli: connector, olt: address, commandTimeout: timeout)
+                }
+            do {
+                let optics = try await oltDriver.readOptics(pon: PONAddress(pon)!, onuIDs: ids)
+                await connector.shutdown()
+                show(optics)
+            } catch {
+                await connector.shutdown()
+                throw error
+            }
+            return
+        }
         let client = SNMPClient()
         let optics: PONOptics
         do {
-            optics = try await read(with: client)
+            let session = try client.session(for: snmp.target(host: host, port: port ?? 161), maxInFlight: 4)
+            let oltDriver: any OLTDriver =
+                driver == .huaweiSNMP
+                ? HuaweiSNMPDriver(snmp: session, olt: address) : ZTESNMPDriver(snmp: session, olt: address)
+            optics = try await oltDriver.readOptics(pon: PONAddress(pon)!, onuIDs: ids)
             await client.shutdown()
         } catch {
             await client.shutdown()
             throw error
         }
         show(optics)
-    }
-
-    func read(with client: SNMPClient) async throws -> PONOptics {
-        let session = try client.session(for: snmp.target(), maxInFlight: 4)
-        let address = ManagementAddress(snmp.host) ?? ManagementAddress("0.0.0.0")!
-        let oltDriver: any OLTDriver =
-            switch driver {
-            case .huaweiSNMP: HuaweiSNMPDriver(snmp: session, olt: address)
-            case .zteSNMP: ZTESNMPDriver(snmp: session, olt: address)
-            }
-        let ids = onu.map { $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
-        return try await oltDriver.readOptics(pon: PONAddress(pon)!, onuIDs: ids)
     }
 
     func show(_ optics: PONOptics) {

@@ -77,8 +77,7 @@ import Testing
         }
         #expect(error?.code == .unreachable)
         #expect(error?.isTransient == true)
-        let expected = "closed the session (connection reset while running `show gpon onu state gpon-olt_1/2/1`)"
-        #expect(error?.message.contains(expected) == true)
+        #expect(error?.message.contains("closed the session (connection reset)") == true)
         #expect(dead.sessions.withLock { $0 } == 1)
     }
 }

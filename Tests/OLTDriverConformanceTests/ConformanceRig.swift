@@ -1,4 +1,5 @@
 import CLIModel
+import FTTHCLI
 import FTTHCore
 import FTTHDrivers
 import FTTHSNMP
@@ -15,15 +16,19 @@ enum DriverKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case huawei5800CLILocal = "huawei-cli MA5800 in-process"
     case zteCLILocal = "zte-cli in-process"
     case zteC600CLILocal = "zte-cli C600 in-process"
+    case huaweiTelnet = "huawei-cli MA5600T telnet"
+    case huaweiSSH = "huawei-cli MA5800 ssh"
+    case zteTelnet = "zte-cli C300 telnet"
+    case zteSSH = "zte-cli C600 ssh"
 
     var testDescription: String { rawValue }
 
     var dialect: VendorDialect {
         switch self {
-        case .huaweiSNMP, .huaweiCLILocal: .huaweiMA5600T
-        case .huawei5800CLILocal: .huaweiMA5800
-        case .zteSNMP, .zteCLILocal: .zteC300
-        case .zteC600CLILocal: .zteC600
+        case .huaweiSNMP, .huaweiCLILocal, .huaweiTelnet: .huaweiMA5600T
+        case .huawei5800CLILocal, .huaweiSSH: .huaweiMA5800
+        case .zteSNMP, .zteCLILocal, .zteTelnet: .zteC300
+        case .zteC600CLILocal, .zteSSH: .zteC600
         }
     }
 
@@ -37,8 +42,19 @@ enum DriverKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .zteSNMP: "zte-snmp"
         case .huaweiCLILocal, .huawei5800CLILocal: "huawei-cli"
         case .zteCLILocal, .zteC600CLILocal: "zte-cli"
+        case .huaweiTelnet, .zteTelnet: "telnet 127.0.0.1"
+        case .huaweiSSH, .zteSSH: "ssh 127.0.0.1"
         }
     }
+    /// Over a network transport, the CLI servers of olt-sim.
+    var transport: CLITarget.Transport? {
+        switch self {
+        case .huaweiTelnet, .zteTelnet: .telnet
+        case .huaweiSSH, .zteSSH: .ssh
+        default: nil
+        }
+    }
+
     /// An id in the dialect's range that no ONU has.
     var unusedONUID: Int { 120 }
 }
@@ -54,14 +70,19 @@ struct ConformanceRig: Sendable {
     let pon: PONAddress
     let testONT: ONUSerial
     let stop: @Sendable () async -> Void
+    /// The CLI servers, when the kind runs over a network transport (for faults).
+    let servers: SimulatorCLIServers?
 
     static func configuration(_ kind: DriverKind) -> SimConfiguration {
         var c = SimConfiguration.synthetic(olts: 1, onusPerOLT: 6, dialects: [kind.dialect])
         c.olts[0].pons[0].splitters[0].onts[0] = SimONT(port: 1, serial: ONUSerial("HWTC7E570001")!)
+        if kind.transport != nil { c.olts[0].cli = SimCLIConfiguration(maxSessions: 2) }
         return c
     }
 
-    static func start(_ kind: DriverKind, reachable: Bool = true) async throws -> ConformanceRig {
+    static func start(
+        _ kind: DriverKind, reachable: Bool = true, commandTimeout: Duration = .seconds(10)
+    ) async throws -> ConformanceRig {
         let clock = ManualSimClock()
         let simulator = OLTSimulator(configuration: configuration(kind), clock: clock)
         let olt = simulator.olts[0]
@@ -69,6 +90,7 @@ struct ConformanceRig: Sendable {
         let address = olt.config.address
         let driver: any OLTDriver
         let stop: @Sendable () async -> Void
+        var servers: SimulatorCLIServers?
         switch kind {
         case .huaweiSNMP, .zteSNMP:
             let agents = try SimulatorAgents(simulator: simulator)
@@ -98,17 +120,41 @@ struct ConformanceRig: Sendable {
                 ? HuaweiCLIDriver(cli: cli, olt: address, dialect: kind.dialect)
                 : ZTECLIDriver(cli: cli, olt: address, dialect: kind.dialect)
             stop = {}
+        case .huaweiTelnet, .huaweiSSH, .zteTelnet, .zteSSH:
+            let cliServers = try SimulatorCLIServers(simulator: simulator)
+            let endpoint = try await cliServers.start()[0]
+            servers = cliServers
+            let ssh = kind.transport == .ssh
+            // Unreachable: a port nothing listens on (the servers' own port, once they stopped).
+            if !reachable { await cliServers.stop() }
+            let target = CLITarget(
+                host: "127.0.0.1", port: ssh ? endpoint.sshPort! : endpoint.telnetPort!, transport: kind.transport!,
+                username: "admin", password: "admin", hostKey: ssh ? endpoint.hostKey : nil,
+                loginTimeout: .seconds(10), commandTimeout: commandTimeout, maxSessions: 2)
+            let huawei = kind.dialect.isHuawei
+            let pool = CLIConnectionPool(
+                target: target, style: huawei ? HuaweiCLIDriver.terminalStyle : ZTECLIDriver.terminalStyle,
+                sessionSetup: huawei ? HuaweiCLIDriver.sessionSetup : ZTECLIDriver.sessionSetup)
+            driver =
+                huawei
+                ? HuaweiCLIDriver(cli: pool, olt: address, dialect: kind.dialect, commandTimeout: commandTimeout)
+                : ZTECLIDriver(cli: pool, olt: address, dialect: kind.dialect, commandTimeout: commandTimeout)
+            stop = {
+                await pool.shutdown()
+                await cliServers.stop()
+            }
         }
         return ConformanceRig(
             kind: kind, clock: clock, simulator: simulator, olt: olt, driver: driver, pon: pon,
-            testONT: ONUSerial("HWTC7E570001")!, stop: stop)
+            testONT: ONUSerial("HWTC7E570001")!, stop: stop, servers: servers)
     }
 
     /// Runs `body` on a started rig and stops it afterwards, also when `body` throws.
     static func with(
-        _ kind: DriverKind, reachable: Bool = true, _ body: (ConformanceRig) async throws -> Void
+        _ kind: DriverKind, reachable: Bool = true, commandTimeout: Duration = .seconds(10),
+        _ body: (ConformanceRig) async throws -> Void
     ) async throws {
-        let rig = try await start(kind, reachable: reachable)
+        let rig = try await start(kind, reachable: reachable, commandTimeout: commandTimeout)
         do {
             try await body(rig)
         } catch {

@@ -35,15 +35,10 @@ final class CLIBatch {
 
     /// Runs a command and returns its output and any refusal.
     func attempt(_ line: String) async throws -> Reply {
-        let output: CLIOutput
-        do {
-            output = try await session.run(line, timeout: timeout)
-        } catch var error as CLIError {
-            // Stays a CLIError, so the connector knows the session is broken and discards it;
-            // ``CLIConnector/withRetry(olt:attempts:_:)`` turns it into an OLTDriverError.
-            error.message += " while running `\(line)`"
-            throw error
-        }
+        // A session failure stays a CLIError (the session names the command), so the connector
+        // knows the session is broken and discards it; ``CLIConnector/withRetry(olt:attempts:_:)``
+        // turns it into an OLTDriverError.
+        let output = try await session.run(line, timeout: timeout)
         prompt = output.prompt
         return Reply(text: output.text, refusal: refusal(in: output.text))
     }
@@ -68,6 +63,9 @@ final class CLIBatch {
 
     /// A session failure in a driver's words: unreachable for what a new session may fix.
     static func mapped(_ error: CLIError, olt: String) -> OLTDriverError {
+        var error = error
+        // Partial output of blanks tells the reader nothing.
+        if error.deviceText?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { error.deviceText = nil }
         switch error.code {
         case .connectFailed:
             return OLTDriverError(
