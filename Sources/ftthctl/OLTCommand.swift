@@ -104,7 +104,7 @@ struct CLIOptions: ParsableArguments {
 
     func validateForCLI() throws {
         guard username != nil else { throw ValidationError("--username is required with a CLI driver") }
-        guard password ?? ProcessInfo.processInfo.environment["FTTH_OLT_PASSWORD"] != nil else {
+        guard let secret = password ?? ProcessInfo.processInfo.environment["FTTH_OLT_PASSWORD"], !secret.isEmpty else {
             throw ValidationError("give --password or set FTTH_OLT_PASSWORD")
         }
         guard commandTimeout > 0, commandTimeout <= 600 else {
@@ -191,6 +191,10 @@ struct OLTOptics: AsyncParsableCommand {
                 let optics = try await oltDriver.readOptics(pon: PONAddress(pon)!, onuIDs: ids)
                 await connector.shutdown()
                 show(optics)
+            } catch var error as OLTDriverError where error.message.contains("host key") {
+                await connector.shutdown()
+                error.message += "; with ftthctl, pass it as --host-key \"ssh-ed25519 AAAA…\""
+                throw error
             } catch {
                 await connector.shutdown()
                 throw error

@@ -50,8 +50,14 @@ struct FTTHCtlRunner {
     }
 
     @discardableResult
-    func run(_ arguments: String...) throws -> Result {
+    func run(_ arguments: String...) throws -> Result { try run(arguments, environment: [:]) }
+
+    /// Runs ftthctl with `environment` added to this process's own.
+    func run(_ arguments: [String], environment: [String: String]) throws -> Result {
         let (p, out, err) = process(arguments)
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         try p.run()
         // Read both pipes to the end before waiting, so a large output cannot block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()

@@ -86,8 +86,7 @@ final class CLIBatch {
                 deviceText: error.deviceText)
         case .authenticationFailed:
             return OLTDriverError(
-                .authenticationFailed, olt: olt,
-                message: "login refused (\(error.message)); check the user name and password in the configuration",
+                .authenticationFailed, olt: olt, message: "login refused (\(error.message))",
                 deviceText: error.deviceText)
         case .hostKeyRejected:
             return OLTDriverError(.authenticationFailed, olt: olt, message: error.message, deviceText: error.deviceText)
