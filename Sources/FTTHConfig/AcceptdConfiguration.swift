@@ -62,6 +62,8 @@ public struct AcceptdConfiguration: Sendable {
     public var namingRule: ONUNamingRule
     /// Test CVLAN ranges from the config (imported ranges add to these).
     public var cvlanRanges: [CVLANRange]
+    /// How each OLT is reached and provisioned.
+    public var southbound: SouthboundConfiguration
 
     /// The embedded defaults: store under `var/`, the DESIGN §3 profiles, the default naming rule,
     /// and no CVLAN range.
@@ -70,6 +72,7 @@ public struct AcceptdConfiguration: Sendable {
         profiles = Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) })
         namingRule = .standard
         cvlanRanges = []
+        southbound = SouthboundConfiguration()
     }
 
     /// Reads and validates a TOML file. Throws ``ConfigurationError`` naming the file and key.
@@ -94,7 +97,10 @@ public struct AcceptdConfiguration: Sendable {
                     "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)"
             )
         }
-        try Self.allowOnly(["store", "naming", "thresholds", "cvlan_ranges"], in: root, at: nil)
+        try Self.allowOnly(["store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt"], in: root, at: nil)
+        let reader = TOMLReader(table: root, path: "")
+        southbound = try SouthboundConfiguration(
+            southbound: try reader.optionalTable("southbound"), olts: try reader.tables("olt"))
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")

@@ -1,0 +1,81 @@
+import FTTHConfig
+import FTTHCore
+import Testing
+
+@Suite struct SouthboundConfigurationTests {
+    static let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH1EVVc4EZTwOMbCholgDECWdfGQLJvo6ZooJZ/rEtIo"
+
+    @Test func defaultsAndOverrides() throws {
+        let config = try AcceptdConfiguration(
+            toml: """
+                [southbound]
+                line_profile = "lp-test"
+                max_cli_sessions = 3
+
+                [[olt]]
+                address = "10.20.0.1"
+                transport = "ssh"
+                username = "ftth"
+                password_env = "FTTH_OLT_PASSWORD"
+                host_key = "\(Self.key) root@olt"
+
+                [[olt]]
+                address = "10.20.0.2"
+                transport = "telnet"
+                host = "127.0.0.1"
+                port = 2324
+                username = "ftth"
+                password = "in-the-file"
+                service_profile = "ZTE-F660"
+                """)
+        let sb = config.southbound
+        #expect(sb.commandTimeoutSeconds == 30)
+        let huawei = try #require(sb.access(for: ManagementAddress("10.20.0.1")!))
+        #expect(huawei.transport == .ssh)
+        #expect(huawei.lineProfile == "lp-test")
+        #expect(huawei.serviceProfile == "ftth-test")
+        #expect(huawei.maxCLISessions == 3)
+        // The comment after the key is not part of it.
+        #expect(huawei.hostKey == Self.key)
+        #expect(huawei.secret(environment: ["FTTH_OLT_PASSWORD": "pw"]) == "pw")
+        #expect(huawei.secret(environment: [:]) == nil)
+        let zte = try #require(sb.access(for: ManagementAddress("10.20.0.2")!))
+        #expect(zte.port == 2324)
+        #expect(zte.serviceProfile == "ZTE-F660")
+        #expect(zte.secret(environment: [:]) == "in-the-file")
+        #expect(sb.access(for: ManagementAddress("10.20.0.3")!) == nil)
+    }
+
+    @Test(arguments: [
+        ("transport = \"ssh\"\nusername = \"u\"\npassword_env = \"P\"", "olt[0].host_key", "is required for ssh"),
+        (
+            "transport = \"ssh\"\nusername = \"u\"\npassword_env = \"P\"\nhost_key = \"ssh-dss AAAA\"",
+            "olt[0].host_key",
+            "OpenSSH public key"
+        ),
+        ("transport = \"telnet\"\npassword_env = \"P\"", "olt[0].username", "is required for telnet"),
+        ("transport = \"telnet\"\nusername = \"u\"", "olt[0].password_env", "is required for telnet"),
+        ("transport = \"telnet\"\nusername = \"u\"\npassword_env = \"A B\"", "olt[0].password_env", "environment"),
+        (
+            "transport = \"telnet\"\nusername = \"u\"\npassword_env = \"P\"\nhost_key = \"ssh-ed25519 AAAA\"",
+            "olt[0].host_key", "ssh only"
+        ),
+        ("transport = \"ftp\"", "olt[0].transport", "snmp, telnet or ssh"),
+        ("transport = \"snmp\"\nline_profile = \"a b\"", "olt[0].line_profile", "letters, digits"),
+        ("transport = \"snmp\"\nport = 70000", "olt[0].port", "1...65535"),
+        ("transport = \"snmp\"\ncolour = 1", "olt[0].colour", "unknown key"),
+    ])
+    func mistakesNameTheKey(body: String, key: String, message: String) throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            _ = try AcceptdConfiguration(toml: "[[olt]]\naddress = \"10.20.0.1\"\n" + body)
+        }
+        #expect(error?.key == key, "\(String(describing: error))")
+        #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    @Test func anOLTConfiguredTwiceIsRefused() {
+        let olt = "[[olt]]\naddress = \"10.20.0.1\"\ntransport = \"snmp\"\n"
+        let error = #expect(throws: ConfigurationError.self) { _ = try AcceptdConfiguration(toml: olt + olt) }
+        #expect(error?.message.contains("configured twice") == true)
+    }
+}
