@@ -6,51 +6,32 @@ import Testing
 @Suite(.serialized)
 struct OLTOpticsCLIDriverTests {
     struct Simulator {
-        let process: Process
+        let sim: OLTSimProcess
         /// Per OLT: SNMP port, Telnet port, SSH port, host key.
         let olts: [(snmp: Int, telnet: Int, ssh: Int, hostKey: String)]
 
-        func stop() {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        func stop() { sim.stop() }
     }
 
     /// `olt-sim --synthetic 2` (a Huawei MA5800 and a ZTE C300) with their command lines.
     static func startSimulator(_ cli: FTTHCtlRunner) throws -> Simulator {
-        let sim = Process()
-        sim.executableURL = FTTHCtlRunner.executable.deletingLastPathComponent().appendingPathComponent("olt-sim")
-        let portsFile = cli.path("ports.txt")
-        sim.arguments = [
-            "--synthetic", "2", "--onus-per-olt", "10", "--base-port", "0", "--cli-base-port", "0", "--cli-password",
-            "s3cret", "--ports-file", portsFile,
-        ]
-        let out = Pipe()
-        sim.standardOutput = out
-        sim.standardError = Pipe()
-        try sim.run()
-        var seen = ""
-        while !seen.contains("olt-sim ready") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        let lines = try String(contentsOfFile: portsFile, encoding: .utf8).split(separator: "\n")
-        let snmp = lines.filter { !$0.hasPrefix("cli ") }.compactMap {
-            $0.split(separator: " ").last.flatMap { Int($0) }
-        }
+        let sim = try OLTSimProcess.start(
+            cli,
+            [
+                "--synthetic", "2", "--onus-per-olt", "10", "--base-port", "0", "--cli-base-port", "0",
+                "--cli-password", "s3cret",
+            ])
         func field(_ line: Substring, _ key: String) -> Int? {
             line.split(separator: " ").first { $0.hasPrefix(key + "=") }.flatMap { Int($0.dropFirst(key.count + 1)) }
         }
-        let cliLines = lines.filter { $0.hasPrefix("cli ") }
         var olts: [(Int, Int, Int, String)] = []
-        for (i, line) in cliLines.enumerated() where i < snmp.count {
+        for (snmp, line) in zip(sim.snmpPorts, sim.cliLines) {
             guard let telnet = field(line, "telnet"), let ssh = field(line, "ssh"),
                 let key = line.range(of: "host-key=")
             else { continue }
-            olts.append((snmp[i], telnet, ssh, String(line[key.upperBound...])))
+            olts.append((snmp, telnet, ssh, String(line[key.upperBound...])))
         }
-        return Simulator(process: sim, olts: olts)
+        return Simulator(sim: sim, olts: olts)
     }
 
     static func json(_ text: String) throws -> [[String: Double]] {

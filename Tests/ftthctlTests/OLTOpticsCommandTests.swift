@@ -6,23 +6,8 @@ import Testing
 struct OLTOpticsCommandTests {
     /// Starts `olt-sim --synthetic 2` on free ports; returns the process and each OLT's port.
     static func startSimulator(_ cli: FTTHCtlRunner) throws -> (Process, [Int]) {
-        let sim = Process()
-        sim.executableURL = FTTHCtlRunner.executable.deletingLastPathComponent().appendingPathComponent("olt-sim")
-        let portsFile = cli.path("ports.txt")
-        sim.arguments = ["--synthetic", "2", "--onus-per-olt", "10", "--base-port", "0", "--ports-file", portsFile]
-        let out = Pipe()
-        sim.standardOutput = out
-        sim.standardError = Pipe()
-        try sim.run()
-        var seen = ""
-        while !seen.contains("olt-sim ready") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        let ports = try String(contentsOfFile: portsFile, encoding: .utf8).split(separator: "\n")
-            .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
-        return (sim, ports)
+        let sim = try OLTSimProcess.start(cli, ["--synthetic", "2", "--onus-per-olt", "10", "--base-port", "0"])
+        return (sim.process, sim.snmpPorts)
     }
 
     @Test func jsonHasOneObjectPerONUWithTheDocumentedKeys() throws {

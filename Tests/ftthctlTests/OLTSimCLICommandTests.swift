@@ -11,29 +11,16 @@ struct OLTSimCLICommandTests {
             "install openssh-client and sshpass (scripts/install-deps.sh)")
         let cli = try FTTHCtlRunner()
         defer { cli.remove() }
-        let sim = Process()
-        sim.executableURL = FTTHCtlRunner.executable.deletingLastPathComponent().appendingPathComponent("olt-sim")
-        let portsFile = cli.path("ports.txt")
-        sim.arguments = [
-            "--synthetic", "2", "--onus-per-olt", "3", "--base-port", "0", "--cli-base-port", "0", "--cli-password",
-            "s3cret", "--ports-file", portsFile,
-        ]
-        let out = Pipe()
-        sim.standardOutput = out
-        sim.standardError = Pipe()
-        try sim.run()
-        defer {
-            sim.terminate()
-            sim.waitUntilExit()
-        }
-        var seen = ""
-        while !seen.contains("olt-sim ready") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
+        let sim = try OLTSimProcess.start(
+            cli,
+            [
+                "--synthetic", "2", "--onus-per-olt", "3", "--base-port", "0", "--cli-base-port", "0", "--cli-password",
+                "s3cret",
+            ])
+        defer { sim.stop() }
+        let seen = sim.banner
         #expect(seen.contains("SIM-OLT-1 CLI: telnet 127.0.0.1:"), "olt-sim said: \(seen)")
-        let lines = try String(contentsOfFile: portsFile, encoding: .utf8).split(separator: "\n")
+        let lines = sim.portLines
         let cliLines = lines.filter { $0.hasPrefix("cli ") }
         try #require(cliLines.count == 2, "ports file: \(lines)")
         // The SNMP lines keep their form: the last word is the UDP port.

@@ -18,12 +18,7 @@ public struct HuaweiCLIDriver: OLTDriver {
     static let onuIDRange = 0...127
     static let passwordLimit = 10
 
-    let cli: any CLIConnector
-    let olt: ManagementAddress
-    let dialect: VendorDialect
-    let commandTimeout: Duration
-    let attempts: Int
-    let clock: @Sendable () -> Date
+    let core: CLIDriverCore
 
     /// `cli` opens sessions to the OLT at `olt`; a command that shows no prompt within
     /// `commandTimeout` fails the session; an operation is tried `attempts` times in all when
@@ -33,34 +28,19 @@ public struct HuaweiCLIDriver: OLTDriver {
         commandTimeout: Duration = .seconds(30), attempts: Int = 2, clock: @escaping @Sendable () -> Date = Date.init
     ) {
         precondition(dialect == .huaweiMA5600T || dialect == .huaweiMA5800, "HuaweiCLIDriver drives Huawei dialects")
-        precondition(attempts >= 1, "attempts must be at least 1")
-        self.cli = cli
-        self.olt = olt
-        self.dialect = dialect
-        self.commandTimeout = commandTimeout
-        self.attempts = attempts
-        self.clock = clock
+        core = CLIDriverCore(
+            cli: cli, olt: olt, dialect: dialect, commandTimeout: commandTimeout, attempts: attempts, clock: clock,
+            driverName: "huawei-cli", refusals: Self.refusals, exitCommand: "quit")
     }
 
-    public var description: String { "\(olt) (huawei-cli \(cli.target))" }
+    public var description: String { core.description }
+    var check: CLIArgument { core.check }
+    var dialect: VendorDialect { core.dialect }
+    var olt: ManagementAddress { core.olt }
+    var clock: @Sendable () -> Date { core.clock }
 
-    var check: CLIArgument { CLIArgument(olt: description) }
-
-    /// Runs `body` as one batch in privileged mode and returns there afterwards.
     func batch<T: Sendable>(_ body: (CLIBatch) async throws -> T) async throws -> T {
-        try await cli.withRetry(olt: description, attempts: attempts) { session in
-            let batch = CLIBatch(session: session, olt: description, timeout: commandTimeout, refusals: Self.refusals)
-            let result: T
-            do {
-                result = try await body(batch)
-            } catch let error as OLTDriverError where !error.isTransient {
-                // The session is sound: leave it where the next batch expects it.
-                try? await batch.leaveConfiguration(with: "quit")
-                throw error
-            }
-            try await batch.leaveConfiguration(with: "quit")
-            return result
-        }
+        try await core.batch(body)
     }
 
     func notFound(_ what: String, _ refusal: String) -> OLTDriverError {

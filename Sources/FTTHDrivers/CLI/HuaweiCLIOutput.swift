@@ -1,3 +1,4 @@
+import CLIModel
 import FTTHCore
 import Foundation
 
@@ -10,37 +11,8 @@ public enum HuaweiCLIOutput {
     /// (`ESC[37D`, spaces, `ESC[37D`: stripping only the escape codes would leave the next row
     /// shifted by the spaces), any other ANSI escape, and carriage returns.
     public static func clean(_ raw: String) -> String {
-        var text = raw.replacingOccurrences(of: "\r", with: "")
-        text = text.replacingOccurrences(of: "---- More ( Press 'Q' to break ) ----", with: "")
-        var out = ""
-        var scalars = Array(text.unicodeScalars)
-        var i = 0
-        func csi(at j: Int) -> (end: Int, final: Unicode.Scalar)? {
-            guard j + 1 < scalars.count, scalars[j] == "\u{1B}", scalars[j + 1] == "[" else { return nil }
-            var k = j + 2
-            while k < scalars.count, (0x30...0x3F).contains(scalars[k].value) { k += 1 }
-            guard k < scalars.count else { return nil }
-            return (k, scalars[k])
-        }
-        while i < scalars.count {
-            if let (end, final) = csi(at: i) {
-                // Cursor-left, blanks, cursor-left: the pager's erase. Drop it with its blanks.
-                if final == "D" {
-                    var k = end + 1
-                    while k < scalars.count, scalars[k] == " " { k += 1 }
-                    if let (end2, final2) = csi(at: k), final2 == "D" {
-                        i = end2 + 1
-                        continue
-                    }
-                }
-                i = end + 1
-                continue
-            }
-            out.unicodeScalars.append(scalars[i])
-            i += 1
-        }
-        scalars = []
-        return out
+        let text = raw.replacingOccurrences(of: "---- More ( Press 'Q' to break ) ----", with: "")
+        return String(decoding: TerminalText.clean(Array(text.utf8)[...]), as: UTF8.self)
     }
 
     /// One row of `display ont optical-info F/S all`.

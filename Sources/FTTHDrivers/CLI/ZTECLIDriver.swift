@@ -18,12 +18,7 @@ public struct ZTECLIDriver: OLTDriver {
     static let onuIDRange = 1...128
     static let passwordLimit = 24
 
-    let cli: any CLIConnector
-    let olt: ManagementAddress
-    let dialect: VendorDialect
-    let commandTimeout: Duration
-    let attempts: Int
-    let clock: @Sendable () -> Date
+    let core: CLIDriverCore
 
     /// `cli` opens sessions to the OLT at `olt`; a command that shows no prompt within
     /// `commandTimeout` fails the session; an operation is tried `attempts` times in all when
@@ -33,18 +28,16 @@ public struct ZTECLIDriver: OLTDriver {
         commandTimeout: Duration = .seconds(30), attempts: Int = 2, clock: @escaping @Sendable () -> Date = Date.init
     ) {
         precondition(dialect == .zteC300 || dialect == .zteC600, "ZTECLIDriver drives ZTE dialects")
-        precondition(attempts >= 1, "attempts must be at least 1")
-        self.cli = cli
-        self.olt = olt
-        self.dialect = dialect
-        self.commandTimeout = commandTimeout
-        self.attempts = attempts
-        self.clock = clock
+        core = CLIDriverCore(
+            cli: cli, olt: olt, dialect: dialect, commandTimeout: commandTimeout, attempts: attempts, clock: clock,
+            driverName: "zte-cli", refusals: Self.refusals, exitCommand: "end")
     }
 
-    public var description: String { "\(olt) (zte-cli \(cli.target))" }
-
-    var check: CLIArgument { CLIArgument(olt: description) }
+    public var description: String { core.description }
+    var check: CLIArgument { core.check }
+    var dialect: VendorDialect { core.dialect }
+    var olt: ManagementAddress { core.olt }
+    var clock: @Sendable () -> Date { core.clock }
 
     /// The PON port's interface name in this dialect's spelling.
     public func oltInterface(_ pon: PONAddress) -> String {
@@ -59,18 +52,7 @@ public struct ZTECLIDriver: OLTDriver {
     }
 
     func batch<T: Sendable>(_ body: (CLIBatch) async throws -> T) async throws -> T {
-        try await cli.withRetry(olt: description, attempts: attempts) { session in
-            let batch = CLIBatch(session: session, olt: description, timeout: commandTimeout, refusals: Self.refusals)
-            let result: T
-            do {
-                result = try await body(batch)
-            } catch let error as OLTDriverError where !error.isTransient {
-                try? await batch.leaveConfiguration(with: "end")
-                throw error
-            }
-            try await batch.leaveConfiguration(with: "end")
-            return result
-        }
+        try await core.batch(body)
     }
 
     func refused(_ what: String, _ refusal: String) -> OLTDriverError {

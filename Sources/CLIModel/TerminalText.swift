@@ -1,15 +1,16 @@
 /// What a terminal session adds to a device's text and what the engine strips from it: ANSI
 /// control sequences, the Huawei pager's erase, carriage returns and other control bytes.
-/// Works on bytes, so a UTF-8 character split over two reads is decoded whole at the end.
-enum TerminalText {
-    static let escape: UInt8 = 0x1B
-    static let newline: UInt8 = 0x0A
-    static let space: UInt8 = 0x20
-    static let backspace: UInt8 = 0x08
+/// Works on bytes, so a UTF-8 character split over two reads is decoded whole at the end. Used by
+/// the session engine on live output and by the parsers on recorded output.
+public enum TerminalText {
+    public static let escape: UInt8 = 0x1B
+    public static let newline: UInt8 = 0x0A
+    public static let space: UInt8 = 0x20
+    public static let backspace: UInt8 = 0x08
 
     /// A CSI sequence (`ESC [ params final`) starting at `start`: the index of its final byte,
     /// or nil when `start` holds none or it is not complete yet.
-    static func csiEnd(in bytes: ArraySlice<UInt8>, at start: Int) -> (end: Int, final: UInt8)? {
+    public static func csiEnd(in bytes: ArraySlice<UInt8>, at start: Int) -> (end: Int, final: UInt8)? {
         guard start + 1 < bytes.endIndex, bytes[start] == escape, bytes[start + 1] == UInt8(ascii: "[") else {
             return nil
         }
@@ -24,7 +25,7 @@ enum TerminalText {
     /// blanks, since keeping them would shift the row after a page break. Applies backspaces within
     /// the line; drops CR, NUL, BEL and other control bytes but tab and newline. An unfinished CSI at the end is kept as it is, so
     /// that a half-received sequence is never mistaken for text that ends in a prompt.
-    static func clean(_ raw: ArraySlice<UInt8>) -> [UInt8] {
+    public static func clean(_ raw: ArraySlice<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = raw.startIndex
@@ -63,7 +64,7 @@ enum TerminalText {
     }
 
     /// `ESC`, `ESC [` or `ESC [ 3 7` at the very end: more bytes will tell what it is.
-    static func isUnfinishedCSI(_ rest: ArraySlice<UInt8>) -> Bool {
+    public static func isUnfinishedCSI(_ rest: ArraySlice<UInt8>) -> Bool {
         guard rest.first == escape else { return false }
         if rest.count == 1 { return true }
         guard rest[rest.startIndex + 1] == UInt8(ascii: "[") else { return false }
@@ -71,7 +72,7 @@ enum TerminalText {
     }
 
     /// Where `text`, trailing spaces ignored, ends with one of `patterns`: the range of the match.
-    static func trailingMatch(_ text: [UInt8], _ patterns: [String]) -> Range<Int>? {
+    public static func trailingMatch(_ text: [UInt8], _ patterns: [String]) -> Range<Int>? {
         var end = text.endIndex
         while end > text.startIndex, text[end - 1] == space { end -= 1 }
         for pattern in patterns {
@@ -83,7 +84,7 @@ enum TerminalText {
     }
 
     /// A trailing Huawei interjection `{ <cr>|ontid<U><0,127>||<K> }:`: the range from its `{`.
-    static func trailingInterjection(_ text: [UInt8]) -> Range<Int>? {
+    public static func trailingInterjection(_ text: [UInt8]) -> Range<Int>? {
         var end = text.endIndex
         while end > text.startIndex, text[end - 1] == space { end -= 1 }
         guard end >= 3, text[end - 1] == UInt8(ascii: ":"), text[end - 2] == UInt8(ascii: "}") else { return nil }
@@ -93,11 +94,11 @@ enum TerminalText {
         return open..<end
     }
 
-    static func string(_ bytes: some Collection<UInt8>) -> String {
+    public static func string(_ bytes: some Collection<UInt8>) -> String {
         String(decoding: bytes, as: UTF8.self)
     }
 
-    static func contains(_ text: [UInt8], _ pattern: String) -> Bool {
+    public static func contains(_ text: [UInt8], _ pattern: String) -> Bool {
         let p = Array(pattern.utf8)
         guard !p.isEmpty, p.count <= text.count else { return false }
         var i = 0
