@@ -29,7 +29,7 @@ step "The same readings against the user limits" \
   $ctl evaluate --profile user --csv config/sample-readings.csv
 
 # Live optics from olt-sim's sample city (config/olt-sim.toml): a Huawei MA5800 and a ZTE C300
-# with faults on some ports, over real SNMP on loopback.
+# with faults on some ports, over real SNMP, Telnet and SSH on loopback.
 sim_log=$(mktemp)
 .build/debug/olt-sim --config config/olt-sim.toml >"$sim_log" 2>&1 &
 sim_pid=$!
@@ -42,5 +42,13 @@ step "Huawei MA5800 PON 0/1/0 over SNMPv3 (a dirty connector on customer-0002, a
     --auth-key ftth-auth-pass --priv-proto AES --priv-key ftth-priv-pass --pon 0/1/0
 step "ZTE C300 PON 1/2/1 over SNMPv2c (ONU 2 never registers), as JSON" \
   $ctl olt optics --driver zte-snmp --host 127.0.0.1 --port 16102 --community public --pon 1/2/1 --json
+# The same OLTs over their command lines: Telnet, and SSH with the host key olt-sim printed pinned.
+huawei_key=$(sed -n 's/^HW-OLT-East CLI: .*host key //p' "$sim_log")
+export FTTH_OLT_PASSWORD=admin
+step "The same Huawei PON over the CLI, SSH with its host key pinned (display ont optical-info)" \
+  $ctl olt optics --driver huawei-cli --host 127.0.0.1 --port 2222 --ssh --host-key "$huawei_key" \
+    --username admin --pon 0/1/0
+step "The same ZTE PON over the CLI, Telnet (show pon power attenuation)" \
+  $ctl olt optics --driver zte-cli --host 127.0.0.1 --port 2324 --username admin --pon 1/2/1
 
 printf '\nThe store is in %s; run `%s --help` for more.\n' "$store" "$ctl"
