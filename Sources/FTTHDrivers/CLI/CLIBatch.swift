@@ -1,6 +1,7 @@
 import CLIModel
 import FTTHCore
 import Foundation
+import Synchronization
 
 /// One batch of commands on one CLI session, as a driver runs them: tells an OLT's refusal from
 /// its output, keeps the OLT's own words, and maps session failures to ``OLTDriverError``.
@@ -134,7 +135,12 @@ extension CLIBatch {
 }
 
 /// Whether a provisioning step made something on the OLT, so a failure after it can undo it.
-final class ProvisioningRecord: @unchecked Sendable {
-    // Only touched by the one task running the provisioning, one step after another.
-    var createdONU: Int?
+final class ProvisioningRecord: Sendable {
+    private let created = Mutex<Int?>(nil)
+
+    /// The id of the ONU this provisioning added, nil while it added none.
+    var createdONU: Int? {
+        get { created.withLock { $0 } }
+        set { created.withLock { $0 = newValue } }
+    }
 }
