@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SNMPAgent", targets: ["SNMPAgent"]),
         .library(name: "FTTHDrivers", targets: ["FTTHDrivers"]),
         .library(name: "OLTSim", targets: ["OLTSim"]),
+        .library(name: "FTTHEngine", targets: ["FTTHEngine"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
         .executable(name: "olt-sim", targets: ["olt-sim"]),
     ],
@@ -97,6 +98,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The acceptance engine: port tests step by step over the store and the OLT drivers.
+        .target(name: "FTTHEngine", dependencies: ["FTTHCore"], swiftSettings: swiftSettings),
         // `config/ftth-acceptd.toml` → typed configuration.
         .target(
             name: "FTTHConfig",
@@ -161,6 +164,11 @@ let package = Package(
         .testTarget(
             name: "SNMPIntegrationTests",
             dependencies: ["OLTSimServer", "OLTSim", "FTTHSNMP", "FTTHDrivers", "FTTHCore", "SNMPModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FTTHEngineTests",
+            dependencies: ["FTTHEngine", "FTTHCore", "FTTHSQLite", "FTTHDrivers", "OLTSim", "CLIModel"],
             swiftSettings: swiftSettings
         ),
         // The OLTDriver contract, run against every driver and transport with olt-sim.

@@ -128,6 +128,7 @@ extension SQLiteStore {
                         """)
             }
         }
+        registerTestRunMigration(&migrator)
         return migrator
     }
 }

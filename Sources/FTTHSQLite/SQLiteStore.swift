@@ -369,6 +369,30 @@ public final class SQLiteStore: AcceptanceStore {
         return LoadedPort(id: row["id"], row: activationRow(row), oltID: row["olt_id"])
     }
 
+    /// The port's CVLAN: the one it holds, else the lowest free one on its OLT and SVLAN,
+    /// written to the port so no other port can take it.
+    static func reserveCVLAN(_ db: Database, _ port: LoadedPort, key: PortKey, configuredRanges: [CVLANRange]) throws
+        -> VLANID
+    {
+        if let held = port.row.cvlan { return held }
+        let inUse = try Int.fetchAll(
+            db,
+            sql: "SELECT cvlan FROM splitter_ports WHERE cvlan_olt_id = ? AND cvlan_svlan = ? AND cvlan IS NOT NULL",
+            arguments: [port.oltID, port.row.svlan.value])
+        let allocator = CVLANAllocator(ranges: configuredRanges + (try Self.storedRanges(db)))
+        let cvlan: VLANID
+        do {
+            cvlan = try allocator.allocate(
+                olt: port.row.olt, svlan: port.row.svlan, inUse: Set(inUse.compactMap(VLANID.init)))
+        } catch let e as CVLANAllocationError {
+            throw StoreError.cvlan(key, e)
+        }
+        try db.execute(
+            sql: "UPDATE splitter_ports SET cvlan = ?, cvlan_olt_id = ?, cvlan_svlan = ? WHERE id = ?",
+            arguments: [cvlan.value, port.oltID, port.row.svlan.value, port.id])
+        return cvlan
+    }
+
     static func apply(_ event: PortEvent, to port: LoadedPort, key: PortKey) throws -> PortWorkflow {
         var workflow = port.row.workflow
         do {
@@ -403,31 +427,14 @@ public final class SQLiteStore: AcceptanceStore {
         try await write("recording the activation of \(key)") { db in
             let port = try Self.loadPort(db, key)
             let workflow = try Self.apply(.activationSucceeded, to: port, key: key)
-            var cvlan = port.row.cvlan
-            if cvlan == nil {
-                let inUse = try Int.fetchAll(
-                    db,
-                    sql:
-                        "SELECT cvlan FROM splitter_ports WHERE cvlan_olt_id = ? AND cvlan_svlan = ? AND cvlan IS NOT NULL",
-                    arguments: [port.oltID, port.row.svlan.value])
-                let allocator = CVLANAllocator(ranges: configuredRanges + (try Self.storedRanges(db)))
-                do {
-                    cvlan = try allocator.allocate(
-                        olt: port.row.olt, svlan: port.row.svlan, inUse: Set(inUse.compactMap(VLANID.init)))
-                } catch let e as CVLANAllocationError {
-                    throw StoreError.cvlan(key, e)
-                }
-            }
+            let cvlan = try Self.reserveCVLAN(db, port, key: key, configuredRanges: configuredRanges)
             try Self.save(db, workflow, portID: port.id)
             try db.execute(
-                sql:
-                    "UPDATE splitter_ports SET cvlan = ?, cvlan_olt_id = ?, cvlan_svlan = ?, onu_serial = ? WHERE id = ?",
-                arguments: [
-                    cvlan!.value, port.oltID, port.row.svlan.value, serial?.text ?? port.row.onuSerial?.text, port.id,
-                ])
+                sql: "UPDATE splitter_ports SET onu_serial = ? WHERE id = ?",
+                arguments: [serial?.text ?? port.row.onuSerial?.text, port.id])
             try Self.event(
                 db, portID: port.id, at: at, "activated",
-                "test ONU \(port.row.onuName) on OLT \(port.row.olt) PON \(port.row.pon), SVLAN \(port.row.svlan) CVLAN \(cvlan!)"
+                "test ONU \(port.row.onuName) on OLT \(port.row.olt) PON \(port.row.pon), SVLAN \(port.row.svlan) CVLAN \(cvlan)"
                     + (serial.map { ", serial \($0)" } ?? ""))
             return try Self.loadPort(db, key).row
         }
@@ -438,6 +445,10 @@ public final class SQLiteStore: AcceptanceStore {
             let port = try Self.loadPort(db, key)
             let workflow = try Self.apply(.activationFailed, to: port, key: key)
             try Self.save(db, workflow, portID: port.id)
+            // A CVLAN reserved for the attempt goes back to the pool: nothing holds it on the OLT.
+            try db.execute(
+                sql: "UPDATE splitter_ports SET cvlan = NULL, cvlan_olt_id = NULL, cvlan_svlan = NULL WHERE id = ?",
+                arguments: [port.id])
             try Self.event(db, portID: port.id, at: at, "activation_failed", reason)
         }
     }

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Where a port test stands. Each step is persisted before the work it names starts, so a
+/// daemon that stops anywhere finds, on restart, what it was doing and resumes or cleans up.
+public enum TestRunStep: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The CVLAN is allocated; the test ONU is being provisioned on the OLT.
+    case provisioning
+    /// The test ONU is provisioned (its ONU id known); waiting for it to come online.
+    case awaitingOnline = "awaiting_online"
+    /// Reading the four powers and judging them.
+    case reading
+    /// A line result was recorded.
+    case finished
+    /// The test could not be run (the OLT refused, the ONU could not be provisioned).
+    case failed
+    /// Someone cancelled it.
+    case cancelled
+
+    /// Whether work remains: a run in one of these steps is resumed after a restart.
+    public var isActive: Bool { self == .provisioning || self == .awaitingOnline || self == .reading }
+}
+
+/// One port test, from CVLAN allocation to its recorded result.
+public struct TestRun: Sendable, Hashable, Codable {
+    public var id: Int64
+    /// The port and its activation-list row (OLT, PON, ONU name, serial, SVLAN) as when it started.
+    public var port: ActivationListRow
+    public var step: TestRunStep
+    /// The threshold profile the result is judged with.
+    public var profile: String
+    public var cvlan: VLANID
+    /// Known once the OLT accepted the test ONU.
+    public var onuID: Int?
+    /// Attempts of the current step that failed for a transient reason.
+    public var attempt: Int
+    public var startedAt: Date
+    public var updatedAt: Date
+    /// Why it failed or was cancelled; the verdict's summary when finished.
+    public var outcome: String?
+
+    public init(
+        id: Int64, port: ActivationListRow, step: TestRunStep, profile: String, cvlan: VLANID, onuID: Int?,
+        attempt: Int, startedAt: Date, updatedAt: Date, outcome: String?
+    ) {
+        self.id = id
+        self.port = port
+        self.step = step
+        self.profile = profile
+        self.cvlan = cvlan
+        self.onuID = onuID
+        self.attempt = attempt
+        self.startedAt = startedAt
+        self.updatedAt = updatedAt
+        self.outcome = outcome
+    }
+
+    /// What to provision on the OLT for this run.
+    public func onuSpec(lineProfile: String, serviceProfile: String) -> TestONUSpec {
+        TestONUSpec(
+            pon: port.pon, name: port.onuName, serial: port.onuSerial, password: port.onuPassword, svlan: port.svlan,
+            cvlan: cvlan, lineProfile: lineProfile, serviceProfile: serviceProfile)
+    }
+}
+
+/// The persisted steps of port tests: the acceptance engine writes each step before doing it.
+public protocol TestRunStore: Sendable {
+    /// Starts a test of `port`: records the test ONT's `serial` when given (a crew's scan),
+    /// reserves the port's CVLAN (the one it holds while activated, else the lowest free one of
+    /// `configuredRanges` and the stored ranges) and records a run at ``TestRunStep/provisioning``. Throws ``StoreError/conflict(location:message:)`` when the
+    /// port already has an active run, ``StoreError/cvlan(_:_:)`` when the ranges are exhausted.
+    func beginTestRun(
+        _ port: PortKey, serial: ONUSerial?, profile: String, configuredRanges: [CVLANRange], at: Date
+    ) async throws -> TestRun
+
+    /// Moves a run to `step`. Moving to ``TestRunStep/awaitingOnline`` with an ONU id records
+    /// the activation; to ``TestRunStep/failed`` before that records the failed activation and
+    /// releases the reserved CVLAN. Throws when the run is no longer active.
+    func advanceTestRun(_ id: Int64, to step: TestRunStep, onuID: Int?, attempt: Int, outcome: String?, at: Date)
+        async throws -> TestRun
+
+    /// Runs still in an active step, oldest first: what a restarted engine resumes.
+    func activeTestRuns() async throws -> [TestRun]
+
+    /// Every run of a port, oldest first.
+    func testRuns(_ port: PortKey) async throws -> [TestRun]
+}

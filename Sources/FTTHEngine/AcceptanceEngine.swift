@@ -1,0 +1,223 @@
+import FTTHCore
+import Foundation
+
+/// What a port test is doing, for live progress (the API's server-sent events, ftthctl).
+public struct TestProgress: Sendable, Hashable {
+    public var run: TestRun
+    /// A sentence for the crew: what happens now or what went wrong.
+    public var message: String
+    /// Set once a line result is recorded.
+    public var verdict: LineVerdict?
+}
+
+/// Runs port tests (DESIGN §2 steps 2–3): provision the test ONU with the reserved CVLAN, wait
+/// for it to come online, read the four powers, judge and record them. Each step is persisted
+/// before it starts, so a restarted engine resumes every run where it stood (``resume()``).
+/// Transient OLT failures are retried with backoff; permanent ones end the run with the OLT's
+/// words. Per-OLT limits keep the load on each OLT small.
+public actor AcceptanceEngine {
+    let store: any AcceptanceStore & TestRunStore
+    let drivers: any OLTDriverProvider
+    let configuration: EngineConfiguration
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
+    let limiter: OLTWorkLimiter
+    var cancelled: Set<Int64> = []
+    var subscribers: [UUID: AsyncStream<TestProgress>.Continuation] = [:]
+
+    /// `clock` times waits and backoff (inject a test clock); `now` stamps records.
+    public init(
+        store: any AcceptanceStore & TestRunStore, drivers: any OLTDriverProvider, configuration: EngineConfiguration,
+        clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.store = store
+        self.drivers = drivers
+        self.configuration = configuration
+        self.clock = clock
+        self.now = now
+        limiter = OLTWorkLimiter(limit: configuration.maxConcurrentPerOLT)
+    }
+
+    // MARK: Progress
+
+    /// Every progress event from now on, until the stream is dropped.
+    public func progress() -> AsyncStream<TestProgress> {
+        let (stream, continuation) = AsyncStream<TestProgress>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        let id = UUID()
+        subscribers[id] = continuation
+        continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
+        return stream
+    }
+
+    func unsubscribe(_ id: UUID) { subscribers[id] = nil }
+
+    func publish(_ run: TestRun, _ message: String, verdict: LineVerdict? = nil) {
+        let event = TestProgress(run: run, message: message, verdict: verdict)
+        for continuation in subscribers.values { continuation.yield(event) }
+    }
+
+    // MARK: Starting, cancelling, resuming
+
+    /// Persists a new run of `port` with the test ONT `serial` the crew scanned (or the one
+    /// stored for the port), its CVLAN reserved; ``execute(_:)`` does the work.
+    /// Throws a ``StoreError`` when the port is unknown, already under test, or no CVLAN is free,
+    /// and `EngineError.unknownProfile` for a profile that is not configured.
+    public func begin(_ port: PortKey, serial: ONUSerial? = nil, profile: String) async throws -> TestRun {
+        guard configuration.profiles[profile] != nil else {
+            throw EngineError.unknownProfile(profile, known: configuration.profiles.keys.sorted())
+        }
+        let run = try await store.beginTestRun(
+            port, serial: serial, profile: profile, configuredRanges: configuration.cvlanRanges, at: now())
+        publish(run, "test started: CVLAN \(run.cvlan) reserved, provisioning \(run.port.onuName)")
+        return run
+    }
+
+    /// Asks a run to stop after its current step; the test ONU, if provisioned, stays.
+    public func cancel(runID: Int64) { cancelled.insert(runID) }
+
+    /// Runs every active run found in the store (after a restart) to its end, concurrently.
+    public func resume() async {
+        guard let runs = try? await store.activeTestRuns() else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for run in runs { group.addTask { _ = await self.execute(run) } }
+        }
+    }
+
+    // MARK: The steps
+
+    /// Takes `run` from its current step to its end and returns it as it ended. Never throws:
+    /// every failure ends the run with its reason, persisted.
+    public func execute(_ start: TestRun) async -> TestRun {
+        var run = start
+        let driver: any OLTDriver
+        do {
+            driver = try drivers.driver(for: run.port.olt, dialect: run.port.dialect)
+        } catch {
+            return await end(run, .failed, "no way to reach OLT \(run.port.olt): \(error)")
+        }
+        while run.step.isActive {
+            if cancelled.contains(run.id) {
+                cancelled.remove(run.id)
+                return await end(run, .cancelled, "cancelled")
+            }
+            do {
+                switch run.step {
+                case .provisioning: run = try await provision(run, driver)
+                case .awaitingOnline: run = try await awaitOnline(run, driver)
+                case .reading: run = try await read(run, driver)
+                case .finished, .failed, .cancelled: break
+                }
+            } catch let error as OLTDriverError where error.isTransient {
+                let attempt = run.attempt + 1
+                guard attempt < configuration.maxAttempts else {
+                    return await end(
+                        run, .failed, "gave up after \(attempt) attempts at \(run.step.rawValue): \(error)")
+                }
+                run =
+                    (try? await store.advanceTestRun(
+                        run.id, to: run.step, onuID: run.onuID, attempt: attempt, outcome: "retrying: \(error)",
+                        at: now()))
+                    ?? run
+                publish(run, "\(run.step.rawValue): \(error); retrying (attempt \(attempt + 1))")
+                try? await clock.sleep(for: configuration.delay(afterAttempt: attempt))
+            } catch let error as OLTDriverError {
+                return await end(run, .failed, "\(run.step.rawValue) failed: \(error)")
+            } catch {
+                return await end(run, .failed, "\(run.step.rawValue) failed: \(error)")
+            }
+        }
+        return run
+    }
+
+    func end(_ run: TestRun, _ step: TestRunStep, _ outcome: String) async -> TestRun {
+        do {
+            let ended = try await store.advanceTestRun(
+                run.id, to: step, onuID: run.onuID, attempt: run.attempt, outcome: outcome, at: now())
+            publish(ended, outcome)
+            return ended
+        } catch {
+            // The store itself failed: the run stays active and is resumed on the next start.
+            publish(run, "\(outcome); recording that failed too (\(error)), the run resumes on restart")
+            return run
+        }
+    }
+
+    func provision(_ run: TestRun, _ driver: any OLTDriver) async throws -> TestRun {
+        let profiles = drivers.provisioningProfiles(for: run.port.olt)
+        let spec = run.onuSpec(lineProfile: profiles.line, serviceProfile: profiles.service)
+        let onuID = try await limiter.withSlot(run.port.olt) { try await driver.provision(spec) }
+        let next = try await store.advanceTestRun(
+            run.id, to: .awaitingOnline, onuID: onuID, attempt: 0, outcome: nil, at: now())
+        publish(next, "test ONU \(run.port.onuName) provisioned as ONU \(onuID); waiting for it to come online")
+        return next
+    }
+
+    func awaitOnline(_ run: TestRun, _ driver: any OLTDriver) async throws -> TestRun {
+        guard let onuID = run.onuID else { preconditionFailure("a run awaiting its ONU has an ONU id") }
+        // Time is counted in polls, so any injected clock gives the same schedule.
+        var waited = Duration.zero
+        var online = false
+        while true {
+            let state = try await limiter.withSlot(run.port.olt) {
+                try await driver.runState(pon: run.port.pon, onuID: onuID)
+            }
+            if state == .online {
+                online = true
+                break
+            }
+            if cancelled.contains(run.id) { return run }
+            guard waited + configuration.pollInterval <= configuration.onlineTimeout else { break }
+            try await clock.sleep(for: configuration.pollInterval)
+            waited += configuration.pollInterval
+        }
+        let note =
+            online
+            ? nil
+            : "the test ONU did not come online within \(configuration.onlineTimeout); check that the test ONT \(run.port.onuSerial.map(\.description) ?? "") is plugged into \(run.port.key.splitter) port \(run.port.key.port), then clean the connectors"
+        let next = try await store.advanceTestRun(
+            run.id, to: .reading, onuID: onuID, attempt: 0, outcome: note, at: now())
+        publish(next, note ?? "ONU \(onuID) is online; reading the optics")
+        return next
+    }
+
+    func read(_ run: TestRun, _ driver: any OLTDriver) async throws -> TestRun {
+        guard let onuID = run.onuID, let profile = configuration.profiles[run.profile] else {
+            return await end(run, .failed, "profile \(run.profile) is no longer configured")
+        }
+        let optics = try await limiter.withSlot(run.port.olt) {
+            try await driver.readOptics(pon: run.port.pon, onuIDs: [onuID])
+        }
+        guard let readings = optics.readings(onuID: onuID) else {
+            throw OLTDriverError(
+                .unexpectedResponse, olt: driver.description, message: "the OLT returned no optics for ONU \(onuID)")
+        }
+        let verdict = profile.evaluate(readings)
+        try await store.recordLineResult(run.port.key, readings: readings, verdict: verdict, at: now())
+        let summary =
+            verdict.verdict == .pass
+            ? "line pass (\(run.profile))" : "line fail (\(run.profile)): " + verdict.reasons.joined(separator: "; ")
+        let outcome = run.outcome.map { "\(summary); \($0)" } ?? summary
+        let next = try await store.advanceTestRun(
+            run.id, to: .finished, onuID: onuID, attempt: 0, outcome: outcome, at: now())
+        publish(next, outcome, verdict: verdict)
+        return next
+    }
+}
+
+/// What the engine refuses before any work starts.
+public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unknownProfile(String, known: [String])
+
+    public var code: String {
+        switch self {
+        case .unknownProfile: "engine.unknown_profile"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unknownProfile(let name, let known):
+            "no threshold profile '\(name)'; configured profiles: \(known.joined(separator: ", "))"
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import FTTHCore
+
+/// What the acceptance engine needs to know besides the store and the OLTs: how results are
+/// judged, where CVLANs come from, and how long and how often it waits and retries.
+public struct EngineConfiguration: Sendable {
+    /// Threshold profiles by name.
+    public var profiles: [String: ThresholdProfile]
+    /// Test CVLAN ranges from the configuration (stored ranges add to these).
+    public var cvlanRanges: [CVLANRange]
+    /// How long a provisioned test ONU may take to come online before its port is judged
+    /// without light.
+    public var onlineTimeout: Duration
+    /// How often the ONU's run state is asked while waiting.
+    public var pollInterval: Duration
+    /// Port tests working on one OLT at once: a real OLT's CPU answers slowly under load.
+    public var maxConcurrentPerOLT: Int
+    /// Tries of one step that fails for a transient reason (the OLT unreachable).
+    public var maxAttempts: Int
+    /// The first wait before a retry; doubled each time, never more than `maximumBackoff`.
+    public var backoff: Duration
+    public var maximumBackoff: Duration
+
+    public init(
+        profiles: [String: ThresholdProfile], cvlanRanges: [CVLANRange] = [], onlineTimeout: Duration = .seconds(120),
+        pollInterval: Duration = .seconds(5), maxConcurrentPerOLT: Int = 4, maxAttempts: Int = 3,
+        backoff: Duration = .seconds(2), maximumBackoff: Duration = .seconds(60)
+    ) {
+        precondition(maxConcurrentPerOLT >= 1 && maxAttempts >= 1, "limits must be at least 1")
+        self.profiles = profiles
+        self.cvlanRanges = cvlanRanges
+        self.onlineTimeout = onlineTimeout
+        self.pollInterval = pollInterval
+        self.maxConcurrentPerOLT = maxConcurrentPerOLT
+        self.maxAttempts = maxAttempts
+        self.backoff = backoff
+        self.maximumBackoff = maximumBackoff
+    }
+
+    /// The wait before attempt `attempt + 1` (attempt counts from 1).
+    func delay(afterAttempt attempt: Int) -> Duration {
+        var d = backoff
+        for _ in 1..<max(1, attempt) where d < maximumBackoff { d = d * 2 }
+        return min(d, maximumBackoff)
+    }
+}
+
+/// Gives the engine a driver for an OLT, and the profiles its test ONUs are provisioned with.
+public protocol OLTDriverProvider: Sendable {
+    /// The driver for `olt`; throws ``OLTDriverError`` (`invalidInput`) when the configuration
+    /// says nothing about how to reach it.
+    func driver(for olt: ManagementAddress, dialect: VendorDialect) throws -> any OLTDriver
+    /// The line and service profiles of test ONUs on `olt`.
+    func provisioningProfiles(for olt: ManagementAddress) -> (line: String, service: String)
+}

@@ -1,0 +1,149 @@
+import FTTHCore
+import Foundation
+import GRDB
+
+extension SQLiteStore: TestRunStore {
+    /// `test_runs`: one row per port test, its step written before the work it names. At most
+    /// one active run per port, enforced by a partial unique index.
+    static func registerTestRunMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v3-test-runs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE test_runs (
+                        id INTEGER PRIMARY KEY,
+                        port_id INTEGER NOT NULL REFERENCES splitter_ports(id),
+                        step TEXT NOT NULL,
+                        profile TEXT NOT NULL,
+                        cvlan INTEGER NOT NULL CHECK (cvlan BETWEEN 1 AND 4094),
+                        onu_id INTEGER,
+                        attempt INTEGER NOT NULL DEFAULT 0,
+                        started_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL,
+                        outcome TEXT
+                    );
+                    CREATE UNIQUE INDEX test_runs_one_active_per_port ON test_runs (port_id)
+                        WHERE step IN ('provisioning', 'awaiting_online', 'reading');
+                    CREATE INDEX test_runs_port ON test_runs (port_id, id);
+                    """)
+        }
+    }
+
+    static let runSelect = """
+        SELECT r.id AS run_id, r.step, r.profile, r.cvlan AS run_cvlan, r.onu_id, r.attempt, r.started_at,
+            r.updated_at, r.outcome, p.code AS project_code, s.name AS splitter_name, sp.number AS port_number
+        FROM test_runs r JOIN splitter_ports sp ON sp.id = r.port_id JOIN splitters s ON s.id = sp.splitter_id
+        JOIN projects p ON p.id = s.project_id
+        """
+
+    static func loadRun(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [TestRun] {
+        try Row.fetchAll(db, sql: runSelect + " " + clause, arguments: arguments).map { row in
+            let key = PortKey(
+                projectCode: row["project_code"], splitter: row["splitter_name"], port: row["port_number"])
+            let port = try loadPort(db, key)
+            let stepName: String = row["step"]
+            guard let step = TestRunStep(rawValue: stepName), let cvlan = VLANID(row["run_cvlan"] as Int) else {
+                throw StoreError.database(
+                    operation: "reading test run \(row["run_id"] as Int64)", message: "unknown step '\(stepName)'")
+            }
+            return TestRun(
+                id: row["run_id"], port: port.row, step: step, profile: row["profile"], cvlan: cvlan,
+                onuID: row["onu_id"], attempt: row["attempt"], startedAt: row["started_at"],
+                updatedAt: row["updated_at"], outcome: row["outcome"])
+        }
+    }
+
+    public func beginTestRun(
+        _ key: PortKey, serial: ONUSerial?, profile: String, configuredRanges: [CVLANRange], at: Date
+    ) async throws -> TestRun {
+        try await write("starting a test of \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            if let active = try Self.loadRun(
+                db, where: "WHERE r.port_id = ? AND r.step IN ('provisioning', 'awaiting_online', 'reading')",
+                [port.id]
+            ).first {
+                throw StoreError.conflict(
+                    location: nil,
+                    message:
+                        "\(key) is already being tested (run \(active.id), \(active.step.rawValue) since \(active.updatedAt)); wait for it or cancel it"
+                )
+            }
+            let cvlan = try Self.reserveCVLAN(db, port, key: key, configuredRanges: configuredRanges)
+            if let serial {
+                try db.execute(
+                    sql: "UPDATE splitter_ports SET onu_serial = ? WHERE id = ?", arguments: [serial.text, port.id])
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO test_runs (port_id, step, profile, cvlan, attempt, started_at, updated_at)
+                    VALUES (?, 'provisioning', ?, ?, 0, ?, ?)
+                    """,
+                arguments: [port.id, profile, cvlan.value, at, at])
+            let id = db.lastInsertedRowID
+            try Self.event(
+                db, portID: port.id, at: at, "test_started",
+                "run \(id), profile \(profile), CVLAN \(cvlan) on OLT \(port.row.olt) SVLAN \(port.row.svlan)")
+            return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
+        }
+    }
+
+    public func advanceTestRun(
+        _ id: Int64, to step: TestRunStep, onuID: Int?, attempt: Int, outcome: String?, at: Date
+    ) async throws -> TestRun {
+        try await write("moving test run \(id) to \(step.rawValue)") { db in
+            guard let run = try Self.loadRun(db, where: "WHERE r.id = ?", [id]).first else {
+                throw StoreError.notFound("test run \(id)")
+            }
+            guard run.step.isActive else {
+                throw StoreError.conflict(
+                    location: nil, message: "test run \(id) of \(run.port.key) has ended (\(run.step.rawValue))")
+            }
+            let key = run.port.key
+            let port = try Self.loadPort(db, key)
+            // The activation is recorded when the OLT accepted the test ONU; a run that ends
+            // before that records the failed activation and gives its CVLAN back.
+            if run.onuID == nil, let onuID, step != .failed, step != .cancelled {
+                let workflow = try Self.apply(.activationSucceeded, to: port, key: key)
+                try Self.save(db, workflow, portID: port.id)
+                try Self.event(
+                    db, portID: port.id, at: at, "activated",
+                    "test ONU \(run.port.onuName) (ONU id \(onuID)) on OLT \(run.port.olt) PON \(run.port.pon), SVLAN \(run.port.svlan) CVLAN \(run.cvlan)"
+                )
+            }
+            if run.onuID == nil, onuID == nil, step == .failed || step == .cancelled,
+                port.row.workflow.activation != .activated
+            {
+                if step == .failed {
+                    let workflow = try Self.apply(.activationFailed, to: port, key: key)
+                    try Self.save(db, workflow, portID: port.id)
+                    try Self.event(db, portID: port.id, at: at, "activation_failed", outcome ?? "")
+                }
+                try db.execute(
+                    sql: "UPDATE splitter_ports SET cvlan = NULL, cvlan_olt_id = NULL, cvlan_svlan = NULL WHERE id = ?",
+                    arguments: [port.id])
+            }
+            try db.execute(
+                sql: "UPDATE test_runs SET step = ?, onu_id = ?, attempt = ?, outcome = ?, updated_at = ? WHERE id = ?",
+                arguments: [step.rawValue, onuID ?? run.onuID, attempt, outcome, at, id])
+            if !step.isActive {
+                try Self.event(
+                    db, portID: port.id, at: at, "test_\(step.rawValue)",
+                    "run \(id)" + (outcome.map { ": \($0)" } ?? ""))
+            }
+            return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
+        }
+    }
+
+    public func activeTestRuns() async throws -> [TestRun] {
+        try await read("listing active test runs") { db in
+            try Self.loadRun(
+                db, where: "WHERE r.step IN ('provisioning', 'awaiting_online', 'reading') ORDER BY r.id", [])
+        }
+    }
+
+    public func testRuns(_ key: PortKey) async throws -> [TestRun] {
+        try await read("listing the test runs of \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            return try Self.loadRun(db, where: "WHERE r.port_id = ? ORDER BY r.id", [port.id])
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import FTTHCore
+import FTTHDrivers
+import FTTHEngine
+import FTTHSQLite
+import Foundation
+import OLTSim
+import Testing
+
+@Suite struct AcceptanceEngineTests {
+    @Test func aPortTestProvisionsWaitsReadsAndRecordsItsVerdict() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        let started = try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        #expect(started.step == .provisioning)
+        #expect(started.cvlan == VLANID(3000))
+        let progress = await engine.progress()
+
+        let ended = await engine.execute(started)
+        #expect(ended.step == .finished, "\(ended.outcome ?? "")")
+        let onuID = try #require(ended.onuID)
+
+        // On the OLT: one test ONU with its service-port SVLAN 1001 / CVLAN 3000.
+        let onus = rig.olt.configuredONUs(on: EngineRig.pon)
+        #expect(onus.map(\.serial) == [EngineRig.testONT])
+        #expect(rig.olt.servicePorts(pon: EngineRig.pon, onuID: onuID).map { [$0.svlan, $0.cvlan] } == [[1001, 3000]])
+
+        // In the store: activated, tested, one line result judged as the physics says.
+        let row = try #require(try await rig.store.activationList(projectCode: "P1").first { $0.key.port == 3 })
+        #expect(row.workflow.activation == .activated)
+        #expect(row.workflow.testStatus == .done)
+        #expect(row.cvlan == VLANID(3000))
+        let results = try await rig.store.lineResults(EngineRig.port(3))
+        #expect(results.count == 1)
+        let observed = try #require(rig.olt.observe(pon: EngineRig.pon, id: onuID))
+        #expect(results[0].readings.onuRx.value == DBm(try #require(observed.onuRxDBm)))
+        #expect(results[0].verdict.verdict == ThresholdProfile.build.evaluate(results[0].readings).verdict)
+
+        // Progress told the crew each step.
+        var messages: [String] = []
+        for await event in progress {
+            messages.append(event.message)
+            if !event.run.step.isActive { break }
+        }
+        #expect(messages.contains { $0.contains("provisioned as ONU \(onuID)") })
+        #expect(messages.contains { $0.contains("online; reading") })
+        #expect(messages.last?.hasPrefix("line ") == true)
+    }
+
+    @Test func anONUThatNeverComesOnlineIsJudgedWithoutLight() async throws {
+        // The test ONT is plugged into port 5, the crew tests port 3 with a serial no ONT has.
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        let run = try await engine.begin(EngineRig.port(3), serial: ONUSerial("HWTCDEAD0001"), profile: "build")
+        let ended = await engine.execute(run)
+        #expect(ended.step == .finished)
+        #expect(ended.outcome?.contains("did not come online within 120") == true)
+        let result = try #require(try await rig.store.lineResults(EngineRig.port(3)).last)
+        #expect(result.verdict.verdict == .fail)
+        #expect(result.verdict.reasons.allSatisfy { $0.contains("no reading") })
+        #expect(result.readings.onuRx.value == nil)
+    }
+
+    @Test func anOLTRefusalEndsTheRunReleasesTheCVLANAndLeavesNothingOnTheOLT() async throws {
+        let rig = try await EngineRig(lineProfile: "no-such-profile").imported()
+        let engine = rig.engine()
+        let run = try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        let ended = await engine.execute(run)
+        #expect(ended.step == .failed)
+        #expect(ended.outcome?.contains("line profile does not exist") == true, "\(ended.outcome ?? "")")
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).isEmpty)
+        let row = try #require(try await rig.store.activationList(projectCode: "P1").first { $0.key.port == 3 })
+        #expect(row.workflow.activation == .activationFailed)
+        #expect(row.cvlan == nil)
+        let history = try await rig.store.portHistory(EngineRig.port(3)).map(\.event)
+        #expect(history.contains("activation_failed"))
+        #expect(history.last == "test_failed")
+    }
+
+    @Test func transientFailuresAreRetriedWithBackoffAndThenGivenUp() async throws {
+        let rig = try await EngineRig().imported()
+        rig.drivers.failures.set(2)
+        let engine = rig.engine(maxAttempts: 3)
+        let before = rig.clock.now
+        let run = try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        let ended = await engine.execute(run)
+        #expect(ended.step == .finished, "\(ended.outcome ?? "")")
+        // Two waits before the retries: 2 s, then 4 s (then the ONU's 20 s registration polls).
+        #expect(before.duration(to: rig.clock.now) >= .seconds(6))
+
+        let second = try await EngineRig().imported()
+        second.drivers.failures.set(10)
+        let giveUp = second.engine(maxAttempts: 3)
+        let doomed = try await giveUp.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        let failed = await giveUp.execute(doomed)
+        #expect(failed.step == .failed)
+        #expect(failed.outcome?.contains("gave up after 3 attempts at provisioning") == true, "\(failed.outcome ?? "")")
+        #expect(failed.outcome?.contains("cannot connect") == true)
+    }
+
+    @Test func aSecondTestOfTheSamePortWhileOneRunsIsRefused() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        _ = try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        let error = await #expect(throws: StoreError.self) {
+            _ = try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("already being tested"))
+        await #expect(throws: EngineError.self) {
+            _ = try await engine.begin(EngineRig.port(4), serial: EngineRig.testONT, profile: "nightly")
+        }
+    }
+
+    /// The daemon stopped after the OLT accepted the ONU but before the step was written: the
+    /// restarted engine provisions again, finds the same ONU, and finishes. One ONU, one result.
+    @Test func aRestartedEngineResumesWithoutASecondONU() async throws {
+        let rig = try await EngineRig().imported()
+        let first = rig.engine()
+        let run = try await first.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        let driver = try rig.drivers.driver(for: run.port.olt, dialect: run.port.dialect)
+        let provisioned = try await driver.provision(run.onuSpec(lineProfile: "ftth-test", serviceProfile: "ftth-test"))
+
+        let restarted = rig.engine()
+        #expect(try await rig.store.activeTestRuns().map(\.id) == [run.id])
+        await restarted.resume()
+        #expect(try await rig.store.activeTestRuns().isEmpty)
+        let ended = try #require(try await rig.store.testRuns(EngineRig.port(3)).last)
+        #expect(ended.step == .finished)
+        #expect(ended.onuID == provisioned)
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).count == 1)
+        #expect(rig.olt.servicePorts(pon: EngineRig.pon).count == 1)
+        #expect(try await rig.store.lineResults(EngineRig.port(3)).count == 1)
+    }
+
+    @Test func aCancelledRunStopsAfterItsStep() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        let run = try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        await engine.cancel(runID: run.id)
+        let ended = await engine.execute(run)
+        #expect(ended.step == .cancelled)
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).isEmpty)
+        let row = try #require(try await rig.store.activationList(projectCode: "P1").first { $0.key.port == 3 })
+        #expect(row.cvlan == nil)
+        #expect(row.workflow.activation == .notActivated)
+    }
+}

@@ -1,0 +1,150 @@
+import CLIModel
+import FTTHCore
+import FTTHDrivers
+import FTTHEngine
+import FTTHSQLite
+import Foundation
+import OLTSim
+import Synchronization
+
+/// A clock for engine tests: sleeping returns at once and moves the simulator's clock by the
+/// same time, so an ONU registers while the engine waits for it, and no test waits for real.
+final class SimLinkedClock: Clock, Sendable {
+    struct Instant: InstantProtocol {
+        var offset: Duration
+        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        func duration(to other: Instant) -> Duration { other.offset - offset }
+        static func < (a: Instant, b: Instant) -> Bool { a.offset < b.offset }
+    }
+
+    let sim: ManualSimClock
+    let current = Mutex(Instant(offset: .zero))
+
+    init(sim: ManualSimClock) { self.sim = sim }
+
+    var now: Instant { current.withLock { $0 } }
+    var minimumResolution: Duration { .milliseconds(1) }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        try Task.checkCancellation()
+        let step: Duration = current.withLock { c in
+            let d = max(.zero, c.duration(to: deadline))
+            c = Instant(offset: max(c.offset, deadline.offset))
+            return d
+        }
+        let (seconds, attoseconds) = step.components
+        sim.advance(by: Double(seconds) + Double(attoseconds) / 1e18)
+    }
+}
+
+/// A Huawei OLT of olt-sim (PON 0/1/0, splitter SP-A with the test ONT on port 3) and a store
+/// holding the project that describes it; the engine drives the OLT over its CLI in process.
+final class EngineRig: Sendable {
+    static let csv = """
+        project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports
+        P1,Garden Court,HW-1,10.20.0.1,huawei-ma5600t,0/1/0,1001,SP-A,1:8,
+        """
+    static let testONT = ONUSerial("HWTC7E570001")!
+    static let range = CVLANRange(name: "test", first: VLANID(3000)!, last: VLANID(3009)!)
+
+    let directory: URL
+    let store: SQLiteStore
+    let simClock = ManualSimClock()
+    let clock: SimLinkedClock
+    let simulator: OLTSimulator
+    let drivers: Drivers
+
+    /// The provider of drivers the engine uses; `failuresLeft` makes the first sessions fail.
+    final class Drivers: OLTDriverProvider {
+        let simulator: OLTSimulator
+        let lineProfile: String
+        let failures = FailureBudget()
+
+        init(simulator: OLTSimulator, lineProfile: String) {
+            self.simulator = simulator
+            self.lineProfile = lineProfile
+        }
+
+        func driver(for olt: ManagementAddress, dialect: VendorDialect) throws -> any OLTDriver {
+            guard let sim = simulator.olt(olt) else {
+                throw OLTDriverError(.invalidInput, olt: "\(olt)", message: "no [[olt]] configured for \(olt)")
+            }
+            let local = LocalCLIConnector(olt: sim, setup: HuaweiCLIDriver.sessionSetup)
+            return HuaweiCLIDriver(cli: FlakyConnector(inner: local, failures: failures), olt: olt, attempts: 1)
+        }
+
+        func provisioningProfiles(for olt: ManagementAddress) -> (line: String, service: String) {
+            (lineProfile, "ftth-test")
+        }
+    }
+
+    init(lineProfile: String = "ftth-test", testONTPort: Int = 3) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-engine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
+        clock = SimLinkedClock(sim: simClock)
+        let splitter = SimSplitter(
+            name: "SP-A", ratio: SplitRatio(outputs: 8)!, fibreKm: 2,
+            onts: [SimONT(port: testONTPort, serial: Self.testONT)])
+        let olt = SimOLT(
+            name: "HW-1", address: ManagementAddress("10.20.0.1")!, dialect: .huaweiMA5600T,
+            pons: [SimPON(address: PONAddress("0/1/0")!, oltTxDBm: 3, splitters: [splitter])])
+        simulator = OLTSimulator(
+            configuration: SimConfiguration(olts: [olt], registrationSeconds: 20), clock: simClock)
+        drivers = Drivers(simulator: simulator, lineProfile: lineProfile)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    func imported() async throws -> EngineRig {
+        _ = try await store.importProjects(
+            try ProjectImportPlan(csv: Self.csv, file: "p1.csv"), namingRule: .standard, source: "p1.csv",
+            at: Date(timeIntervalSince1970: 1_790_000_000), progress: nil)
+        return self
+    }
+
+    func engine(maxAttempts: Int = 3) -> AcceptanceEngine {
+        AcceptanceEngine(
+            store: store, drivers: drivers,
+            configuration: EngineConfiguration(
+                profiles: Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) }),
+                cvlanRanges: [Self.range], onlineTimeout: .seconds(120), pollInterval: .seconds(5),
+                maxAttempts: maxAttempts),
+            clock: clock, now: { Date(timeIntervalSince1970: 1_790_000_000) })
+    }
+
+    var olt: SimulatedOLT { simulator.olts[0] }
+    static let pon = PONAddress("0/1/0")!
+    static func port(_ n: Int) -> PortKey { PortKey(projectCode: "P1", splitter: "SP-A", port: n) }
+}
+
+/// How many sessions are still to fail.
+final class FailureBudget: Sendable {
+    let left = Mutex(0)
+
+    func set(_ n: Int) { left.withLock { $0 = n } }
+
+    /// Whether this session fails (and one fewer will).
+    func take() -> Bool {
+        left.withLock { left in
+            guard left > 0 else { return false }
+            left -= 1
+            return true
+        }
+    }
+}
+
+/// Fails the first sessions as a refused connection would, then passes to the real connector.
+struct FlakyConnector: CLIConnector {
+    let inner: LocalCLIConnector
+    let failures: FailureBudget
+
+    var target: String { inner.target }
+
+    func withSession<T: Sendable>(_ body: (any CLISession) async throws -> T) async throws -> T {
+        if failures.take() { throw CLIError(.connectFailed, target: target, message: "connection refused") }
+        return try await inner.withSession(body)
+    }
+
+    func shutdown() async {}
+}
