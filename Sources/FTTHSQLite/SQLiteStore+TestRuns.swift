@@ -146,4 +146,11 @@ extension SQLiteStore: TestRunStore {
             return try Self.loadRun(db, where: "WHERE r.port_id = ? ORDER BY r.id", [port.id])
         }
     }
+
+    public func notePort(_ key: PortKey, event: String, detail: String, at: Date) async throws {
+        try await write("noting \(event) on \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            try Self.event(db, portID: port.id, at: at, event, detail)
+        }
+    }
 }

@@ -144,3 +144,57 @@ import Testing
         #expect(row.workflow.activation == .notActivated)
     }
 }
+
+@Suite struct ReconcileAndDeactivateTests {
+    @Test func reconcileRemovesStrayTestONUsFlagsMissingOnesAndLeavesCustomersAlone() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        // Port 3 tested and activated; then its ONU vanishes from the OLT (someone removed it).
+        let run = try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        let tested = await engine.execute(run)
+        #expect(rig.olt.remove(pon: EngineRig.pon, id: tested.onuID!))
+        // Port 4's test ONU is on the OLT although the store never activated it; a customer ONU too.
+        let rows = try await rig.store.activationList(projectCode: "P1")
+        let stray = try #require(rows.first { $0.key.port == 4 })
+        let strayID = try rig.olt.configure(
+            pon: EngineRig.pon, id: nil, serial: ONUSerial("HWTC7E570004"), name: stray.onuName,
+            lineProfile: "ftth-test", serviceProfile: "ftth-test")
+        let customer = try rig.olt.configure(
+            pon: EngineRig.pon, id: nil, serial: ONUSerial("HWTC00000C01"), name: "customer-0001",
+            lineProfile: "ftth-test", serviceProfile: "ftth-test")
+
+        let report = try await rig.engine().reconcile()
+        #expect(report.removed == [EngineRig.port(4)])
+        #expect(report.missing == [EngineRig.port(3)])
+        #expect(report.unreadable.isEmpty)
+        let left = rig.olt.configuredONUs(on: EngineRig.pon).map(\.id)
+        #expect(left == [customer])
+        #expect(!left.contains(strayID))
+        #expect(try await rig.store.portHistory(EngineRig.port(3)).last?.event == "activation_missing")
+        #expect(try await rig.store.portHistory(EngineRig.port(4)).last?.event == "stray_test_onu_removed")
+    }
+
+    @Test func deactivationRemovesEveryTestONUAndReleasesTheCVLANs() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        for port in [3, 5] {
+            let run = try await engine.begin(
+                EngineRig.port(port), serial: ONUSerial("HWTC7E57000\(port)"), profile: "user")
+            _ = await engine.execute(run)
+        }
+        let customer = try rig.olt.configure(
+            pon: EngineRig.pon, id: nil, serial: ONUSerial("HWTC00000C01"), name: "customer-0001",
+            lineProfile: "ftth-test", serviceProfile: "ftth-test")
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).count == 3)
+
+        let report = try await engine.deactivate(projectCode: "P1")
+        #expect(report.deactivated == [EngineRig.port(3), EngineRig.port(5)])
+        #expect(report.failed.isEmpty)
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).map(\.id) == [customer])
+        #expect(rig.olt.servicePorts(pon: EngineRig.pon).isEmpty)
+        let rows = try await rig.store.activationList(projectCode: "P1").filter { [3, 5].contains($0.key.port) }
+        #expect(rows.allSatisfy { $0.workflow.activation == .deactivated && $0.cvlan == nil })
+        // Again: nothing left to do, nothing fails.
+        #expect(try await engine.deactivate(projectCode: "P1") == DeactivationReport())
+    }
+}

@@ -1,0 +1,119 @@
+import FTTHCore
+import Foundation
+
+/// What reconciliation found and did.
+public struct ReconcileReport: Sendable, Hashable {
+    /// Test ONUs found on an OLT for ports that are not activated in the store: removed.
+    public var removed: [PortKey] = []
+    /// Ports activated in the store whose test ONU is not on the OLT: flagged in their history.
+    public var missing: [PortKey] = []
+    /// OLTs or PON ports that could not be read, with the reason; looked at again next time.
+    public var unreadable: [String] = []
+
+    public init() {}
+}
+
+/// What a project's deactivation did.
+public struct DeactivationReport: Sendable, Hashable {
+    public var deactivated: [PortKey] = []
+    /// Ports whose test ONU could not be removed, with the reason; they stay activated.
+    public var failed: [(PortKey, String)] = []
+
+    public init() {}
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.deactivated == b.deactivated && a.failed.map(\.0) == b.failed.map(\.0)
+            && a.failed.map(\.1) == b.failed.map(\.1)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(deactivated)
+        for (key, reason) in failed {
+            hasher.combine(key)
+            hasher.combine(reason)
+        }
+    }
+}
+
+extension AcceptanceEngine {
+    /// Compares the OLTs with the store, at start-up before ``resume()``: a test ONU on an OLT
+    /// whose port the store does not hold activated (nor under test) is removed; an activated
+    /// port whose test ONU is gone is flagged. ONUs whose names are not test ONU names (customers)
+    /// are never touched.
+    public func reconcile() async throws -> ReconcileReport {
+        var report = ReconcileReport()
+        let active = Set(try await store.activeTestRuns().map(\.port.key))
+        var byPON: [String: [ActivationListRow]] = [:]
+        for project in try await store.projects() {
+            for row in try await store.activationList(projectCode: project.project.code) {
+                byPON["\(row.olt)|\(row.pon)", default: []].append(row)
+            }
+        }
+        for key in byPON.keys.sorted() {
+            let rows = byPON[key]!
+            let first = rows[0]
+            let onus: [ONUEntry]
+            let driver: any OLTDriver
+            do {
+                driver = try drivers.driver(for: first.olt, dialect: first.dialect)
+                onus = try await limiter.withSlot(first.olt) { try await driver.listONUs(pon: first.pon) }
+            } catch {
+                report.unreadable.append("OLT \(first.olt) PON \(first.pon): \(error)")
+                continue
+            }
+            let onOLT = Dictionary(onus.map { ($0.name, $0) }) { a, _ in a }
+            for row in rows where !active.contains(row.key) {
+                let found = onOLT[row.onuName]
+                if row.workflow.activation == .activated {
+                    if found == nil {
+                        report.missing.append(row.key)
+                        try await store.notePort(
+                            row.key, event: "activation_missing",
+                            detail:
+                                "test ONU \(row.onuName) is not on OLT \(row.olt) PON \(row.pon); activate the port again or deactivate it",
+                            at: now())
+                    }
+                } else if let found {
+                    do {
+                        try await limiter.withSlot(row.olt) {
+                            try await driver.remove(pon: row.pon, onuID: found.onuID)
+                        }
+                        report.removed.append(row.key)
+                        try await store.notePort(
+                            row.key, event: "stray_test_onu_removed",
+                            detail:
+                                "test ONU \(row.onuName) (ONU \(found.onuID)) was on OLT \(row.olt) PON \(row.pon) without an activation; removed",
+                            at: now())
+                    } catch {
+                        report.unreadable.append("OLT \(row.olt) PON \(row.pon) ONU \(found.onuID): \(error)")
+                    }
+                }
+            }
+        }
+        return report
+    }
+
+    /// Removes every test ONU of a project from its OLTs and records the deactivations (DESIGN
+    /// §2 step 5, after approval). A port whose ONU cannot be removed stays activated and is
+    /// named in the report; running it again finishes the job.
+    public func deactivate(projectCode: String) async throws -> DeactivationReport {
+        var report = DeactivationReport()
+        for row in try await store.activationList(projectCode: projectCode) where row.workflow.activation == .activated
+        {
+            do {
+                let driver = try drivers.driver(for: row.olt, dialect: row.dialect)
+                // Removed by name, never by a remembered id alone: the id may belong to another
+                // ONU by now, and a customer's ONU must never be touched.
+                let onus = try await limiter.withSlot(row.olt) { try await driver.listONUs(pon: row.pon) }
+                if let onu = onus.first(where: { $0.name == row.onuName }) {
+                    try await limiter.withSlot(row.olt) { try await driver.remove(pon: row.pon, onuID: onu.onuID) }
+                }
+                try await store.recordDeactivation(row.key, at: now())
+                report.deactivated.append(row.key)
+            } catch {
+                report.failed.append((row.key, "\(error)"))
+            }
+        }
+        return report
+    }
+}
