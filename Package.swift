@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // The domain and its rules: no I/O, no dependencies.
@@ -99,7 +100,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The acceptance engine: port tests step by step over the store and the OLT drivers.
-        .target(name: "FTTHEngine", dependencies: ["FTTHCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "FTTHEngine", dependencies: ["FTTHCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         // `config/ftth-acceptd.toml` → typed configuration.
         .target(
             name: "FTTHConfig",

@@ -1,5 +1,6 @@
 import FTTHCore
 import Foundation
+import Logging
 
 /// What a port test is doing, for live progress (the API's server-sent events, ftthctl).
 public struct TestProgress: Sendable, Hashable {
@@ -22,20 +23,62 @@ public actor AcceptanceEngine {
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let limiter: OLTWorkLimiter
+    let logger: Logger
     var cancelled: Set<Int64> = []
+    /// Runs being executed now: a run is never executed twice at once (a started run may also
+    /// be found active by `resume`).
+    var executing: Set<Int64> = []
     var subscribers: [UUID: AsyncStream<TestProgress>.Continuation] = [:]
+    /// Runs begun by ``start(_:serial:profile:)``, executed by ``run()``.
+    let queue: AsyncStream<TestRun>
+    let queueInput: AsyncStream<TestRun>.Continuation
 
     /// `clock` times waits and backoff (inject a test clock); `now` stamps records.
     public init(
         store: any AcceptanceStore & TestRunStore, drivers: any OLTDriverProvider, configuration: EngineConfiguration,
-        clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init
+        clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
+        logger: Logger = Logger(label: "ftth.engine")
     ) {
+        self.logger = logger
         self.store = store
         self.drivers = drivers
         self.configuration = configuration
         self.clock = clock
         self.now = now
         limiter = OLTWorkLimiter(limit: configuration.maxConcurrentPerOLT)
+        (queue, queueInput) = AsyncStream<TestRun>.makeStream()
+    }
+
+    /// Begins a run (``begin(_:serial:profile:)``) and hands it to ``run()`` to execute.
+    public func start(_ port: PortKey, serial: ONUSerial? = nil, profile: String) async throws -> TestRun {
+        let run = try await begin(port, serial: serial, profile: profile)
+        queueInput.yield(run)
+        return run
+    }
+
+    /// The engine's life in the daemon: reconciles the OLTs with the store, resumes the runs a
+    /// previous process left, then executes every run ``start(_:serial:profile:)`` begins, until
+    /// cancelled. On cancellation (SIGTERM) runs park in their persisted step and resume on the
+    /// next start.
+    public func run() async {
+        do {
+            let report = try await reconcile()
+            logger.notice(
+                "reconciled the OLTs with the store",
+                metadata: [
+                    "removed": "\(report.removed.map(\.description))",
+                    "missing": "\(report.missing.map(\.description))",
+                    "unreadable": "\(report.unreadable)",
+                ])
+        } catch {
+            logger.error("reconciliation could not read the store: \(error); it runs again at the next start")
+        }
+        let resumed = (try? await store.activeTestRuns()) ?? []
+        let queue = self.queue
+        await withDiscardingTaskGroup { group in
+            for run in resumed { group.addTask { _ = await self.execute(run) } }
+            for await run in queue { group.addTask { _ = await self.execute(run) } }
+        }
     }
 
     // MARK: Progress
@@ -52,6 +95,12 @@ public actor AcceptanceEngine {
     func unsubscribe(_ id: UUID) { subscribers[id] = nil }
 
     func publish(_ run: TestRun, _ message: String, verdict: LineVerdict? = nil) {
+        logger.info(
+            "\(message)",
+            metadata: [
+                "run.id": "\(run.id)", "port.id": "\(run.port.key)", "olt.id": "\(run.port.olt)",
+                "step": "\(run.step.rawValue)",
+            ])
         let event = TestProgress(run: run, message: message, verdict: verdict)
         for continuation in subscribers.values { continuation.yield(event) }
     }
@@ -88,6 +137,8 @@ public actor AcceptanceEngine {
     /// Takes `run` from its current step to its end and returns it as it ended. Never throws:
     /// every failure ends the run with its reason, persisted.
     public func execute(_ start: TestRun) async -> TestRun {
+        guard executing.insert(start.id).inserted else { return start }
+        defer { executing.remove(start.id) }
         var run = start
         let driver: any OLTDriver
         do {
@@ -96,6 +147,8 @@ public actor AcceptanceEngine {
             return await end(run, .failed, "no way to reach OLT \(run.port.olt): \(error)")
         }
         while run.step.isActive {
+            // SIGTERM: leave the run in its persisted step; the next start resumes it.
+            if Task.isCancelled { return run }
             if cancelled.contains(run.id) {
                 cancelled.remove(run.id)
                 return await end(run, .cancelled, "cancelled")
@@ -107,6 +160,8 @@ public actor AcceptanceEngine {
                 case .reading: run = try await read(run, driver)
                 case .finished, .failed, .cancelled: break
                 }
+            } catch _ where Task.isCancelled {
+                return run
             } catch let error as OLTDriverError where error.isTransient {
                 let attempt = run.attempt + 1
                 guard attempt < configuration.maxAttempts else {

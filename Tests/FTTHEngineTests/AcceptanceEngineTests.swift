@@ -198,3 +198,35 @@ import Testing
         #expect(try await engine.deactivate(projectCode: "P1") == DeactivationReport())
     }
 }
+
+@Suite struct EngineRunLoopTests {
+    /// The daemon's loop executes what `start` begins; told to stop (SIGTERM) while an ONU is
+    /// still registering, it leaves the run in its step, and the next process finishes it.
+    @Test func startedTestsRunAndAStopParksThemForTheNextStart() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine(clock: StoppedClock())
+        let progress = await engine.progress()
+        let loop = Task { await engine.run() }
+        let run = try await engine.start(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        for await event in progress where event.message.contains("waiting for it to come online") { break }
+        loop.cancel()
+        await loop.value
+
+        let parked = try #require(try await rig.store.activeTestRuns().first)
+        #expect(parked.id == run.id)
+        #expect(parked.step == .awaitingOnline)
+
+        let next = rig.engine()
+        let nextLoop = Task { await next.run() }
+        let finished = await next.progress()
+        for await event in finished where !event.run.step.isActive { break }
+        nextLoop.cancel()
+        await nextLoop.value
+        #expect(try await rig.store.testRuns(EngineRig.port(3)).map(\.step) == [.finished])
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).count == 1)
+        // Executed once at a time: one activation, no failed attempt in the port's history.
+        let events = try await rig.store.portHistory(EngineRig.port(3)).map(\.event)
+        #expect(events.filter { $0 == "activated" }.count == 1)
+        #expect(!events.contains("activation_failed"))
+    }
+}

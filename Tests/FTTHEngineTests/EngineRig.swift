@@ -103,14 +103,14 @@ final class EngineRig: Sendable {
         return self
     }
 
-    func engine(maxAttempts: Int = 3) -> AcceptanceEngine {
+    func engine(maxAttempts: Int = 3, clock: (any Clock<Duration>)? = nil) -> AcceptanceEngine {
         AcceptanceEngine(
             store: store, drivers: drivers,
             configuration: EngineConfiguration(
                 profiles: Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) }),
                 cvlanRanges: [Self.range], onlineTimeout: .seconds(120), pollInterval: .seconds(5),
                 maxAttempts: maxAttempts),
-            clock: clock, now: { Date(timeIntervalSince1970: 1_790_000_000) })
+            clock: clock ?? self.clock, now: { Date(timeIntervalSince1970: 1_790_000_000) })
     }
 
     var olt: SimulatedOLT { simulator.olts[0] }
@@ -147,4 +147,17 @@ struct FlakyConnector: CLIConnector {
     }
 
     func shutdown() async {}
+}
+
+/// A clock whose sleeps end only when the task is cancelled: the engine waits "forever", as
+/// it would for a slow ONU, until the daemon is told to stop.
+struct StoppedClock: Clock {
+    var now: ContinuousClock.Instant { ContinuousClock.now }
+    var minimumResolution: Duration { .milliseconds(1) }
+
+    func sleep(until deadline: ContinuousClock.Instant, tolerance: Duration?) async throws {
+        let (never, _) = AsyncStream<Never>.makeStream()
+        for await _ in never {}
+        throw CancellationError()
+    }
 }

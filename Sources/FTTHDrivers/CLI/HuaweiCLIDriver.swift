@@ -216,6 +216,15 @@ public struct HuaweiCLIDriver: OLTDriver {
         let reply = try await b.attempt(
             "ont add \(pon.port) \(auth) omci ont-lineprofile-name \(line) ont-srvprofile-name \(service) desc \"\(name)\""
         )
+        if let refusal = reply.refusal, refusal.contains("SN already exists") {
+            // Added meanwhile by someone else on this port (a concurrent retry): take it.
+            try await b.run("quit")
+            if let row = try await listing(b, pon).first(where: { row in
+                spec.serial != nil && row.serial.flatMap(ONUSerial.init) == spec.serial
+            }) {
+                return row.onuID
+            }
+        }
         if let refusal = reply.refusal {
             let message =
                 refusal.contains("SN already exists")
