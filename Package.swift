@@ -103,6 +103,15 @@ let package = Package(
         .target(
             name: "FTTHEngine", dependencies: ["FTTHCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
+        // The daemon's wiring: drivers from the configuration, services, systemd notification.
+        .target(
+            name: "FTTHDaemon",
+            dependencies: [
+                "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel",
+                "FTTHSQLite", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // `config/ftth-acceptd.toml` → typed configuration.
         .target(
             name: "FTTHConfig",

@@ -101,19 +101,24 @@ extension AcceptanceEngine {
         for row in try await store.activationList(projectCode: projectCode) where row.workflow.activation == .activated
         {
             do {
-                let driver = try drivers.driver(for: row.olt, dialect: row.dialect)
-                // Removed by name, never by a remembered id alone: the id may belong to another
-                // ONU by now, and a customer's ONU must never be touched.
-                let onus = try await limiter.withSlot(row.olt) { try await driver.listONUs(pon: row.pon) }
-                if let onu = onus.first(where: { $0.name == row.onuName }) {
-                    try await limiter.withSlot(row.olt) { try await driver.remove(pon: row.pon, onuID: onu.onuID) }
-                }
-                try await store.recordDeactivation(row.key, at: now())
+                try await deactivatePort(row)
                 report.deactivated.append(row.key)
             } catch {
                 report.failed.append((row.key, "\(error)"))
             }
         }
         return report
+    }
+
+    /// Removes one port's test ONU from its OLT (found by name) and records the deactivation.
+    public func deactivatePort(_ row: ActivationListRow) async throws {
+        let driver = try drivers.driver(for: row.olt, dialect: row.dialect)
+        // Removed by name, never by a remembered id alone: the id may belong to another ONU by
+        // now, and a customer's ONU must never be touched.
+        let onus = try await limiter.withSlot(row.olt) { try await driver.listONUs(pon: row.pon) }
+        if let onu = onus.first(where: { $0.name == row.onuName }) {
+            try await limiter.withSlot(row.olt) { try await driver.remove(pon: row.pon, onuID: onu.onuID) }
+        }
+        try await store.recordDeactivation(row.key, at: now())
     }
 }

@@ -1,0 +1,96 @@
+import FTTHCore
+import FTTHEngine
+import Foundation
+import Testing
+
+@Suite struct SchedulerPolicyTests {
+    static let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+
+    static func row(_ workflow: PortWorkflow) -> ActivationListRow {
+        ActivationListRow(
+            key: PortKey(projectCode: "P1", splitter: "SP-A", port: 1), olt: ManagementAddress("10.0.0.1")!,
+            oltName: "HW-1", dialect: .huaweiMA5600T, pon: PONAddress("0/1/0")!, onuName: "FT-1", svlan: VLANID(100)!,
+            cvlan: VLANID(3000), onuSerial: nil, onuPassword: nil, workflow: workflow)
+    }
+
+    static func run(endedAt: Date, step: TestRunStep = .finished) -> TestRun {
+        TestRun(
+            id: 1, port: row(PortWorkflow()), step: step, profile: "build", cvlan: VLANID(3000)!, onuID: 1, attempt: 0,
+            startedAt: endedAt, updatedAt: endedAt, outcome: nil)
+    }
+
+    static let failed = PortWorkflow(activation: .activated, verdict: PortVerdict(line: .fail))
+    static let passed = PortWorkflow(activation: .activated, verdict: PortVerdict(line: .pass))
+    let policy = SchedulerPolicy(
+        retestInterval: .seconds(600), maximumRetestInterval: .seconds(3600), maxAutomaticRetests: 3,
+        abandonAfter: .seconds(86400))
+
+    @Test func aFailedPortIsRetestedAfterAGrowingIntervalUpToTheLimit() {
+        let ended = Self.run(endedAt: Self.t0)
+        #expect(policy.decide(Self.row(Self.failed), runs: [ended], automaticRetests: 0, now: Self.t0 + 599) == nil)
+        #expect(
+            policy.decide(Self.row(Self.failed), runs: [ended], automaticRetests: 0, now: Self.t0 + 600)
+                == .retest(reason: "line failed; automatic re-test 1 of 3"))
+        // After one automatic re-test the wait doubles: 1200 s, then 2400 s, capped at 3600 s.
+        #expect(policy.decide(Self.row(Self.failed), runs: [ended], automaticRetests: 1, now: Self.t0 + 1199) == nil)
+        #expect(policy.decide(Self.row(Self.failed), runs: [ended], automaticRetests: 1, now: Self.t0 + 1200) != nil)
+        #expect(policy.decide(Self.row(Self.failed), runs: [ended], automaticRetests: 2, now: Self.t0 + 2400) != nil)
+        // Limit reached: left to the crew (until it is abandoned).
+        #expect(policy.decide(Self.row(Self.failed), runs: [ended], automaticRetests: 3, now: Self.t0 + 7200) == nil)
+    }
+
+    @Test func reworkIsRetestedAtOnceAndRunningOrInactivePortsAreLeftAlone() {
+        let rework = PortWorkflow(activation: .activated, verdict: PortVerdict(), awaitingRetest: true)
+        #expect(
+            policy.decide(Self.row(rework), runs: [Self.run(endedAt: Self.t0)], automaticRetests: 3, now: Self.t0)
+                == .retest(reason: "rework reported; re-testing"))
+        let running = Self.run(endedAt: Self.t0, step: .awaitingOnline)
+        #expect(policy.decide(Self.row(rework), runs: [running], automaticRetests: 0, now: Self.t0 + 1e6) == nil)
+        let deactivated = PortWorkflow(activation: .deactivated, verdict: PortVerdict(line: .fail))
+        #expect(policy.decide(Self.row(deactivated), runs: [], automaticRetests: 0, now: Self.t0) == nil)
+    }
+
+    @Test func aTestONUNobodyTestedForTooLongIsAbandoned() {
+        let ended = Self.run(endedAt: Self.t0)
+        #expect(policy.decide(Self.row(Self.passed), runs: [ended], automaticRetests: 0, now: Self.t0 + 86399) == nil)
+        guard
+            case .abandon(let reason)? = policy.decide(
+                Self.row(Self.passed), runs: [ended], automaticRetests: 0, now: Self.t0 + 86400)
+        else {
+            Issue.record("expected abandon")
+            return
+        }
+        #expect(reason.contains("no test for 24 h"))
+    }
+}
+
+@Suite struct SchedulerPassTests {
+    @Test func reworkedPortsAreRetestedAndTheResultRecorded() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        let loop = Task { await engine.run() }
+        _ = try await rig.store.applyProjectEvent("P1", .startTesting, actor: "crew", at: Date())
+        // A first test with a serial no ONT has: no light, fail.
+        let first = try await engine.begin(EngineRig.port(3), serial: ONUSerial("HWTCDEAD0001"), profile: "build")
+        _ = await engine.execute(first)
+        #expect(try await rig.store.lineResults(EngineRig.port(3)).last?.verdict.verdict == .fail)
+        // The builder reports rework: the scheduler re-tests at once, without the crew.
+        try await rig.store.reportRework(EngineRig.port(3), note: "re-spliced", at: Date())
+
+        let progress = await engine.progress()
+        let scheduler = AcceptanceScheduler(
+            engine: engine, store: rig.store, policy: SchedulerPolicy(), clock: rig.clock,
+            now: { Date(timeIntervalSince1970: 1_790_000_000) })
+        let pass = try await scheduler.pass()
+        #expect(pass.retested == [EngineRig.port(3)])
+        for await event in progress where !event.run.step.isActive { break }
+        loop.cancel()
+        await loop.value
+        let events = try await rig.store.portHistory(EngineRig.port(3)).map(\.event)
+        #expect(events.contains("scheduled_retest"))
+        #expect(try await rig.store.testRuns(EngineRig.port(3)).map(\.step) == [.finished, .finished])
+        #expect(try await rig.store.lineResults(EngineRig.port(3)).count == 2)
+        // Nothing more to do until the interval passes.
+        #expect(try await scheduler.pass() == AcceptanceScheduler.Pass())
+    }
+}
