@@ -183,6 +183,11 @@ let package = Package(
             dependencies: ["FTTHEngine", "FTTHCore", "FTTHSQLite", "FTTHDrivers", "OLTSim", "CLIModel"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "FTTHDaemonTests",
+            dependencies: ["FTTHDaemon", "FTTHConfig", "FTTHCore", "FTTHSNMP", "OLTSim", "OLTSimServer"],
+            swiftSettings: swiftSettings
+        ),
         // The OLTDriver contract, run against every driver and transport with olt-sim.
         .testTarget(
             name: "OLTDriverConformanceTests",

@@ -79,3 +79,25 @@ import Testing
         #expect(error?.message.contains("configured twice") == true)
     }
 }
+
+@Suite struct EngineSettingsTests {
+    @Test func defaultsAndTheShippedFileAgree() throws {
+        let shipped = try AcceptdConfiguration(toml: "")
+        #expect(shipped.engine == EngineSettings())
+        let set = try AcceptdConfiguration(
+            toml: "[engine]\nonline_timeout_s = 30\n[scheduler]\ntick_s = 0\nprofile = \"user\"\n")
+        #expect(set.engine.onlineTimeoutSeconds == 30)
+        #expect(set.engine.schedulerTickSeconds == 0)
+        #expect(set.engine.retestProfile == "user")
+    }
+
+    @Test(arguments: [
+        ("[engine]\nonline_timeout_s = 1", "engine.online_timeout_s"),
+        ("[engine]\nbackoff_s = 10\nmax_backoff_s = 5", "engine.max_backoff_s"),
+        ("[scheduler]\nretest = 5", "scheduler.retest"),
+    ])
+    func mistakesNameTheKey(toml: String, key: String) {
+        let error = #expect(throws: ConfigurationError.self) { _ = try AcceptdConfiguration(toml: toml) }
+        #expect(error?.key == key)
+    }
+}
