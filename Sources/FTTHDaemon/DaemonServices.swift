@@ -1,0 +1,53 @@
+import FTTHEngine
+import Logging
+import ServiceLifecycle
+
+/// The acceptance engine as a service: reconcile, resume, run started tests. On SIGTERM the
+/// engine's task is cancelled and every run parks in its persisted step.
+public struct EngineService: Service {
+    let engine: AcceptanceEngine
+
+    public init(engine: AcceptanceEngine) { self.engine = engine }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await engine.run() }
+    }
+}
+
+/// The scheduler as a service; stops between passes on shutdown.
+public struct SchedulerService: Service {
+    let scheduler: AcceptanceScheduler
+
+    public init(scheduler: AcceptanceScheduler) { self.scheduler = scheduler }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await scheduler.run() }
+    }
+}
+
+/// Tells systemd the daemon is ready once started, and keeps its watchdog fed while the other
+/// services run; says STOPPING=1 on the way out.
+public struct SystemdService: Service {
+    let notifier: SystemdNotifier
+    let clock: any Clock<Duration>
+    let logger: Logger
+
+    public init(notifier: SystemdNotifier, clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+        self.notifier = notifier
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        notifier.notify("READY=1\nSTATUS=serving")
+        logger.notice("ready")
+        let interval = notifier.watchdogInterval ?? .seconds(3600)
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                if notifier.watchdogInterval != nil { notifier.notify("WATCHDOG=1") }
+                do { try await clock.sleep(for: interval) } catch { return }
+            }
+        }
+        notifier.notify("STOPPING=1")
+    }
+}
