@@ -64,6 +64,8 @@ public struct AcceptdConfiguration: Sendable {
     public var cvlanRanges: [CVLANRange]
     /// How each OLT is reached and provisioned.
     public var southbound: SouthboundConfiguration
+    /// Where accepted ports are pushed; disabled without a URL.
+    public var push: PushConfiguration
 
     /// The embedded defaults: store under `var/`, the DESIGN §3 profiles, the default naming rule,
     /// and no CVLAN range.
@@ -73,6 +75,7 @@ public struct AcceptdConfiguration: Sendable {
         namingRule = .standard
         cvlanRanges = []
         southbound = SouthboundConfiguration()
+        push = PushConfiguration()
     }
 
     /// Reads and validates a TOML file. Throws ``ConfigurationError`` naming the file and key.
@@ -97,10 +100,12 @@ public struct AcceptdConfiguration: Sendable {
                     "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)"
             )
         }
-        try Self.allowOnly(["store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt"], in: root, at: nil)
+        try Self.allowOnly(
+            ["store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "push"], in: root, at: nil)
         let reader = TOMLReader(table: root, path: "")
         southbound = try SouthboundConfiguration(
             southbound: try reader.optionalTable("southbound"), olts: try reader.tables("olt"))
+        if let r = try reader.optionalTable("push") { push = try PushConfiguration(push: r) }
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")
