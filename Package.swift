@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "FTTHDrivers", targets: ["FTTHDrivers"]),
         .library(name: "OLTSim", targets: ["OLTSim"]),
         .library(name: "FTTHEngine", targets: ["FTTHEngine"]),
+        .library(name: "FTTHWebhook", targets: ["FTTHWebhook"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
         .executable(name: "olt-sim", targets: ["olt-sim"]),
         .executable(name: "ftth-acceptd", targets: ["ftth-acceptd"]),
@@ -123,6 +124,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The outbox's webhook transport over URLSession (FoundationNetworking on Linux).
+        .target(name: "FTTHWebhook", dependencies: ["FTTHEngine"], swiftSettings: swiftSettings),
         // `config/ftth-acceptd.toml` → typed configuration.
         .target(
             name: "FTTHConfig",
@@ -215,6 +218,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The outbox pusher against a real HTTP receiver on loopback (SwiftNIO).
+        .testTarget(
+            name: "FTTHWebhookTests",
+            dependencies: [
+                "FTTHWebhook", "FTTHEngine", "FTTHCore", "FTTHSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -66,6 +66,8 @@ public struct AcceptdConfiguration: Sendable {
     public var southbound: SouthboundConfiguration
     /// The engine's waits and retries and the scheduler's re-tests.
     public var engine: EngineSettings
+    /// Where accepted ports are pushed; disabled without a URL.
+    public var push: PushConfiguration
 
     /// The embedded defaults: store under `var/`, the DESIGN §3 profiles, the default naming rule,
     /// and no CVLAN range.
@@ -76,6 +78,7 @@ public struct AcceptdConfiguration: Sendable {
         cvlanRanges = []
         southbound = SouthboundConfiguration()
         engine = EngineSettings()
+        push = PushConfiguration()
     }
 
     /// Reads and validates a TOML file. Throws ``ConfigurationError`` naming the file and key.
@@ -101,13 +104,14 @@ public struct AcceptdConfiguration: Sendable {
             )
         }
         try Self.allowOnly(
-            ["store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler"], in: root,
-            at: nil)
+            ["store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler", "push"],
+            in: root, at: nil)
         let reader = TOMLReader(table: root, path: "")
         southbound = try SouthboundConfiguration(
             southbound: try reader.optionalTable("southbound"), olts: try reader.tables("olt"))
         engine = try EngineSettings(
             engine: try reader.optionalTable("engine"), scheduler: try reader.optionalTable("scheduler"))
+        if let r = try reader.optionalTable("push") { push = try PushConfiguration(push: r) }
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")

@@ -129,6 +129,7 @@ extension SQLiteStore {
             }
         }
         registerTestRunMigration(&migrator)
+        registerOutboxMigration(&migrator)
         return migrator
     }
 }
