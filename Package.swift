@@ -111,7 +111,7 @@ let package = Package(
             name: "FTTHDaemon",
             dependencies: [
                 "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel",
-                "FTTHSQLite", .product(name: "Logging", package: "swift-log"),
+                "FTTHSQLite", "FTTHWebhook", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -3,6 +3,7 @@ import FTTHCore
 import FTTHEngine
 import FTTHSNMP
 import FTTHSQLite
+import FTTHWebhook
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -16,6 +17,8 @@ public struct Daemon: Sendable {
     public let drivers: ConfiguredDrivers
     public let engine: AcceptanceEngine
     public let scheduler: AcceptanceScheduler?
+    /// Nil while `[push] url` is not set: accepted ports wait in the outbox.
+    public let pusher: OutboxPusher?
     let snmp: SNMPClient
     let logger: Logger
 
@@ -50,6 +53,19 @@ public struct Daemon: Sendable {
         } else {
             scheduler = nil
         }
+        let push = configuration.push
+        if let url = push.url {
+            pusher = OutboxPusher(
+                store: store,
+                transport: URLSessionWebhookTransport(
+                    url: url, token: push.token(environment: environment), timeout: push.timeoutSeconds),
+                configuration: OutboxPusherConfiguration(
+                    batch: push.batch, backoff: .milliseconds(Int64(push.backoffSeconds * 1000)),
+                    maximumBackoff: .milliseconds(Int64(push.maxBackoffSeconds * 1000)),
+                    pollInterval: .milliseconds(Int64(push.pollSeconds * 1000))))
+        } else {
+            pusher = nil
+        }
     }
 
     /// Runs `extra` services (the HTTP API) with the engine, the scheduler and systemd's
@@ -57,6 +73,7 @@ public struct Daemon: Sendable {
     public func run(extra: [any Service] = [], notifier: SystemdNotifier) async throws {
         var services: [any Service] = [EngineService(engine: engine)]
         if let scheduler { services.append(SchedulerService(scheduler: scheduler)) }
+        if let pusher { services.append(OutboxService(pusher: pusher, logger: logger)) }
         services += extra
         services.append(SystemdService(notifier: notifier, logger: logger))
         let group = ServiceGroup(

@@ -51,3 +51,27 @@ public struct SystemdService: Service {
         notifier.notify("STOPPING=1")
     }
 }
+
+/// The outbox pusher as a service; its events go to the log.
+public struct OutboxService: Service {
+    let pusher: OutboxPusher
+    let logger: Logger
+
+    public init(pusher: OutboxPusher, logger: Logger) {
+        self.pusher = pusher
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let events = await pusher.events()
+        let logger = self.logger
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in events { logger.info("outbox: \(event)") }
+            }
+            try await cancelWhenGracefulShutdown { try await pusher.run() }
+            // The log task waits on the stream for ever: stop it once the pusher has stopped.
+            group.cancelAll()
+        }
+    }
+}
