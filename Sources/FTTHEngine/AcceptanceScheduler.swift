@@ -7,7 +7,7 @@ import Logging
 /// tested for too long. One pass every `tick`, on the injected clock.
 public actor AcceptanceScheduler {
     let engine: AcceptanceEngine
-    let store: any AcceptanceStore & TestRunStore
+    let store: any AcceptanceStore & TestRunStore & OutboxStore
     let policy: SchedulerPolicy
     let tick: Duration
     let clock: any Clock<Duration>
@@ -15,7 +15,7 @@ public actor AcceptanceScheduler {
     let logger: Logger
 
     public init(
-        engine: AcceptanceEngine, store: any AcceptanceStore & TestRunStore, policy: SchedulerPolicy,
+        engine: AcceptanceEngine, store: any AcceptanceStore & TestRunStore & OutboxStore, policy: SchedulerPolicy,
         tick: Duration = .seconds(60), clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "ftth.scheduler")
     ) {
@@ -32,13 +32,35 @@ public actor AcceptanceScheduler {
     public struct Pass: Sendable, Hashable {
         public var retested: [PortKey] = []
         public var abandoned: [PortKey] = []
+        /// Approved projects whose test ONUs were all removed and whose ports were queued for the push.
+        public var handedOver: [String] = []
 
         public init() {}
     }
 
-    /// Looks at every activated port once and acts on the policy's decisions.
+    /// Looks at every activated port once and acts on the policy's decisions; hands approved
+    /// projects over (DESIGN §2 step 5): removes their test ONUs, then queues their ports for
+    /// the account-opening system.
     public func pass() async throws -> Pass {
         var done = Pass()
+        for project in try await store.projects() where project.project.state == .accepted {
+            let code = project.project.code
+            let activated = try await store.activationList(projectCode: code).filter {
+                $0.workflow.activation == .activated
+            }
+            if !activated.isEmpty {
+                let report = try await engine.deactivate(projectCode: code)
+                guard report.failed.isEmpty else {
+                    logger.warning(
+                        "project \(code): \(report.failed.count) test ONU(s) could not be removed yet; the push waits",
+                        metadata: ["failed": "\(report.failed.map { "\($0.0): \($0.1)" })"])
+                    continue
+                }
+            }
+            if try await store.enqueueAcceptedPorts(projectCode: code, at: now()) > 0 || !activated.isEmpty {
+                done.handedOver.append(code)
+            }
+        }
         for project in try await store.projects() where [.testing, .rework].contains(project.project.state) {
             for row in try await store.activationList(projectCode: project.project.code)
             where row.workflow.activation == .activated {
@@ -80,12 +102,12 @@ public actor AcceptanceScheduler {
         while !Task.isCancelled {
             do {
                 let done = try await pass()
-                if !done.retested.isEmpty || !done.abandoned.isEmpty {
+                if !done.retested.isEmpty || !done.abandoned.isEmpty || !done.handedOver.isEmpty {
                     logger.notice(
                         "scheduler pass",
                         metadata: [
                             "retested": "\(done.retested.map(\.description))",
-                            "abandoned": "\(done.abandoned.map(\.description))",
+                            "abandoned": "\(done.abandoned.map(\.description))", "handed_over": "\(done.handedOver)",
                         ])
                 }
             } catch {

@@ -94,3 +94,33 @@ import Testing
         #expect(try await scheduler.pass() == AcceptanceScheduler.Pass())
     }
 }
+
+@Suite struct HandOverTests {
+    /// Approval hands the project over: its test ONUs leave the OLT, then its passed ports are
+    /// queued for the account-opening system, once.
+    @Test func anApprovedProjectIsDeactivatedThenQueuedForThePush() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        _ = try await rig.store.applyProjectEvent("P1", .startTesting, actor: "crew", at: Date())
+        let run = try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        #expect(await engine.execute(run).step == .finished)
+        _ = try await rig.store.applyProjectEvent(
+            "P1", .testsCompleted(passed: 1, failed: 0, untested: 0), actor: "crew", at: Date())
+        _ = try await rig.store.applyProjectEvent("P1", .approve, actor: "admin", at: Date())
+        let customer = try rig.olt.configure(
+            pon: EngineRig.pon, id: nil, serial: ONUSerial("HWTC00000C01"), name: "customer-0001",
+            lineProfile: "ftth-test", serviceProfile: "ftth-test")
+
+        let scheduler = AcceptanceScheduler(
+            engine: engine, store: rig.store, policy: SchedulerPolicy(), clock: rig.clock,
+            now: { Date(timeIntervalSince1970: 1_790_000_000) })
+        let pass = try await scheduler.pass()
+        #expect(pass.handedOver == ["P1"])
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).map(\.id) == [customer])
+        let messages = try await rig.store.outboxMessages(projectCode: "P1")
+        #expect(messages.map(\.port) == [EngineRig.port(3)])
+        // Nothing more on the next pass: one message per port and approval.
+        #expect(try await scheduler.pass().handedOver.isEmpty)
+        #expect(try await rig.store.outboxMessages(projectCode: "P1").count == 1)
+    }
+}
