@@ -147,6 +147,10 @@ extension SQLiteStore: TestRunStore {
         }
     }
 
+    public func testRun(id: Int64) async throws -> TestRun? {
+        try await read("reading test run \(id)") { db in try Self.loadRun(db, where: "WHERE r.id = ?", [id]).first }
+    }
+
     public func notePort(_ key: PortKey, event: String, detail: String, at: Date) async throws {
         try await write("noting \(event) on \(key)") { db in
             let port = try Self.loadPort(db, key)

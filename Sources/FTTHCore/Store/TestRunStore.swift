@@ -84,6 +84,9 @@ public protocol TestRunStore: Sendable {
     /// Every run of a port, oldest first.
     func testRuns(_ port: PortKey) async throws -> [TestRun]
 
+    /// One run by its id, nil when there is none.
+    func testRun(id: Int64) async throws -> TestRun?
+
     /// Appends an event to a port's history (what reconciliation found, a crew's note).
     func notePort(_ port: PortKey, event: String, detail: String, at: Date) async throws
 }
