@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SNMPAgent", targets: ["SNMPAgent"]),
         .library(name: "FTTHDrivers", targets: ["FTTHDrivers"]),
         .library(name: "OLTSim", targets: ["OLTSim"]),
+        .library(name: "FTTHAPI", targets: ["FTTHAPI"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
         .executable(name: "olt-sim", targets: ["olt-sim"]),
     ],
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // The domain and its rules: no I/O, no dependencies.
@@ -106,7 +108,20 @@ let package = Package(
         // The SQLite store (GRDB).
         .target(
             name: "FTTHSQLite",
-            dependencies: ["FTTHCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "FTTHCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP API (Hummingbird 2): routes, bearer-token access, JSON errors, the OpenAPI document.
+        .target(
+            name: "FTTHAPI",
+            dependencies: [
+                "FTTHCore", "FTTHConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -190,6 +205,16 @@ let package = Package(
         .testTarget(
             name: "FTTHSQLiteTests",
             dependencies: ["FTTHSQLite", "FTTHCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FTTHAPITests",
+            dependencies: [
+                "FTTHAPI", "FTTHCore", "FTTHConfig", "FTTHSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

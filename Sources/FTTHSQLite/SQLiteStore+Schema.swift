@@ -128,6 +128,7 @@ extension SQLiteStore {
                         """)
             }
         }
+        migrator.registerMigration("v2-api-access", migrate: migrateAPIAccess)
         return migrator
     }
 }
