@@ -171,14 +171,15 @@ extension SQLiteStore: ThresholdStore {
             }
             guard !changes.isEmpty else { return (old, []) }
             let columns = Self.thresholdColumns.map(\.column)
+            var values: [(any DatabaseValueConvertible)?] = [name]
+            values += Self.thresholdColumns.map { new[centi: $0.key] as (any DatabaseValueConvertible)? }
+            values += [at, actor]
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO threshold_profiles (name, \(columns.joined(separator: ", ")), updated_at, updated_by)
                     VALUES (?, \(columns.map { _ in "?" }.joined(separator: ", ")), ?, ?)
                     """,
-                arguments: StatementArguments(
-                    [name] + Self.thresholdColumns.map { new[centi: $0.key] as (any DatabaseValueConvertible)? }
-                        + [at, actor]))
+                arguments: StatementArguments(values))
             for change in changes {
                 try db.execute(
                     sql: """

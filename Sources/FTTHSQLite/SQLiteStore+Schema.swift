@@ -128,7 +128,7 @@ extension SQLiteStore {
                         """)
             }
         }
-        migrator.registerMigration("v2-api-access", migrate: migrateAPIAccess)
+        migrator.registerMigration("v2-api-access") { db in try migrateAPIAccess(db) }
         return migrator
     }
 }

@@ -64,7 +64,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(
-            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(body))))
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
     }
 }
 
