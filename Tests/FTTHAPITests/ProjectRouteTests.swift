@@ -168,7 +168,7 @@ import Testing
         #expect(response.status == .ok)
         #expect(response.json["state"] as? String == "accepted")
         #expect(try await f.store.projects().first { $0.project.code == "P2" }?.project.state == .accepted)
-        let actor = try DatabaseQueue(path: f.path).read { db in
+        let actor = try await DatabaseQueue(path: f.path).read { db in
             try String.fetchOne(db, sql: "SELECT actor FROM project_events WHERE event = 'approve'")
         }
         #expect(actor == "admin-token")

@@ -43,14 +43,14 @@ import Testing
             .put, "/v1/thresholds/user", headers: f.headers(.admin, contentType: "application/json"),
             body: #"{"min_onu_rx_dbm": -26}"#)
         let db = try DatabaseQueue(path: f.path)
-        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM threshold_changes") } == 1)
+        #expect(try await db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM threshold_changes") } == 1)
         #expect(throws: DatabaseError.self) {
             try db.write { try $0.execute(sql: "UPDATE threshold_changes SET new_value = '-30.00'") }
         }
         #expect(throws: DatabaseError.self) {
             try db.write { try $0.execute(sql: "DELETE FROM threshold_changes") }
         }
-        #expect(try db.read { try String.fetchOne($0, sql: "SELECT new_value FROM threshold_changes") } == "-26.00")
+        #expect(try await db.read { try String.fetchOne($0, sql: "SELECT new_value FROM threshold_changes") } == "-26.00")
     }
 
     @Test(arguments: [
@@ -95,7 +95,7 @@ import Testing
         #expect(secret.count == 5 + 43)
         #expect(secret.dropFirst(5).allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
         let db = try DatabaseQueue(path: f.path)
-        let everything = try db.read { db in
+        let everything = try await db.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'").flatMap { table in
                 try Row.fetchAll(db, sql: "SELECT * FROM \(table)").flatMap { row in
                     row.databaseValues.map { $0.description }
@@ -104,7 +104,7 @@ import Testing
         }.joined(separator: "\n")
         #expect(!everything.contains(secret))
         #expect(!everything.contains(String(secret.dropFirst(5))))
-        let hashes = try db.read { try String.fetchAll($0, sql: "SELECT secret_sha256 FROM api_tokens") }
+        let hashes = try await db.read { try String.fetchAll($0, sql: "SELECT secret_sha256 FROM api_tokens") }
         #expect(hashes.count == 4)
         #expect(hashes.allSatisfy { $0.count == 64 && $0.allSatisfy(\.isHexDigit) })
         // The file itself, WAL included, holds no secret either.

@@ -38,7 +38,7 @@ import Testing
             guard let e = error as? StoreError, case .notFound = e else { return false }
             return true
         }
-        let stored = try DatabaseQueue(path: t.path).read { db in
+        let stored = try await DatabaseQueue(path: t.path).read { db in
             try String.fetchAll(db, sql: "SELECT secret_sha256 FROM api_tokens ORDER BY id")
         }
         #expect(!stored.contains(a.secret))
