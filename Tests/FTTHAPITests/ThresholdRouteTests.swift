@@ -50,7 +50,8 @@ import Testing
         #expect(throws: DatabaseError.self) {
             try db.write { try $0.execute(sql: "DELETE FROM threshold_changes") }
         }
-        #expect(try await db.read { try String.fetchOne($0, sql: "SELECT new_value FROM threshold_changes") } == "-26.00")
+        #expect(
+            try await db.read { try String.fetchOne($0, sql: "SELECT new_value FROM threshold_changes") } == "-26.00")
     }
 
     @Test(arguments: [
