@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "OLTSim", targets: ["OLTSim"]),
         .library(name: "FTTHEngine", targets: ["FTTHEngine"]),
         .library(name: "FTTHWebhook", targets: ["FTTHWebhook"]),
+        .library(name: "FTTHAPI", targets: ["FTTHAPI"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
         .executable(name: "olt-sim", targets: ["olt-sim"]),
         .executable(name: "ftth-acceptd", targets: ["ftth-acceptd"]),
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // The domain and its rules: no I/O, no dependencies.
@@ -135,7 +137,20 @@ let package = Package(
         // The SQLite store (GRDB).
         .target(
             name: "FTTHSQLite",
-            dependencies: ["FTTHCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "FTTHCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP API (Hummingbird 2): routes, bearer-token access, JSON errors, the OpenAPI document.
+        .target(
+            name: "FTTHAPI",
+            dependencies: [
+                "FTTHCore", "FTTHConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -240,6 +255,16 @@ let package = Package(
         .testTarget(
             name: "FTTHSQLiteTests",
             dependencies: ["FTTHSQLite", "FTTHCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FTTHAPITests",
+            dependencies: [
+                "FTTHAPI", "FTTHCore", "FTTHConfig", "FTTHSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

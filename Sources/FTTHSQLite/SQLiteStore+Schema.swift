@@ -128,6 +128,7 @@ extension SQLiteStore {
                         """)
             }
         }
+        migrator.registerMigration("v2-api-access") { db in try migrateAPIAccess(db) }
         registerTestRunMigration(&migrator)
         registerOutboxMigration(&migrator)
         return migrator

@@ -15,7 +15,7 @@ struct FTTHCtl: AsyncParsableCommand {
             """,
         subcommands: [
             ImportCommand.self, ProjectsCommand.self, PortsCommand.self, ThresholdsCommand.self,
-            EvaluateCommand.self, OLTCommand.self,
+            EvaluateCommand.self, OLTCommand.self, TokenCommand.self,
         ]
     )
 }

@@ -1,0 +1,34 @@
+import FTTHCore
+import Foundation
+import Hummingbird
+
+/// The request context of the API: Hummingbird's core storage plus the token that opened the
+/// request, set by ``BearerAuthMiddleware``.
+public struct APIRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated token; nil only before ``BearerAuthMiddleware`` ran.
+    public var token: APIToken?
+
+    /// Creates an unauthenticated context.
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// Project exports of a whole city fit comfortably.
+    public var maxUploadSize: Int { 32 * 1024 * 1024 }
+
+    /// JSON with snake_case keys, ISO 8601 dates and a stable key order.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    /// The authenticated token; routes run only behind ``BearerAuthMiddleware``.
+    var authenticated: APIToken {
+        guard let token else { preconditionFailure("route registered without BearerAuthMiddleware") }
+        return token
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+
+/// What a bearer token may do on the HTTP API.
+public enum APIRole: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// A build crew on site: reads projects, activation lists, results and thresholds.
+    case crew
+    /// A resource administrator: everything a crew may, plus thresholds and acceptance.
+    case admin
+    /// The resource inventory system: imports projects and reads them.
+    case integration
+
+    /// The role's name, as written on the command line and in the API.
+    public var description: String { rawValue }
+}
+
+/// A named bearer token of the HTTP API. The secret itself is never kept: only its SHA-256.
+public struct APIToken: Sendable, Hashable, Codable {
+    /// Unique name of the token: who or what holds it (`crew-north`, `inventory`); used as the
+    /// actor in audit records.
+    public var name: String
+    public var role: APIRole
+    public var createdAt: Date
+    /// When the token was revoked; a revoked token opens nothing.
+    public var revokedAt: Date?
+
+    /// Creates a token record.
+    public init(name: String, role: APIRole, createdAt: Date, revokedAt: Date? = nil) {
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+
+    /// Whether the token still opens the API.
+    public var isActive: Bool { revokedAt == nil }
+}
+
+/// A token just created, with its secret: the only moment the secret exists outside its holder.
+public struct IssuedAPIToken: Sendable {
+    public var token: APIToken
+    /// `ftth_` followed by 32 random bytes in base64url, to send as `Authorization: Bearer <secret>`.
+    public var secret: String
+
+    /// Pairs a token record with its secret.
+    public init(token: APIToken, secret: String) {
+        self.token = token
+        self.secret = secret
+    }
+}
+
+/// Where the API's bearer tokens are kept: hashed, never in clear.
+public protocol TokenStore: Sendable {
+    /// Creates a token with a fresh random secret and returns the secret once. A name already
+    /// used (even by a revoked token) throws ``StoreError/conflict(location:message:)``.
+    func createToken(name: String, role: APIRole, at: Date) async throws -> IssuedAPIToken
+
+    /// The token whose secret is `secret`, revoked or not; nil when no token has that secret.
+    func token(secret: String) async throws -> APIToken?
+
+    /// Every token, oldest first, revoked ones included.
+    func tokens() async throws -> [APIToken]
+
+    /// Revokes the token named `name`; revoking twice keeps the first time. Throws
+    /// ``StoreError/notFound(_:)`` for an unknown name.
+    @discardableResult
+    func revokeToken(name: String, at: Date) async throws -> APIToken
+}
+
+/// One limit of a threshold profile, named by its configuration key.
+public enum ThresholdKey: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    case minONURx = "min_onu_rx_dbm"
+    case maxONURx = "max_onu_rx_dbm"
+    case minOLTRx = "min_olt_rx_dbm"
+    case maxDownstreamAttenuation = "max_downstream_attenuation_db"
+    case maxUpstreamAttenuation = "max_upstream_attenuation_db"
+
+    /// The key as in `config/ftth-acceptd.toml`.
+    public var description: String { rawValue }
+
+    /// Whether the limit is a power (dBm) rather than an attenuation (dB).
+    public var isPower: Bool {
+        switch self {
+        case .minONURx, .maxONURx, .minOLTRx: true
+        case .maxDownstreamAttenuation, .maxUpstreamAttenuation: false
+        }
+    }
+
+    /// The unit the limit is written in.
+    public var unit: String { isPower ? "dBm" : "dB" }
+}
+
+extension ThresholdProfile {
+    /// The limit under `key` in hundredths of its unit; nil when the check is off.
+    public subscript(centi key: ThresholdKey) -> Int? {
+        get {
+            switch key {
+            case .minONURx: minONURx?.centi
+            case .maxONURx: maxONURx?.centi
+            case .minOLTRx: minOLTRx?.centi
+            case .maxDownstreamAttenuation: maxDownstreamAttenuation?.centi
+            case .maxUpstreamAttenuation: maxUpstreamAttenuation?.centi
+            }
+        }
+        set {
+            switch key {
+            case .minONURx: minONURx = newValue.map(DBm.init(centi:))
+            case .maxONURx: maxONURx = newValue.map(DBm.init(centi:))
+            case .minOLTRx: minOLTRx = newValue.map(DBm.init(centi:))
+            case .maxDownstreamAttenuation: maxDownstreamAttenuation = newValue.map(Decibels.init(centi:))
+            case .maxUpstreamAttenuation: maxUpstreamAttenuation = newValue.map(Decibels.init(centi:))
+            }
+        }
+    }
+
+    /// The limit under `key` as a two-decimal string (`-20.00`); nil when the check is off.
+    public func decimalString(_ key: ThresholdKey) -> String? {
+        self[centi: key].map { CentiFormat.string($0) }
+    }
+}
+
+/// A new value for one limit of a profile: hundredths of its unit, or nil to switch the check off.
+public struct ThresholdSetting: Sendable, Hashable, Codable {
+    public var key: ThresholdKey
+    public var centi: Int?
+
+    /// Sets `key` to `centi` hundredths (nil: off).
+    public init(key: ThresholdKey, centi: Int?) {
+        self.key = key
+        self.centi = centi
+    }
+}
+
+/// One audited change of one limit: who changed it, when, and from what to what.
+public struct ThresholdChange: Sendable, Hashable, Codable {
+    public var at: Date
+    /// The token name (or the operator) that made the change.
+    public var actor: String
+    public var profile: String
+    public var key: ThresholdKey
+    /// Two-decimal value before the change; nil when the check was off.
+    public var oldValue: String?
+    /// Two-decimal value after the change; nil when the check is now off.
+    public var newValue: String?
+
+    /// Creates an audit record.
+    public init(at: Date, actor: String, profile: String, key: ThresholdKey, oldValue: String?, newValue: String?) {
+        self.at = at
+        self.actor = actor
+        self.profile = profile
+        self.key = key
+        self.oldValue = oldValue
+        self.newValue = newValue
+    }
+}
+
+/// Stored changes to the configuration's threshold profiles, every change audited.
+public protocol ThresholdStore: Sendable {
+    /// The profiles in force: `configured` (from the configuration file) overlaid with the ones
+    /// changed through the store, sorted by name.
+    func thresholdProfiles(configured: [String: ThresholdProfile]) async throws -> [ThresholdProfile]
+
+    /// Applies `settings` to the profile `name` as it stands (stored, else configured), stores
+    /// the result and appends one audit row per changed limit, all in one transaction. Throws
+    /// ``StoreError/notFound(_:)`` for a profile neither stored nor configured and
+    /// ``StoreError/conflict(location:message:)`` when the result is meaningless (a minimum above
+    /// its maximum).
+    func updateThresholdProfile(
+        _ name: String, settings: [ThresholdSetting], configured: [String: ThresholdProfile], actor: String, at: Date
+    ) async throws -> (profile: ThresholdProfile, changes: [ThresholdChange])
+
+    /// Audited threshold changes, oldest first; only those of `profile` when given.
+    func thresholdHistory(profile: String?) async throws -> [ThresholdChange]
+}

@@ -1,0 +1,214 @@
+import Crypto
+import FTTHCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// Bearer tokens (hashed), stored threshold profiles, and the append-only threshold audit.
+    static func migrateAPIAccess(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE api_tokens (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL CHECK (role IN ('crew', 'admin', 'integration')),
+                    -- SHA-256 of the secret, lower-case hex. The secret itself is never stored.
+                    secret_sha256 TEXT NOT NULL UNIQUE CHECK (length(secret_sha256) = 64),
+                    created_at DATETIME NOT NULL,
+                    revoked_at DATETIME
+                );
+                -- A profile changed through the API replaces the configuration's profile of that name.
+                -- Limits in hundredths of dBm or dB; NULL = check off.
+                CREATE TABLE threshold_profiles (
+                    name TEXT PRIMARY KEY,
+                    min_onu_rx_centi INTEGER,
+                    max_onu_rx_centi INTEGER,
+                    min_olt_rx_centi INTEGER,
+                    max_downstream_centi INTEGER,
+                    max_upstream_centi INTEGER,
+                    updated_at DATETIME NOT NULL,
+                    updated_by TEXT NOT NULL
+                );
+                -- Audit: append-only. Values as two-decimal text; NULL = check off.
+                CREATE TABLE threshold_changes (
+                    id INTEGER PRIMARY KEY,
+                    at DATETIME NOT NULL,
+                    actor TEXT NOT NULL,
+                    profile TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    old_value TEXT,
+                    new_value TEXT
+                );
+                CREATE INDEX threshold_changes_profile ON threshold_changes (profile, id);
+                CREATE TRIGGER threshold_changes_no_update BEFORE UPDATE ON threshold_changes
+                BEGIN SELECT RAISE(ABORT, 'threshold_changes is append-only history'); END;
+                CREATE TRIGGER threshold_changes_no_delete BEFORE DELETE ON threshold_changes
+                BEGIN SELECT RAISE(ABORT, 'threshold_changes is append-only history'); END;
+                """)
+    }
+
+    static let thresholdColumns: [(key: ThresholdKey, column: String)] = [
+        (.minONURx, "min_onu_rx_centi"), (.maxONURx, "max_onu_rx_centi"), (.minOLTRx, "min_olt_rx_centi"),
+        (.maxDownstreamAttenuation, "max_downstream_centi"), (.maxUpstreamAttenuation, "max_upstream_centi"),
+    ]
+}
+
+/// How secrets are made and fingerprinted: 32 random bytes as `ftth_` + base64url; SHA-256 hex.
+enum TokenSecret {
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let base64url = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return "ftth_" + base64url
+    }
+
+    static func sha256Hex(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}
+
+extension SQLiteStore: TokenStore {
+    static func token(_ row: Row) -> APIToken {
+        APIToken(
+            name: row["name"], role: APIRole(rawValue: row["role"]) ?? .crew, createdAt: row["created_at"],
+            revokedAt: row["revoked_at"])
+    }
+
+    public func createToken(name: String, role: APIRole, at: Date) async throws -> IssuedAPIToken {
+        let secret = TokenSecret.generate()
+        let hash = TokenSecret.sha256Hex(secret)
+        return try await write("creating token \(name)") { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM api_tokens WHERE name = ?", arguments: [name]) == true {
+                throw StoreError.conflict(
+                    location: nil,
+                    message:
+                        "a token named '\(name)' already exists; choose another name, or revoke it and create one under a new name"
+                )
+            }
+            try db.execute(
+                sql: "INSERT INTO api_tokens (name, role, secret_sha256, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [name, role.rawValue, hash, at])
+            return IssuedAPIToken(token: APIToken(name: name, role: role, createdAt: at), secret: secret)
+        }
+    }
+
+    public func token(secret: String) async throws -> APIToken? {
+        let hash = TokenSecret.sha256Hex(secret)
+        return try await read("looking up a token") { db in
+            try Row.fetchOne(
+                db, sql: "SELECT name, role, created_at, revoked_at FROM api_tokens WHERE secret_sha256 = ?",
+                arguments: [hash]
+            ).map(Self.token)
+        }
+    }
+
+    public func tokens() async throws -> [APIToken] {
+        try await read("listing tokens") { db in
+            try Row.fetchAll(db, sql: "SELECT name, role, created_at, revoked_at FROM api_tokens ORDER BY id").map(
+                Self.token)
+        }
+    }
+
+    @discardableResult
+    public func revokeToken(name: String, at: Date) async throws -> APIToken {
+        try await write("revoking token \(name)") { db in
+            try db.execute(
+                sql: "UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                arguments: [at, name])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT name, role, created_at, revoked_at FROM api_tokens WHERE name = ?",
+                    arguments: [name])
+            else {
+                throw StoreError.notFound("token \(name)")
+            }
+            return Self.token(row)
+        }
+    }
+}
+
+extension SQLiteStore: ThresholdStore {
+    static func storedProfiles(_ db: Database) throws -> [String: ThresholdProfile] {
+        var profiles: [String: ThresholdProfile] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM threshold_profiles") {
+            var profile = ThresholdProfile(name: row["name"])
+            for (key, column) in thresholdColumns { profile[centi: key] = row[column] }
+            profiles[profile.name] = profile
+        }
+        return profiles
+    }
+
+    public func thresholdProfiles(configured: [String: ThresholdProfile]) async throws -> [ThresholdProfile] {
+        try await read("reading threshold profiles") { db in
+            configured.merging(try Self.storedProfiles(db)) { _, stored in stored }.values.sorted {
+                $0.name < $1.name
+            }
+        }
+    }
+
+    public func updateThresholdProfile(
+        _ name: String, settings: [ThresholdSetting], configured: [String: ThresholdProfile], actor: String, at: Date
+    ) async throws -> (profile: ThresholdProfile, changes: [ThresholdChange]) {
+        try await write("changing threshold profile \(name)") { db in
+            guard let old = try Self.storedProfiles(db)[name] ?? configured[name] else {
+                throw StoreError.notFound("threshold profile \(name)")
+            }
+            var new = old
+            for setting in settings { new[centi: setting.key] = setting.centi }
+            if let problem = new.validationProblems().first {
+                throw StoreError.conflict(location: nil, message: "profile \(name): \(problem)")
+            }
+            let changes = ThresholdKey.allCases.filter { old[centi: $0] != new[centi: $0] }.map { key in
+                ThresholdChange(
+                    at: at, actor: actor, profile: name, key: key, oldValue: old.decimalString(key),
+                    newValue: new.decimalString(key))
+            }
+            guard !changes.isEmpty else { return (old, []) }
+            let columns = Self.thresholdColumns.map(\.column)
+            var values: [(any DatabaseValueConvertible)?] = [name]
+            values += Self.thresholdColumns.map { new[centi: $0.key] as (any DatabaseValueConvertible)? }
+            values += [at, actor]
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO threshold_profiles (name, \(columns.joined(separator: ", ")), updated_at, updated_by)
+                    VALUES (?, \(columns.map { _ in "?" }.joined(separator: ", ")), ?, ?)
+                    """,
+                arguments: StatementArguments(values))
+            for change in changes {
+                try db.execute(
+                    sql: """
+                        INSERT INTO threshold_changes (at, actor, profile, key, old_value, new_value)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        change.at, change.actor, change.profile, change.key.rawValue, change.oldValue, change.newValue,
+                    ])
+            }
+            return (new, changes)
+        }
+    }
+
+    public func thresholdHistory(profile: String?) async throws -> [ThresholdChange] {
+        try await read("reading the threshold history") { db in
+            let rows: [Row]
+            if let profile {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM threshold_changes WHERE profile = ? ORDER BY id", arguments: [profile])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM threshold_changes ORDER BY id")
+            }
+            return rows.map { row in
+                ThresholdChange(
+                    at: row["at"], actor: row["actor"], profile: row["profile"],
+                    key: ThresholdKey(rawValue: row["key"]) ?? .minONURx, oldValue: row["old_value"],
+                    newValue: row["new_value"])
+            }
+        }
+    }
+}

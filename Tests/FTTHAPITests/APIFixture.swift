@@ -1,0 +1,87 @@
+import FTTHAPI
+import FTTHConfig
+import FTTHCore
+import FTTHSQLite
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+
+/// A fixed clock reading: tests never depend on the wall clock.
+let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+
+let sampleCSV = """
+    project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports
+    P1,Garden Court,HW-1,10.0.0.1,huawei-ma5800,0/1/0,1001,SP-A,1:8,2
+    P2,Riverside,ZTE-1,10.0.0.2,zte-c300,1/2/1,2001,RC-1,1:8,2
+    """
+
+/// A real SQLite store on a temporary file with the sample projects, one active token per role
+/// and one revoked token, and the API's router over it.
+final class APIFixture: Sendable {
+    let directory: URL
+    let path: String
+    let store: SQLiteStore
+    let secrets: [APIRole: String]
+    let revokedSecret: String
+    let configuration = AcceptdConfiguration()
+
+    init() async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = directory.appendingPathComponent("store.sqlite").path
+        store = try SQLiteStore(path: path)
+        _ = try await store.importProjects(
+            try ProjectImportPlan(csv: sampleCSV, file: "sample.csv"), namingRule: .standard, source: "sample.csv",
+            at: t0, progress: nil)
+        var secrets: [APIRole: String] = [:]
+        for role in APIRole.allCases {
+            secrets[role] = try await store.createToken(name: "\(role)-token", role: role, at: t0).secret
+        }
+        self.secrets = secrets
+        revokedSecret = try await store.createToken(name: "old-admin", role: .admin, at: t0).secret
+        try await store.revokeToken(name: "old-admin", at: t0)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    func application() -> some ApplicationProtocol {
+        Application(router: APIServer.buildRouter(store: store, configuration: configuration, now: { t0 }))
+    }
+
+    func headers(_ role: APIRole, contentType: String? = nil) -> HTTPFields {
+        var headers: HTTPFields = [.authorization: "Bearer \(secrets[role]!)"]
+        if let contentType { headers[.contentType] = contentType }
+        return headers
+    }
+
+    /// Runs one request against the real router.
+    func request(
+        _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields, body: String? = nil
+    ) async throws -> TestResponse {
+        try await application().test(.router) { client in
+            try await client.execute(
+                uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        }
+    }
+
+    /// Moves P2 to awaiting review, as the engine does when every port passed.
+    func bringP2ToReview() async throws {
+        _ = try await store.applyProjectEvent("P2", .startTesting, actor: "engine", at: t0)
+        _ = try await store.applyProjectEvent(
+            "P2", .testsCompleted(passed: 2, failed: 0, untested: 0), actor: "engine", at: t0)
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+
+    /// The decoded JSON body.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// `error.code` of an error body.
+    var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+    var errorField: String? { (json["error"] as? [String: Any])?["field"] as? String }
+    var errorMessage: String? { (json["error"] as? [String: Any])?["message"] as? String }
+}

@@ -1,0 +1,216 @@
+import FTTHAPI
+import FTTHCore
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct ProjectRouteTests {
+    @Test func projectsAreListedWithTheirCounts() async throws {
+        let f = try await APIFixture()
+        let response = try await f.request(.get, "/v1/projects", headers: f.headers(.crew))
+        #expect(response.status == .ok)
+        let projects = try #require(response.json["projects"] as? [[String: Any]])
+        #expect(projects.map { $0["code"] as? String } == ["P1", "P2"])
+        #expect(projects[0]["ports"] as? Int == 2)
+        #expect(projects[0]["state"] as? String == "entered")
+        #expect(projects[0]["acceptance_required"] as? Bool == true)
+    }
+
+    @Test func anUnknownProjectIs404() async throws {
+        let f = try await APIFixture()
+        for uri in ["/v1/projects/NOPE", "/v1/projects/NOPE/activation-list", "/v1/projects/NOPE/report.csv"] {
+            let response = try await f.request(.get, uri, headers: f.headers(.admin))
+            #expect(response.status == .notFound, "\(uri)")
+            #expect(response.errorCode == "store.not_found", "\(uri)")
+        }
+    }
+
+    @Test func importWritesTheProjectAndAnswersTheSummary() async throws {
+        let f = try await APIFixture()
+        let response = try await f.request(
+            .post, "/v1/projects/import", headers: f.headers(.integration, contentType: "text/csv"),
+            body: """
+                project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio
+                P9,New block,HW-1,10.0.0.1,huawei-ma5800,0/1/0,1001,SP-Z,1:4
+                """)
+        #expect(response.status == .created)
+        #expect(response.json["projects"] as? Int == 1)
+        #expect(response.json["ports"] as? Int == 4)
+        #expect(response.json["pon_ports"] as? Int == 0)
+        #expect(try await f.store.projects().map(\.project.code) == ["P1", "P2", "P9"])
+    }
+
+    @Test func importProblemsAre422WithLineAndColumn() async throws {
+        let f = try await APIFixture()
+        let response = try await f.request(
+            .post, "/v1/projects/import", headers: f.headers(.admin, contentType: "text/csv"),
+            body: """
+                project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio
+                P9,New block,HW-1,10.0.0.1,huawei-ma5800,0/1/0,99999,SP-Z,1:4
+                """)
+        #expect(response.status == .unprocessableContent)
+        #expect(response.errorCode == "import.invalid")
+        let problems = try #require((response.json["error"] as? [String: Any])?["problems"] as? [[String: Any]])
+        #expect(problems.first?["line"] as? Int == 2)
+        #expect(problems.first?["column"] as? String == "svlan")
+        #expect(try await f.store.projects().count == 2)
+    }
+
+    @Test func reimportingAStoredProjectIs422NamingTheLine() async throws {
+        let f = try await APIFixture()
+        let response = try await f.request(
+            .post, "/v1/projects/import", headers: f.headers(.admin, contentType: "text/csv"), body: sampleCSV)
+        #expect(response.status == .unprocessableContent)
+        let problems = try #require((response.json["error"] as? [String: Any])?["problems"] as? [[String: Any]])
+        #expect(problems.first?["line"] as? Int == 2)
+        #expect((problems.first?["message"] as? String)?.contains("P1 was already imported") == true)
+    }
+
+    @Test func importNeedsTextCSV() async throws {
+        let f = try await APIFixture()
+        let response = try await f.request(
+            .post, "/v1/projects/import", headers: f.headers(.admin, contentType: "application/json"), body: "{}")
+        #expect(response.status == .badRequest)
+        #expect(response.errorField == "Content-Type")
+    }
+
+    @Test func theActivationListHasTheColumnsOfTheDesign() async throws {
+        let f = try await APIFixture()
+        let key = PortKey(projectCode: "P1", splitter: "SP-A", port: 1)
+        _ = try await f.store.recordActivation(
+            key, serial: ONUSerial("HWTC12345678"),
+            configuredRanges: [CVLANRange(name: "t", olt: nil, first: VLANID(3000)!, last: VLANID(3010)!)], at: t0)
+        let response = try await f.request(.get, "/v1/projects/P1/activation-list", headers: f.headers(.crew))
+        #expect(response.status == .ok)
+        let ports = try #require(response.json["ports"] as? [[String: Any]])
+        #expect(ports.count == 2)
+        let columns: Set<String> = [
+            "olt_ip", "olt_name", "dialect", "pon_port", "splitter", "splitter_port", "onu_name", "svlan", "cvlan",
+            "onu_serial", "onu_password", "activation_status", "test_status", "line_verdict", "service_verdict",
+            "overall_verdict",
+        ]
+        #expect(Set(ports[1].keys) == columns)
+        #expect(ports[0]["olt_ip"] as? String == "10.0.0.1")
+        #expect(ports[0]["pon_port"] as? String == "0/1/0")
+        #expect(ports[0]["svlan"] as? Int == 1001)
+        #expect(ports[0]["cvlan"] as? Int == 3000)
+        #expect(ports[0]["onu_serial"] as? String == "HWTC12345678")
+        #expect(ports[0]["activation_status"] as? String == "activated")
+        #expect(ports[1]["activation_status"] as? String == "not_activated")
+        #expect(ports[1]["cvlan"] is NSNull)
+        #expect(ports[1]["test_status"] as? String == "not_done")
+    }
+
+    func recordResult(_ f: APIFixture) async throws {
+        let key = PortKey(projectCode: "P1", splitter: "SP-A", port: 1)
+        _ = try await f.store.recordActivation(
+            key, serial: nil,
+            configuredRanges: [CVLANRange(name: "t", olt: nil, first: VLANID(3000)!, last: VLANID(3010)!)], at: t0)
+        let readings = OpticalReadings(
+            oltTx: .dBm(DBm(3.5)), oltRx: .dBm(DBm(-18)), onuTx: .dBm(DBm(2.1)), onuRx: .dBm(DBm(-21.4)))
+        try await f.store.recordLineResult(
+            key, readings: readings, verdict: ThresholdProfile.build.evaluate(readings), at: t0)
+    }
+
+    @Test func portResultsCarryPowersAttenuationsAndHistory() async throws {
+        let f = try await APIFixture()
+        try await recordResult(f)
+        let response = try await f.request(.get, "/v1/projects/P1/ports/SP-A/1/results", headers: f.headers(.crew))
+        #expect(response.status == .ok)
+        let results = try #require(response.json["results"] as? [[String: Any]])
+        #expect(results.count == 1)
+        #expect(results[0]["onu_rx_dbm"] as? Double == -21.4)
+        #expect(results[0]["downstream_attenuation_db"] as? Double == 24.9)
+        #expect(results[0]["upstream_attenuation_db"] as? Double == 20.1)
+        #expect(results[0]["verdict"] as? String == "fail")
+        #expect((results[0]["reasons"] as? [String])?.first?.contains("-21.40 dBm") == true)
+        #expect(response.text.contains("\"onu_rx_dbm\":-21.4,"))
+        let history = try #require(response.json["history"] as? [[String: Any]])
+        #expect(history.map { $0["event"] as? String } == ["activated", "line_result"])
+        #expect((response.json["port"] as? [String: Any])?["line_verdict"] as? String == "fail")
+    }
+
+    @Test func aPortThatIsNotANumberIs400AndAnUnknownPort404() async throws {
+        let f = try await APIFixture()
+        let bad = try await f.request(.get, "/v1/projects/P1/ports/SP-A/x/results", headers: f.headers(.crew))
+        #expect(bad.status == .badRequest)
+        #expect(bad.errorField == "port")
+        let unknown = try await f.request(.get, "/v1/projects/P1/ports/SP-Q/1/results", headers: f.headers(.crew))
+        #expect(unknown.status == .notFound)
+    }
+
+    @Test func theReportHasOneRowPerPortWithPowersAttenuationsVerdictsAndReasons() async throws {
+        let f = try await APIFixture()
+        try await recordResult(f)
+        let response = try await f.request(.get, "/v1/projects/P1/report.csv", headers: f.headers(.admin))
+        #expect(response.status == .ok)
+        #expect(response.headers[.contentType]?.hasPrefix("text/csv") == true)
+        let lines = response.text.split(separator: "\r\n").map(String.init)
+        #expect(
+            lines[0]
+                == "splitter,splitter_port,onu_name,olt_tx_dbm,olt_rx_dbm,onu_tx_dbm,onu_rx_dbm,downstream_attenuation_db,upstream_attenuation_db,line_verdict,service_verdict,overall_verdict,reasons"
+        )
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("SP-A,1,"))
+        #expect(lines[1].contains(",3.50,-18.00,2.10,-21.40,24.90,20.10,fail,,fail,"))
+        #expect(lines[1].contains("below build limit"))
+        #expect(lines[2].hasPrefix("SP-A,2,") && lines[2].hasSuffix(",,,,,,,,,,"))
+    }
+}
+
+@Suite struct AcceptanceRouteTests {
+    @Test func approveMovesAProjectInReviewToAcceptedAsTheTokensName() async throws {
+        let f = try await APIFixture()
+        try await f.bringP2ToReview()
+        let response = try await f.request(.post, "/v1/projects/P2/approve", headers: f.headers(.admin))
+        #expect(response.status == .ok)
+        #expect(response.json["state"] as? String == "accepted")
+        #expect(try await f.store.projects().first { $0.project.code == "P2" }?.project.state == .accepted)
+        let actor = try await DatabaseQueue(path: f.path).read { db in
+            try String.fetchOne(db, sql: "SELECT actor FROM project_events WHERE event = 'approve'")
+        }
+        #expect(actor == "admin-token")
+    }
+
+    @Test func approvingAProjectNotInReviewIs409() async throws {
+        let f = try await APIFixture()
+        let response = try await f.request(.post, "/v1/projects/P1/approve", headers: f.headers(.admin))
+        #expect(response.status == .conflict)
+        #expect(response.errorCode == "workflow.illegal_transition")
+        #expect(try await f.store.projects().first?.project.state == .entered)
+    }
+
+    @Test func sendBackMovesTheProjectToRework() async throws {
+        let f = try await APIFixture()
+        try await f.bringP2ToReview()
+        let response = try await f.request(
+            .post, "/v1/projects/P2/send-back", headers: f.headers(.admin, contentType: "application/json"),
+            body: #"{"reason": "port 2 is dark"}"#)
+        #expect(response.status == .ok)
+        #expect(response.json["state"] as? String == "rework")
+        let again = try await f.request(
+            .post, "/v1/projects/P2/send-back", headers: f.headers(.admin, contentType: "application/json"),
+            body: #"{"reason": "again"}"#)
+        #expect(again.status == .conflict)
+    }
+
+    @Test(arguments: [
+        (#"{}"#, HTTPResponse.Status.unprocessableContent),
+        (#"{"reason": null}"#, .unprocessableContent),
+        (#"{"reason": "   "}"#, .unprocessableContent),
+        (#"{"reason": 5}"#, .unprocessableContent),
+        (#"{"reason": "#, .badRequest),
+        (#"["reason"]"#, .badRequest),
+    ])
+    func sendBackWithoutAUsableReasonIsRefusedNamingTheField(body: String, status: HTTPResponse.Status) async throws {
+        let f = try await APIFixture()
+        try await f.bringP2ToReview()
+        let response = try await f.request(
+            .post, "/v1/projects/P2/send-back", headers: f.headers(.admin, contentType: "application/json"), body: body)
+        #expect(response.status == status)
+        #expect(response.errorField == (status == .badRequest ? "body" : "reason"))
+        #expect(try await f.store.projects().first { $0.project.code == "P2" }?.project.state == .awaitingReview)
+    }
+}
