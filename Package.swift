@@ -113,7 +113,8 @@ let package = Package(
             name: "FTTHDaemon",
             dependencies: [
                 "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel",
-                "FTTHSQLite", "FTTHWebhook", .product(name: "Logging", package: "swift-log"),
+                "FTTHSQLite", "FTTHWebhook", "FTTHAPI", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -147,7 +148,7 @@ let package = Package(
         .target(
             name: "FTTHAPI",
             dependencies: [
-                "FTTHCore", "FTTHConfig",
+                "FTTHCore", "FTTHConfig", "FTTHEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -260,7 +261,7 @@ let package = Package(
         .testTarget(
             name: "FTTHAPITests",
             dependencies: [
-                "FTTHAPI", "FTTHCore", "FTTHConfig", "FTTHSQLite",
+                "FTTHAPI", "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHEngine", "FTTHDrivers", "OLTSim",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -68,6 +68,8 @@ public struct AcceptdConfiguration: Sendable {
     public var engine: EngineSettings
     /// Where accepted ports are pushed; disabled without a URL.
     public var push: PushConfiguration
+    /// Where the HTTP API listens.
+    public var api: APISettings
 
     /// The embedded defaults: store under `var/`, the DESIGN §3 profiles, the default naming rule,
     /// and no CVLAN range.
@@ -79,6 +81,7 @@ public struct AcceptdConfiguration: Sendable {
         southbound = SouthboundConfiguration()
         engine = EngineSettings()
         push = PushConfiguration()
+        api = APISettings()
     }
 
     /// Reads and validates a TOML file. Throws ``ConfigurationError`` naming the file and key.
@@ -104,7 +107,10 @@ public struct AcceptdConfiguration: Sendable {
             )
         }
         try Self.allowOnly(
-            ["store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler", "push"],
+            [
+                "store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler", "push",
+                "api",
+            ],
             in: root, at: nil)
         let reader = TOMLReader(table: root, path: "")
         southbound = try SouthboundConfiguration(
@@ -112,6 +118,7 @@ public struct AcceptdConfiguration: Sendable {
         engine = try EngineSettings(
             engine: try reader.optionalTable("engine"), scheduler: try reader.optionalTable("scheduler"))
         if let r = try reader.optionalTable("push") { push = try PushConfiguration(push: r) }
+        if let r = try reader.optionalTable("api") { api = try APISettings(r) }
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")

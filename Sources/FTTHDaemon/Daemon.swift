@@ -1,3 +1,4 @@
+import FTTHAPI
 import FTTHConfig
 import FTTHCore
 import FTTHEngine
@@ -5,6 +6,7 @@ import FTTHSNMP
 import FTTHSQLite
 import FTTHWebhook
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 
@@ -68,14 +70,41 @@ public struct Daemon: Sendable {
         }
     }
 
-    /// Runs `extra` services (the HTTP API) with the engine, the scheduler and systemd's
+    /// The HTTP API with the engine's routes, listening on `[api]`; `onRunning` is called once
+    /// it accepts connections (with the port it bound, for port 0).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        let router = APIServer.buildRouter(store: store, configuration: configuration)
+        APIServer.addEngineRoutes(engine: engine, store: store, to: router)
+        return Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(configuration.api.host, port: configuration.api.port), serverName: "ftth-acceptd"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.api.port) },
+            logger: Logger(label: "ftth.api"))
+    }
+
+    /// Runs the HTTP API, the engine, the scheduler, the outbox and systemd's notification until
+    /// SIGTERM or SIGINT; closes the OLT sessions afterwards. `READY=1` goes to systemd once the
+    /// API accepts connections.
+    public func run(notifier: SystemdNotifier) async throws {
+        let logger = self.logger
+        let api = application { port in
+            logger.notice("serving the API", metadata: ["port": "\(port)"])
+            notifier.notify("READY=1\nSTATUS=serving on port \(port)")
+        }
+        try await run(extra: [api], notifier: notifier)
+    }
+
+    /// Runs `extra` services with the engine, the scheduler, the outbox and systemd's
     /// notification until a signal; closes the OLT sessions afterwards.
-    public func run(extra: [any Service] = [], notifier: SystemdNotifier) async throws {
-        var services: [any Service] = [EngineService(engine: engine)]
+    public func run(extra: [any Service], notifier: SystemdNotifier) async throws {
+        // Shut down in reverse: systemd is told first, the API last, after the engine has parked
+        // its tests and closed the live progress streams the API is serving.
+        var services: [any Service] = extra
+        services.append(EngineService(engine: engine))
         if let scheduler { services.append(SchedulerService(scheduler: scheduler)) }
         if let pusher { services.append(OutboxService(pusher: pusher, logger: logger)) }
-        services += extra
-        services.append(SystemdService(notifier: notifier, logger: logger))
+        services.append(SystemdService(notifier: notifier, sendsReady: extra.isEmpty, logger: logger))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

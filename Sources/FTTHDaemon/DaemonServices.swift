@@ -29,18 +29,26 @@ public struct SchedulerService: Service {
 /// services run; says STOPPING=1 on the way out.
 public struct SystemdService: Service {
     let notifier: SystemdNotifier
+    /// False when another service says READY=1 itself (the API once it accepts connections).
+    let sendsReady: Bool
     let clock: any Clock<Duration>
     let logger: Logger
 
-    public init(notifier: SystemdNotifier, clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+    public init(
+        notifier: SystemdNotifier, sendsReady: Bool = true, clock: any Clock<Duration> = ContinuousClock(),
+        logger: Logger
+    ) {
         self.notifier = notifier
+        self.sendsReady = sendsReady
         self.clock = clock
         self.logger = logger
     }
 
     public func run() async throws {
-        notifier.notify("READY=1\nSTATUS=serving")
-        logger.notice("ready")
+        if sendsReady {
+            notifier.notify("READY=1\nSTATUS=serving")
+            logger.notice("ready")
+        }
         let interval = notifier.watchdogInterval ?? .seconds(3600)
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {

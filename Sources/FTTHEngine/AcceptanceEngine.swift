@@ -79,6 +79,10 @@ public actor AcceptanceEngine {
             for run in resumed { group.addTask { _ = await self.execute(run) } }
             for await run in queue { group.addTask { _ = await self.execute(run) } }
         }
+        // Stopping: end every progress stream, so live views (server-sent events) close and
+        // the HTTP server can finish its requests.
+        for continuation in subscribers.values { continuation.finish() }
+        subscribers.removeAll()
     }
 
     // MARK: Progress
@@ -140,6 +144,7 @@ public actor AcceptanceEngine {
         guard executing.insert(start.id).inserted else { return start }
         defer { executing.remove(start.id) }
         var run = start
+        if cancelled.remove(run.id) != nil { return await end(run, .cancelled, "cancelled") }
         let driver: any OLTDriver
         do {
             driver = try drivers.driver(for: run.port.olt, dialect: run.port.dialect)

@@ -1,6 +1,7 @@
 import FTTHAPI
 import FTTHConfig
 import FTTHCore
+import FTTHEngine
 import FTTHSQLite
 import Foundation
 import Hummingbird
@@ -24,6 +25,8 @@ final class APIFixture: Sendable {
     let secrets: [APIRole: String]
     let revokedSecret: String
     let configuration = AcceptdConfiguration()
+    /// An engine whose OLTs cannot be reached: the routes' answers do not depend on the OLT.
+    let engine: AcceptanceEngine
 
     init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-api-\(UUID().uuidString)")
@@ -40,12 +43,26 @@ final class APIFixture: Sendable {
         self.secrets = secrets
         revokedSecret = try await store.createToken(name: "old-admin", role: .admin, at: t0).secret
         try await store.revokeToken(name: "old-admin", at: t0)
+        engine = AcceptanceEngine(
+            store: store, drivers: NoOLTs(),
+            configuration: EngineConfiguration(
+                profiles: configuration.profiles,
+                cvlanRanges: [CVLANRange(name: "test", first: VLANID(3000)!, last: VLANID(3009)!)]),
+            now: { t0 })
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     func application() -> some ApplicationProtocol {
-        Application(router: APIServer.buildRouter(store: store, configuration: configuration, now: { t0 }))
+        let router = APIServer.buildRouter(store: store, configuration: configuration, now: { t0 })
+        APIServer.addEngineRoutes(engine: engine, store: store, to: router)
+        return Application(router: router)
+    }
+
+    /// Begins a test of P1 / SP-A / port 1 (not executed: no engine loop runs).
+    @discardableResult
+    func beginTest() async throws -> TestRun {
+        try await engine.begin(PortKey(projectCode: "P1", splitter: "SP-A", port: 1), profile: "build")
     }
 
     func headers(_ role: APIRole, contentType: String? = nil) -> HTTPFields {
@@ -84,4 +101,12 @@ extension TestResponse {
     var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
     var errorField: String? { (json["error"] as? [String: Any])?["field"] as? String }
     var errorMessage: String? { (json["error"] as? [String: Any])?["message"] as? String }
+}
+
+/// Drivers for no OLT: every OLT is unknown.
+struct NoOLTs: OLTDriverProvider {
+    func driver(for olt: ManagementAddress, dialect: VendorDialect) throws -> any OLTDriver {
+        throw OLTDriverError(.invalidInput, olt: "\(olt)", message: "no [[olt]] for \(olt) in this test")
+    }
+    func provisioningProfiles(for olt: ManagementAddress) -> (line: String, service: String) { ("lp", "sp") }
 }

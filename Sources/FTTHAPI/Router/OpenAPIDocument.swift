@@ -344,6 +344,66 @@ public enum OpenAPIDocument {
                   $ref: '#/components/responses/E403'
                 '404':
                   $ref: '#/components/responses/E404'
+          /v1/projects/{code}/ports/{splitter}/{port}/tests:
+            parameters:
+              - {name: code, in: path, required: true, schema: {type: string}, description: Project code.}
+              - {name: splitter, in: path, required: true, schema: {type: string}, description: Splitter name.}
+              - {name: port, in: path, required: true, schema: {type: integer, minimum: 1}, description: Splitter port.}
+            post:
+              operationId: startTest
+              summary: "Start a line test of a splitter port: CVLAN reserved, test ONU provisioned, optics read and judged. Roles: crew, admin."
+              x-roles: [crew, admin]
+              requestBody:
+                required: false
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties:
+                        serial: {type: string, description: "The test ONT's serial, HWTC1A2B3C4D or 16 hex digits; default the port's stored one."}
+                        profile: {type: string, description: "Threshold profile; default build."}
+              responses:
+                '202': {description: Started, content: {application/json: {schema: {$ref: '#/components/schemas/TestRun'}}}}
+                '400': {$ref: '#/components/responses/E400'}
+                '401': {$ref: '#/components/responses/E401'}
+                '403': {$ref: '#/components/responses/E403'}
+                '404': {$ref: '#/components/responses/E404'}
+                '409': {description: "The port is already under test, or no CVLAN is free", content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+                '422': {description: "A value (serial, profile, port) is not acceptable; error.field names it", content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+          /v1/tests/{id}:
+            parameters:
+              - {name: id, in: path, required: true, schema: {type: integer}, description: Test id.}
+            get:
+              operationId: getTest
+              summary: "A test and the step it is in. Roles: crew, admin."
+              x-roles: [crew, admin]
+              responses:
+                '200': {description: OK, content: {application/json: {schema: {$ref: '#/components/schemas/TestRun'}}}}
+                '401': {$ref: '#/components/responses/E401'}
+                '403': {$ref: '#/components/responses/E403'}
+                '404': {$ref: '#/components/responses/E404'}
+            delete:
+              operationId: cancelTest
+              summary: "Cancel a running test after its current step; a provisioned test ONU stays. Roles: crew, admin."
+              x-roles: [crew, admin]
+              responses:
+                '202': {description: Cancellation requested, content: {application/json: {schema: {$ref: '#/components/schemas/TestRun'}}}}
+                '401': {$ref: '#/components/responses/E401'}
+                '403': {$ref: '#/components/responses/E403'}
+                '404': {$ref: '#/components/responses/E404'}
+                '409': {description: The test has ended, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+          /v1/events:
+            get:
+              operationId: progressEvents
+              summary: "Live progress of every test as server-sent events (event: progress, data: JSON), filtered by ?project= or ?run=. Roles: crew, admin."
+              x-roles: [crew, admin]
+              parameters:
+                - {name: project, in: query, required: false, schema: {type: string}}
+                - {name: run, in: query, required: false, schema: {type: integer}}
+              responses:
+                '200': {description: "text/event-stream of progress events", content: {text/event-stream: {schema: {type: string}}}}
+                '401': {$ref: '#/components/responses/E401'}
+                '403': {$ref: '#/components/responses/E403'}
         components:
           securitySchemes:
             bearer:
@@ -388,6 +448,26 @@ public enum OpenAPIDocument {
                   schema:
                     $ref: '#/components/schemas/Error'
           schemas:
+            TestRun:
+              type: object
+              properties:
+                id: {type: integer}
+                project: {type: string}
+                splitter: {type: string}
+                port: {type: integer}
+                step: {type: string, enum: [provisioning, awaiting_online, reading, finished, failed, cancelled]}
+                active: {type: boolean}
+                profile: {type: string}
+                olt_ip: {type: string}
+                pon: {type: string}
+                onu_name: {type: string}
+                svlan: {type: integer}
+                cvlan: {type: integer}
+                onu_id: {type: [integer, "null"]}
+                attempt: {type: integer}
+                started_at: {type: string, format: date-time}
+                updated_at: {type: string, format: date-time}
+                outcome: {type: [string, "null"], description: "The verdict's summary, or why it failed or was cancelled."}
             Error:
               type: object
               required: [error]

@@ -1,0 +1,85 @@
+import FTTHAPI
+import FTTHCore
+import FTTHEngine
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Starting, reading and cancelling tests over the API, and the live progress stream.
+@Suite struct EngineRouteTests {
+    @Test func startingATestAnswersWithItsRunAndBadInputNamesTheField() async throws {
+        let f = try await APIFixture()
+        let started = try await f.request(
+            .post, "/v1/projects/P1/ports/SP-A/1/tests", headers: f.headers(.crew),
+            body: #"{"serial": "485754437E570001", "profile": "user"}"#)
+        #expect(started.status == .accepted)
+        #expect(started.json["step"] as? String == "provisioning")
+        #expect(started.json["cvlan"] as? Int == 3000)
+        #expect(started.json["profile"] as? String == "user")
+        #expect(started.json["onu_name"] as? String == "FT-0A000001-0-1-0-S1-P1")
+
+        let again = try await f.request(.post, "/v1/projects/P1/ports/SP-A/1/tests", headers: f.headers(.crew))
+        #expect(again.status == .conflict)
+        #expect(again.errorMessage?.contains("already being tested") == true)
+
+        let cases: [(String, String?, HTTPResponse.Status, String?)] = [
+            ("/v1/projects/P1/ports/SP-A/2/tests", #"{"serial": "HW 1"}"#, .unprocessableContent, "serial"),
+            ("/v1/projects/P1/ports/SP-A/2/tests", #"{"profile": "nightly"}"#, .unprocessableContent, "profile"),
+            ("/v1/projects/P1/ports/SP-A/0/tests", nil, .unprocessableContent, "port"),
+            ("/v1/projects/P1/ports/SP-A/2/tests", "not json", .badRequest, nil),
+            ("/v1/projects/P1/ports/SP-X/1/tests", nil, .notFound, nil),
+        ]
+        for (uri, body, status, field) in cases {
+            let response = try await f.request(.post, uri, headers: f.headers(.admin), body: body)
+            #expect(response.status == status, "\(uri) \(body ?? ""): \(response.text)")
+            if let field { #expect(response.errorField == field, "\(response.text)") }
+        }
+    }
+
+    @Test func aTestIsReadAndCancelledAndAnEndedOneCannotBe() async throws {
+        let f = try await APIFixture()
+        let run = try await f.beginTest()
+        let read = try await f.request(.get, "/v1/tests/\(run.id)", headers: f.headers(.crew))
+        #expect(read.status == .ok)
+        #expect(read.json["active"] as? Bool == true)
+        #expect(try await f.request(.delete, "/v1/tests/\(run.id)", headers: f.headers(.crew)).status == .accepted)
+        // The engine stops it at its next step.
+        let ended = await f.engine.execute(run)
+        #expect(ended.step == .cancelled)
+        let gone = try await f.request(.delete, "/v1/tests/\(run.id)", headers: f.headers(.admin))
+        #expect(gone.status == .conflict)
+        #expect(try await f.request(.get, "/v1/tests/999", headers: f.headers(.crew)).status == .notFound)
+        #expect(try await f.request(.get, "/v1/tests/x", headers: f.headers(.crew)).status == .unprocessableContent)
+    }
+
+    @Test(arguments: [Caller.noToken, .revokedToken, .integration])
+    func theProgressStreamIsClosedToWhoMayNotSeeIt(caller: Caller) async throws {
+        let f = try await APIFixture()
+        let response = try await f.request(.get, "/v1/events", headers: caller.headers(f, contentType: nil))
+        #expect(response.status == (caller == .integration ? .forbidden : .unauthorized))
+    }
+
+    /// The stream carries each step of a test as `event: progress` with JSON; it ends when the
+    /// engine stops (the daemon shutting down), so the server can finish.
+    @Test func theProgressStreamCarriesEveryStepUntilTheEngineStops() async throws {
+        let f = try await APIFixture()
+        let loop = Task { await f.engine.run() }
+        let body = try await f.application().test(.router) { client in
+            async let response = client.execute(uri: "/v1/events?project=P1", method: .get, headers: f.headers(.crew))
+            // Wait until the stream has subscribed, then start a test and let it end.
+            let progress = await f.engine.progress()
+            _ = try await f.request(.post, "/v1/projects/P1/ports/SP-A/1/tests", headers: f.headers(.crew))
+            for await event in progress where !event.run.step.isActive { break }
+            loop.cancel()
+            await loop.value
+            return try await response
+        }
+        #expect(body.status == .ok)
+        #expect(body.headers[.contentType] == "text/event-stream")
+        let events = body.text.components(separatedBy: "\n\n").filter { $0.hasPrefix("event: progress") }
+        #expect(events.count >= 2, "\(body.text)")
+        #expect(events.first?.contains("test started: CVLAN 3000 reserved") == true)
+        #expect(events.last?.contains("no [[olt]] for 10.0.0.1") == true)
+    }
+}
