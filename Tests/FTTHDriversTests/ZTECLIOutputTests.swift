@@ -3,8 +3,8 @@ import Testing
 
 @testable import FTTHDrivers
 
-/// ZTE output as docs/cli-dialects.md gives it (the attenuation lines as the fixture notes in
-/// ../shared/fixtures/README.md quote them from public parser code).
+/// ZTE output as docs/cli-dialects.md gives it, the attenuation lines as public parser code
+/// prints them (there is no ZTE CLI recording among the fixtures).
 @Suite struct ZTECLIOutputTests {
     static let attenuationOnline = """
                    OLT                  ONU              Attenuation
