@@ -175,6 +175,7 @@ final class SimCLISessionHandler: ChannelInboundHandler {
                 }
             }
         case .shell:
+            if !text.allSatisfy({ $0 == " " }) { endpoint.countCommand(text) }
             switch endpoint.fault(for: text) {
             case .hang:
                 phase = .hung

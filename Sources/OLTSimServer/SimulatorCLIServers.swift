@@ -169,6 +169,10 @@ public final class SimulatorCLIServers: Sendable {
         endpoints[index]!.latencyMilliseconds = milliseconds
     }
 
+    /// What clients did on one OLT's command line since the servers started: sessions opened and
+    /// refused, the peak, and the commands typed by kind.
+    public func statistics(olt index: Int) -> SimCLIStatistics { endpoints[index]?.statistics ?? SimCLIStatistics() }
+
     /// How many sessions are open on one OLT's command line now.
     public func openSessions(olt index: Int) -> Int { endpoints[index]?.openSessions ?? 0 }
 }

@@ -28,7 +28,9 @@ struct OLTSimCommand: AsyncParsableCommand {
             OLT i Telnet port P+2i and SSH port P+2i+1 (user admin, password admin unless \
             --cli-password). The ports and SSH host keys are printed on start.
 
-            Runs until interrupted (Ctrl-C or SIGTERM).
+            SIGUSR1 prints a `cli-stats {JSON}` line per OLT with a command line: sessions opened, \
+            refused and at most open at once, and the commands typed by kind, counted since start; \
+            the same lines are printed on stop. Runs until interrupted (Ctrl-C or SIGTERM).
             """)
 
     @Option(name: .long, help: "Configuration file (TOML), such as config/olt-sim.toml.")
@@ -121,11 +123,33 @@ struct OLTSimCommand: AsyncParsableCommand {
         if let portsFile {
             try (lines.joined(separator: "\n") + "\n").write(toFile: portsFile, atomically: true, encoding: .utf8)
         }
+        let statistics = DispatchSource.makeSignalSource(signal: SIGUSR1, queue: .main)
+        signal(SIGUSR1, SIG_IGN)
+        statistics.setEventHandler { Self.sayStatistics(cliServers, cliBound) }
+        statistics.resume()
         say("olt-sim ready: \(bound.count) OLT(s). Ctrl-C to stop.")
         await waitForTermination()
+        statistics.cancel()
+        Self.sayStatistics(cliServers, cliBound)
         await cliServers.stop()
         await agents.stop()
         say("olt-sim stopped")
+    }
+
+    /// One `cli-stats {JSON}` line per OLT with a command line: sessions and commands so far. Said
+    /// on SIGUSR1 and on stop, so that a benchmark can count what a workload cost the OLTs.
+    static func sayStatistics(_ servers: SimulatorCLIServers, _ endpoints: [SimulatorCLIServers.Endpoint]) {
+        struct Line: Encodable {
+            var olt: String
+            var statistics: SimCLIStatistics
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for e in endpoints {
+            let line = Line(olt: e.olt.config.name, statistics: servers.statistics(olt: e.index))
+            guard let json = try? encoder.encode(line) else { continue }
+            say("cli-stats " + String(decoding: json, as: UTF8.self))
+        }
     }
 
     /// Suspends until SIGINT or SIGTERM.
