@@ -3,7 +3,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: deps build demo test format lint clean
+.PHONY: deps build demo test format lint clean bench-engine
 
 deps:
 	@scripts/install-deps.sh
@@ -22,6 +22,12 @@ test: deps
 	# One test at a time: many suites start real agents and tools (snmpd, snmpsim, net-snmp's
 	# commands, olt-sim's agents); run side by side on 2 cores they starve each other into timeouts.
 	$(SWIFT) test --skip-build --no-parallel
+
+# The daemon's port-test throughput against olt-sim (docs/benchmarks.md); several --product
+# flags would build only the last, so everything is built.
+bench-engine: deps
+	$(SWIFT) build -c release
+	.build/release/engine-bench
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks

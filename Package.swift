@@ -166,6 +166,8 @@ let package = Package(
         .executableTarget(
             name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
             swiftSettings: swiftSettings),
+        // Runs olt-sim, ftthctl and ftth-acceptd as processes: it depends on none of their modules.
+        .executableTarget(name: "engine-bench", path: "Benchmarks/EngineBench", swiftSettings: swiftSettings),
         .testTarget(
             name: "FTTHCoreTests",
             dependencies: ["FTTHCore", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -1,0 +1,108 @@
+import Foundation
+
+/// The benchmark's flags: the city's size and latencies, the daemon's limits, and where the
+/// executables are.
+struct BenchOptions {
+    var olts = 4
+    var ports = 200
+    var latencyMilliseconds = 150
+    var registrationSeconds = 5
+    /// The daemon's `max_cli_sessions` per OLT.
+    var sessions = 2
+    /// olt-sim's `max_sessions` per OLT (what the simulated OLT accepts).
+    var simSessions = 4
+    /// The daemon's `max_concurrent_per_olt`.
+    var concurrency = 4
+    /// The daemon's `poll_s`: how often a test ONU's run state is asked.
+    var pollSeconds = 5
+    /// Every Nth test ONT gets a dirty connector, so its line test fails; 0 for none.
+    var faultEvery = 25
+    /// How often the benchmark asks the API for the runs still active.
+    var apiPollSeconds = 1.0
+    var simulator = ".build/release/olt-sim"
+    var daemon = ".build/release/ftth-acceptd"
+    var ctl = ".build/release/ftthctl"
+    /// Where the configurations, the store and the logs go; a new temporary directory by default.
+    var workDirectory: String?
+    var keep = false
+
+    static let usage = """
+        engine-bench: the daemon's port-test throughput against simulated OLTs (docs/benchmarks.md)
+
+          --olts N              simulated OLTs, alternating Huawei MA5800 and ZTE C300/C600 (4)
+          --ports N             splitter ports under test in all, each with its test ONT (200)
+          --latency-ms MS       olt-sim's time per CLI command (150)
+          --registration-s S    olt-sim's ONU registration time (5)
+          --sessions N          the daemon's max_cli_sessions per OLT (2)
+          --sim-sessions N      olt-sim's max_sessions per OLT (4)
+          --concurrency N       the daemon's max_concurrent_per_olt (4)
+          --poll-s S            the daemon's poll_s, run-state polling while a test ONU registers (5)
+          --fault-every N       every Nth test ONT has a dirty connector and fails its line test (25; 0 none)
+          --api-poll-s S        how often the benchmark asks GET /v1/tests/{id} (1)
+          --olt-sim PATH        (.build/release/olt-sim)
+          --ftth-acceptd PATH   (.build/release/ftth-acceptd)
+          --ftthctl PATH        (.build/release/ftthctl)
+          --work-dir DIR        configurations, store and logs (a new temporary directory)
+          --keep                keep the work directory afterwards
+
+        Build first: swift build -c release (it builds every executable; several --product
+        flags would build only the last).
+        """
+
+    init(_ arguments: [String]) throws {
+        var i = 1
+        func value() throws -> String {
+            i += 1
+            guard i < arguments.count else { throw BenchError("\(arguments[i - 1]) needs a value") }
+            return arguments[i]
+        }
+        func int(_ range: ClosedRange<Int>) throws -> Int {
+            let name = arguments[i]
+            let text = try value()
+            guard let n = Int(text), range.contains(n) else {
+                throw BenchError(
+                    "\(name) must be a whole number in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
+            }
+            return n
+        }
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--olts": olts = try int(1...64)
+            case "--ports": ports = try int(1...8192)
+            case "--latency-ms": latencyMilliseconds = try int(0...10000)
+            case "--registration-s": registrationSeconds = try int(0...600)
+            case "--sessions": sessions = try int(1...16)
+            case "--sim-sessions": simSessions = try int(1...64)
+            case "--concurrency": concurrency = try int(1...64)
+            case "--poll-s": pollSeconds = try int(1...600)
+            case "--fault-every": faultEvery = try int(0...100_000)
+            case "--api-poll-s":
+                let text = try value()
+                guard let s = Double(text), s > 0 else { throw BenchError("--api-poll-s must be seconds above 0") }
+                apiPollSeconds = s
+            case "--olt-sim": simulator = try value()
+            case "--ftth-acceptd": daemon = try value()
+            case "--ftthctl": ctl = try value()
+            case "--work-dir": workDirectory = try value()
+            case "--keep": keep = true
+            case "--help", "-h":
+                print(Self.usage)
+                exit(0)
+            default: throw BenchError("unknown argument \(arguments[i]); see --help")
+            }
+            i += 1
+        }
+        guard ports >= olts else { throw BenchError("--ports must be at least --olts: every OLT needs a port") }
+        for path in [simulator, daemon, ctl] where !FileManager.default.isExecutableFile(atPath: path) {
+            throw BenchError(
+                "\(path) is not an executable: build it (swift build -c release) or give its path"
+            )
+        }
+    }
+}
+
+/// A failure of the benchmark itself, with a sentence saying what to do.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
