@@ -28,15 +28,15 @@ struct BenchCity {
     }
 
     static let projectCode = "P-BENCH"
-    static let dialects = ["huawei-ma5800", "zte-c300", "huawei-ma5800", "zte-c600"]
 
     var olts: [OLT] = []
 
-    /// `ports` split as evenly as can be over `olts`; every `faultEvery`th ONT has a dirty connector.
-    init(olts count: Int, ports: Int, faultEvery: Int) {
+    /// `ports` split as evenly as can be over `olts`, whose dialects are `dialects` in turn;
+    /// every `faultEvery`th ONT has a dirty connector.
+    init(olts count: Int, ports: Int, dialects: [String], faultEvery: Int) {
         var serial = 0
         for o in 0..<count {
-            let dialect = Self.dialects[o % Self.dialects.count]
+            let dialect = dialects[o % dialects.count]
             let huawei = dialect.hasPrefix("huawei")
             let portsHere = ports / count + (o < ports % count ? 1 : 0)
             // At most 64 test ONUs per PON port keeps within both dialects' ONU ids.

@@ -25,6 +25,8 @@ struct BenchOptions {
     /// Where the configurations, the store and the logs go; a new temporary directory by default.
     var workDirectory: String?
     var keep = false
+    /// The OLTs' dialects in turn.
+    var dialects = ["huawei-ma5800", "zte-c300", "huawei-ma5800", "zte-c600"]
 
     static let usage = """
         engine-bench: the daemon's port-test throughput against simulated OLTs (docs/benchmarks.md)
@@ -37,6 +39,7 @@ struct BenchOptions {
           --sim-sessions N      olt-sim's max_sessions per OLT (4)
           --concurrency N       the daemon's max_concurrent_per_olt (4)
           --poll-s S            the daemon's poll_s, run-state polling while a test ONU registers (5)
+          --dialects A,B,…      the OLTs' dialects in turn (huawei-ma5800,zte-c300,huawei-ma5800,zte-c600)
           --fault-every N       every Nth test ONT has a dirty connector and fails its line test (25; 0 none)
           --api-poll-s S        how often the benchmark asks GET /v1/tests/{id} (1)
           --olt-sim PATH        (.build/release/olt-sim)
@@ -80,6 +83,12 @@ struct BenchOptions {
                 let text = try value()
                 guard let s = Double(text), s > 0 else { throw BenchError("--api-poll-s must be seconds above 0") }
                 apiPollSeconds = s
+            case "--dialects":
+                dialects = try value().split(separator: ",").map(String.init)
+                let known = ["huawei-ma5600t", "huawei-ma5800", "zte-c300", "zte-c600"]
+                guard !dialects.isEmpty, dialects.allSatisfy(known.contains) else {
+                    throw BenchError("--dialects takes a list of \(known.joined(separator: ", ")), separated by commas")
+                }
             case "--olt-sim": simulator = try value()
             case "--ftth-acceptd": daemon = try value()
             case "--ftthctl": ctl = try value()

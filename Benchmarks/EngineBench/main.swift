@@ -81,7 +81,8 @@ func machine() -> String {
     return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu ?? "unknown CPU")"
 }
 
-let city = BenchCity(olts: options.olts, ports: options.ports, faultEvery: options.faultEvery)
+let city = BenchCity(
+    olts: options.olts, ports: options.ports, dialects: options.dialects, faultEvery: options.faultEvery)
 let work =
     options.workDirectory
     ?? FileManager.default.temporaryDirectory.appendingPathComponent("engine-bench-\(getpid())").path
@@ -225,7 +226,7 @@ do {
     print("  throughput: \(f(perMinute)) ports fully tested per minute")
     let durations = endedAt.values.map(seconds).sorted()
     print(
-        "  each run's end seen, from the first POST: median \(f(durations[durations.count / 2])) s, max \(f(durations.last ?? 0)) s"
+        "  each run's end seen, from the first POST: first \(f(durations.first ?? 0)) s, median \(f(durations[durations.count / 2])) s, last \(f(durations.last ?? 0)) s"
     )
     let dUser = daemonCPU.user - daemonCPUBefore.user
     let dSystem = daemonCPU.system - daemonCPUBefore.system
