@@ -135,6 +135,45 @@ extension CLIServerTests {
             }
         }
 
+        @Test func countsSessionsAndCommandsByKind() async throws {
+            let rig = try await CLIServerRig.start()
+            defer { Task { await rig.stop() } }
+            try await RawTCPConnection.with(port: rig.huaweiTelnet) { first in
+                try await CLIServerRig.login(&first)
+                for (line, prompt) in [
+                    ("enable", "MA5600T#"), ("config", "MA5600T(config)#"), ("interface gpon 0/1", "gpon-0/1)#"),
+                    ("quit", "MA5600T(config)#"), ("", "MA5600T(config)#"),
+                ] {
+                    try await first.send(line + "\r\n")
+                    try await first.read(until: prompt)
+                }
+                try await RawTCPConnection.with(port: rig.huaweiTelnet) { second in
+                    try await second.read(until: "User name:")
+                    try await RawTCPConnection.with(port: rig.huaweiTelnet) { third in _ = try await third.readToEnd() }
+                }
+            }
+            let counts = rig.servers.statistics(olt: 0)
+            #expect(counts.sessionsOpened == 2)
+            #expect(counts.sessionsRefused == 1)
+            #expect(counts.peakSessions == 2)
+            // Login lines and empty lines are not commands.
+            #expect(counts.commands == ["enable": 1, "config": 1, "interface gpon": 1, "quit": 1])
+            #expect(counts.totalCommands == 4)
+            #expect(rig.servers.statistics(olt: 1) == SimCLIStatistics())
+        }
+
+        @Test(arguments: [
+            ("display ont info 0 1 0 5", "display ont info"),
+            ("display ont info summary 0/1/0", "display ont info summary"),
+            ("ont add 0 sn-auth 48575443A1B2C3D4 omci desc \"x\"", "ont add"),
+            ("show pon power attenuation gpon-onu_1/2/1:5", "show pon power attenuation"),
+            ("onu 5 type ftth-test sn ZTEG00000001", "onu"),
+            ("quit", "quit"),
+        ])
+        func commandKindsLeaveOutArguments(line: String, kind: String) {
+            #expect(SimCLIStatistics.kind(of: line) == kind)
+        }
+
         @Test func latencyDelaysEveryAnswer() async throws {
             let rig = try await CLIServerRig.start()
             defer { Task { await rig.stop() } }
