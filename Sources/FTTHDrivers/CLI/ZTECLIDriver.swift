@@ -164,6 +164,29 @@ public struct ZTECLIDriver: OLTDriver {
             "gemport 1 tcont 1",
             "service-port 1 vport 1 user-vlan \(check.vlan(spec.cvlan)) vlan \(check.vlan(spec.cvlan)) svlan \(check.vlan(spec.svlan))",
         ]
+        // Another session (a second port test, or another system) may take the free ONU id between
+        // the look and the add: the OLT answers 34049 and the add is tried again with a new look.
+        var collisions = 0
+        while true {
+            do {
+                return try await provisionOnce(
+                    spec, pon: pon, name: name, onuType: onuType, auth: auth, password: password, wanted: wanted)
+            } catch let error as OLTDriverError
+                where error.deviceText?.contains(Self.idInUse) == true && collisions < Self.maximumIDCollisions
+            {
+                collisions += 1
+            }
+        }
+    }
+
+    /// `%Code 34049`: the ONU id (or the serial) is in use.
+    static let idInUse = "34049"
+    static let maximumIDCollisions = 8
+
+    func provisionOnce(
+        _ spec: TestONUSpec, pon: PONAddress, name: String, onuType: String, auth: String, password: String?,
+        wanted: [String]
+    ) async throws -> Int {
         let record = ProvisioningRecord()
         do {
             return try await batch { b in

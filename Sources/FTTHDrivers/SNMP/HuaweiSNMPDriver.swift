@@ -154,28 +154,43 @@ public struct HuaweiSNMPDriver: OLTDriver {
                 .unsupported, olt: description,
                 message: "SNMP provisioning needs the test ONT's serial (SN authentication)")
         }
-        let existing = try await listONUs(pon: spec.pon)
-        if let same = existing.first(where: { $0.serial == serial }) { return same.onuID }
-        guard let free = (0...127).first(where: { id in !existing.contains { $0.onuID == id } }) else {
-            throw OLTDriverError(
-                .rejected, olt: description, message: "PON port \(spec.pon) has no free ONT id (0-127 in use)")
+        // Another manager (a second port test, or another system) may create the free row between
+        // the look and the SET: the agent answers inconsistentValue on the row status, and the
+        // driver looks again.
+        var collisions = 0
+        while true {
+            let existing = try await listONUs(pon: spec.pon)
+            if let same = existing.first(where: { $0.serial == serial }) { return same.onuID }
+            guard let free = (0...127).first(where: { id in !existing.contains { $0.onuID == id } }) else {
+                throw OLTDriverError(
+                    .rejected, olt: description, message: "PON port \(spec.pon) has no free ONT id (0-127 in use)")
+            }
+            let row = UInt32(free)
+            let bindings = [
+                VarBind(Self.ontConfig.appending(2, ifIndex, row), .integer(1)),  // sn auth
+                VarBind(Self.ontConfig.appending(3, ifIndex, row), .octetString(serial.octets)),
+                VarBind(Self.ontConfig.appending(7, ifIndex, row), .string(spec.lineProfile)),
+                VarBind(Self.ontConfig.appending(8, ifIndex, row), .string(spec.serviceProfile)),
+                VarBind(Self.ontConfig.appending(9, ifIndex, row), .string(spec.name)),
+                VarBind(Self.ontConfig.appending(10, ifIndex, row), .integer(4)),  // createAndGo
+            ]
+            do {
+                _ = try await snmp.set(bindings)
+                return free
+            } catch let error as SNMPError
+                where error.code == .agentError && error.errorStatus == Self.inconsistentValue
+                && error.errorIndex == bindings.count && collisions < Self.maximumRowCollisions
+            {
+                collisions += 1
+            } catch {
+                throw mapped(error)
+            }
         }
-        let row = UInt32(free)
-        let bindings = [
-            VarBind(Self.ontConfig.appending(2, ifIndex, row), .integer(1)),  // sn auth
-            VarBind(Self.ontConfig.appending(3, ifIndex, row), .octetString(serial.octets)),
-            VarBind(Self.ontConfig.appending(7, ifIndex, row), .string(spec.lineProfile)),
-            VarBind(Self.ontConfig.appending(8, ifIndex, row), .string(spec.serviceProfile)),
-            VarBind(Self.ontConfig.appending(9, ifIndex, row), .string(spec.name)),
-            VarBind(Self.ontConfig.appending(10, ifIndex, row), .integer(4)),  // createAndGo
-        ]
-        do {
-            _ = try await snmp.set(bindings)
-        } catch {
-            throw mapped(error)
-        }
-        return free
     }
+
+    /// RFC 3416 error-status inconsistentValue: here, createAndGo on a row that exists.
+    static let inconsistentValue = 12
+    static let maximumRowCollisions = 8
 
     public func remove(pon: PONAddress, onuID: Int) async throws {
         let ifIndex = try index(pon)
