@@ -31,4 +31,11 @@ public struct APIRequestContext: RequestContext {
         guard let token else { preconditionFailure("route registered without BearerAuthMiddleware") }
         return token
     }
+
+    /// A path parameter as the client meant it: percent-decoded, so that a splitter named
+    /// 花园苑2期3号楼分光器 or "GC2 B1" is found whichever way the client encoded the path.
+    func pathText(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
 }
