@@ -37,7 +37,8 @@ import Testing
     @Test func theProjectStateFollowsItsPortTests() async throws {
         let t = try await imported()
         func state() async throws -> ProjectState? {
-            try await t.store.projects().first { $0.project.code == "P2" }?.project.state
+            let all = try await t.store.projects()
+            return all.first { $0.project.code == "P2" }?.project.state
         }
         let p1 = PortKey(projectCode: "P2", splitter: "RC-1", port: 1)
         let p2 = PortKey(projectCode: "P2", splitter: "RC-1", port: 2)
