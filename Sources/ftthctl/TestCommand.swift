@@ -173,6 +173,10 @@ struct TestStart: AsyncParsableCommand {
         case "reading":
             text =
                 "reading: " + (run.outcome ?? "ONU \(run.onuId.map(String.init) ?? "?") is online; reading the optics")
+        case "finished":
+            // The outcome holds the verdict and every reason; the summary printed next lists them.
+            let outcome = run.outcome ?? "line result recorded"
+            text = "finished: " + (outcome.components(separatedBy: ": ").first ?? outcome)
         default:
             text = "\(run.step): \(run.outcome ?? "")"
         }
