@@ -45,7 +45,7 @@ struct APIHandlers: Sendable {
     }
 
     func project(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let code = try context.pathText("code")
+        let code = try context.pathParameter("code")
         guard let summary = try await store.projects().first(where: { $0.project.code == code }) else {
             throw StoreError.notFound("project \(code)")
         }
@@ -101,14 +101,14 @@ struct APIHandlers: Sendable {
     }
 
     func activationList(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let code = try context.pathText("code")
+        let code = try context.pathParameter("code")
         let rows = try await store.activationList(projectCode: code).map(ActivationRowResponse.init)
         return try Self.json(ActivationListResponse(projectCode: code, ports: rows), request, context)
     }
 
     func portKey(_ context: APIRequestContext) throws -> PortKey {
-        let code = try context.pathText("code")
-        let splitter = try context.pathText("splitter")
+        let code = try context.pathParameter("code")
+        let splitter = try context.pathParameter("splitter")
         guard let port = Int(try context.parameters.require("port")), port >= 1 else {
             throw APIError.badRequest(
                 "port: the splitter port must be a whole number from 1, such as /ports/SP-A/3", field: "port")
@@ -129,7 +129,7 @@ struct APIHandlers: Sendable {
     }
 
     func report(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let code = try context.pathText("code")
+        let code = try context.pathParameter("code")
         let rows = try await store.activationList(projectCode: code)
         var report = ProjectReportCSV()
         for row in rows {
@@ -144,13 +144,13 @@ struct APIHandlers: Sendable {
     // MARK: Acceptance
 
     func approve(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let code = try context.pathText("code")
+        let code = try context.pathParameter("code")
         let state = try await store.applyProjectEvent(code, .approve, actor: context.authenticated.name, at: now())
         return try Self.json(ProjectStateResponse(code: code, state: state.rawValue), request, context)
     }
 
     func sendBack(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let code = try context.pathText("code")
+        let code = try context.pathParameter("code")
         let object = try await JSONBody.object(request, context)
         let reason: String
         switch object["reason"] {
@@ -175,7 +175,7 @@ struct APIHandlers: Sendable {
     }
 
     func updateThresholds(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let name = try context.pathText("name")
+        let name = try context.pathParameter("name")
         let object = try await JSONBody.object(request, context)
         let settings = try ThresholdSettingsBody.settings(from: object)
         let current = try await store.thresholdProfiles(configured: configuration.profiles)
@@ -200,7 +200,7 @@ struct APIHandlers: Sendable {
     }
 
     func thresholdHistory(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let name = try context.pathText("name")
+        let name = try context.pathParameter("name")
         let current = try await store.thresholdProfiles(configured: configuration.profiles)
         guard current.contains(where: { $0.name == name }) else {
             throw StoreError.notFound("threshold profile \(name)")

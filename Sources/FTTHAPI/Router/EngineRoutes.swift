@@ -79,8 +79,8 @@ extension APIServer {
         engine: AcceptanceEngine, store: any TestRunStore, to router: Router<APIRequestContext>
     ) {
         add(engineRoutes[0], to: router) { request, context in
-            let code = try context.pathText("code")
-            let splitter = try context.pathText("splitter")
+            let code = try context.pathParameter("code")
+            let splitter = try context.pathParameter("splitter")
             guard let port = context.parameters.get("port", as: Int.self), port >= 1 else {
                 throw APIError.invalid("port", "must be a splitter port number from 1")
             }
