@@ -53,9 +53,9 @@ final class APIFixture: Sendable {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    func application() -> some ApplicationProtocol {
+    func application(heartbeat: Duration = .seconds(15)) -> some ApplicationProtocol {
         let router = APIServer.buildRouter(store: store, configuration: configuration, now: { t0 })
-        APIServer.addEngineRoutes(engine: engine, store: store, to: router)
+        APIServer.addEngineRoutes(engine: engine, store: store, to: router, heartbeat: heartbeat)
         return Application(router: router)
     }
 

@@ -95,6 +95,8 @@ import Testing
         }
         #expect(body.status == .ok)
         #expect(body.headers[.contentType] == "text/event-stream")
+        // A comment opens the stream at once, before any test runs.
+        #expect(body.text.hasPrefix(": connected\n\n"), "\(body.text)")
         let events = body.text.components(separatedBy: "\n\n").filter { $0.hasPrefix("event: progress") }
         #expect(events.count >= 2, "\(body.text)")
         #expect(events.first?.contains("test started: CVLAN 3000 reserved") == true)

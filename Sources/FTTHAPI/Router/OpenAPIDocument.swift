@@ -395,7 +395,7 @@ public enum OpenAPIDocument {
           /v1/events:
             get:
               operationId: progressEvents
-              summary: "Live progress of every test as server-sent events (event: progress, data: JSON), filtered by ?project= or ?run=. Roles: crew, admin."
+              summary: "Live progress of every test as server-sent events (event: progress, data: JSON), filtered by ?project= or ?run=; comment lines (': connected' at once, ': keep-alive' every 15 s while quiet) keep proxies from closing it. Roles: crew, admin."
               x-roles: [crew, admin]
               parameters:
                 - {name: project, in: query, required: false, schema: {type: string}}
