@@ -532,6 +532,85 @@ public final class SQLiteStore: AcceptanceStore {
         }
     }
 
+    public func updateProject(_ code: String, name: String?, acceptanceRequired: Bool?, actor: String, at: Date)
+        async throws -> ProjectSummary
+    {
+        try await write("updating project \(code)") { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, name, acceptance_required, state FROM projects WHERE code = ?",
+                    arguments: [code])
+            else { throw StoreError.notFound("project \(code)") }
+            let id: Int64 = row["id"]
+            let state = ProjectState(rawValue: row["state"]) ?? .entered
+            var changes: [String] = []
+            if let name {
+                let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !trimmed.isEmpty else {
+                    throw StoreError.conflict(location: nil, message: "a project name cannot be empty")
+                }
+                let old: String = row["name"]
+                if trimmed != old {
+                    try db.execute(sql: "UPDATE projects SET name = ? WHERE id = ?", arguments: [trimmed, id])
+                    changes.append("name '\(old)' → '\(trimmed)'")
+                }
+            }
+            if let acceptanceRequired {
+                let old: Bool = row["acceptance_required"]
+                if acceptanceRequired != old {
+                    guard state == .entered else {
+                        throw StoreError.conflict(
+                            location: nil,
+                            message:
+                                "project \(code) is \(state.rawValue): whether it needs the acceptance test can change only before its first test"
+                        )
+                    }
+                    try db.execute(
+                        sql: "UPDATE projects SET acceptance_required = ? WHERE id = ?",
+                        arguments: [acceptanceRequired, id])
+                    changes.append("acceptance_required \(old) → \(acceptanceRequired)")
+                }
+            }
+            if !changes.isEmpty {
+                try db.execute(
+                    sql: """
+                        INSERT INTO project_events (project_id, at, event, from_state, to_state, actor, detail)
+                        VALUES (?, ?, 'updated', ?, ?, ?, ?)
+                        """,
+                    arguments: [id, at, state.rawValue, state.rawValue, actor, changes.joined(separator: "; ")])
+            }
+        }
+        guard let summary = try await projects().first(where: { $0.project.code == code }) else {
+            throw StoreError.notFound("project \(code)")
+        }
+        return summary
+    }
+
+    public func withdrawProject(_ code: String, actor: String, at: Date) async throws {
+        try await write("withdrawing project \(code)") { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM projects WHERE code = ?", arguments: [code])
+            else { throw StoreError.notFound("project \(code)") }
+            let ports =
+                "SELECT sp.id FROM splitter_ports sp JOIN splitters s ON s.id = sp.splitter_id WHERE s.project_id = ?"
+            let runs =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM test_runs WHERE port_id IN (\(ports))", arguments: [id]) ?? 0
+            let activated =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM splitter_ports WHERE id IN (\(ports)) AND activation != 'not_activated'",
+                    arguments: [id]) ?? 0
+            guard runs == 0, activated == 0 else {
+                throw StoreError.conflict(
+                    location: nil,
+                    message:
+                        "project \(code) has been tested (\(runs) test run(s), \(activated) port(s) activated) and is kept as it is; send it back for rework instead"
+                )
+            }
+            try Self.applyProjectEvent(db, code, .withdraw, actor: actor, at: at)
+        }
+    }
+
     public func applyProjectEvent(_ code: String, _ event: ProjectEvent, actor: String, at: Date) async throws
         -> ProjectState
     {
@@ -591,6 +670,9 @@ public final class SQLiteStore: AcceptanceStore {
                     """, arguments: [code])
         else { return }
         let state = ProjectState(rawValue: row["state"]) ?? .entered
+        if started, state == .withdrawn {
+            throw StoreError.conflict(location: nil, message: "project \(code) was withdrawn: its ports are not tested")
+        }
         if started, state == .entered || state == .rework {
             try applyProjectEvent(db, code, .startTesting, actor: "ftth-acceptd", at: at)
         } else if !started, state == .testing, (row["untested"] as Int?) == 0 {

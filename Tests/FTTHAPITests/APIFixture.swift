@@ -59,10 +59,10 @@ final class APIFixture: Sendable {
         return Application(router: router)
     }
 
-    /// Begins a test of P1 / SP-A / port 1 (not executed: no engine loop runs).
+    /// Begins a test of `port` (not executed: no engine loop runs).
     @discardableResult
-    func beginTest() async throws -> TestRun {
-        try await engine.begin(PortKey(projectCode: "P1", splitter: "SP-A", port: 1), profile: "build")
+    func beginTest(port: PortKey = PortKey(projectCode: "P1", splitter: "SP-A", port: 1)) async throws -> TestRun {
+        try await engine.begin(port, profile: "build")
     }
 
     func headers(_ role: APIRole, contentType: String? = nil) -> HTTPFields {

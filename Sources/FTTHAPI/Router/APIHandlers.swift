@@ -17,6 +17,8 @@ struct APIHandlers: Sendable {
         case (.get, "/v1/projects"): return listProjects
         case (.post, "/v1/projects/import"): return importProjects
         case (.get, "/v1/projects/{code}"): return project
+        case (.patch, "/v1/projects/{code}"): return updateProject
+        case (.delete, "/v1/projects/{code}"): return deleteProject
         case (.get, "/v1/projects/{code}/activation-list"): return activationList
         case (.get, "/v1/projects/{code}/ports/{splitter}/{port}/results"): return portResults
         case (.get, "/v1/projects/{code}/report.csv"): return report
@@ -50,6 +52,41 @@ struct APIHandlers: Sendable {
             throw StoreError.notFound("project \(code)")
         }
         return try Self.json(ProjectResponse(summary), request, context)
+    }
+
+    /// `{"name": "…", "acceptance_required": true}`, either or both.
+    func updateProject(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let code = try context.pathParameter("code")
+        let object = try await JSONBody.object(request, context)
+        for key in object.keys where key != "name" && key != "acceptance_required" {
+            throw APIError.invalid(key, "unknown key; a project's name and acceptance_required can change")
+        }
+        var name: String?
+        var required: Bool?
+        switch object["name"] {
+        case nil: break
+        case .string(let s) where !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty: name = s
+        default: throw APIError.invalid("name", "must be a non-empty string")
+        }
+        switch object["acceptance_required"] {
+        case nil: break
+        case .bool(let b): required = b
+        default: throw APIError.invalid("acceptance_required", "must be true or false")
+        }
+        guard name != nil || required != nil else {
+            throw APIError.invalid("body", "give name, acceptance_required or both")
+        }
+        let summary = try await store.updateProject(
+            code, name: name, acceptanceRequired: required, actor: context.authenticated.name, at: now())
+        return try Self.json(ProjectResponse(summary), request, context)
+    }
+
+    /// Withdraws a project nothing was tested on: history is append-only, so the project stays
+    /// listed as `withdrawn` with who withdrew it.
+    func deleteProject(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let code = try context.pathParameter("code")
+        try await store.withdrawProject(code, actor: context.authenticated.name, at: now())
+        return Response(status: .noContent)
     }
 
     func importProjects(_ request: Request, _ context: APIRequestContext) async throws -> Response {
