@@ -23,9 +23,6 @@ public actor AcceptanceEngine {
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let limiter: OLTWorkLimiter
-    /// One provisioning per PON port at a time: ZTE OLTs (and Huawei over SNMP) leave the ONU
-    /// id to the manager, and two tests choosing at once would pick the same one.
-    let provisioning = WorkLimiter<PONSlot>(limit: 1)
     let logger: Logger
     var cancelled: Set<Int64> = []
     /// Runs being executed now: a run is never executed twice at once (a started run may also
@@ -208,9 +205,7 @@ public actor AcceptanceEngine {
     func provision(_ run: TestRun, _ driver: any OLTDriver) async throws -> TestRun {
         let profiles = drivers.provisioningProfiles(for: run.port.olt)
         let spec = run.onuSpec(lineProfile: profiles.line, serviceProfile: profiles.service)
-        let onuID = try await provisioning.withSlot(PONSlot(olt: run.port.olt, pon: run.port.pon)) {
-            try await self.limiter.withSlot(run.port.olt) { try await driver.provision(spec) }
-        }
+        let onuID = try await limiter.withSlot(run.port.olt) { try await driver.provision(spec) }
         let next = try await store.advanceTestRun(
             run.id, to: .awaitingOnline, onuID: onuID, attempt: 0, outcome: nil, at: now())
         publish(next, "test ONU \(run.port.onuName) provisioned as ONU \(onuID); waiting for it to come online")
