@@ -202,26 +202,29 @@ public struct ZTECLIDriver: OLTDriver {
                     if reply.refusal == nil { present = ZTECLIOutput.runningConfig(reply.text) }
                     try await b.run("configure terminal")
                 } else {
-                    let used = Set(try await states(b, pon).map(\.onuID))
-                    guard let free = Self.onuIDRange.first(where: { !used.contains($0) }) else {
-                        throw OLTDriverError(
-                            .rejected, olt: description,
-                            message: "every ONU id of \(oltInterface(pon)) is in use; remove an unused ONU first")
+                    // From the look at the ids in use to the add: one at a time per PON port.
+                    id = try await ONUIDLocks.shared.withLock(olt: olt, pon: pon) {
+                        let used = Set(try await states(b, pon).map(\.onuID))
+                        guard let free = Self.onuIDRange.first(where: { !used.contains($0) }) else {
+                            throw OLTDriverError(
+                                .rejected, olt: description,
+                                message: "every ONU id of \(oltInterface(pon)) is in use; remove an unused ONU first")
+                        }
+                        try await b.run("configure terminal")
+                        let reply = try await b.attempt("interface \(oltInterface(pon))")
+                        if let refusal = reply.refusal {
+                            throw refused("the OLT has no PON port \(oltInterface(pon))", refusal)
+                        }
+                        let add = try await b.attempt("onu \(free) type \(onuType) \(auth)")
+                        if let refusal = add.refusal {
+                            throw OLTDriverError(
+                                .rejected, olt: description,
+                                message: "the OLT refused to add test ONU \(name) as \(onuInterface(pon, free))",
+                                deviceText: refusal)
+                        }
+                        record.createdONU = free
+                        return free
                     }
-                    id = free
-                    try await b.run("configure terminal")
-                    let reply = try await b.attempt("interface \(oltInterface(pon))")
-                    if let refusal = reply.refusal {
-                        throw refused("the OLT has no PON port \(oltInterface(pon))", refusal)
-                    }
-                    let add = try await b.attempt("onu \(id) type \(onuType) \(auth)")
-                    if let refusal = add.refusal {
-                        throw OLTDriverError(
-                            .rejected, olt: description,
-                            message: "the OLT refused to add test ONU \(name) as \(onuInterface(pon, id))",
-                            deviceText: refusal)
-                    }
-                    record.createdONU = id
                     try await b.run("exit")
                 }
                 try await b.run("interface \(onuInterface(pon, id))")

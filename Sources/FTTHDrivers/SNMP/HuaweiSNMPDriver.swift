@@ -154,37 +154,54 @@ public struct HuaweiSNMPDriver: OLTDriver {
                 .unsupported, olt: description,
                 message: "SNMP provisioning needs the test ONT's serial (SN authentication)")
         }
-        // Another manager (a second port test, or another system) may create the free row between
+        // Another manager (another system, or another ftth-acceptd) may create the free row between
         // the look and the SET: the agent answers inconsistentValue on the row status, and the
-        // driver looks again.
-        var collisions = 0
-        while true {
-            let existing = try await listONUs(pon: spec.pon)
-            if let same = existing.first(where: { $0.serial == serial }) { return same.onuID }
-            guard let free = (0...127).first(where: { id in !existing.contains { $0.onuID == id } }) else {
-                throw OLTDriverError(
-                    .rejected, olt: description, message: "PON port \(spec.pon) has no free ONT id (0-127 in use)")
+        // driver looks again. Within this process the look and the SET hold the PON's lock.
+        for collisions in 0... {
+            let outcome = try await ONUIDLocks.shared.withLock(olt: olt, pon: spec.pon) {
+                try await lookAndCreate(spec, ifIndex: ifIndex, serial: serial)
             }
-            let row = UInt32(free)
-            let bindings = [
-                VarBind(Self.ontConfig.appending(2, ifIndex, row), .integer(1)),  // sn auth
-                VarBind(Self.ontConfig.appending(3, ifIndex, row), .octetString(serial.octets)),
-                VarBind(Self.ontConfig.appending(7, ifIndex, row), .string(spec.lineProfile)),
-                VarBind(Self.ontConfig.appending(8, ifIndex, row), .string(spec.serviceProfile)),
-                VarBind(Self.ontConfig.appending(9, ifIndex, row), .string(spec.name)),
-                VarBind(Self.ontConfig.appending(10, ifIndex, row), .integer(4)),  // createAndGo
-            ]
-            do {
-                _ = try await snmp.set(bindings)
-                return free
-            } catch let error as SNMPError
-                where error.code == .agentError && error.errorStatus == Self.inconsistentValue
-                && error.errorIndex == bindings.count && collisions < Self.maximumRowCollisions
-            {
-                collisions += 1
-            } catch {
-                throw mapped(error)
+            switch outcome {
+            case .provisioned(let id): return id
+            case .rowTaken(let error):
+                if collisions >= Self.maximumRowCollisions { throw mapped(error) }
             }
+        }
+        preconditionFailure("unreachable")
+    }
+
+    enum CreateOutcome: Sendable {
+        case provisioned(Int)
+        /// The row was created by someone else between the look and the SET.
+        case rowTaken(SNMPError)
+    }
+
+    func lookAndCreate(_ spec: TestONUSpec, ifIndex: UInt32, serial: ONUSerial) async throws -> CreateOutcome {
+        let existing = try await listONUs(pon: spec.pon)
+        if let same = existing.first(where: { $0.serial == serial }) { return .provisioned(same.onuID) }
+        guard let free = (0...127).first(where: { id in !existing.contains { $0.onuID == id } }) else {
+            throw OLTDriverError(
+                .rejected, olt: description, message: "PON port \(spec.pon) has no free ONT id (0-127 in use)")
+        }
+        let row = UInt32(free)
+        let bindings = [
+            VarBind(Self.ontConfig.appending(2, ifIndex, row), .integer(1)),  // sn auth
+            VarBind(Self.ontConfig.appending(3, ifIndex, row), .octetString(serial.octets)),
+            VarBind(Self.ontConfig.appending(7, ifIndex, row), .string(spec.lineProfile)),
+            VarBind(Self.ontConfig.appending(8, ifIndex, row), .string(spec.serviceProfile)),
+            VarBind(Self.ontConfig.appending(9, ifIndex, row), .string(spec.name)),
+            VarBind(Self.ontConfig.appending(10, ifIndex, row), .integer(4)),  // createAndGo
+        ]
+        do {
+            _ = try await snmp.set(bindings)
+            return .provisioned(free)
+        } catch let error as SNMPError
+            where error.code == .agentError && error.errorStatus == Self.inconsistentValue
+            && error.errorIndex == bindings.count
+        {
+            return .rowTaken(error)
+        } catch {
+            throw mapped(error)
         }
     }
 
