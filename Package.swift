@@ -220,6 +220,15 @@ let package = Package(
             dependencies: ["FTTHDaemon", "FTTHConfig", "FTTHCore", "FTTHSNMP", "OLTSim", "OLTSimServer"],
             swiftSettings: swiftSettings
         ),
+        // The acceptance flow end to end: olt-sim and ftth-acceptd as processes, the API over HTTP.
+        .testTarget(
+            name: "AcceptanceEndToEndTests",
+            dependencies: [
+                "FTTHCore", "FTTHSQLite", "FTTHDrivers", "FTTHCLI", "CLIModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The OLTDriver contract, run against every driver and transport with olt-sim.
         .testTarget(
             name: "OLTDriverConformanceTests",

@@ -73,7 +73,7 @@ extension AcceptanceEngine {
                                 "test ONU \(row.onuName) is not on OLT \(row.olt) PON \(row.pon); activate the port again or deactivate it",
                             at: now())
                     }
-                } else if let found {
+                } else if let found, try await isStillStray(row.key) {
                     do {
                         try await limiter.withSlot(row.olt) {
                             try await driver.remove(pon: row.pon, onuID: found.onuID)
@@ -91,6 +91,15 @@ extension AcceptanceEngine {
             }
         }
         return report
+    }
+
+    /// Whether `key` still has neither a test running nor an activation, read afresh: the API
+    /// serves while reconciliation reads the OLTs, so a test begun meanwhile has provisioned
+    /// the ONU that the first look took for a stray.
+    func isStillStray(_ key: PortKey) async throws -> Bool {
+        if try await store.activeTestRuns().contains(where: { $0.port.key == key }) { return false }
+        let row = try await store.activationList(projectCode: key.projectCode).first { $0.key == key }
+        return row?.workflow.activation != .activated
     }
 
     /// Removes every test ONU of a project from its OLTs and records the deactivations (DESIGN

@@ -98,7 +98,8 @@ public actor OutboxPusher {
     /// Queues the passed ports of every approved project not queued yet, and moves projects
     /// whose messages were all acknowledged to `pushed`: what a restart after a crash between
     /// approval and queueing, or between the last acknowledgement and the project event, needs.
-    /// Returns how many messages were added.
+    /// Returns how many messages were added. Projects still holding activated test ONUs are left
+    /// to the scheduler's hand-over.
     @discardableResult
     public func catchUp() async -> Int {
         let accepted: [String]
@@ -110,6 +111,13 @@ public actor OutboxPusher {
         }
         var added = 0
         for code in accepted {
+            // A project approved just before a stop may still have test ONUs on its OLTs: the
+            // scheduler removes them first and queues the ports itself (DESIGN §2 step 5).
+            if let rows = try? await store.activationList(projectCode: code),
+                rows.contains(where: { $0.workflow.activation == .activated })
+            {
+                continue
+            }
             do {
                 added += try await store.enqueueAcceptedPorts(projectCode: code, at: now())
             } catch {

@@ -3,6 +3,10 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: OutboxStore {
+    /// What an idempotency key keeps as it is; anything else is percent-encoded.
+    static let keyCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     /// `outbox`: one row per push of an accepted port, written before it is sent. The unique
     /// idempotency key makes enqueueing the same approval twice add nothing.
     static func registerOutboxMigration(_ migrator: inout DatabaseMigrator) {
@@ -119,7 +123,10 @@ extension SQLiteStore: OutboxStore {
                             "\(port.key) is marked passed but has no line result; re-test the port before pushing")
                 }
                 func value(_ column: String) -> Double? { (result[column] as Int?).map { Double($0) / 100 } }
-                let key = "\(projectCode)/\(port.key.splitter)/\(port.key.port)/\(approvalID)"
+                // HTTP headers carry ASCII only: a Chinese splitter name goes percent-encoded.
+                let key = [projectCode, port.key.splitter, "\(port.key.port)", "\(approvalID)"]
+                    .map { $0.addingPercentEncoding(withAllowedCharacters: Self.keyCharacters) ?? $0 }
+                    .joined(separator: "/")
                 let payload = AcceptedPortPayload(
                     idempotencyKey: key, project: projectCode, projectName: project["name"], oltIP: port.olt.text,
                     pon: port.pon.description, splitter: port.key.splitter, port: port.key.port,

@@ -79,6 +79,7 @@ extension SQLiteStore: TestRunStore {
                     """,
                 arguments: [port.id, profile, cvlan.value, at, at])
             let id = db.lastInsertedRowID
+            try Self.followTests(db, projectCode: key.projectCode, started: true, at: at)
             try Self.event(
                 db, portID: port.id, at: at, "test_started",
                 "run \(id), profile \(profile), CVLAN \(cvlan) on OLT \(port.row.olt) SVLAN \(port.row.svlan)")

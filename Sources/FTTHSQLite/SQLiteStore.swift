@@ -429,6 +429,7 @@ public final class SQLiteStore: AcceptanceStore {
             let workflow = try Self.apply(.activationSucceeded, to: port, key: key)
             let cvlan = try Self.reserveCVLAN(db, port, key: key, configuredRanges: configuredRanges)
             try Self.save(db, workflow, portID: port.id)
+            try Self.followTests(db, projectCode: key.projectCode, started: true, at: at)
             try db.execute(
                 sql: "UPDATE splitter_ports SET onu_serial = ? WHERE id = ?",
                 arguments: [serial?.text ?? port.row.onuSerial?.text, port.id])
@@ -492,6 +493,7 @@ public final class SQLiteStore: AcceptanceStore {
                 db, portID: port.id, at: at, "line_result",
                 "\(verdict.verdict.rawValue) (\(verdict.profile))"
                     + (verdict.reasons.isEmpty ? "" : ": " + verdict.reasons.joined(separator: "; ")))
+            try Self.followTests(db, projectCode: key.projectCode, started: false, at: at)
         }
     }
 
@@ -530,37 +532,153 @@ public final class SQLiteStore: AcceptanceStore {
         }
     }
 
-    public func applyProjectEvent(_ code: String, _ event: ProjectEvent, actor: String, at: Date) async throws
-        -> ProjectState
+    public func updateProject(_ code: String, name: String?, acceptanceRequired: Bool?, actor: String, at: Date)
+        async throws -> ProjectSummary
     {
         try await write("updating project \(code)") { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT id, state, acceptance_required FROM projects WHERE code = ?", arguments: [code])
+                    db, sql: "SELECT id, name, acceptance_required, state FROM projects WHERE code = ?",
+                    arguments: [code])
             else { throw StoreError.notFound("project \(code)") }
-            let from = ProjectState(rawValue: row["state"]) ?? .entered
-            var workflow = ProjectWorkflow(state: from, acceptanceRequired: row["acceptance_required"])
-            do {
-                try workflow.apply(event)
-            } catch let t as IllegalTransition {
-                throw StoreError.illegalTransition(nil, t)
+            let id: Int64 = row["id"]
+            let state = ProjectState(rawValue: row["state"]) ?? .entered
+            var changes: [String] = []
+            if let name {
+                let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !trimmed.isEmpty else {
+                    throw StoreError.conflict(location: nil, message: "a project name cannot be empty")
+                }
+                let old: String = row["name"]
+                if trimmed != old {
+                    try db.execute(sql: "UPDATE projects SET name = ? WHERE id = ?", arguments: [trimmed, id])
+                    changes.append("name '\(old)' → '\(trimmed)'")
+                }
             }
-            let detail: String
-            switch event {
-            case .sendBack(let reason): detail = reason
-            case .testsCompleted(let p, let f, let u): detail = "\(p) passed, \(f) failed, \(u) untested"
-            default: detail = ""
+            if let acceptanceRequired {
+                let old: Bool = row["acceptance_required"]
+                if acceptanceRequired != old {
+                    guard state == .entered else {
+                        throw StoreError.conflict(
+                            location: nil,
+                            message:
+                                "project \(code) is \(state.rawValue): whether it needs the acceptance test can change only before its first test"
+                        )
+                    }
+                    try db.execute(
+                        sql: "UPDATE projects SET acceptance_required = ? WHERE id = ?",
+                        arguments: [acceptanceRequired, id])
+                    changes.append("acceptance_required \(old) → \(acceptanceRequired)")
+                }
             }
-            try db.execute(
-                sql: "UPDATE projects SET state = ? WHERE id = ?",
-                arguments: [workflow.state.rawValue, row["id"] as Int64])
-            try db.execute(
+            if !changes.isEmpty {
+                try db.execute(
+                    sql: """
+                        INSERT INTO project_events (project_id, at, event, from_state, to_state, actor, detail)
+                        VALUES (?, ?, 'updated', ?, ?, ?, ?)
+                        """,
+                    arguments: [id, at, state.rawValue, state.rawValue, actor, changes.joined(separator: "; ")])
+            }
+        }
+        guard let summary = try await projects().first(where: { $0.project.code == code }) else {
+            throw StoreError.notFound("project \(code)")
+        }
+        return summary
+    }
+
+    public func withdrawProject(_ code: String, actor: String, at: Date) async throws {
+        try await write("withdrawing project \(code)") { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM projects WHERE code = ?", arguments: [code])
+            else { throw StoreError.notFound("project \(code)") }
+            let ports =
+                "SELECT sp.id FROM splitter_ports sp JOIN splitters s ON s.id = sp.splitter_id WHERE s.project_id = ?"
+            let runs =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM test_runs WHERE port_id IN (\(ports))", arguments: [id]) ?? 0
+            let activated =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM splitter_ports WHERE id IN (\(ports)) AND activation != 'not_activated'",
+                    arguments: [id]) ?? 0
+            guard runs == 0, activated == 0 else {
+                throw StoreError.conflict(
+                    location: nil,
+                    message:
+                        "project \(code) has been tested (\(runs) test run(s), \(activated) port(s) activated) and is kept as it is; send it back for rework instead"
+                )
+            }
+            try Self.applyProjectEvent(db, code, .withdraw, actor: actor, at: at)
+        }
+    }
+
+    public func applyProjectEvent(_ code: String, _ event: ProjectEvent, actor: String, at: Date) async throws
+        -> ProjectState
+    {
+        try await write("updating project \(code)") { db in
+            try Self.applyProjectEvent(db, code, event, actor: actor, at: at)
+        }
+    }
+
+    /// Applies `event` to project `code` inside the caller's transaction and records it.
+    @discardableResult
+    static func applyProjectEvent(_ db: Database, _ code: String, _ event: ProjectEvent, actor: String, at: Date) throws
+        -> ProjectState
+    {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT id, state, acceptance_required FROM projects WHERE code = ?", arguments: [code])
+        else { throw StoreError.notFound("project \(code)") }
+        let from = ProjectState(rawValue: row["state"]) ?? .entered
+        var workflow = ProjectWorkflow(state: from, acceptanceRequired: row["acceptance_required"])
+        do {
+            try workflow.apply(event)
+        } catch let t as IllegalTransition {
+            throw StoreError.illegalTransition(nil, t)
+        }
+        let detail: String
+        switch event {
+        case .sendBack(let reason): detail = reason
+        case .testsCompleted(let p, let f, let u): detail = "\(p) passed, \(f) failed, \(u) untested"
+        default: detail = ""
+        }
+        try db.execute(
+            sql: "UPDATE projects SET state = ? WHERE id = ?", arguments: [workflow.state.rawValue, row["id"] as Int64])
+        try db.execute(
+            sql: """
+                INSERT INTO project_events (project_id, at, event, from_state, to_state, actor, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [row["id"] as Int64, at, event.label, from.rawValue, workflow.state.rawValue, actor, detail])
+        return workflow.state
+    }
+
+    /// The project's state follows its port tests: the first test of an entered project (or of
+    /// one sent back for rework) starts testing; once every port has a current result, the
+    /// project goes to review when all passed, else back to rework.
+    static func followTests(_ db: Database, projectCode code: String, started: Bool, at: Date) throws {
+        guard
+            let row = try Row.fetchOne(
+                db,
                 sql: """
-                    INSERT INTO project_events (project_id, at, event, from_state, to_state, actor, detail)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [row["id"] as Int64, at, event.label, from.rawValue, workflow.state.rawValue, actor, detail])
-            return workflow.state
+                    SELECT p.state,
+                        SUM(sp.line_verdict = 'pass' AND sp.awaiting_retest = 0) AS passed,
+                        SUM(sp.line_verdict = 'fail' AND sp.awaiting_retest = 0) AS failed,
+                        SUM(sp.line_verdict IS NULL OR sp.awaiting_retest = 1) AS untested
+                    FROM projects p JOIN splitters s ON s.project_id = p.id
+                    JOIN splitter_ports sp ON sp.splitter_id = s.id
+                    WHERE p.code = ? GROUP BY p.id
+                    """, arguments: [code])
+        else { return }
+        let state = ProjectState(rawValue: row["state"]) ?? .entered
+        if started, state == .withdrawn {
+            throw StoreError.conflict(location: nil, message: "project \(code) was withdrawn: its ports are not tested")
+        }
+        if started, state == .entered || state == .rework {
+            try applyProjectEvent(db, code, .startTesting, actor: "ftth-acceptd", at: at)
+        } else if !started, state == .testing, (row["untested"] as Int?) == 0 {
+            try applyProjectEvent(
+                db, code, .testsCompleted(passed: row["passed"] ?? 0, failed: row["failed"] ?? 0, untested: 0),
+                actor: "ftth-acceptd", at: at)
         }
     }
 }

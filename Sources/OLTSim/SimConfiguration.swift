@@ -188,11 +188,15 @@ public struct SimSplitter: Sendable {
     /// Faults before the splitter: every port behind it suffers them.
     public var faults: [PathFault]
     public var onts: [SimONT]
+    /// `test_onts`: a crew's test ONT waits unconfigured in every port without an ONT, its
+    /// serial this prefix and four hex digits (see `SimConfiguration.fillTestONTs`).
+    public var testONTPrefix: String?
 
     public init(
         name: String, ratio: SplitRatio, firstLevelRatio: SplitRatio? = nil, fibreKm: Double = 2.0, connectors: Int = 4,
-        splices: Int = 4, faults: [PathFault] = [], onts: [SimONT] = []
+        splices: Int = 4, faults: [PathFault] = [], onts: [SimONT] = [], testONTPrefix: String? = nil
     ) {
+        self.testONTPrefix = testONTPrefix
         self.name = name
         self.ratio = ratio
         self.firstLevelRatio = firstLevelRatio
@@ -201,6 +205,17 @@ public struct SimSplitter: Sendable {
         self.splices = splices
         self.faults = faults
         self.onts = onts
+    }
+}
+
+extension SimSplitter {
+    /// A vendor id (4 capital letters) and 4 hex digits: with 4 more hex digits a serial.
+    static func isTestONTPrefix(_ text: String) -> Bool {
+        let chars = Array(text.utf8)
+        guard chars.count == 8 else { return false }
+        let letters = chars[0..<4].allSatisfy { (65...90).contains($0) }
+        let hex = chars[4...].allSatisfy { (48...57).contains($0) || (65...70).contains($0) }
+        return letters && hex
     }
 }
 
@@ -341,7 +356,8 @@ extension SimConfiguration {
                 throw r.error("cli", "serves neither Telnet nor SSH: set telnet_port or ssh_port (0 = any free port)")
             }
         }
-        let pons = try r.tables("pon").map(pon)
+        var pons = try r.tables("pon").map(pon)
+        try fillTestONTs(&pons, r)
         let ids = dialect.isHuawei ? 0...127 : 1...128
         for (pi, p) in pons.enumerated() {
             for (si, sp) in p.splitters.enumerated() {
@@ -360,6 +376,39 @@ extension SimConfiguration {
             name: name, address: address, dialect: dialect, snmp: snmp, pons: pons,
             lineProfiles: try r.strings("line_profiles", default: ["ftth-test"]),
             serviceProfiles: try r.strings("service_profiles", default: ["ftth-test"]), cli: cli)
+    }
+
+    /// Plugs a test ONT into every free port of the splitters with `test_onts`: serial = the
+    /// prefix, the splitter's ordinal on the OLT and the port, two hex digits each (HWTC7E57 0103
+    /// is port 3 of the OLT's first splitter). Serials must stay unique on the OLT.
+    static func fillTestONTs(_ pons: inout [SimPON], _ r: TOMLReader) throws {
+        var ordinal = 0
+        var serials: [ONUSerial: String] = [:]
+        for pi in pons.indices {
+            for si in pons[pi].splitters.indices {
+                ordinal += 1
+                var splitter = pons[pi].splitters[si]
+                let key = "pon[\(pi)].splitter[\(si)]"
+                if let prefix = splitter.testONTPrefix {
+                    guard ordinal <= 255 else {
+                        throw r.error("\(key).test_onts", "test_onts serves the first 255 splitters of an OLT")
+                    }
+                    let taken = Set(splitter.onts.map(\.port))
+                    for port in 1...splitter.ratio.outputs where !taken.contains(port) {
+                        let suffix = String(format: "%02X%02X", ordinal, port)
+                        splitter.onts.append(SimONT(port: port, serial: ONUSerial(prefix + suffix)!))
+                    }
+                    splitter.onts.sort { $0.port < $1.port }
+                    pons[pi].splitters[si] = splitter
+                }
+                for o in splitter.onts {
+                    if let other = serials.updateValue("\(key) port \(o.port)", forKey: o.serial) {
+                        throw r.error(
+                            "\(key).ont", "serial \(o.serial) is plugged in twice on this OLT: here and at \(other)")
+                    }
+                }
+            }
+        }
     }
 
     static func pon(_ r: TOMLReader) throws -> SimPON {
@@ -382,7 +431,9 @@ extension SimConfiguration {
     }
 
     static func splitter(_ r: TOMLReader) throws -> SimSplitter {
-        try r.allow(["name", "ratio", "first_level_ratio", "fibre_km", "connectors", "splices", "faults", "ont"])
+        try r.allow([
+            "name", "ratio", "first_level_ratio", "fibre_km", "connectors", "splices", "faults", "ont", "test_onts",
+        ])
         guard let ratio = SplitRatio(try r.string("ratio")) else {
             throw r.error("ratio", "must be 1:N with N = 2 … 128")
         }
@@ -401,12 +452,23 @@ extension SimConfiguration {
             }
             guard ports.insert(o.port).inserted else { throw r.error("ont[\(i)].port", "two ONTs in port \(o.port)") }
         }
+        var testONTPrefix: String?
+        if r.table["test_onts"] != nil {
+            let prefix = try r.string("test_onts")
+            guard SimSplitter.isTestONTPrefix(prefix) else {
+                throw r.error(
+                    "test_onts",
+                    "'\(prefix)' is not a serial prefix: give the vendor id and 4 hex digits, such as HWTC7E57 or ZTEG7E57"
+                )
+            }
+            testONTPrefix = prefix
+        }
         return SimSplitter(
             name: try r.string("name"), ratio: ratio, firstLevelRatio: firstLevel,
             fibreKm: try r.double("fibre_km", default: 2, range: 0...60),
             connectors: try r.int("connectors", default: 4, range: 0...40),
             splices: try r.int("splices", default: 4, range: 0...100),
-            faults: try faults(r), onts: onts)
+            faults: try faults(r), onts: onts, testONTPrefix: testONTPrefix)
     }
 
     static func ont(_ r: TOMLReader) throws -> SimONT {

@@ -10,12 +10,18 @@ struct FTTHCtl: AsyncParsableCommand {
         commandName: "ftthctl",
         abstract: "Command line of the FTTH acceptance-testing daemon, for crews and administrators.",
         discussion: """
-            Works on the store named in the configuration (default config/ftth-acceptd.toml, \
-            store var/ftth-acceptd.sqlite). `evaluate` needs no store: it judges readings from a CSV.
+            import, projects, ports, thresholds and token work on the store named in the configuration \
+            (default config/ftth-acceptd.toml, store var/ftth-acceptd.sqlite). `evaluate` needs no store: \
+            it judges readings from a CSV.
+
+            test, results, approve, reject and report talk to the running daemon: --server or \
+            FTTH_SERVER (default \(DaemonOptions.defaultServer)), and a token in FTTH_TOKEN or in a file \
+            given with --token-file (`ftthctl token create` makes one).
             """,
         subcommands: [
             ImportCommand.self, ProjectsCommand.self, PortsCommand.self, ThresholdsCommand.self,
-            EvaluateCommand.self, OLTCommand.self, TokenCommand.self,
+            EvaluateCommand.self, OLTCommand.self, TokenCommand.self, TestCommand.self, ResultsCommand.self,
+            ApproveCommand.self, RejectCommand.self, ReportCommand.self,
         ]
     )
 }

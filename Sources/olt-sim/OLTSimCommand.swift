@@ -55,6 +55,12 @@ struct OLTSimCommand: AsyncParsableCommand {
     var cliBasePort: Int?
     @Option(name: .customLong("cli-password"), help: "With --cli-base-port: the password of user admin.")
     var cliPassword = "admin"
+    @Flag(
+        name: .customLong("list-onts"),
+        help:
+            "Print every ONT of the city, tab-separated: OLT, PON port, splitter, splitter port, serial, and the ONU id it is configured as (- for a test ONT waiting to be provisioned); then exit."
+    )
+    var listONTs = false
 
     func validate() throws {
         guard (config == nil) != (synthetic == nil) else {
@@ -88,6 +94,19 @@ struct OLTSimCommand: AsyncParsableCommand {
                     sshPort: cliBasePort == 0 ? 0 : cliBasePort + 2 * i + 1, username: "admin",
                     password: Secret(cliPassword))
             }
+        }
+        if listONTs {
+            for olt in configuration.olts {
+                for pon in olt.pons {
+                    for splitter in pon.splitters {
+                        for ont in splitter.onts {
+                            let id = ont.provisionedID.map(String.init) ?? "-"
+                            say("\(olt.name)\t\(pon.address)\t\(splitter.name)\t\(ont.port)\t\(ont.serial)\t\(id)")
+                        }
+                    }
+                }
+            }
+            return
         }
         let simulator = OLTSimulator(configuration: configuration)
         let agents = try SimulatorAgents(simulator: simulator)

@@ -53,16 +53,16 @@ final class APIFixture: Sendable {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    func application() -> some ApplicationProtocol {
+    func application(heartbeat: Duration = .seconds(15)) -> some ApplicationProtocol {
         let router = APIServer.buildRouter(store: store, configuration: configuration, now: { t0 })
-        APIServer.addEngineRoutes(engine: engine, store: store, to: router)
+        APIServer.addEngineRoutes(engine: engine, store: store, to: router, heartbeat: heartbeat)
         return Application(router: router)
     }
 
-    /// Begins a test of P1 / SP-A / port 1 (not executed: no engine loop runs).
+    /// Begins a test of `port` (not executed: no engine loop runs).
     @discardableResult
-    func beginTest() async throws -> TestRun {
-        try await engine.begin(PortKey(projectCode: "P1", splitter: "SP-A", port: 1), profile: "build")
+    func beginTest(port: PortKey = PortKey(projectCode: "P1", splitter: "SP-A", port: 1)) async throws -> TestRun {
+        try await engine.begin(port, profile: "build")
     }
 
     func headers(_ role: APIRole, contentType: String? = nil) -> HTTPFields {

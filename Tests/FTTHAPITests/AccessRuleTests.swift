@@ -38,6 +38,12 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
             method: .get, route: "/v1/projects/{code}", uri: "/v1/projects/P1", allowed: [.crew, .admin, .integration],
             success: .ok),
         RouteCase(
+            method: .patch, route: "/v1/projects/{code}", uri: "/v1/projects/P1", allowed: [.integration, .admin],
+            success: .ok, contentType: "application/json", body: #"{"name": "Garden Court phase 2"}"#),
+        RouteCase(
+            method: .delete, route: "/v1/projects/{code}", uri: "/v1/projects/P1", allowed: [.integration, .admin],
+            success: .noContent),
+        RouteCase(
             method: .get, route: "/v1/projects/{code}/activation-list", uri: "/v1/projects/P1/activation-list",
             allowed: [.crew, .admin], success: .ok),
         RouteCase(

@@ -37,6 +37,24 @@ import Testing
         }
     }
 
+    /// Splitter names come from the builder's records: Chinese, with spaces. Clients percent-encode
+    /// them in the path, and the API must find the splitter all the same.
+    @Test func aPercentEncodedSplitterNameFindsTheSplitter() async throws {
+        let f = try await APIFixture()
+        _ = try await f.store.importProjects(
+            try ProjectImportPlan(
+                csv: """
+                    project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports
+                    P3,花园苑,HW-1,10.0.0.1,huawei-ma5800,0/1/1,1002,花园苑2期3号楼 分光器,1:8,2
+                    """, file: "p3.csv"), namingRule: .standard, source: "p3.csv", at: t0, progress: nil)
+        let encoded = "%E8%8A%B1%E5%9B%AD%E8%8B%912%E6%9C%9F3%E5%8F%B7%E6%A5%BC%20%E5%88%86%E5%85%89%E5%99%A8"
+        let started = try await f.request(.post, "/v1/projects/P3/ports/\(encoded)/2/tests", headers: f.headers(.crew))
+        #expect(started.status == .accepted, "\(started.text)")
+        #expect(started.json["splitter"] as? String == "花园苑2期3号楼 分光器")
+        let results = try await f.request(.get, "/v1/projects/P3/ports/\(encoded)/2/results", headers: f.headers(.crew))
+        #expect(results.status == .ok, "\(results.text)")
+    }
+
     @Test func aTestIsReadAndCancelledAndAnEndedOneCannotBe() async throws {
         let f = try await APIFixture()
         let run = try await f.beginTest()
@@ -77,6 +95,8 @@ import Testing
         }
         #expect(body.status == .ok)
         #expect(body.headers[.contentType] == "text/event-stream")
+        // A comment opens the stream at once, before any test runs.
+        #expect(body.text.hasPrefix(": connected\n\n"), "\(body.text)")
         let events = body.text.components(separatedBy: "\n\n").filter { $0.hasPrefix("event: progress") }
         #expect(events.count >= 2, "\(body.text)")
         #expect(events.first?.contains("test started: CVLAN 3000 reserved") == true)

@@ -27,6 +27,60 @@ import Testing
         }
     }
 
+    @Test func aProjectIsRenamedAndItsTestFlagChangesOnlyBeforeTesting() async throws {
+        let f = try await APIFixture()
+        let renamed = try await f.request(
+            .patch, "/v1/projects/P1", headers: f.headers(.integration, contentType: "application/json"),
+            body: #"{"name": "Garden Court II", "acceptance_required": false}"#)
+        #expect(renamed.status == .ok, "\(renamed.text)")
+        #expect(renamed.json["name"] as? String == "Garden Court II")
+        #expect(renamed.json["acceptance_required"] as? Bool == false)
+
+        let cases: [(String, HTTPResponse.Status, String?)] = [
+            (#"{"name": "  "}"#, .unprocessableContent, "name"),
+            (#"{"acceptance_required": "yes"}"#, .unprocessableContent, "acceptance_required"),
+            (#"{"state": "pushed"}"#, .unprocessableContent, "state"),
+            ("{}", .unprocessableContent, "body"),
+            ("[1]", .badRequest, "body"),
+        ]
+        for (body, status, field) in cases {
+            let response = try await f.request(
+                .patch, "/v1/projects/P1", headers: f.headers(.admin, contentType: "application/json"), body: body)
+            #expect(response.status == status, "\(body): \(response.text)")
+            #expect(response.errorField == field, "\(body): \(response.text)")
+        }
+        // Once testing began, the flag stays; the name may still change.
+        try await f.bringP2ToReview()
+        let flag = try await f.request(
+            .patch, "/v1/projects/P2", headers: f.headers(.admin, contentType: "application/json"),
+            body: #"{"acceptance_required": false}"#)
+        #expect(flag.status == .conflict)
+        #expect(flag.errorMessage?.contains("only before its first test") == true, "\(flag.text)")
+        let name = try await f.request(
+            .patch, "/v1/projects/P2", headers: f.headers(.admin, contentType: "application/json"),
+            body: #"{"name": "Riverside C"}"#)
+        #expect(name.status == .ok)
+    }
+
+    @Test func anUntestedProjectIsWithdrawnAndATestedOneKept() async throws {
+        let f = try await APIFixture()
+        let withdrawn = try await f.request(.delete, "/v1/projects/P1", headers: f.headers(.admin))
+        #expect(withdrawn.status == .noContent, "\(withdrawn.text)")
+        let p1 = try await f.request(.get, "/v1/projects/P1", headers: f.headers(.admin))
+        #expect(p1.json["state"] as? String == "withdrawn")
+        #expect(try await f.request(.delete, "/v1/projects/P1", headers: f.headers(.admin)).status == .conflict)
+        // Its ports are not tested any more.
+        let test = try await f.request(.post, "/v1/projects/P1/ports/SP-A/1/tests", headers: f.headers(.crew))
+        #expect(test.status == .conflict)
+        #expect(test.errorMessage?.contains("withdrawn") == true, "\(test.text)")
+        #expect(try await f.request(.delete, "/v1/projects/NOPE", headers: f.headers(.admin)).status == .notFound)
+
+        try await f.beginTest(port: PortKey(projectCode: "P2", splitter: "RC-1", port: 1))
+        let kept = try await f.request(.delete, "/v1/projects/P2", headers: f.headers(.admin))
+        #expect(kept.status == .conflict)
+        #expect(kept.errorMessage?.contains("has been tested (1 test run(s)") == true, "\(kept.text)")
+    }
+
     @Test func importWritesTheProjectAndAnswersTheSummary() async throws {
         let f = try await APIFixture()
         let response = try await f.request(

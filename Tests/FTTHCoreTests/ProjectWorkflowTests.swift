@@ -8,7 +8,7 @@ struct ProjectWorkflowTests {
     static let events: [ProjectEvent] = [
         .startTesting, .testsCompleted(passed: 3, failed: 0, untested: 0),
         .testsCompleted(passed: 2, failed: 1, untested: 0),
-        .submitWithoutTest, .approve, .sendBack(reason: "connector dirty on FTTH-A-01"), .pushAcknowledged,
+        .submitWithoutTest, .approve, .sendBack(reason: "connector dirty on FTTH-A-01"), .pushAcknowledged, .withdraw,
     ]
 
     /// The transitions DESIGN §2 allows, written independently of the implementation.
@@ -21,6 +21,7 @@ struct ProjectWorkflowTests {
         case (.awaitingReview, .approve): .accepted
         case (.awaitingReview, .sendBack), (.testing, .sendBack): .rework
         case (.accepted, .pushAcknowledged): .pushed
+        case (.entered, .withdraw): .withdrawn
         default: nil
         }
     }

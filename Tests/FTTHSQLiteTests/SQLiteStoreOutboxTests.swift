@@ -58,6 +58,32 @@ import Testing
         #expect(history.last?.event == "push_queued")
     }
 
+    /// The key travels as an HTTP header, which carries ASCII only: a Chinese splitter name is
+    /// percent-encoded in it (and stays as it is in the JSON body).
+    @Test func anIdempotencyKeyIsASCIIForAChineseSplitterName() async throws {
+        let t = try TemporaryStore()
+        let name = "花园苑2期3号楼分光器"
+        _ = try await t.store.importProjects(
+            try ProjectImportPlan(
+                csv: """
+                    project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports
+                    P9,花园苑,HW-1,10.0.0.1,huawei-ma5800,0/1/0,1001,\(name),1:8,1
+                    """, file: "p9.csv"), namingRule: .standard, source: "p9.csv", at: t0, progress: nil)
+        let port = PortKey(projectCode: "P9", splitter: name, port: 1)
+        _ = try await t.store.recordActivation(port, serial: nil, configuredRanges: [city], at: t0)
+        try await t.store.recordLineResult(
+            port, readings: passing, verdict: ThresholdProfile.build.evaluate(passing), at: t0)
+        _ = try await t.store.applyProjectEvent("P9", .approve, actor: "admin", at: t0)
+        #expect(try await t.store.enqueueAcceptedPorts(projectCode: "P9", at: t0) == 1)
+        let message = try #require(try await t.store.outboxMessages(projectCode: "P9").first)
+        let ascii = message.idempotencyKey.unicodeScalars.allSatisfy(\.isASCII)
+        #expect(ascii)
+        #expect(message.idempotencyKey.hasPrefix("P9/%E8%8A%B1%E5%9B%AD%E8%8B%91"))
+        #expect(message.idempotencyKey.removingPercentEncoding?.hasPrefix("P9/\(name)/1/") == true)
+        let payload = try AcceptedPortPayload.decode(message.payload)
+        #expect(payload.splitter == name)
+    }
+
     @Test func enqueueingTheSameApprovalTwiceAddsNothing() async throws {
         let t = try await approved()
         #expect(try await t.store.enqueueAcceptedPorts(projectCode: "P1", at: t0) == 3)

@@ -55,6 +55,15 @@ import Testing
         #expect(try await rig.state() == .pushed)
     }
 
+    /// Approved just before a stop, with a test ONU still on the OLT: nothing is pushed until the
+    /// scheduler has removed it.
+    @Test func catchUpLeavesAProjectWithActivatedTestONUsToTheHandOver() async throws {
+        let rig = try await OutboxRig(handedOver: false)
+        #expect(await rig.pusher.catchUp() == 0)
+        for port in OutboxRig.ports { try await rig.store.recordDeactivation(port, at: OutboxRig.t0) }
+        #expect(await rig.pusher.catchUp() == 6)
+    }
+
     @Test func aReceiverThatIsDownLosesNothingAndBackoffDoubles() async throws {
         let rig = try await OutboxRig()
         #expect(await rig.pusher.catchUp() == 6)

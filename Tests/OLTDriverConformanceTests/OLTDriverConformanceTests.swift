@@ -73,6 +73,31 @@ struct OLTDriverConformanceTests {
         }
     }
 
+    /// Port tests of one splitter run at once: each provisions its own ONU on the same PON port.
+    /// ZTE drivers choose the ONU id, so two sessions may pick the same one; the OLT refuses the
+    /// second (%Code 34049) and the driver must look again rather than fail the test.
+    @Test(arguments: kinds.filter(\.canProvision))
+    func concurrentProvisionsOnOnePONEachGetTheirOwnONU(kind: DriverKind) async throws {
+        try await ConformanceRig.with(kind) { rig in
+            let specs = (1...6).map { i in
+                spec(rig, serial: ONUSerial("HWTCC0C0000\(i)")!, name: "FT-PAR-\(i)")
+            }
+            let ids = try await withThrowingTaskGroup(of: (String, Int).self) { group in
+                for s in specs { group.addTask { (s.name, try await rig.driver.provision(s)) } }
+                var ids: [String: Int] = [:]
+                for try await (name, id) in group { ids[name] = id }
+                return ids
+            }
+            #expect(Set(ids.values).count == 6)
+            let configured = rig.olt.configuredONUs(on: rig.pon)
+            for s in specs {
+                let onu = try #require(configured.first { $0.serial == s.serial })
+                #expect(onu.id == ids[s.name])
+                #expect(onu.name == s.name)
+            }
+        }
+    }
+
     @Test(arguments: kinds)
     func anONUThatIsNotOnlineNeverYieldsNumbers(kind: DriverKind) async throws {
         try await ConformanceRig.with(kind) { rig in

@@ -16,10 +16,46 @@ struct SimConfigurationTests {
         #expect(c.olts.map(\.dialect) == [.huaweiMA5800, .zteC300])
         #expect(c.olts[0].snmp.port == 16101)
         #expect(c.olts[0].snmp.v3Users.first?.user == "ftth")
-        #expect(c.olts.flatMap(\.pons).flatMap(\.splitters).count == 8)
-        #expect(c.olts[0].pons[0].splitters[0].onts[1].faults == [.dirtyConnector(3.5)])
-        #expect(c.olts[1].pons[0].splitters[0].onts[1].neverRegisters)
+        // The sample project's 8 splitters, and one splitter in service per OLT.
+        #expect(c.olts.flatMap(\.pons).flatMap(\.splitters).count == 10)
+        let sp01 = c.olts[0].pons[0].splitters[0]
+        #expect(sp01.onts.map(\.port) == Array(1...8))
+        #expect(sp01.onts[2].serial == ONUSerial("HWTC7E570001"))
+        #expect(sp01.onts[7].serial == ONUSerial("HWTC7E570108"))
+        #expect(sp01.onts.allSatisfy { $0.provisionedID == nil })
+        let zte = c.olts[1].pons[0].splitters[0]
+        #expect(zte.onts[3].neverRegisters)
+        #expect(zte.onts[4].faults == [.dirtyConnector(6)])
+        #expect(c.olts[0].pons[2].splitters[0].onts[1].faults == [.dirtyConnector(3.5)])
         #expect(c.olts[0].pons[0].splitters[0].firstLevelRatio == SplitRatio(outputs: 4))
+    }
+
+    @Test func testONTsFillTheFreePortsWithSerialsNamingSplitterAndPort() throws {
+        let c = try SimConfiguration(
+            toml: """
+                [[olt]]
+                name = "a"
+                address = "10.0.0.1"
+                dialect = "zte-c600"
+                [[olt.pon]]
+                port = "1/1/1"
+                [[olt.pon.splitter]]
+                name = "s1"
+                ratio = "1:4"
+                [[olt.pon.splitter]]
+                name = "s2"
+                ratio = "1:4"
+                test_onts = "ZTEG00AB"
+                [[olt.pon.splitter.ont]]
+                port = 2
+                serial = "ZTEG12345678"
+                onu_id = 1
+                """)
+        let s2 = c.olts[0].pons[0].splitters[1]
+        #expect(c.olts[0].pons[0].splitters[0].onts.isEmpty)
+        #expect(s2.onts.map(\.port) == [1, 2, 3, 4])
+        #expect(s2.onts.map(\.serial.description) == ["ZTEG00AB0201", "ZTEG12345678", "ZTEG00AB0203", "ZTEG00AB0204"])
+        #expect(s2.onts[1].provisionedID == 1)
     }
 
     @Test func aFirstLevelSplitterAddsItsLossBothWays() {
@@ -57,6 +93,14 @@ struct SimConfigurationTests {
         (
             "[[olt]]\nname = \"a\"\naddress = \"10.0.0.1\"\ndialect = \"zte\"\n[[olt.pon]]\nport = \"1/2/1\"\n[[olt.pon.splitter]]\nname = \"s\"\nratio = \"1:8\"\n[[olt.pon.splitter.ont]]\nport = 1\nserial = \"nope\"",
             "olt[0].pon[0].splitter[0].ont[0].serial"
+        ),
+        (
+            "[[olt]]\nname = \"a\"\naddress = \"10.0.0.1\"\ndialect = \"zte\"\n[[olt.pon]]\nport = \"1/2/1\"\n[[olt.pon.splitter]]\nname = \"s\"\nratio = \"1:8\"\ntest_onts = \"zteg7e57\"",
+            "olt[0].pon[0].splitter[0].test_onts"
+        ),
+        (
+            "[[olt]]\nname = \"a\"\naddress = \"10.0.0.1\"\ndialect = \"zte\"\n[[olt.pon]]\nport = \"1/2/1\"\n[[olt.pon.splitter]]\nname = \"s\"\nratio = \"1:2\"\ntest_onts = \"ZTEG7E57\"\n[[olt.pon.splitter]]\nname = \"t\"\nratio = \"1:2\"\n[[olt.pon.splitter.ont]]\nport = 1\nserial = \"ZTEG7E570102\"",
+            "olt[0].pon[0].splitter[1].ont"
         ),
     ])
     func anInvalidValueNamesItsKey(toml: String, key: String) {

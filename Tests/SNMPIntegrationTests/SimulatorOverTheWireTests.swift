@@ -37,13 +37,14 @@ struct SimulatorOverTheWireTests {
             ports = try await agents.start().map(\.port)
         }
 
-        func session(_ olt: Int, _ credentials: SNMPCredentials = .v2c(community: "public"), timeout: Int = 2000)
-            throws -> SNMPSession
-        {
+        func session(
+            _ olt: Int, _ credentials: SNMPCredentials = .v2c(community: "public"), timeout: Int = 2000,
+            retries: Int = 0
+        ) throws -> SNMPSession {
             try client.session(
                 for: SNMPTarget(
                     host: "127.0.0.1", port: ports[olt], credentials: credentials, timeoutMilliseconds: timeout,
-                    retries: 0))
+                    retries: retries))
         }
 
         func close() async {
@@ -91,7 +92,8 @@ struct SimulatorOverTheWireTests {
     @Test func ourClientAndSnmpbulkwalkReadTheSameBindings() async throws {
         let rig = try await Rig()
         for (olt, root) in [(0, "1.3.6.1.4.1.2011.6.128.1.1.2"), (1, "1.3.6.1.4.1.3902")] {
-            let ours = try await rig.session(olt).walk(OID(root)!, maxRepetitions: 20)
+            // As generous as snmpbulkwalk below: on a busy machine one answer may come late.
+            let ours = try await rig.session(olt, timeout: 5000, retries: 3).walk(OID(root)!, maxRepetitions: 20)
             let theirs = try Self.snmpbulkwalk(["-v2c", "-c", "public", "-Cr20", "127.0.0.1:\(rig.ports[olt])", root])
             #expect(ours.count > 100)
             #expect(theirs.count == ours.count)

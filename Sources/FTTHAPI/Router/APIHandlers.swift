@@ -17,6 +17,8 @@ struct APIHandlers: Sendable {
         case (.get, "/v1/projects"): return listProjects
         case (.post, "/v1/projects/import"): return importProjects
         case (.get, "/v1/projects/{code}"): return project
+        case (.patch, "/v1/projects/{code}"): return updateProject
+        case (.delete, "/v1/projects/{code}"): return deleteProject
         case (.get, "/v1/projects/{code}/activation-list"): return activationList
         case (.get, "/v1/projects/{code}/ports/{splitter}/{port}/results"): return portResults
         case (.get, "/v1/projects/{code}/report.csv"): return report
@@ -45,11 +47,46 @@ struct APIHandlers: Sendable {
     }
 
     func project(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let code = try context.parameters.require("code")
+        let code = try context.pathParameter("code")
         guard let summary = try await store.projects().first(where: { $0.project.code == code }) else {
             throw StoreError.notFound("project \(code)")
         }
         return try Self.json(ProjectResponse(summary), request, context)
+    }
+
+    /// `{"name": "…", "acceptance_required": true}`, either or both.
+    func updateProject(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let code = try context.pathParameter("code")
+        let object = try await JSONBody.object(request, context)
+        for key in object.keys where key != "name" && key != "acceptance_required" {
+            throw APIError.invalid(key, "unknown key; a project's name and acceptance_required can change")
+        }
+        var name: String?
+        var required: Bool?
+        switch object["name"] {
+        case nil: break
+        case .string(let s) where !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty: name = s
+        default: throw APIError.invalid("name", "must be a non-empty string")
+        }
+        switch object["acceptance_required"] {
+        case nil: break
+        case .bool(let b): required = b
+        default: throw APIError.invalid("acceptance_required", "must be true or false")
+        }
+        guard name != nil || required != nil else {
+            throw APIError.invalid("body", "give name, acceptance_required or both")
+        }
+        let summary = try await store.updateProject(
+            code, name: name, acceptanceRequired: required, actor: context.authenticated.name, at: now())
+        return try Self.json(ProjectResponse(summary), request, context)
+    }
+
+    /// Withdraws a project nothing was tested on: history is append-only, so the project stays
+    /// listed as `withdrawn` with who withdrew it.
+    func deleteProject(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let code = try context.pathParameter("code")
+        try await store.withdrawProject(code, actor: context.authenticated.name, at: now())
+        return Response(status: .noContent)
     }
 
     func importProjects(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -101,14 +138,14 @@ struct APIHandlers: Sendable {
     }
 
     func activationList(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let code = try context.parameters.require("code")
+        let code = try context.pathParameter("code")
         let rows = try await store.activationList(projectCode: code).map(ActivationRowResponse.init)
         return try Self.json(ActivationListResponse(projectCode: code, ports: rows), request, context)
     }
 
     func portKey(_ context: APIRequestContext) throws -> PortKey {
-        let code = try context.parameters.require("code")
-        let splitter = try context.parameters.require("splitter")
+        let code = try context.pathParameter("code")
+        let splitter = try context.pathParameter("splitter")
         guard let port = Int(try context.parameters.require("port")), port >= 1 else {
             throw APIError.badRequest(
                 "port: the splitter port must be a whole number from 1, such as /ports/SP-A/3", field: "port")
@@ -129,7 +166,7 @@ struct APIHandlers: Sendable {
     }
 
     func report(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let code = try context.parameters.require("code")
+        let code = try context.pathParameter("code")
         let rows = try await store.activationList(projectCode: code)
         var report = ProjectReportCSV()
         for row in rows {
@@ -144,13 +181,13 @@ struct APIHandlers: Sendable {
     // MARK: Acceptance
 
     func approve(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let code = try context.parameters.require("code")
+        let code = try context.pathParameter("code")
         let state = try await store.applyProjectEvent(code, .approve, actor: context.authenticated.name, at: now())
         return try Self.json(ProjectStateResponse(code: code, state: state.rawValue), request, context)
     }
 
     func sendBack(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let code = try context.parameters.require("code")
+        let code = try context.pathParameter("code")
         let object = try await JSONBody.object(request, context)
         let reason: String
         switch object["reason"] {
@@ -175,7 +212,7 @@ struct APIHandlers: Sendable {
     }
 
     func updateThresholds(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let name = try context.parameters.require("name")
+        let name = try context.pathParameter("name")
         let object = try await JSONBody.object(request, context)
         let settings = try ThresholdSettingsBody.settings(from: object)
         let current = try await store.thresholdProfiles(configured: configuration.profiles)
@@ -200,7 +237,7 @@ struct APIHandlers: Sendable {
     }
 
     func thresholdHistory(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let name = try context.parameters.require("name")
+        let name = try context.pathParameter("name")
         let current = try await store.thresholdProfiles(configured: configuration.profiles)
         guard current.contains(where: { $0.name == name }) else {
             throw StoreError.notFound("threshold profile \(name)")

@@ -26,6 +26,18 @@ public struct APIRequestContext: RequestContext {
         return encoder
     }
 
+    /// The path parameter `name`, percent-decoded. Hummingbird hands path parameters over as sent,
+    /// and a client must encode a splitter named 花园苑2期3号楼分光器 or `SP 01` (`%E8%8A%B1…`,
+    /// `SP%2001`) to put it in a URL, so without decoding such a port is never found.
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding else {
+            throw APIError.badRequest(
+                "\(name): '\(raw)' is not valid percent-encoding: encode the UTF-8 bytes as %XX", field: name)
+        }
+        return decoded
+    }
+
     /// The authenticated token; routes run only behind ``BearerAuthMiddleware``.
     var authenticated: APIToken {
         guard let token else { preconditionFailure("route registered without BearerAuthMiddleware") }

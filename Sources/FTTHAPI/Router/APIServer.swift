@@ -30,6 +30,8 @@ public enum APIServer {
         APIRoute(.get, "/v1/projects", [.crew, .admin, .integration]),
         APIRoute(.post, "/v1/projects/import", [.integration, .admin]),
         APIRoute(.get, "/v1/projects/{code}", [.crew, .admin, .integration]),
+        APIRoute(.patch, "/v1/projects/{code}", [.integration, .admin]),
+        APIRoute(.delete, "/v1/projects/{code}", [.integration, .admin]),
         APIRoute(.get, "/v1/projects/{code}/activation-list", [.crew, .admin]),
         APIRoute(.get, "/v1/projects/{code}/ports/{splitter}/{port}/results", [.crew, .admin]),
         APIRoute(.get, "/v1/projects/{code}/report.csv", [.crew, .admin]),

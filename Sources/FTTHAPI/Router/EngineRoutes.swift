@@ -75,12 +75,16 @@ extension APIServer {
     }
 
     /// Adds ``engineRoutes`` to `router`, served by `engine` and `store`.
+    /// `heartbeat`: how often the progress stream sends a comment line when nothing happens, so
+    /// that proxies keep it open and a client that went away is noticed (and unsubscribed) then
+    /// rather than at the next test.
     public static func addEngineRoutes(
-        engine: AcceptanceEngine, store: any TestRunStore, to router: Router<APIRequestContext>
+        engine: AcceptanceEngine, store: any TestRunStore, to router: Router<APIRequestContext>,
+        heartbeat: Duration = .seconds(15)
     ) {
         add(engineRoutes[0], to: router) { request, context in
-            let code = try context.parameters.require("code")
-            let splitter = try context.parameters.require("splitter")
+            let code = try context.pathParameter("code")
+            let splitter = try context.pathParameter("splitter")
             guard let port = context.parameters.get("port", as: Int.self), port >= 1 else {
                 throw APIError.invalid("port", "must be a splitter port number from 1")
             }
@@ -150,10 +154,30 @@ extension APIServer {
                 guard let data = try? engineEncoder.encode(body) else { return nil }
                 return ByteBuffer(string: "event: progress\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
             }
+            let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
+            let forward = Task {
+                for await event in events { continuation.yield(event) }
+                continuation.finish()
+            }
+            // A comment at once sends the headers through any proxy, so the client knows the
+            // stream is open; then one per `heartbeat` while nothing happens.
+            continuation.yield(ByteBuffer(string: ": connected\n\n"))
+            let beat = Task {
+                while true {
+                    do { try await Task.sleep(for: heartbeat) } catch { return }
+                    continuation.yield(ByteBuffer(string: ": keep-alive\n\n"))
+                }
+            }
+            // The client went away or the engine stopped: both tasks end, the engine's stream
+            // is dropped and unsubscribes.
+            continuation.onTermination = { _ in
+                forward.cancel()
+                beat.cancel()
+            }
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                body: ResponseBody(asyncSequence: events))
+                body: ResponseBody(asyncSequence: stream))
         }
     }
 

@@ -105,6 +105,57 @@ public enum OpenAPIDocument {
                   $ref: '#/components/responses/E403'
                 '404':
                   $ref: '#/components/responses/E404'
+            patch:
+              operationId: updateProject
+              summary: "Rename a project, or (before its first test) change whether it needs the acceptance test. The change is in the project's history with who made it. Roles: integration, admin."
+              x-roles: [integration, admin]
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      additionalProperties: false
+                      properties:
+                        name: {type: string, minLength: 1}
+                        acceptance_required: {type: boolean}
+              responses:
+                '200':
+                  description: The project as it is now
+                  content:
+                    application/json:
+                      schema:
+                        $ref: '#/components/schemas/Project'
+                '400':
+                  $ref: '#/components/responses/E400'
+                '401':
+                  $ref: '#/components/responses/E401'
+                '403':
+                  $ref: '#/components/responses/E403'
+                '404':
+                  $ref: '#/components/responses/E404'
+                '409':
+                  description: "The project's test has begun; the message says what can still change"
+                  content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
+                '422':
+                  description: "A value is not acceptable; error.field names it"
+                  content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
+            delete:
+              operationId: deleteProject
+              summary: "Withdraw a project entered by mistake: it stays listed as withdrawn with its history (which is append-only) and its ports can no longer be tested; refused once anything was tested on it. Roles: integration, admin."
+              x-roles: [integration, admin]
+              responses:
+                '204':
+                  description: Withdrawn
+                '401':
+                  $ref: '#/components/responses/E401'
+                '403':
+                  $ref: '#/components/responses/E403'
+                '404':
+                  $ref: '#/components/responses/E404'
+                '409':
+                  description: "Something was tested on the project; it is kept for its history"
+                  content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
           /v1/projects/{code}/activation-list:
             parameters:
               - name: code
@@ -395,7 +446,7 @@ public enum OpenAPIDocument {
           /v1/events:
             get:
               operationId: progressEvents
-              summary: "Live progress of every test as server-sent events (event: progress, data: JSON), filtered by ?project= or ?run=. Roles: crew, admin."
+              summary: "Live progress of every test as server-sent events (event: progress, data: JSON), filtered by ?project= or ?run=; comment lines (': connected' at once, ': keep-alive' every 15 s while quiet) keep proxies from closing it. Roles: crew, admin."
               x-roles: [crew, admin]
               parameters:
                 - {name: project, in: query, required: false, schema: {type: string}}

@@ -186,6 +186,17 @@ public protocol AcceptanceStore: Sendable {
     /// Every event of a port, oldest first.
     func portHistory(_ port: PortKey) async throws -> [HistoryEntry]
 
+    /// Renames a project and, before its first test, changes whether it needs the acceptance
+    /// test; the change goes into the project's history with `actor`. Throws `notFound`, or
+    /// `conflict` for an empty name or a flag changed once testing began.
+    func updateProject(_ code: String, name: String?, acceptanceRequired: Bool?, actor: String, at: Date)
+        async throws -> ProjectSummary
+
+    /// Withdraws a project entered by mistake (state `withdrawn`, with its history, since
+    /// history is append-only) as long as nothing was tested on it: no test run, no activation.
+    /// Its ports can no longer be tested. Throws `notFound`, or `conflict` naming what was done.
+    func withdrawProject(_ code: String, actor: String, at: Date) async throws
+
     /// Applies a workflow event to a project; returns the new state.
     func applyProjectEvent(_ projectCode: String, _ event: ProjectEvent, actor: String, at: Date) async throws
         -> ProjectState

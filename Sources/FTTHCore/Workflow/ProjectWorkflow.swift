@@ -12,6 +12,8 @@ public enum ProjectState: String, Sendable, Hashable, Codable, CaseIterable {
     case accepted
     /// Every accepted port was acknowledged by the account-opening system.
     case pushed
+    /// Entered by mistake and withdrawn before any test; kept with its history.
+    case withdrawn
 }
 
 /// An event in a project's life.
@@ -28,6 +30,8 @@ public enum ProjectEvent: Sendable, Hashable, Codable {
     case sendBack(reason: String)
     /// The account-opening system acknowledged every pushed port.
     case pushAcknowledged
+    /// Withdraw a project entered by mistake, before any test.
+    case withdraw
 
     public var label: String {
         switch self {
@@ -37,6 +41,7 @@ public enum ProjectEvent: Sendable, Hashable, Codable {
         case .approve: "approve"
         case .sendBack: "send back"
         case .pushAcknowledged: "push acknowledged"
+        case .withdraw: "withdraw"
         }
     }
 }
@@ -78,8 +83,14 @@ public struct ProjectWorkflow: Sendable, Hashable, Codable {
             state = .rework
         case (.accepted, .pushAcknowledged):
             state = .pushed
+        case (.entered, .withdraw):
+            state = .withdrawn
         case (.pushed, _):
             throw refuse("the project is finished and its ports are in inventory")
+        case (.withdrawn, _):
+            throw refuse("the project was withdrawn; import it under a new code to enter it again")
+        case (_, .withdraw):
+            throw refuse("only a project nothing was tested on can be withdrawn; send it back for rework instead")
         case (_, .approve):
             throw refuse("only a project whose ports all passed can be approved")
         case (_, .pushAcknowledged):

@@ -164,6 +164,29 @@ public struct ZTECLIDriver: OLTDriver {
             "gemport 1 tcont 1",
             "service-port 1 vport 1 user-vlan \(check.vlan(spec.cvlan)) vlan \(check.vlan(spec.cvlan)) svlan \(check.vlan(spec.svlan))",
         ]
+        // Another session (a second port test, or another system) may take the free ONU id between
+        // the look and the add: the OLT answers 34049 and the add is tried again with a new look.
+        var collisions = 0
+        while true {
+            do {
+                return try await provisionOnce(
+                    spec, pon: pon, name: name, onuType: onuType, auth: auth, password: password, wanted: wanted)
+            } catch let error as OLTDriverError
+                where error.deviceText?.contains(Self.idInUse) == true && collisions < Self.maximumIDCollisions
+            {
+                collisions += 1
+            }
+        }
+    }
+
+    /// `%Code 34049`: the ONU id (or the serial) is in use.
+    static let idInUse = "34049"
+    static let maximumIDCollisions = 8
+
+    func provisionOnce(
+        _ spec: TestONUSpec, pon: PONAddress, name: String, onuType: String, auth: String, password: String?,
+        wanted: [String]
+    ) async throws -> Int {
         let record = ProvisioningRecord()
         do {
             return try await batch { b in
@@ -179,26 +202,29 @@ public struct ZTECLIDriver: OLTDriver {
                     if reply.refusal == nil { present = ZTECLIOutput.runningConfig(reply.text) }
                     try await b.run("configure terminal")
                 } else {
-                    let used = Set(try await states(b, pon).map(\.onuID))
-                    guard let free = Self.onuIDRange.first(where: { !used.contains($0) }) else {
-                        throw OLTDriverError(
-                            .rejected, olt: description,
-                            message: "every ONU id of \(oltInterface(pon)) is in use; remove an unused ONU first")
+                    // From the look at the ids in use to the add: one at a time per PON port.
+                    id = try await ONUIDLocks.shared.withLock(olt: olt, pon: pon) {
+                        let used = Set(try await states(b, pon).map(\.onuID))
+                        guard let free = Self.onuIDRange.first(where: { !used.contains($0) }) else {
+                            throw OLTDriverError(
+                                .rejected, olt: description,
+                                message: "every ONU id of \(oltInterface(pon)) is in use; remove an unused ONU first")
+                        }
+                        try await b.run("configure terminal")
+                        let reply = try await b.attempt("interface \(oltInterface(pon))")
+                        if let refusal = reply.refusal {
+                            throw refused("the OLT has no PON port \(oltInterface(pon))", refusal)
+                        }
+                        let add = try await b.attempt("onu \(free) type \(onuType) \(auth)")
+                        if let refusal = add.refusal {
+                            throw OLTDriverError(
+                                .rejected, olt: description,
+                                message: "the OLT refused to add test ONU \(name) as \(onuInterface(pon, free))",
+                                deviceText: refusal)
+                        }
+                        record.createdONU = free
+                        return free
                     }
-                    id = free
-                    try await b.run("configure terminal")
-                    let reply = try await b.attempt("interface \(oltInterface(pon))")
-                    if let refusal = reply.refusal {
-                        throw refused("the OLT has no PON port \(oltInterface(pon))", refusal)
-                    }
-                    let add = try await b.attempt("onu \(id) type \(onuType) \(auth)")
-                    if let refusal = add.refusal {
-                        throw OLTDriverError(
-                            .rejected, olt: description,
-                            message: "the OLT refused to add test ONU \(name) as \(onuInterface(pon, id))",
-                            deviceText: refusal)
-                    }
-                    record.createdONU = id
                     try await b.run("exit")
                 }
                 try await b.run("interface \(onuInterface(pon, id))")

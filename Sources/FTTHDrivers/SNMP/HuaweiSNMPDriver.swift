@@ -154,8 +154,31 @@ public struct HuaweiSNMPDriver: OLTDriver {
                 .unsupported, olt: description,
                 message: "SNMP provisioning needs the test ONT's serial (SN authentication)")
         }
+        // Another manager (another system, or another ftth-acceptd) may create the free row between
+        // the look and the SET: the agent answers inconsistentValue on the row status, and the
+        // driver looks again. Within this process the look and the SET hold the PON's lock.
+        for collisions in 0... {
+            let outcome = try await ONUIDLocks.shared.withLock(olt: olt, pon: spec.pon) {
+                try await lookAndCreate(spec, ifIndex: ifIndex, serial: serial)
+            }
+            switch outcome {
+            case .provisioned(let id): return id
+            case .rowTaken(let error):
+                if collisions >= Self.maximumRowCollisions { throw mapped(error) }
+            }
+        }
+        preconditionFailure("unreachable")
+    }
+
+    enum CreateOutcome: Sendable {
+        case provisioned(Int)
+        /// The row was created by someone else between the look and the SET.
+        case rowTaken(SNMPError)
+    }
+
+    func lookAndCreate(_ spec: TestONUSpec, ifIndex: UInt32, serial: ONUSerial) async throws -> CreateOutcome {
         let existing = try await listONUs(pon: spec.pon)
-        if let same = existing.first(where: { $0.serial == serial }) { return same.onuID }
+        if let same = existing.first(where: { $0.serial == serial }) { return .provisioned(same.onuID) }
         guard let free = (0...127).first(where: { id in !existing.contains { $0.onuID == id } }) else {
             throw OLTDriverError(
                 .rejected, olt: description, message: "PON port \(spec.pon) has no free ONT id (0-127 in use)")
@@ -171,11 +194,20 @@ public struct HuaweiSNMPDriver: OLTDriver {
         ]
         do {
             _ = try await snmp.set(bindings)
+            return .provisioned(free)
+        } catch let error as SNMPError
+            where error.code == .agentError && error.errorStatus == Self.inconsistentValue
+            && error.errorIndex == bindings.count
+        {
+            return .rowTaken(error)
         } catch {
             throw mapped(error)
         }
-        return free
     }
+
+    /// RFC 3416 error-status inconsistentValue: here, createAndGo on a row that exists.
+    static let inconsistentValue = 12
+    static let maximumRowCollisions = 8
 
     public func remove(pon: PONAddress, onuID: Int) async throws {
         let ifIndex = try index(pon)

@@ -25,7 +25,8 @@ final class OutboxRig: Sendable {
     let time: ManualTime
     let pusher: OutboxPusher
 
-    init(batch: Int = 50) async throws {
+    /// `handedOver`: the test ONUs were removed after approval, as the scheduler does first.
+    init(batch: Int = 50, handedOver: Bool = true) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-outbox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
@@ -40,9 +41,10 @@ final class OutboxRig: Sendable {
             try await store.recordLineResult(
                 port, readings: Self.passing, verdict: ThresholdProfile.build.evaluate(Self.passing), at: t0)
         }
-        _ = try await store.applyProjectEvent(
-            "P1", .testsCompleted(passed: Self.ports.count, failed: 0, untested: 0), actor: "engine", at: t0)
+        // Every port has a result: the store moved the project to review by itself.
         _ = try await store.applyProjectEvent("P1", .approve, actor: "admin", at: t0)
+        // The scheduler's hand-over: the test ONUs are removed before anything is pushed.
+        if handedOver { for port in Self.ports { try await store.recordDeactivation(port, at: t0) } }
         receiver = try await WebhookReceiver.start()
         let time = ManualTime(start: t0.addingTimeInterval(60))
         self.time = time

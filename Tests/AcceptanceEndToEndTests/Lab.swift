@@ -1,0 +1,297 @@
+import FTTHCore
+import FTTHSQLite
+import Foundation
+import Hummingbird
+import Logging
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A lab on loopback, as an operator runs it: `olt-sim` and `ftth-acceptd` as processes (the
+/// executables built beside this test bundle), a store prepared with the project and tokens,
+/// and a webhook receiver standing in for the account-opening system. Waiting is polling for
+/// a condition with a deadline; nothing sleeps a fixed time.
+final class Lab: @unchecked Sendable {
+    // Set once in `start`, read afterwards from the test's task only.
+    let directory: URL
+    let storePath: String
+    let crewToken: String
+    let adminToken: String
+    let receiver: PushReceiver
+    var sim: ChildProcess?
+    var daemon: ChildProcess?
+    var apiPort = 0
+    var huaweiTelnetPort = 0
+    var zteTelnetPort = 0
+    let session: URLSession
+
+    /// The city: a Huawei MA5800 and a ZTE C300, CLI over Telnet, `latency_ms` per command.
+    static func simulatorConfiguration(latencyMilliseconds: Int, registrationSeconds: Double) -> String {
+        """
+        registration_seconds = \(registrationSeconds)
+
+        [[olt]]
+        name = "HW"
+        address = "10.77.0.1"
+        dialect = "huawei-ma5800"
+        [olt.cli]
+        telnet_port = 0
+        latency_ms = \(latencyMilliseconds)
+        max_sessions = 4
+        [[olt.pon]]
+        port = "0/1/0"
+        olt_tx_dbm = 3.2
+        [[olt.pon.splitter]]
+        name = "HW-SP1"
+        ratio = "1:8"
+        first_level_ratio = "1:4"
+        fibre_km = 3
+        test_onts = "HWTC7E57"
+        [[olt.pon.splitter.ont]]
+        port = 2
+        serial = "HWTC7E570102"
+        faults = ["dirty-connector:6"]
+        [[olt.pon.splitter.ont]]
+        port = 8
+        serial = "HWTC0000C008"
+        onu_id = 0
+        name = "customer-8"
+
+        [[olt]]
+        name = "ZTE"
+        address = "10.77.0.2"
+        dialect = "zte-c300"
+        [olt.cli]
+        telnet_port = 0
+        latency_ms = \(latencyMilliseconds)
+        max_sessions = 4
+        [[olt.pon]]
+        port = "1/2/1"
+        olt_tx_dbm = 5.0
+        [[olt.pon.splitter]]
+        name = "花园苑 ZTE-SP1"
+        ratio = "1:8"
+        first_level_ratio = "1:4"
+        fibre_km = 5
+        test_onts = "ZTEG7E57"
+        """
+    }
+
+    /// Two projects: E2E-1 has 4 ports on the Huawei splitter (port 2 dirty), E2E-2 4 ports on
+    /// the ZTE one, all clean.
+    static let projectCSV = """
+        project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports
+        E2E-1,Lab build,HW,10.77.0.1,huawei-ma5800,0/1/0,1001,HW-SP1,1:8,4
+        E2E-2,Lab block,ZTE,10.77.0.2,zte-c300,1/2/1,2001,花园苑 ZTE-SP1,1:8,4
+        """
+
+    /// The test ONT in `port` of a splitter (olt-sim's `test_onts` rule).
+    static func serial(splitter: String, port: Int) -> String {
+        splitter == "HW-SP1" ? String(format: "HWTC7E5701%02X", port) : String(format: "ZTEG7E5701%02X", port)
+    }
+
+    static let huaweiPorts = (1...4).map { PortKey(projectCode: "E2E-1", splitter: "HW-SP1", port: $0) }
+    static let ztePorts = (1...4).map { PortKey(projectCode: "E2E-2", splitter: "花园苑 ZTE-SP1", port: $0) }
+
+    init(receiverFailures: Int = 0) async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        storePath = directory.appendingPathComponent("store.sqlite").path
+        let store = try SQLiteStore(path: storePath)
+        _ = try await store.importProjects(
+            try ProjectImportPlan(csv: Self.projectCSV, file: "e2e.csv"), namingRule: .standard, source: "e2e.csv",
+            at: Date(), progress: nil)
+        crewToken = try await store.createToken(name: "crew", role: .crew, at: Date()).secret
+        adminToken = try await store.createToken(name: "admin", role: .admin, at: Date()).secret
+        receiver = try await PushReceiver.start(failFirst: receiverFailures)
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 20
+        session = URLSession(configuration: configuration)
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// Starts olt-sim and learns its Telnet ports.
+    func startSimulator(latencyMilliseconds: Int = 20, registrationSeconds: Double = 1) async throws {
+        try Self.simulatorConfiguration(
+            latencyMilliseconds: latencyMilliseconds, registrationSeconds: registrationSeconds
+        ).write(toFile: path("olt-sim.toml"), atomically: true, encoding: .utf8)
+        let sim = try ChildProcess.start(
+            "olt-sim", ["--config", path("olt-sim.toml"), "--ports-file", path("ports.txt")], log: path("olt-sim.log"))
+        self.sim = sim
+        try await poll("olt-sim to be ready", seconds: 30) {
+            guard sim.process.isRunning else { throw LabError("olt-sim exited: \(sim.log)") }
+            return sim.log.contains("olt-sim ready")
+        }
+        let lines = try String(contentsOfFile: path("ports.txt"), encoding: .utf8).split(separator: "\n")
+        func telnet(_ olt: String) -> Int {
+            lines.first { $0.hasPrefix("cli \(olt) ") }?.split(separator: " ").compactMap { word in
+                word.hasPrefix("telnet=") ? Int(word.dropFirst(7)) : nil
+            }.first ?? 0
+        }
+        huaweiTelnetPort = telnet("HW")
+        zteTelnetPort = telnet("ZTE")
+    }
+
+    /// Writes the daemon's configuration and starts it; returns once the API answers.
+    func startDaemon() async throws {
+        let configuration = """
+            [api]
+            host = "127.0.0.1"
+            port = \(try freeTCPPort())
+            [store]
+            path = "\(storePath)"
+            [[cvlan_ranges]]
+            name = "e2e"
+            first = 3000
+            last = 3099
+            [southbound]
+            max_cli_sessions = 3
+            command_timeout_s = 10
+            [[olt]]
+            address = "10.77.0.1"
+            transport = "telnet"
+            host = "127.0.0.1"
+            port = \(huaweiTelnetPort)
+            username = "admin"
+            password_env = "E2E_OLT_PASSWORD"
+            [[olt]]
+            address = "10.77.0.2"
+            transport = "telnet"
+            host = "127.0.0.1"
+            port = \(zteTelnetPort)
+            username = "admin"
+            password_env = "E2E_OLT_PASSWORD"
+            [engine]
+            online_timeout_s = 10
+            poll_s = 1
+            max_concurrent_per_olt = 4
+            backoff_s = 1
+            max_backoff_s = 2
+            [scheduler]
+            tick_s = 1
+            [push]
+            url = "http://127.0.0.1:\(receiver.port)/accepted"
+            backoff_s = 1
+            max_backoff_s = 1
+            poll_s = 1
+            """
+        try configuration.write(toFile: path("acceptd.toml"), atomically: true, encoding: .utf8)
+        let daemon = try ChildProcess.start(
+            "ftth-acceptd", ["--config", path("acceptd.toml")], log: path("acceptd.log"),
+            environment: ["E2E_OLT_PASSWORD": "admin"])
+        self.daemon = daemon
+        try await poll("ftth-acceptd to serve its API", seconds: 30) {
+            guard daemon.process.isRunning else { throw LabError("ftth-acceptd exited: \(daemon.log)") }
+            guard let line = daemon.log.split(separator: "\n").last(where: { $0.contains("serving the API") }),
+                let word = line.split(separator: " ").first(where: { $0.hasPrefix("port=") }),
+                let port = Int(word.dropFirst(5))
+            else { return false }
+            self.apiPort = port
+            return true
+        }
+    }
+
+    /// Everything the lab started, stopped; the directory removed.
+    func stop() async {
+        daemon?.kill(SIGTERM)
+        sim?.kill(SIGTERM)
+        await receiver.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    // MARK: The API
+
+    struct Reply {
+        var status: Int
+        var json: [String: Any]
+        var text: String
+    }
+
+    func call(_ method: String, _ path: String, token: String, body: String? = nil) async throws -> Reply {
+        var components = URLComponents()
+        components.scheme = "http"
+        components.host = "127.0.0.1"
+        components.port = apiPort
+        components.path = path
+        var request = URLRequest(url: components.url!)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await session.data(for: request)
+        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return Reply(
+            status: (response as? HTTPURLResponse)?.statusCode ?? 0, json: json,
+            text: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Starts a test of `port` with its test ONT; returns the run id.
+    func startTest(_ port: PortKey) async throws -> Int {
+        let reply = try await call(
+            "POST", "/v1/projects/\(port.projectCode)/ports/\(port.splitter)/\(port.port)/tests", token: crewToken,
+            body: #"{"serial": "\#(Self.serial(splitter: port.splitter, port: port.port))"}"#)
+        guard reply.status == 202, let id = reply.json["id"] as? Int else {
+            throw LabError("starting a test of \(port) answered \(reply.status): \(reply.text)")
+        }
+        return id
+    }
+
+    func run(_ id: Int) async throws -> [String: Any] {
+        try await call("GET", "/v1/tests/\(id)", token: crewToken).json
+    }
+
+    func project(_ code: String) async throws -> [String: Any]? {
+        let reply = try await call("GET", "/v1/projects", token: adminToken)
+        return (reply.json["projects"] as? [[String: Any]])?.first { $0["code"] as? String == code }
+    }
+
+    /// Waits until every run in `ids` has ended; returns them.
+    func awaitEnd(_ ids: [Int], seconds: Double = 60) async throws -> [Int: [String: Any]] {
+        var ended: [Int: [String: Any]] = [:]
+        try await poll("\(ids.count) test(s) to end", seconds: seconds) {
+            for id in ids where ended[id] == nil {
+                let run = try await self.run(id)
+                if run["active"] as? Bool == false { ended[id] = run }
+            }
+            return ended.count == ids.count
+        }
+        return ended
+    }
+}
+
+struct LabError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Polls `condition` every 50 ms until it holds; throws after `seconds`.
+func poll(_ what: String, seconds: Double, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw LabError("gave up waiting for \(what) after \(seconds) s") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on now (the daemon takes ports from 1024 up).
+func freeTCPPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw LabError("socket() failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+            bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+        }
+    }
+    guard bound else { throw LabError("could not find a free TCP port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
