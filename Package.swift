@@ -167,7 +167,11 @@ let package = Package(
             name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
             swiftSettings: swiftSettings),
         // Runs olt-sim, ftthctl and ftth-acceptd as processes: it depends on none of their modules.
-        .executableTarget(name: "engine-bench", path: "Benchmarks/EngineBench", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "engine-bench", dependencies: ["ProcessLab"], path: "Benchmarks/EngineBench",
+            swiftSettings: swiftSettings),
+        // Product executables run as processes by the end-to-end tests and the benchmarks.
+        .target(name: "ProcessLab", swiftSettings: swiftSettings),
         .testTarget(
             name: "FTTHCoreTests",
             dependencies: ["FTTHCore", .product(name: "PropertyBased", package: "swift-property-based")],
@@ -224,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "AcceptanceEndToEndTests",
             dependencies: [
-                "FTTHCore", "FTTHSQLite", "FTTHDrivers", "FTTHCLI", "CLIModel",
+                "FTTHCore", "FTTHSQLite", "FTTHDrivers", "FTTHCLI", "CLIModel", "ProcessLab",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -7,6 +7,7 @@
 //   swift build -c release
 //   .build/release/engine-bench --olts 4 --ports 200 --latency-ms 150 --registration-s 5
 import Foundation
+import ProcessLab
 
 let options: BenchOptions
 do {
@@ -52,7 +53,7 @@ struct SimStatistics: Decodable {
 }
 
 /// Asks olt-sim for its counts (SIGUSR1) and waits for one line per OLT.
-func simStatistics(_ sim: ChildProcess, olts: Int) async throws -> [String: SimStatistics.Counts] {
+func simStatistics(_ sim: LabProcess, olts: Int) async throws -> [String: SimStatistics.Counts] {
     func lines() -> [Substring] { sim.standardOutput.split(separator: "\n").filter { $0.hasPrefix("cli-stats ") } }
     let before = lines().count
     sim.send(SIGUSR1)
@@ -100,9 +101,9 @@ try city.projectCSV.write(toFile: projectFile, atomically: true, encoding: .utf8
 
 // 1. The simulated OLTs, each with a Telnet CLI on a port olt-sim picks.
 note("starting olt-sim: \(options.olts) OLTs, \(options.ports) test ONTs")
-let sim = try ChildProcess(
+let sim = try LabProcess(
     "olt-sim", path: options.simulator, arguments: ["--config", simConfig, "--ports-file", portsFile])
-var daemon: ChildProcess?
+var daemon: LabProcess?
 func stopAll() async {
     await daemon?.stop()
     await sim.stop()
@@ -134,7 +135,7 @@ do {
     // 3. The daemon: ready once its API accepts connections and the engine has reconciled the
     //    OLTs with the store (that reads every PON port; it is start-up, not the benchmark).
     note("starting ftth-acceptd on API port \(apiPort)")
-    let acceptd = try ChildProcess(
+    let acceptd = try LabProcess(
         "ftth-acceptd", path: options.daemon, arguments: ["--config", daemonConfig],
         environment: ["BENCH_OLT_PASSWORD": "admin"])
     daemon = acceptd

@@ -3,6 +3,7 @@ import FTTHCLI
 import FTTHCore
 import FTTHDrivers
 import Foundation
+import ProcessLab
 import Testing
 
 /// The whole acceptance flow of DESIGN §2 (line quality), end to end over real processes: the
@@ -113,7 +114,7 @@ struct AcceptanceEndToEndTests {
                 return steps.contains("awaiting_online")
             }
             let before = try await ids.asyncMap { try await lab.run($0)["step"] as? String ?? "" }
-            lab.daemon?.kill(SIGKILL)
+            lab.daemon?.crash()
             #expect(before.contains { $0 == "provisioning" || $0 == "awaiting_online" }, "\(before)")
 
             try await lab.startDaemon()

@@ -3,6 +3,7 @@ import FTTHSQLite
 import Foundation
 import Hummingbird
 import Logging
+import ProcessLab
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -19,8 +20,8 @@ final class Lab: @unchecked Sendable {
     let crewToken: String
     let adminToken: String
     let receiver: PushReceiver
-    var sim: ChildProcess?
-    var daemon: ChildProcess?
+    var sim: LabProcess?
+    var daemon: LabProcess?
     var apiPort = 0
     var huaweiTelnetPort = 0
     var zteTelnetPort = 0
@@ -117,8 +118,9 @@ final class Lab: @unchecked Sendable {
         try Self.simulatorConfiguration(
             latencyMilliseconds: latencyMilliseconds, registrationSeconds: registrationSeconds
         ).write(toFile: path("olt-sim.toml"), atomically: true, encoding: .utf8)
-        let sim = try ChildProcess.start(
-            "olt-sim", ["--config", path("olt-sim.toml"), "--ports-file", path("ports.txt")], log: path("olt-sim.log"))
+        let sim = try LabProcess(
+            "olt-sim", path: Self.executable("olt-sim"),
+            arguments: ["--config", path("olt-sim.toml"), "--ports-file", path("ports.txt")])
         self.sim = sim
         try await poll("olt-sim to be ready", seconds: 30) {
             guard sim.process.isRunning else { throw LabError("olt-sim exited: \(sim.log)") }
@@ -178,8 +180,8 @@ final class Lab: @unchecked Sendable {
             poll_s = 1
             """
         try configuration.write(toFile: path("acceptd.toml"), atomically: true, encoding: .utf8)
-        let daemon = try ChildProcess.start(
-            "ftth-acceptd", ["--config", path("acceptd.toml")], log: path("acceptd.log"),
+        let daemon = try LabProcess(
+            "ftth-acceptd", path: Self.executable("ftth-acceptd"), arguments: ["--config", path("acceptd.toml")],
             environment: ["E2E_OLT_PASSWORD": "admin"])
         self.daemon = daemon
         try await poll("ftth-acceptd to serve its API", seconds: 30) {
@@ -193,10 +195,20 @@ final class Lab: @unchecked Sendable {
         }
     }
 
+    /// The executable `name` built beside this test bundle (`FTTH_BIN` names another directory).
+    static func executable(_ name: String) -> String {
+        if let directory = ProcessInfo.processInfo.environment["FTTH_BIN"] { return directory + "/" + name }
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL,
+        ].map { $0.appendingPathComponent(name).path }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
     /// Everything the lab started, stopped; the directory removed.
     func stop() async {
-        daemon?.kill(SIGTERM)
-        sim?.kill(SIGTERM)
+        await daemon?.stop()
+        await sim?.stop()
         await receiver.stop()
         try? FileManager.default.removeItem(at: directory)
     }
@@ -261,37 +273,4 @@ final class Lab: @unchecked Sendable {
         }
         return ended
     }
-}
-
-struct LabError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` every 50 ms until it holds; throws after `seconds`.
-func poll(_ what: String, seconds: Double, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw LabError("gave up waiting for \(what) after \(seconds) s") }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-}
-
-/// A TCP port on 127.0.0.1 that nothing listens on now (the daemon takes ports from 1024 up).
-func freeTCPPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw LabError("socket() failed") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-        }
-    }
-    guard bound else { throw LabError("could not find a free TCP port") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

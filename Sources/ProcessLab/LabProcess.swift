@@ -1,11 +1,19 @@
 import Foundation
 import Synchronization
 
-/// A product executable the benchmark runs: its output kept in memory, its memory and CPU read
-/// from /proc while it runs.
-final class ChildProcess: Sendable {
-    let name: String
-    let process: Process
+/// What went wrong starting, waiting for or talking to a product executable; the message says
+/// which and shows its output.
+public struct LabError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A product executable (olt-sim, ftth-acceptd) run the way an operator runs it, for the
+/// end-to-end tests and the benchmarks: its output kept in memory (drained as it comes, so a
+/// chatty daemon never blocks on a full pipe), its memory and CPU read from /proc.
+public final class LabProcess: Sendable {
+    public let name: String
+    public let process: Process
     private let output = Output()
 
     /// What the process wrote so far; a class so that the pipes' handlers can hold it.
@@ -14,7 +22,7 @@ final class ChildProcess: Sendable {
     }
 
     /// Starts `path` with `arguments`; `environment` adds to the benchmark's own.
-    init(_ name: String, path: String, arguments: [String], environment: [String: String] = [:]) throws {
+    public init(_ name: String, path: String, arguments: [String], environment: [String: String] = [:]) throws {
         self.name = name
         process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -39,27 +47,29 @@ final class ChildProcess: Sendable {
         try process.run()
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var standardOutput: String { output.text.withLock { $0.stdout } }
-    var standardError: String { output.text.withLock { $0.stderr } }
+    public var pid: Int32 { process.processIdentifier }
+    public var standardOutput: String { output.text.withLock { $0.stdout } }
+    public var standardError: String { output.text.withLock { $0.stderr } }
+    /// Both streams, for a message.
+    public var log: String { standardOutput + standardError }
 
     /// Waits until `condition` holds of the process's output, polling every 50 ms; throws when
     /// the process exits first or `timeout` passes.
-    func waitFor(_ what: String, timeout: Double, _ condition: (ChildProcess) -> Bool) async throws {
+    public func waitFor(_ what: String, timeout: Double, _ condition: (LabProcess) -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while !condition(self) {
             guard process.isRunning else {
-                throw BenchError("\(name) exited before \(what):\n\(standardOutput)\n\(standardError)")
+                throw LabError("\(name) exited before \(what):\n\(standardOutput)\n\(standardError)")
             }
             guard Date() < deadline else {
-                throw BenchError("\(name): no \(what) within \(Int(timeout)) s:\n\(standardOutput)\n\(standardError)")
+                throw LabError("\(name): no \(what) within \(Int(timeout)) s:\n\(standardOutput)\n\(standardError)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
 
     /// Peak and current resident memory (VmHWM, VmRSS) in kB, from /proc/PID/status.
-    func memory() -> (peakKilobytes: Int, currentKilobytes: Int) {
+    public func memory() -> (peakKilobytes: Int, currentKilobytes: Int) {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0) }
         func field(_ key: String) -> Int {
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return 0 }
@@ -69,7 +79,7 @@ final class ChildProcess: Sendable {
     }
 
     /// User and system CPU seconds so far, from /proc/PID/stat (fields 14 and 15).
-    func cpuSeconds() -> (user: Double, system: Double) {
+    public func cpuSeconds() -> (user: Double, system: Double) {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = text.lastIndex(of: ")")
         else { return (0, 0) }
@@ -81,10 +91,17 @@ final class ChildProcess: Sendable {
     }
 
     /// Sends `signal` (SIGUSR1 to olt-sim for its counts).
-    func send(_ signal: Int32) { kill(pid, signal) }
+    public func send(_ signal: Int32) { kill(pid, signal) }
+
+    /// Kills it with SIGKILL, as a crash or the OOM killer would, and waits for the end.
+    public func crash() {
+        guard process.isRunning else { return }
+        kill(pid, SIGKILL)
+        process.waitUntilExit()
+    }
 
     /// SIGTERM, then waits for the exit (SIGKILL after 20 s).
-    func stop() async {
+    public func stop() async {
         guard process.isRunning else { return }
         process.terminate()
         for _ in 0..<400 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
@@ -93,9 +110,9 @@ final class ChildProcess: Sendable {
 }
 
 /// A TCP port on 127.0.0.1 free now, as the kernel picks one.
-func freeTCPPort() throws -> Int {
+public func freeTCPPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw BenchError("cannot open a socket to find a free port") }
+    guard fd >= 0 else { throw LabError("cannot open a socket to find a free port") }
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
@@ -107,12 +124,12 @@ func freeTCPPort() throws -> Int {
             bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
         }
     }
-    guard bound else { throw BenchError("cannot bind a socket to find a free port") }
+    guard bound else { throw LabError("cannot bind a socket to find a free port") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Whether something accepts TCP connections on 127.0.0.1:`port` now.
-func acceptsTCP(port: Int) -> Bool {
+public func acceptsTCP(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return false }
     defer { close(fd) }
@@ -124,5 +141,15 @@ func acceptsTCP(port: Int) -> Bool {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
             connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
         }
+    }
+}
+
+/// Polls `condition` every 50 ms until it holds; throws after `seconds`. For conditions of other
+/// processes, where there is nothing to await.
+public func poll(_ what: String, seconds: Double, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw LabError("gave up waiting for \(what) after \(seconds) s") }
+        try await Task.sleep(for: .milliseconds(50))
     }
 }
