@@ -134,9 +134,17 @@ extension CLIBatch {
     }
 }
 
-/// Whether a provisioning step made something on the OLT, so a failure after it can undo it.
+/// Whether a provisioning step made something on the OLT, so a failure after it can undo it,
+/// and which ONU ids it reserved (``ONUIDReservations``), so that they are released at its end.
 final class ProvisioningRecord: Sendable {
     private let created = Mutex<Int?>(nil)
+    private let reservations = Mutex<Set<Int>>([])
+
+    /// Ids reserved by this provisioning (one per attempt).
+    var reservedIDs: Set<Int> {
+        get { reservations.withLock { $0 } }
+        set { reservations.withLock { $0 = newValue } }
+    }
 
     /// The id of the ONU this provisioning added, nil while it added none.
     var createdONU: Int? {

@@ -188,8 +188,12 @@ public struct ZTECLIDriver: OLTDriver {
         wanted: [String]
     ) async throws -> Int {
         let record = ProvisioningRecord()
+        /// The ids this provisioning reserved go back once it has ended, either way.
+        func releaseReservations() async {
+            for id in record.reservedIDs { await ONUIDReservations.shared.release(olt: olt, pon: pon, id: id) }
+        }
         do {
-            return try await batch { b in
+            let id = try await batch { b in
                 let existing = try await baseInfo(b, pon).first { row in
                     if let serial = spec.serial { return row.serial == serial }
                     return row.password == password
@@ -202,29 +206,32 @@ public struct ZTECLIDriver: OLTDriver {
                     if reply.refusal == nil { present = ZTECLIOutput.runningConfig(reply.text) }
                     try await b.run("configure terminal")
                 } else {
-                    // From the look at the ids in use to the add: one at a time per PON port.
-                    id = try await ONUIDLocks.shared.withLock(olt: olt, pon: pon) {
-                        let used = Set(try await states(b, pon).map(\.onuID))
-                        guard let free = Self.onuIDRange.first(where: { !used.contains($0) }) else {
-                            throw OLTDriverError(
-                                .rejected, olt: description,
-                                message: "every ONU id of \(oltInterface(pon)) is in use; remove an unused ONU first")
-                        }
-                        try await b.run("configure terminal")
-                        let reply = try await b.attempt("interface \(oltInterface(pon))")
-                        if let refusal = reply.refusal {
-                            throw refused("the OLT has no PON port \(oltInterface(pon))", refusal)
-                        }
-                        let add = try await b.attempt("onu \(free) type \(onuType) \(auth)")
-                        if let refusal = add.refusal {
-                            throw OLTDriverError(
-                                .rejected, olt: description,
-                                message: "the OLT refused to add test ONU \(name) as \(onuInterface(pon, free))",
-                                deviceText: refusal)
-                        }
-                        record.createdONU = free
-                        return free
+                    // The id is reserved in this process until the provisioning ends, so that
+                    // another test on this PON port does not pick it meanwhile.
+                    let used = Set(try await states(b, pon).map(\.onuID))
+                    guard
+                        let free = await ONUIDReservations.shared.reserve(
+                            olt: olt, pon: pon, used: used, in: Self.onuIDRange)
+                    else {
+                        throw OLTDriverError(
+                            .rejected, olt: description,
+                            message: "every ONU id of \(oltInterface(pon)) is in use; remove an unused ONU first")
                     }
+                    record.reservedIDs.insert(free)
+                    id = free
+                    try await b.run("configure terminal")
+                    let reply = try await b.attempt("interface \(oltInterface(pon))")
+                    if let refusal = reply.refusal {
+                        throw refused("the OLT has no PON port \(oltInterface(pon))", refusal)
+                    }
+                    let add = try await b.attempt("onu \(id) type \(onuType) \(auth)")
+                    if let refusal = add.refusal {
+                        throw OLTDriverError(
+                            .rejected, olt: description,
+                            message: "the OLT refused to add test ONU \(name) as \(onuInterface(pon, id))",
+                            deviceText: refusal)
+                    }
+                    record.createdONU = id
                     try await b.run("exit")
                 }
                 try await b.run("interface \(onuInterface(pon, id))")
@@ -237,8 +244,11 @@ public struct ZTECLIDriver: OLTDriver {
                 try await b.run("end")
                 return id
             }
+            await releaseReservations()
+            return id
         } catch {
             if let id = record.createdONU { try? await remove(pon: pon, onuID: id) }
+            await releaseReservations()
             throw error
         }
     }

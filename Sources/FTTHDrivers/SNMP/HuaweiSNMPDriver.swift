@@ -156,12 +156,9 @@ public struct HuaweiSNMPDriver: OLTDriver {
         }
         // Another manager (another system, or another ftth-acceptd) may create the free row between
         // the look and the SET: the agent answers inconsistentValue on the row status, and the
-        // driver looks again. Within this process the look and the SET hold the PON's lock.
+        // driver looks again. Within this process the id picked is reserved until the SET ended.
         for collisions in 0... {
-            let outcome = try await ONUIDLocks.shared.withLock(olt: olt, pon: spec.pon) {
-                try await lookAndCreate(spec, ifIndex: ifIndex, serial: serial)
-            }
-            switch outcome {
+            switch try await lookAndCreate(spec, ifIndex: ifIndex, serial: serial) {
             case .provisioned(let id): return id
             case .rowTaken(let error):
                 if collisions >= Self.maximumRowCollisions { throw mapped(error) }
@@ -179,10 +176,18 @@ public struct HuaweiSNMPDriver: OLTDriver {
     func lookAndCreate(_ spec: TestONUSpec, ifIndex: UInt32, serial: ONUSerial) async throws -> CreateOutcome {
         let existing = try await listONUs(pon: spec.pon)
         if let same = existing.first(where: { $0.serial == serial }) { return .provisioned(same.onuID) }
-        guard let free = (0...127).first(where: { id in !existing.contains { $0.onuID == id } }) else {
-            throw OLTDriverError(
-                .rejected, olt: description, message: "PON port \(spec.pon) has no free ONT id (0-127 in use)")
+        return try await ONUIDReservations.shared.withReservedID(
+            olt: olt, pon: spec.pon, used: Set(existing.map(\.onuID)), in: 0...127
+        ) { reserved in
+            guard let free = reserved else {
+                throw OLTDriverError(
+                    .rejected, olt: description, message: "PON port \(spec.pon) has no free ONT id (0-127 in use)")
+            }
+            return try await create(spec, ifIndex: ifIndex, serial: serial, id: free)
         }
+    }
+
+    func create(_ spec: TestONUSpec, ifIndex: UInt32, serial: ONUSerial, id free: Int) async throws -> CreateOutcome {
         let row = UInt32(free)
         let bindings = [
             VarBind(Self.ontConfig.appending(2, ifIndex, row), .integer(1)),  // sn auth
