@@ -2,7 +2,7 @@
 // net-snmp's snmpbulkwalk, in the same run against the same olt-sim, and prints throughput,
 // CPU time, peak memory and per-walk latency for both, with the ratios.
 //
-//   swift build -c release --product snmp-poll-bench --product olt-sim
+//   swift build -c release   (every executable; several --product flags build only the last one)
 //   .build/release/snmp-poll-bench --olts 64 --onus 512
 import FTTHSNMP
 import Foundation
