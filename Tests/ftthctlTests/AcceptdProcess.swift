@@ -33,7 +33,7 @@ struct AcceptdProcess {
         try ("[api]\nhost = \"127.0.0.1\"\nport = \(port)\n\n" + configuration).write(
             toFile: configPath, atomically: true, encoding: .utf8)
         let logPath = cli.path("ftth-acceptd.log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let daemon = Process()
         daemon.executableURL = executable
         daemon.arguments = ["--config", configPath]
