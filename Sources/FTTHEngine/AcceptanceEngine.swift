@@ -218,7 +218,7 @@ public actor AcceptanceEngine {
         var waited = Duration.zero
         var online = false
         while true {
-            let state = try await limiter.withSlot(run.port.olt) {
+            let state = try await limiter.withSlot(run.port.olt, priority: .finishing) {
                 try await driver.runState(pon: run.port.pon, onuID: onuID)
             }
             if state == .online {
@@ -244,7 +244,7 @@ public actor AcceptanceEngine {
         guard let onuID = run.onuID, let profile = configuration.profiles[run.profile] else {
             return await end(run, .failed, "profile \(run.profile) is no longer configured")
         }
-        let optics = try await limiter.withSlot(run.port.olt) {
+        let optics = try await limiter.withSlot(run.port.olt, priority: .finishing) {
             try await driver.readOptics(pon: run.port.pon, onuIDs: [onuID])
         }
         guard let readings = optics.readings(onuID: onuID) else {
