@@ -214,10 +214,16 @@ public actor AcceptanceEngine {
 
     func awaitOnline(_ run: TestRun, _ driver: any OLTDriver) async throws -> TestRun {
         guard let onuID = run.onuID else { preconditionFailure("a run awaiting its ONU has an ONU id") }
-        // Time is counted in polls, so any injected clock gives the same schedule.
+        // Time is counted in polls, so any injected clock gives the same schedule. A test ONU
+        // just provisioned needs a few seconds to register: the first ask comes one poll
+        // interval later, not at once, so as not to spend an OLT command on a sure "offline".
         var waited = Duration.zero
         var online = false
-        while true {
+        repeat {
+            let step = min(configuration.pollInterval, configuration.onlineTimeout - waited)
+            try await clock.sleep(for: step)
+            waited += step
+            if cancelled.contains(run.id) { return run }
             let state = try await limiter.withSlot(run.port.olt, priority: .finishing) {
                 try await driver.runState(pon: run.port.pon, onuID: onuID)
             }
@@ -225,11 +231,7 @@ public actor AcceptanceEngine {
                 online = true
                 break
             }
-            if cancelled.contains(run.id) { return run }
-            guard waited + configuration.pollInterval <= configuration.onlineTimeout else { break }
-            try await clock.sleep(for: configuration.pollInterval)
-            waited += configuration.pollInterval
-        }
+        } while waited < configuration.onlineTimeout
         let note =
             online
             ? nil
