@@ -98,6 +98,9 @@ public actor AcceptanceEngine {
 
     func unsubscribe(_ id: UUID) { subscribers[id] = nil }
 
+    /// How many progress streams are open: the live views a daemon is feeding.
+    public var progressSubscriberCount: Int { subscribers.count }
+
     func publish(_ run: TestRun, _ message: String, verdict: LineVerdict? = nil) {
         logger.info(
             "\(message)",

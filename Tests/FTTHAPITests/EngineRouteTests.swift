@@ -85,8 +85,11 @@ import Testing
         let loop = Task { await f.engine.run() }
         let body = try await f.application().test(.router) { client in
             async let response = client.execute(uri: "/v1/events?project=P1", method: .get, headers: f.headers(.crew))
-            // Wait until the stream has subscribed, then start a test and let it end.
+            // Wait until the stream has subscribed (beside this test's own subscription), then
+            // start a test and let it end. The request runs in another task: without waiting,
+            // the first event could be published before the stream listens.
             let progress = await f.engine.progress()
+            while await f.engine.progressSubscriberCount < 2 { await Task.yield() }
             _ = try await f.request(.post, "/v1/projects/P1/ports/SP-A/1/tests", headers: f.headers(.crew))
             for await event in progress where !event.run.step.isActive { break }
             loop.cancel()
