@@ -493,7 +493,7 @@ public final class SQLiteStore: AcceptanceStore {
                 db, portID: port.id, at: at, "line_result",
                 "\(verdict.verdict.rawValue) (\(verdict.profile))"
                     + (verdict.reasons.isEmpty ? "" : ": " + verdict.reasons.joined(separator: "; ")))
-            try Self.followTests(db, projectCode: key.projectCode, started: false, at: at)
+            try Self.followTests(db, projectCode: key.projectCode, started: false, result: (key, verdict), at: at)
         }
     }
 
@@ -635,9 +635,26 @@ public final class SQLiteStore: AcceptanceStore {
         } catch let t as IllegalTransition {
             throw StoreError.illegalTransition(nil, t)
         }
+        if event == .approve,
+            let active = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT r.id, r.step, s.name AS splitter, sp.number FROM test_runs r
+                    JOIN splitter_ports sp ON sp.id = r.port_id JOIN splitters s ON s.id = sp.splitter_id
+                    WHERE s.project_id = ? AND r.step IN ('provisioning', 'awaiting_online', 'reading')
+                    ORDER BY r.id LIMIT 1
+                    """, arguments: [row["id"] as Int64])
+        {
+            // Approval removes every test ONU; a test under way would lose its ONU and its result.
+            throw StoreError.conflict(
+                location: nil,
+                message:
+                    "project \(code): port \(active["number"] as Int) of splitter \(active["splitter"] as String) is being tested (run \(active["id"] as Int64), \(active["step"] as String)); wait for its result, or cancel it, then approve"
+            )
+        }
         let detail: String
         switch event {
-        case .sendBack(let reason): detail = reason
+        case .sendBack(let reason), .retestFailed(let reason): detail = reason
         case .testsCompleted(let p, let f, let u): detail = "\(p) passed, \(f) failed, \(u) untested"
         default: detail = ""
         }
@@ -655,7 +672,14 @@ public final class SQLiteStore: AcceptanceStore {
     /// The project's state follows its port tests: the first test of an entered project (or of
     /// one sent back for rework) starts testing; once every port has a current result, the
     /// project goes to review when all passed, else back to rework.
-    static func followTests(_ db: Database, projectCode code: String, started: Bool, at: Date) throws {
+    ///
+    /// A project in review may have a port tested again (a crew re-checking before the
+    /// administrator decides): the test leaves the review open, but a failed `result` sends the
+    /// project back to rework. An accepted project's ports are not tested: its test ONUs are
+    /// being removed and its ports go into inventory.
+    static func followTests(
+        _ db: Database, projectCode code: String, started: Bool, result: (PortKey, LineVerdict)? = nil, at: Date
+    ) throws {
         guard
             let row = try Row.fetchOne(
                 db,
@@ -673,7 +697,21 @@ public final class SQLiteStore: AcceptanceStore {
         if started, state == .withdrawn {
             throw StoreError.conflict(location: nil, message: "project \(code) was withdrawn: its ports are not tested")
         }
-        if started, state == .entered || state == .rework {
+        if started, state == .accepted || state == .pushed {
+            throw StoreError.conflict(
+                location: nil,
+                message:
+                    "project \(code) is \(state.rawValue): its ports are accepted into inventory and its test ONUs removed; a port that needs checking again is a fault for operations, not an acceptance test"
+            )
+        }
+        if !started, state == .awaitingReview, let (key, verdict) = result, verdict.verdict == .fail {
+            try applyProjectEvent(
+                db, code,
+                .retestFailed(
+                    detail: "\(key) failed its re-test"
+                        + (verdict.reasons.isEmpty ? "" : ": " + verdict.reasons.joined(separator: "; "))),
+                actor: "ftth-acceptd", at: at)
+        } else if started, state == .entered || state == .rework {
             try applyProjectEvent(db, code, .startTesting, actor: "ftth-acceptd", at: at)
         } else if !started, state == .testing, (row["untested"] as Int?) == 0 {
             try applyProjectEvent(

@@ -9,6 +9,7 @@ struct ProjectWorkflowTests {
         .startTesting, .testsCompleted(passed: 3, failed: 0, untested: 0),
         .testsCompleted(passed: 2, failed: 1, untested: 0),
         .submitWithoutTest, .approve, .sendBack(reason: "connector dirty on FTTH-A-01"), .pushAcknowledged, .withdraw,
+        .retestFailed(detail: "P1 / SP-A / port 3 failed its re-test: ONU rx -21.40 dBm below build limit"),
     ]
 
     /// The transitions DESIGN §2 allows, written independently of the implementation.
@@ -22,6 +23,7 @@ struct ProjectWorkflowTests {
         case (.awaitingReview, .sendBack), (.testing, .sendBack): .rework
         case (.accepted, .pushAcknowledged): .pushed
         case (.entered, .withdraw): .withdrawn
+        case (.awaitingReview, .retestFailed): .rework
         default: nil
         }
     }
@@ -126,6 +128,9 @@ struct ProjectWorkflowTests {
             reason(.entered, .testsCompleted(passed: 1, failed: 0, untested: 0)) == "the project is not being tested")
         #expect(reason(.rework, .submitWithoutTest) == "only a newly entered project can skip the test")
         #expect(reason(.accepted, .sendBack(reason: "x")) == "only a project under test or in review can be sent back")
+        #expect(
+            reason(.testing, .retestFailed(detail: "x"))
+                == "only a project in review goes back to rework on a failed re-test")
     }
 
     @Test("any event sequence: the state only moves along DESIGN §2's transitions")

@@ -1,6 +1,7 @@
 import FTTHCore
 import FTTHSQLite
 import Foundation
+import GRDB
 import Testing
 
 @Suite struct SQLiteStoreTestRunTests {
@@ -64,6 +65,63 @@ import Testing
         #expect(try await t.store.applyProjectEvent("P2", .approve, actor: "admin", at: t0) == .accepted)
         // P1 was not touched.
         #expect(try await t.store.projects().first { $0.project.code == "P1" }?.project.state == .entered)
+    }
+
+    /// A crew may test a port again while the project is in review. Approval waits for that
+    /// test (it would remove the test ONU under it); a failed re-test sends the project back to
+    /// rework, naming the port and why. Once accepted, the project's ports are not tested.
+    @Test func aReTestDuringReviewHoldsApprovalAndAFailureSendsTheProjectBack() async throws {
+        let t = try await imported()
+        func state() async throws -> ProjectState? {
+            let all = try await t.store.projects()
+            return all.first { $0.project.code == "P2" }?.project.state
+        }
+        let p1 = PortKey(projectCode: "P2", splitter: "RC-1", port: 1)
+        let p2 = PortKey(projectCode: "P2", splitter: "RC-1", port: 2)
+        func begin(_ port: PortKey) async throws -> TestRun {
+            try await t.store.beginTestRun(port, serial: nil, profile: "build", configuredRanges: [city], at: t0)
+        }
+        func finish(_ run: TestRun, _ readings: OpticalReadings, onu: Int) async throws {
+            _ = try await t.store.advanceTestRun(run.id, to: .reading, onuID: onu, attempt: 0, outcome: nil, at: t0)
+            try await t.store.recordLineResult(
+                run.port.key, readings: readings, verdict: ThresholdProfile.build.evaluate(readings), at: t0)
+            _ = try await t.store.advanceTestRun(run.id, to: .finished, onuID: onu, attempt: 0, outcome: nil, at: t0)
+        }
+        try await finish(try await begin(p1), passing, onu: 1)
+        try await finish(try await begin(p2), passing, onu: 2)
+        #expect(try await state() == .awaitingReview)
+
+        // A re-check of port 1: the review stays open, but approval waits for the result.
+        let again = try await begin(p1)
+        #expect(try await state() == .awaitingReview)
+        await #expect {
+            _ = try await t.store.applyProjectEvent("P2", .approve, actor: "admin", at: t0)
+        } throws: { error in
+            "\(error)".contains("port 1 of splitter RC-1 is being tested (run \(again.id)")
+        }
+        try await finish(again, failing, onu: 1)
+        #expect(try await state() == .rework)
+        let queue = try DatabaseQueue(path: t.path)
+        let last = try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT event, from_state, actor, detail FROM project_events ORDER BY id DESC")
+        }
+        #expect(last?["event"] == "re-test failed")
+        #expect(last?["from_state"] == "awaiting_review")
+        #expect(last?["actor"] == "ftth-acceptd")
+        #expect((last?["detail"] as String?)?.hasPrefix("P2 / RC-1 / port 1 failed its re-test: ONU rx") == true)
+
+        // A passing re-test of a project in review changes nothing; once approved, no more tests.
+        try await t.store.reportRework(p1, note: "connector cleaned", at: t0)
+        try await finish(try await begin(p1), passing, onu: 1)
+        #expect(try await state() == .awaitingReview)
+        try await finish(try await begin(p2), passing, onu: 2)
+        #expect(try await state() == .awaitingReview)
+        #expect(try await t.store.applyProjectEvent("P2", .approve, actor: "admin", at: t0) == .accepted)
+        await #expect {
+            _ = try await begin(p2)
+        } throws: { error in
+            "\(error)".contains("project P2 is accepted: its ports are accepted into inventory")
+        }
     }
 
     @Test func oneActiveRunPerPortAndAnEndedRunCannotMove() async throws {

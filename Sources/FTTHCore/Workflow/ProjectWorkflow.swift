@@ -32,6 +32,9 @@ public enum ProjectEvent: Sendable, Hashable, Codable {
     case pushAcknowledged
     /// Withdraw a project entered by mistake, before any test.
     case withdraw
+    /// A port of a project in review was tested again and failed: the project cannot be
+    /// approved as it stands and goes back to rework. `detail` names the port and the reasons.
+    case retestFailed(detail: String)
 
     public var label: String {
         switch self {
@@ -42,6 +45,7 @@ public enum ProjectEvent: Sendable, Hashable, Codable {
         case .sendBack: "send back"
         case .pushAcknowledged: "push acknowledged"
         case .withdraw: "withdraw"
+        case .retestFailed: "re-test failed"
         }
     }
 }
@@ -81,6 +85,8 @@ public struct ProjectWorkflow: Sendable, Hashable, Codable {
                 throw refuse("a send-back needs a reason the builder can act on")
             }
             state = .rework
+        case (.awaitingReview, .retestFailed):
+            state = .rework
         case (.accepted, .pushAcknowledged):
             state = .pushed
         case (.entered, .withdraw):
@@ -103,6 +109,8 @@ public struct ProjectWorkflow: Sendable, Hashable, Codable {
             throw refuse("only a newly entered project can skip the test")
         case (_, .sendBack):
             throw refuse("only a project under test or in review can be sent back")
+        case (_, .retestFailed):
+            throw refuse("only a project in review goes back to rework on a failed re-test")
         }
     }
 }
