@@ -172,6 +172,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         // Product executables run as processes by the end-to-end tests and the benchmarks.
         .target(name: "ProcessLab", swiftSettings: swiftSettings),
+        // A clock that moves only when a test says so: the tests' delays become ordering facts.
+        .target(name: "TestClocks", swiftSettings: swiftSettings),
         .testTarget(
             name: "FTTHCoreTests",
             dependencies: ["FTTHCore", .product(name: "PropertyBased", package: "swift-property-based")],
@@ -186,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SNMPAgentTests",
-            dependencies: ["SNMPAgent", "SNMPModel"],
+            dependencies: ["SNMPAgent", "SNMPModel", "TestClocks"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -276,7 +278,7 @@ let package = Package(
         .testTarget(
             name: "FTTHAPITests",
             dependencies: [
-                "FTTHAPI", "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHEngine", "FTTHDrivers", "OLTSim",
+                "FTTHAPI", "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHEngine", "FTTHDrivers", "OLTSim", "TestClocks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -53,9 +53,11 @@ final class APIFixture: Sendable {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    func application(heartbeat: Duration = .seconds(15)) -> some ApplicationProtocol {
+    func application(
+        heartbeat: Duration = .seconds(15), clock: any Clock<Duration> = ContinuousClock()
+    ) -> some ApplicationProtocol {
         let router = APIServer.buildRouter(store: store, configuration: configuration, now: { t0 })
-        APIServer.addEngineRoutes(engine: engine, store: store, to: router, heartbeat: heartbeat)
+        APIServer.addEngineRoutes(engine: engine, store: store, to: router, heartbeat: heartbeat, clock: clock)
         return Application(router: router)
     }
 

@@ -4,6 +4,7 @@ import FTTHEngine
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import TestClocks
 import Testing
 
 /// Starting, reading and cancelling tests over the API, and the live progress stream.
@@ -104,5 +105,30 @@ import Testing
         #expect(events.count >= 2, "\(body.text)")
         #expect(events.first?.contains("test started: CVLAN 3000 reserved") == true)
         #expect(events.last?.contains("no [[olt]] for 10.0.0.1") == true)
+    }
+
+    /// While nothing happens the stream sends a comment every heartbeat, so that proxies keep it
+    /// open and a client that went away is noticed; the clock is the test's, not the wall's.
+    @Test func aQuietStreamSendsAKeepAliveEachHeartbeat() async throws {
+        let f = try await APIFixture()
+        let clock = ManualClock()
+        let loop = Task { await f.engine.run() }
+        let body = try await f.application(heartbeat: .seconds(15), clock: clock).test(.router) { client in
+            async let response = client.execute(uri: "/v1/events", method: .get, headers: f.headers(.crew))
+            await clock.waitForSleepers(1)
+            clock.advance(by: .seconds(14))
+            // Not yet due: the same beat still waits.
+            #expect(clock.sleeperCount == 1)
+            clock.advance(by: .seconds(1))
+            // The beat was sent once the next one waits; then one more.
+            await clock.waitForSleepers(1)
+            clock.advance(by: .seconds(15))
+            await clock.waitForSleepers(1)
+            loop.cancel()
+            await loop.value
+            return try await response
+        }
+        #expect(body.status == .ok)
+        #expect(body.text == ": connected\n\n: keep-alive\n\n: keep-alive\n\n", "\(body.text)")
     }
 }

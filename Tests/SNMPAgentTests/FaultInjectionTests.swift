@@ -1,5 +1,6 @@
 import SNMPAgent
 import SNMPModel
+import TestClocks
 import Testing
 
 /// The behaviours that make the agent look like a real, sometimes struggling OLT: latency,

@@ -77,10 +77,10 @@ extension APIServer {
     /// Adds ``engineRoutes`` to `router`, served by `engine` and `store`.
     /// `heartbeat`: how often the progress stream sends a comment line when nothing happens, so
     /// that proxies keep it open and a client that went away is noticed (and unsubscribed) then
-    /// rather than at the next test.
+    /// rather than at the next test. `clock` times the heartbeat (inject a test clock).
     public static func addEngineRoutes(
         engine: AcceptanceEngine, store: any TestRunStore, to router: Router<APIRequestContext>,
-        heartbeat: Duration = .seconds(15)
+        heartbeat: Duration = .seconds(15), clock: any Clock<Duration> = ContinuousClock()
     ) {
         add(engineRoutes[0], to: router) { request, context in
             let code = try context.pathParameter("code")
@@ -164,7 +164,7 @@ extension APIServer {
             continuation.yield(ByteBuffer(string: ": connected\n\n"))
             let beat = Task {
                 while true {
-                    do { try await Task.sleep(for: heartbeat) } catch { return }
+                    do { try await clock.sleep(for: heartbeat) } catch { return }
                     continuation.yield(ByteBuffer(string: ": keep-alive\n\n"))
                 }
             }

@@ -1,4 +1,5 @@
 import SNMPModel
+import TestClocks
 
 @testable import SNMPAgent
 
