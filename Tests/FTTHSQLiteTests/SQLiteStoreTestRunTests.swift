@@ -32,26 +32,37 @@ import Testing
         #expect(active.first?.port.onuSerial == ONUSerial("HWTC7E570001"))
     }
 
+    let p1 = PortKey(projectCode: "P2", splitter: "RC-1", port: 1)
+    let p2 = PortKey(projectCode: "P2", splitter: "RC-1", port: 2)
+
+    func state(_ t: TemporaryStore, _ code: String = "P2") async throws -> ProjectState? {
+        let all = try await t.store.projects()
+        return all.first { $0.project.code == code }?.project.state
+    }
+
+    func begin(_ t: TemporaryStore, _ port: PortKey) async throws -> TestRun {
+        try await t.store.beginTestRun(port, serial: nil, profile: "build", configuredRanges: [city], at: t0)
+    }
+
+    /// The rest of a run begun with `begin`: its ONU online, the result recorded, the run ended.
+    func finish(_ t: TemporaryStore, _ run: TestRun, _ readings: OpticalReadings, onu: Int) async throws {
+        _ = try await t.store.advanceTestRun(run.id, to: .reading, onuID: onu, attempt: 0, outcome: nil, at: t0)
+        try await t.store.recordLineResult(
+            run.port.key, readings: readings, verdict: ThresholdProfile.build.evaluate(readings), at: t0)
+        _ = try await t.store.advanceTestRun(run.id, to: .finished, onuID: onu, attempt: 0, outcome: nil, at: t0)
+    }
+
     /// The project follows its ports: the first test starts testing; when every port has a
     /// result it goes to review if all passed, else to rework; a re-test after rework starts
     /// testing again. Each change is in the project's history with who made it.
     @Test func theProjectStateFollowsItsPortTests() async throws {
         let t = try await imported()
-        func state() async throws -> ProjectState? {
-            let all = try await t.store.projects()
-            return all.first { $0.project.code == "P2" }?.project.state
-        }
-        let p1 = PortKey(projectCode: "P2", splitter: "RC-1", port: 1)
-        let p2 = PortKey(projectCode: "P2", splitter: "RC-1", port: 2)
+        func state() async throws -> ProjectState? { try await self.state(t) }
         /// One run of `port` from its start to a recorded result.
         func test(_ port: PortKey, _ readings: OpticalReadings, onu: Int) async throws {
-            let run = try await t.store.beginTestRun(
-                port, serial: nil, profile: "build", configuredRanges: [city], at: t0)
+            let run = try await begin(t, port)
             #expect(try await state() == .testing)
-            _ = try await t.store.advanceTestRun(run.id, to: .reading, onuID: onu, attempt: 0, outcome: nil, at: t0)
-            try await t.store.recordLineResult(
-                port, readings: readings, verdict: ThresholdProfile.build.evaluate(readings), at: t0)
-            _ = try await t.store.advanceTestRun(run.id, to: .finished, onuID: onu, attempt: 0, outcome: nil, at: t0)
+            try await finish(t, run, readings, onu: onu)
         }
         #expect(try await state() == .entered)
         try await test(p1, passing, onu: 1)
@@ -72,20 +83,10 @@ import Testing
     /// rework, naming the port and why. Once accepted, the project's ports are not tested.
     @Test func aReTestDuringReviewHoldsApprovalAndAFailureSendsTheProjectBack() async throws {
         let t = try await imported()
-        func state() async throws -> ProjectState? {
-            let all = try await t.store.projects()
-            return all.first { $0.project.code == "P2" }?.project.state
-        }
-        let p1 = PortKey(projectCode: "P2", splitter: "RC-1", port: 1)
-        let p2 = PortKey(projectCode: "P2", splitter: "RC-1", port: 2)
-        func begin(_ port: PortKey) async throws -> TestRun {
-            try await t.store.beginTestRun(port, serial: nil, profile: "build", configuredRanges: [city], at: t0)
-        }
+        func state() async throws -> ProjectState? { try await self.state(t) }
+        func begin(_ port: PortKey) async throws -> TestRun { try await self.begin(t, port) }
         func finish(_ run: TestRun, _ readings: OpticalReadings, onu: Int) async throws {
-            _ = try await t.store.advanceTestRun(run.id, to: .reading, onuID: onu, attempt: 0, outcome: nil, at: t0)
-            try await t.store.recordLineResult(
-                run.port.key, readings: readings, verdict: ThresholdProfile.build.evaluate(readings), at: t0)
-            _ = try await t.store.advanceTestRun(run.id, to: .finished, onuID: onu, attempt: 0, outcome: nil, at: t0)
+            try await self.finish(t, run, readings, onu: onu)
         }
         try await finish(try await begin(p1), passing, onu: 1)
         try await finish(try await begin(p2), passing, onu: 2)
