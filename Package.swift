@@ -287,7 +287,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ftthctlTests",
-            dependencies: ["FTTHCore", "FTTHSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["FTTHCore", "FTTHSQLite", "ProcessLab", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLab
 
 #if canImport(Glibc)
     import Glibc
@@ -28,7 +29,7 @@ struct AcceptdProcess {
     static func start(
         _ cli: FTTHCtlRunner, configuration: String, environment: [String: String], timeout: Duration = .seconds(60)
     ) throws -> AcceptdProcess {
-        let port = try FreePort.pick()
+        let port = try freeTCPPort()
         let configPath = cli.path("ftth-acceptd.toml")
         try ("[api]\nhost = \"127.0.0.1\"\nport = \(port)\n\n" + configuration).write(
             toFile: configPath, atomically: true, encoding: .utf8)
@@ -45,7 +46,7 @@ struct AcceptdProcess {
         try daemon.run()
         let started = AcceptdProcess(process: daemon, port: port, logPath: logPath)
         let deadline = ContinuousClock.now + timeout
-        while !FreePort.accepts(port) {
+        while !acceptsTCP(port: port) {
             guard daemon.isRunning, ContinuousClock.now < deadline else {
                 started.stop()
                 throw RigError(
@@ -70,49 +71,4 @@ struct AcceptdProcess {
 struct RigError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// TCP ports on 127.0.0.1 for processes the tests start.
-enum FreePort {
-    /// A port nothing listens on now: the kernel's choice for a socket bound to port 0, released
-    /// again. Another process could take it before the daemon binds it; in practice it does not.
-    static func pick() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RigError("socket() failed: errno \(errno)") }
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0 else { throw RigError("bind() failed: errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw RigError("getsockname() failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func accepts(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = loopback(port: port)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        } == 0
-    }
-
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
-    }
 }

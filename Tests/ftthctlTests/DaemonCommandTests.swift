@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLab
 import Testing
 
 /// `ftthctl test`, `results`, `report`, `approve` and `reject` against a real ftth-acceptd that
@@ -158,7 +159,7 @@ struct NoDaemonTests {
     @Test func noDaemonAtTheURLSaysSoWithExitThree() throws {
         let cli = try FTTHCtlRunner()
         defer { cli.remove() }
-        let port = try FreePort.pick()
+        let port = try freeTCPPort()
         let run = try cli.run(
             ["results", "--project", "P1", "--server", "http://127.0.0.1:\(port)"],
             environment: ["FTTH_TOKEN": "ftth_x"])
