@@ -146,7 +146,12 @@ public actor AcceptanceEngine {
     public func execute(_ start: TestRun) async -> TestRun {
         guard executing.insert(start.id).inserted else { return start }
         defer { executing.remove(start.id) }
+        // A run can arrive twice (found by the resume at start-up and queued by `start`); when
+        // the other copy has already finished it, this one is stale. Work from the stored run,
+        // so an ended run is never provisioned again.
         var run = start
+        if let stored = try? await store.testRun(id: start.id) { run = stored }
+        guard run.step.isActive else { return run }
         if cancelled.remove(run.id) != nil { return await end(run, .cancelled, "cancelled") }
         let driver: any OLTDriver
         do {

@@ -46,6 +46,21 @@ import Testing
         #expect(messages.last?.hasPrefix("line ") == true)
     }
 
+    /// The same run handed over twice (found by the start-up resume and queued by `start`):
+    /// the second copy, stale by then, must not provision a second test ONU or touch the result.
+    @Test func aRunExecutedAgainFromAStaleCopyDoesNothing() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        let started = try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
+        let ended = await engine.execute(started)
+        #expect(ended.step == .finished, "\(ended.outcome ?? "")")
+        let again = await engine.execute(started)
+        #expect(again == ended)
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).count == 1)
+        #expect(try await rig.store.testRuns(EngineRig.port(3)).map(\.step) == [.finished])
+        #expect(try await rig.store.lineResults(EngineRig.port(3)).count == 1)
+    }
+
     @Test func anONUThatNeverComesOnlineIsJudgedWithoutLight() async throws {
         // The test ONT is plugged into port 5, the crew tests port 3 with a serial no ONT has.
         let rig = try await EngineRig().imported()
@@ -217,8 +232,9 @@ import Testing
         #expect(parked.step == .awaitingOnline)
 
         let next = rig.engine()
-        let nextLoop = Task { await next.run() }
+        // Subscribed before the loop starts: the resumed run may end within milliseconds.
         let finished = await next.progress()
+        let nextLoop = Task { await next.run() }
         for await event in finished where !event.run.step.isActive { break }
         nextLoop.cancel()
         await nextLoop.value

@@ -68,7 +68,7 @@ import Testing
     @Test func reworkedPortsAreRetestedAndTheResultRecorded() async throws {
         let rig = try await EngineRig().imported()
         let engine = rig.engine()
-        let loop = Task { await engine.run() }
+        // No engine loop: the test executes each run itself, so no second copy races it.
         _ = try await rig.store.applyProjectEvent("P1", .startTesting, actor: "crew", at: Date())
         // A first test with a serial no ONT has: no light, fail.
         let first = try await engine.begin(EngineRig.port(3), serial: ONUSerial("HWTCDEAD0001"), profile: "build")
@@ -77,15 +77,15 @@ import Testing
         // The builder reports rework: the scheduler re-tests at once, without the crew.
         try await rig.store.reportRework(EngineRig.port(3), note: "re-spliced", at: Date())
 
-        let progress = await engine.progress()
         let scheduler = AcceptanceScheduler(
             engine: engine, store: rig.store, policy: SchedulerPolicy(), clock: rig.clock,
             now: { Date(timeIntervalSince1970: 1_790_000_000) })
         let pass = try await scheduler.pass()
         #expect(pass.retested == [EngineRig.port(3)])
-        for await event in progress where !event.run.step.isActive { break }
-        loop.cancel()
-        await loop.value
+        // The scheduler began the re-test and queued it for the daemon's loop; run it here.
+        let retest = try #require(try await rig.store.activeTestRuns().first)
+        #expect(retest.port.key == EngineRig.port(3))
+        _ = await engine.execute(retest)
         let events = try await rig.store.portHistory(EngineRig.port(3)).map(\.event)
         #expect(events.contains("scheduled_retest"))
         #expect(try await rig.store.testRuns(EngineRig.port(3)).map(\.step) == [.finished, .finished])
