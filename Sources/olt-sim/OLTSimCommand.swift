@@ -146,8 +146,11 @@ struct OLTSimCommand: AsyncParsableCommand {
         signal(SIGUSR1, SIG_IGN)
         statistics.setEventHandler { Self.sayStatistics(cliServers, cliBound) }
         statistics.resume()
+        // Listening for SIGINT and SIGTERM before "ready" is said: a supervisor that stops
+        // olt-sim as soon as it reads that line must not find the signal ignored or fatal.
+        let termination = TerminationSignals()
         say("olt-sim ready: \(bound.count) OLT(s). Ctrl-C to stop.")
-        await waitForTermination()
+        await termination.wait()
         statistics.cancel()
         Self.sayStatistics(cliServers, cliBound)
         await cliServers.stop()
@@ -170,16 +173,6 @@ struct OLTSimCommand: AsyncParsableCommand {
             say("cli-stats " + String(decoding: json, as: UTF8.self))
         }
     }
-
-    /// Suspends until SIGINT or SIGTERM.
-    func waitForTermination() async {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let box = SignalSources(continuation)
-            box.install()
-        }
-    }
 }
 
 /// Writes a line to standard output at once (unbuffered), so a test or a supervisor reading the
@@ -188,26 +181,29 @@ func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
-/// Holds the dispatch sources that resume the continuation once, on the first signal.
-final class SignalSources: @unchecked Sendable {
-    // Touched only on the main dispatch queue after install(): the sources and the flag.
-    let continuation: CheckedContinuation<Void, Never>
-    var sources: [DispatchSourceSignal] = []
-    var resumed = false
+/// SIGINT and SIGTERM, turned from their default (ending the process at once) into an event
+/// that ``wait()`` returns on, so olt-sim can print its counts and close its servers.
+final class TerminationSignals: Sendable {
+    private let signals: AsyncStream<Void>
+    // Kept so that they live as long as olt-sim waits; only created and cancelled here.
+    private nonisolated(unsafe) let sources: [DispatchSourceSignal]
 
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-
-    func install() {
-        for sig in [SIGINT, SIGTERM] {
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
-            source.setEventHandler { [self] in
-                guard !resumed else { return }
-                resumed = true
-                sources.forEach { $0.cancel() }
-                continuation.resume()
-            }
+    init() {
+        let (signals, continuation) = AsyncStream<Void>.makeStream()
+        self.signals = signals
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+            source.setEventHandler { continuation.yield() }
             source.resume()
-            sources.append(source)
+            return source
         }
     }
+
+    /// Returns at the first SIGINT or SIGTERM since ``init()``.
+    func wait() async {
+        for await _ in signals { return }
+    }
+
+    deinit { sources.forEach { $0.cancel() } }
 }

@@ -74,8 +74,9 @@ struct TelnetSessionTests {
         let server = try await FakeTelnetServer.start()
         defer { Task { await server.stop() } }
         let session = try await CLIShellSession.connect(Self.target(port: server.port), style: .huawei)
-        // The fake OLT never answers `hang`: the time limit is what ends the command.
-        let error = await #expect(throws: CLIError.self) { try await session.run("hang", timeout: .milliseconds(300)) }
+        // The fake OLT never answers `hang`: the time limit is what ends the command. It is long
+        // enough for the partial line to arrive on a loaded machine.
+        let error = await #expect(throws: CLIError.self) { try await session.run("hang", timeout: .seconds(2)) }
         #expect(error?.code == .timeout)
         #expect(error?.deviceText == "  half a ro")
         let after = await #expect(throws: CLIError.self) {
@@ -89,7 +90,8 @@ struct TelnetSessionTests {
         let server = try await FakeTelnetServer.start()
         defer { Task { await server.stop() } }
         var target = Self.target(port: server.port)
-        target.loginTimeout = .milliseconds(500)
+        // Long enough for the login's round trips to reach the prompt on a loaded machine.
+        target.loginTimeout = .seconds(2)
         let unknownPrompt = CLITerminalStyle(
             usernamePrompts: ["User name:"], passwordPrompts: ["User password:"], loginFailures: [],
             pagerPrompts: [], answersInterjections: false, promptTerminators: ["$"])

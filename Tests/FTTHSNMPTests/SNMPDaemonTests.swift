@@ -181,7 +181,8 @@ struct SNMPDaemonTests {
             let client = SNMPClient()
             let security = SNMPv3Security(
                 user: "shaaes", auth: (.sha, "wrong-auth-pass"), priv: (.aes, SNMPDaemon.privKey))
-            let session = try client.session(for: daemon.target(.v3(security), timeoutMilliseconds: 1000, retries: 0))
+            // snmpd answers with a report at once; the time is room for a loaded machine.
+            let session = try client.session(for: daemon.target(.v3(security), timeoutMilliseconds: 5000, retries: 0))
             let error = await #expect(throws: SNMPError.self) { try await session.get([Self.sysDescr]) }
             #expect(error?.code == .authenticationFailure)
             #expect(error?.message.contains("usmStatsWrongDigests") == true)

@@ -97,10 +97,11 @@ struct ConformanceRig: Sendable {
             let port = try await agents.start()[0].port
             if !reachable { agents.setFault(.silent, olt: 0) }
             let client = SNMPClient()
+            // A silent agent is waited out briefly; one that answers gets room for a loaded machine.
             let session = try client.session(
                 for: SNMPTarget(
-                    host: "127.0.0.1", port: port, credentials: .v2c(community: "private"), timeoutMilliseconds: 1500,
-                    retries: 0))
+                    host: "127.0.0.1", port: port, credentials: .v2c(community: "private"),
+                    timeoutMilliseconds: reachable ? 5000 : 1500, retries: reachable ? 1 : 0))
             driver =
                 kind == .huaweiSNMP
                 ? HuaweiSNMPDriver(snmp: session, olt: address) : ZTESNMPDriver(snmp: session, olt: address)

@@ -20,7 +20,9 @@ struct FaultInjectionTests {
         let clock = ManualClock()
         try await withAgent(.test(responseDelay: .milliseconds(200)), clock: clock) { agent, target in
             try await withThrowingTaskGroup(of: ToolResult.self) { group in
-                for _ in 0..<20 { group.addTask { try await Self.get(target) } }
+                // A long timeout costs nothing (the clock releases the answers) and leaves room
+                // for 20 processes to start on a loaded machine.
+                for _ in 0..<20 { group.addTask { try await Self.get(target, timeout: 30) } }
                 // All 20 requests are held by the delay at the same time: none is answered yet,
                 // and none is waiting for another to finish.
                 await clock.waitForSleepers(20)
@@ -76,7 +78,9 @@ struct FaultInjectionTests {
         try await withAgent(.test(maxRequestsPerSecond: 3), clock: clock) { agent, target in
             // The clock stands still, so exactly the 3 tokens of the first second are available.
             let results = try await withThrowingTaskGroup(of: ToolResult.self) { group in
-                for _ in 0..<6 { group.addTask { try await Self.get(target, timeout: 1) } }
+                // The dropped three wait out their timeout; the answered three need room to be
+                // answered in time on a loaded machine.
+                for _ in 0..<6 { group.addTask { try await Self.get(target, timeout: 3) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(results.filter { $0.status == 0 }.count == 3)

@@ -19,8 +19,10 @@ final class DaemonRig: @unchecked Sendable {
     static let failSplitter = "SP-FAULT"
     static let failSerial = "HWTC7E570002"
 
+    // Registration takes 2 s, so a test waits for its ONU through at least two of the daemon's
+    // polls and ftthctl (polling every 100 ms) sees that step even on a loaded machine.
     static let simConfiguration = """
-        registration_seconds = 1
+        registration_seconds = 2
 
         [[olt]]
         name = "HW-OLT-Test"

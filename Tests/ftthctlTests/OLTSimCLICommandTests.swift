@@ -37,7 +37,8 @@ struct OLTSimCLICommandTests {
         ssh.executableURL = URL(fileURLWithPath: "/usr/bin/sshpass")
         ssh.arguments = [
             "-p", "s3cret", "ssh", "-p", String(zteSSH), "-o", "UserKnownHostsFile=/dev/null", "-o",
-            "StrictHostKeyChecking=no", "-o", "PubkeyAuthentication=no", "-tt", "admin@127.0.0.1",
+            "StrictHostKeyChecking=no", "-o", "PubkeyAuthentication=no", "-o", "ConnectTimeout=30", "-tt",
+            "admin@127.0.0.1",
         ]
         let input = Pipe()
         let output = Pipe()

@@ -36,8 +36,5 @@ struct OLTSimProcess {
     /// The `cli NAME telnet=P ssh=P host-key=…` lines.
     var cliLines: [Substring] { portLines.filter { $0.hasPrefix("cli ") } }
 
-    func stop() {
-        process.terminate()
-        process.waitUntilExit()
-    }
+    func stop() { stopProcess(process) }
 }
