@@ -8,7 +8,7 @@ import TestClocks
 import Testing
 
 /// Starting, reading and cancelling tests over the API, and the live progress stream.
-@Suite struct EngineRouteTests {
+@Suite(.timeLimit(.minutes(2))) struct EngineRouteTests {
     @Test func startingATestAnswersWithItsRunAndBadInputNamesTheField() async throws {
         let f = try await APIFixture()
         let started = try await f.request(

@@ -6,7 +6,7 @@ import Foundation
 import OLTSim
 import Testing
 
-@Suite struct AcceptanceEngineTests {
+@Suite(.timeLimit(.minutes(2))) struct AcceptanceEngineTests {
     @Test func aPortTestProvisionsWaitsReadsAndRecordsItsVerdict() async throws {
         let rig = try await EngineRig().imported()
         let engine = rig.engine()
@@ -214,7 +214,7 @@ import Testing
     }
 }
 
-@Suite struct EngineRunLoopTests {
+@Suite(.timeLimit(.minutes(2))) struct EngineRunLoopTests {
     /// The daemon's loop executes what `start` begins; told to stop (SIGTERM) while an ONU is
     /// still registering, it leaves the run in its step, and the next process finishes it.
     @Test func startedTestsRunAndAStopParksThemForTheNextStart() async throws {

@@ -64,7 +64,7 @@ import Testing
     }
 }
 
-@Suite struct SchedulerPassTests {
+@Suite(.timeLimit(.minutes(2))) struct SchedulerPassTests {
     @Test func reworkedPortsAreRetestedAndTheResultRecorded() async throws {
         let rig = try await EngineRig().imported()
         let engine = rig.engine()

@@ -5,7 +5,7 @@ import FTTHWebhook
 import Foundation
 import Testing
 
-@Suite struct OutboxPusherTests {
+@Suite(.timeLimit(.minutes(2))) struct OutboxPusherTests {
     /// The check: a receiver that fails the first pushes (503s, a response lost after
     /// it stored the message, 500, 429) still gets each accepted port exactly once by key.
     @Test func aReceiverThatFailsTheFirstPushesGetsEachPortExactlyOnceByKey() async throws {
