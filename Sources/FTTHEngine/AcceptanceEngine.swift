@@ -211,6 +211,7 @@ public actor AcceptanceEngine {
     }
 
     func provision(_ run: TestRun, _ driver: any OLTDriver) async throws -> TestRun {
+        if let serial = run.port.onuSerial { try await freeTestONT(serial, for: run) }
         let profiles = drivers.provisioningProfiles(for: run.port.olt)
         let spec = run.onuSpec(lineProfile: profiles.line, serviceProfile: profiles.service)
         let onuID = try await limiter.withSlot(run.port.olt) { try await driver.provision(spec) }
@@ -218,6 +219,32 @@ public actor AcceptanceEngine {
             run.id, to: .awaitingOnline, onuID: onuID, attempt: 0, outcome: nil, at: now())
         publish(next, "test ONU \(run.port.onuName) provisioned as ONU \(onuID); waiting for it to come online")
         return next
+    }
+
+    /// A crew carries one test ONT from port to port, and an OLT takes a serial only once: when
+    /// `serial` was tested on another port of this OLT and that port's test ONU is still there,
+    /// that ONU is removed first (the port's result stays, its history says where the ONT went).
+    /// A test still running on that port holds the ONT: then this run fails and names it.
+    func freeTestONT(_ serial: ONUSerial, for run: TestRun) async throws {
+        let others = try await store.ports(withSerial: serial, olt: run.port.olt).filter { $0.key != run.port.key }
+        guard !others.isEmpty else { return }
+        let running = try await store.activeTestRuns()
+        for other in others {
+            if let busy = running.first(where: { $0.port.key == other.key }) {
+                throw EngineError.testONTBusy(serial, port: other.key, runID: busy.id)
+            }
+            guard other.workflow.activation == .activated else { continue }
+            try await deactivatePort(other)
+            try await store.notePort(
+                other.key, event: "test_ont_moved",
+                detail:
+                    "test ONT \(serial) moved to \(run.port.key): test ONU \(other.onuName) removed from OLT \(other.olt); this port's result stays",
+                at: now())
+            publish(
+                run,
+                "test ONT \(serial) was last tested on \(other.key): its test ONU \(other.onuName) is removed first, its result stays"
+            )
+        }
     }
 
     func awaitOnline(_ run: TestRun, _ driver: any OLTDriver) async throws -> TestRun {
@@ -277,10 +304,13 @@ public actor AcceptanceEngine {
 /// What the engine refuses before any work starts.
 public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownProfile(String, known: [String])
+    /// The crew's test ONT is under test on another port.
+    case testONTBusy(ONUSerial, port: PortKey, runID: Int64)
 
     public var code: String {
         switch self {
         case .unknownProfile: "engine.unknown_profile"
+        case .testONTBusy: "engine.test_ont_busy"
         }
     }
 
@@ -288,6 +318,8 @@ public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .unknownProfile(let name, let known):
             "no threshold profile '\(name)'; configured profiles: \(known.joined(separator: ", "))"
+        case .testONTBusy(let serial, let port, let runID):
+            "test ONT \(serial) is under test on \(port) (run \(runID)); wait for that test to end or cancel it, then test this port"
         }
     }
 }

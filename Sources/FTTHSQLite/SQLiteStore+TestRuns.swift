@@ -152,6 +152,16 @@ extension SQLiteStore: TestRunStore {
         try await read("reading test run \(id)") { db in try Self.loadRun(db, where: "WHERE r.id = ?", [id]).first }
     }
 
+    public func ports(withSerial serial: ONUSerial, olt: ManagementAddress) async throws -> [ActivationListRow] {
+        try await read("looking for the ports of test ONT \(serial) on OLT \(olt)") { db in
+            try Row.fetchAll(
+                db,
+                sql: Self.portSelect + " WHERE sp.onu_serial = ? AND o.address = ? ORDER BY p.code, s.id, sp.number",
+                arguments: [serial.text, olt.text]
+            ).map(Self.activationRow)
+        }
+    }
+
     public func notePort(_ key: PortKey, event: String, detail: String, at: Date) async throws {
         try await write("noting \(event) on \(key)") { db in
             let port = try Self.loadPort(db, key)

@@ -61,6 +61,50 @@ import Testing
         #expect(try await rig.store.lineResults(EngineRig.port(3)).count == 1)
     }
 
+    /// A crew carries one test ONT from port to port. The OLT takes its serial once, so the
+    /// test ONU of the port it left is removed first; that port keeps its result, and its history
+    /// says where the ONT went. While a test runs on the first port, the ONT is not taken from it.
+    @Test func theTestONTMovedToTheNextPortTakesItsSerialAlong() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        let onPort3 = await engine.execute(
+            try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build"))
+        #expect(onPort3.step == .finished, "\(onPort3.outcome ?? "")")
+        let port3Name = try #require(try await rig.store.activationList(projectCode: "P1").first { $0.key.port == 3 })
+            .onuName
+
+        // A test of port 3 under way holds the ONT: port 5 cannot take it, and the OLT is untouched.
+        let again = try await engine.begin(EngineRig.port(3), profile: "build")
+        #expect(rig.olt.plug(EngineRig.testONT, pon: EngineRig.pon, splitter: "SP-A", port: 5))
+        let refused = await engine.execute(
+            try await engine.begin(EngineRig.port(5), serial: EngineRig.testONT, profile: "build"))
+        #expect(refused.step == .failed)
+        #expect(
+            refused.outcome?.contains(
+                "test ONT HWTC7E570001 is under test on P1 / SP-A / port 3 (run \(again.id)); wait for that test")
+                == true,
+            "\(refused.outcome ?? "")")
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).map(\.name) == [port3Name])
+        _ = try await rig.store.advanceTestRun(
+            again.id, to: .cancelled, onuID: nil, attempt: 0, outcome: "cancelled", at: Date())
+
+        // Now the ONT moves: port 3's test ONU leaves the OLT, port 5 gets its own.
+        let onPort5 = await engine.execute(
+            try await engine.begin(EngineRig.port(5), serial: EngineRig.testONT, profile: "build"))
+        #expect(onPort5.step == .finished, "\(onPort5.outcome ?? "")")
+        let rows = try await rig.store.activationList(projectCode: "P1")
+        let port3 = try #require(rows.first { $0.key.port == 3 })
+        let port5 = try #require(rows.first { $0.key.port == 5 })
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).map(\.name) == [port5.onuName])
+        #expect(port3.workflow.activation == .deactivated)
+        #expect(port3.workflow.verdict.line == .pass)
+        #expect(port5.workflow.activation == .activated)
+        #expect(port5.workflow.verdict.line == .pass)
+        let moved = try await rig.store.portHistory(EngineRig.port(3)).last { $0.event == "test_ont_moved" }
+        #expect(moved?.detail.hasPrefix("test ONT HWTC7E570001 moved to P1 / SP-A / port 5") == true)
+        #expect(try await rig.store.lineResults(EngineRig.port(3)).count == 1)
+    }
+
     @Test func anONUThatNeverComesOnlineIsJudgedWithoutLight() async throws {
         // The test ONT is plugged into port 5, the crew tests port 3 with a serial no ONT has.
         let rig = try await EngineRig().imported()

@@ -89,4 +89,8 @@ public protocol TestRunStore: Sendable {
 
     /// Appends an event to a port's history (what reconciliation found, a crew's note).
     func notePort(_ port: PortKey, event: String, detail: String, at: Date) async throws
+
+    /// The ports of every project on OLT `olt` whose test ONT is `serial`: where a crew's one
+    /// test ONT was plugged before.
+    func ports(withSerial serial: ONUSerial, olt: ManagementAddress) async throws -> [ActivationListRow]
 }
