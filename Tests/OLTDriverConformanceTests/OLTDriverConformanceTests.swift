@@ -134,6 +134,34 @@ struct OLTDriverConformanceTests {
         }
     }
 
+    /// The serial a crew gives may already be on the PON port as another ONU: a customer's (a
+    /// mistyped serial), or the test ONU of another port. It is never taken over: the driver
+    /// refuses, names that ONU, and leaves it as it was.
+    @Test(arguments: kinds.filter(\.canProvision))
+    func aSerialOnAnotherONUIsNotTakenOver(kind: DriverKind) async throws {
+        try await ConformanceRig.with(kind) { rig in
+            let theirs = try rig.olt.configure(
+                pon: rig.pon, id: nil, serial: rig.testONT, name: "CUSTOMER-0042", lineProfile: "ftth-test",
+                serviceProfile: "ftth-test")
+            if kind.makesServicePorts {
+                // In service: the customer's ONU has its configuration.
+                try rig.olt.addServicePort(pon: rig.pon, onuID: theirs, index: nil, svlan: 300, cvlan: 42, gemport: 1)
+            }
+            let before = rig.olt.configuredONUs(on: rig.pon)
+            let portsBefore = rig.olt.servicePorts(pon: rig.pon, onuID: theirs)
+            let error = await #expect(throws: OLTDriverError.self) {
+                _ = try await rig.driver.provision(spec(rig, serial: rig.testONT, name: "FT-TEST-4"))
+            }
+            #expect(error?.code == .rejected)
+            #expect(
+                error?.message.contains(
+                    "serial \(rig.testONT) is already ONU \(theirs) ('CUSTOMER-0042') on PON \(rig.pon), not test ONU FT-TEST-4"
+                ) == true, "\(String(describing: error))")
+            #expect(rig.olt.configuredONUs(on: rig.pon) == before)
+            #expect(rig.olt.servicePorts(pon: rig.pon, onuID: theirs) == portsBefore)
+        }
+    }
+
     @Test(arguments: kinds.filter(\.canProvision))
     func aRefusalKeepsTheOLTsWordsAndLeavesNothingBehind(kind: DriverKind) async throws {
         try await ConformanceRig.with(kind) { rig in

@@ -211,7 +211,15 @@ public struct HuaweiCLIDriver: OLTDriver {
             if let serial = spec.serial { return row.serial.flatMap(ONUSerial.init) == serial }
             return row.description == name
         }
-        if let existing { return existing.onuID }
+        if let existing {
+            // Ours from an earlier attempt (the name is set by `ont add` itself), or someone else's.
+            if let serial = spec.serial, existing.description != name {
+                throw OLTDriverError.alreadyAnotherONU(
+                    "serial \(serial)", onuID: existing.onuID, name: existing.description, pon: pon, wanted: name,
+                    olt: description)
+            }
+            return existing.onuID
+        }
         try await enterInterface(b, pon)
         let reply = try await b.attempt(
             "ont add \(pon.port) \(auth) omci ont-lineprofile-name \(line) ont-srvprofile-name \(service) desc \"\(name)\""
@@ -222,6 +230,11 @@ public struct HuaweiCLIDriver: OLTDriver {
             if let row = try await listing(b, pon).first(where: { row in
                 spec.serial != nil && row.serial.flatMap(ONUSerial.init) == spec.serial
             }) {
+                if let serial = spec.serial, row.description != name {
+                    throw OLTDriverError.alreadyAnotherONU(
+                        "serial \(serial)", onuID: row.onuID, name: row.description, pon: pon, wanted: name,
+                        olt: description)
+                }
                 return row.onuID
             }
         }

@@ -204,6 +204,16 @@ public struct ZTECLIDriver: OLTDriver {
                     id = existing.onuID
                     let reply = try await b.attempt("show running-config interface \(onuInterface(pon, id))")
                     if reply.refusal == nil { present = ZTECLIOutput.runningConfig(reply.text) }
+                    // Ours from an earlier attempt: named as this test ONU, or bare (left between
+                    // `onu N type` and its `name`). An ONU configured under another name is
+                    // someone else's and is not taken over.
+                    let named = present.first { $0.hasPrefix("name ") }.map { String($0.dropFirst(5)) }
+                    let bare = present.allSatisfy { $0.hasPrefix("name ") }
+                    if named != name, !bare {
+                        throw OLTDriverError.alreadyAnotherONU(
+                            spec.serial.map { "serial \($0)" } ?? "the password", onuID: id,
+                            name: named, pon: pon, wanted: name, olt: description)
+                    }
                     try await b.run("configure terminal")
                 } else {
                     // The id is reserved in this process until the provisioning ends, so that

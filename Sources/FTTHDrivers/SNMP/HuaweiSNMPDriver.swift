@@ -175,7 +175,15 @@ public struct HuaweiSNMPDriver: OLTDriver {
 
     func lookAndCreate(_ spec: TestONUSpec, ifIndex: UInt32, serial: ONUSerial) async throws -> CreateOutcome {
         let existing = try await listONUs(pon: spec.pon)
-        if let same = existing.first(where: { $0.serial == serial }) { return .provisioned(same.onuID) }
+        if let same = existing.first(where: { $0.serial == serial }) {
+            // Ours from an earlier attempt (the name is set in the creating SET), or someone else's.
+            guard same.name == spec.name else {
+                throw OLTDriverError.alreadyAnotherONU(
+                    "serial \(serial)", onuID: same.onuID, name: same.name, pon: spec.pon, wanted: spec.name,
+                    olt: description)
+            }
+            return .provisioned(same.onuID)
+        }
         return try await ONUIDReservations.shared.withReservedID(
             olt: olt, pon: spec.pon, used: Set(existing.map(\.onuID)), in: 0...127
         ) { reserved in
