@@ -136,12 +136,13 @@ final class Lab: @unchecked Sendable {
         zteTelnetPort = telnet("ZTE")
     }
 
-    /// Writes the daemon's configuration and starts it; returns once the API answers.
+    /// Writes the daemon's configuration and starts it; returns once the API answers. Port 0:
+    /// the kernel picks a free one and the daemon's log names it.
     func startDaemon() async throws {
         let configuration = """
             [api]
             host = "127.0.0.1"
-            port = \(try freeTCPPort())
+            port = 0
             [store]
             path = "\(storePath)"
             [[cvlan_ranges]]

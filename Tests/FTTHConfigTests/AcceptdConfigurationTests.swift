@@ -13,6 +13,19 @@ import Testing
         #expect(c.cvlanRanges.isEmpty)
     }
 
+    /// Port 0 lets the kernel pick (tests and labs read the port from the log); below 1024 the
+    /// daemon would need a capability it does not have.
+    @Test func theAPIPortIsUnprivilegedOrZero() throws {
+        #expect(try AcceptdConfiguration(toml: "").api.port == 8080)
+        #expect(try AcceptdConfiguration(toml: "[api]\nport = 0").api.port == 0)
+        #expect(try AcceptdConfiguration(toml: "[api]\nport = 18080").api.port == 18080)
+        #expect {
+            _ = try AcceptdConfiguration(toml: "[api]\nport = 443")
+        } throws: { error in
+            "\(error)".contains("or 0 for any free port")
+        }
+    }
+
     @Test func theShippedConfigurationIsValidAndMatchesTheDesign() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("config/ftth-acceptd.toml").path
@@ -68,6 +81,8 @@ import Testing
         ("[[cvlan_ranges]]\nfirst = 1\nlast = 5", "cvlan_ranges[0].name"),
         ("cvlan_ranges = 5", "cvlan_ranges"),
         ("colour = \"blue\"", "colour"),
+        ("[api]\nport = 80", "api.port"),
+        ("[api]\nport = 70000", "api.port"),
     ])
     func anInvalidValueNamesItsKey(toml: String, key: String) {
         #expect {

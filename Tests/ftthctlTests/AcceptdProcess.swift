@@ -1,5 +1,4 @@
 import Foundation
-import ProcessLab
 
 #if canImport(Glibc)
     import Glibc
@@ -22,16 +21,15 @@ struct AcceptdProcess {
         return FTTHCtlRunner.executable.deletingLastPathComponent().appendingPathComponent("ftth-acceptd")
     }
 
-    /// Writes `configuration` (TOML without `[api]`, which this adds on a free port) to the
-    /// runner's directory, starts the daemon there with `environment` added, and returns once
-    /// it accepts connections. Throws with the daemon's log when it exits or does not listen
-    /// within `timeout`.
+    /// Writes `configuration` (TOML without `[api]`, which this adds with port 0: the kernel
+    /// picks a free port and the daemon's log names it) to the runner's directory, starts the
+    /// daemon there with `environment` added, and returns once it serves its API. Throws with the
+    /// daemon's log when it exits or does not serve within `timeout`.
     static func start(
         _ cli: FTTHCtlRunner, configuration: String, environment: [String: String], timeout: Duration = .seconds(60)
     ) throws -> AcceptdProcess {
-        let port = try freeTCPPort()
         let configPath = cli.path("ftth-acceptd.toml")
-        try ("[api]\nhost = \"127.0.0.1\"\nport = \(port)\n\n" + configuration).write(
+        try ("[api]\nhost = \"127.0.0.1\"\nport = 0\n\n" + configuration).write(
             toFile: configPath, atomically: true, encoding: .utf8)
         let logPath = cli.path("ftth-acceptd.log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -44,18 +42,23 @@ struct AcceptdProcess {
         daemon.standardOutput = log
         daemon.standardError = log
         try daemon.run()
-        let started = AcceptdProcess(process: daemon, port: port, logPath: logPath)
         let deadline = ContinuousClock.now + timeout
-        while !acceptsTCP(port: port) {
+        while true {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").last(where: { $0.contains("serving the API") }),
+                let word = line.split(separator: " ").first(where: { $0.hasPrefix("port=") }),
+                let port = Int(word.dropFirst(5))
+            {
+                return AcceptdProcess(process: daemon, port: port, logPath: logPath)
+            }
             guard daemon.isRunning, ContinuousClock.now < deadline else {
-                started.stop()
+                stopProcess(daemon)
                 throw RigError(
-                    "ftth-acceptd did not listen on \(port) within \(timeout) (exit \(daemon.isRunning ? "-" : String(daemon.terminationStatus))); its log:\n\(started.log)"
+                    "ftth-acceptd did not serve its API within \(timeout) (exit \(daemon.isRunning ? "-" : String(daemon.terminationStatus))); its log:\n\(text)"
                 )
             }
             usleep(50_000)
         }
-        return started
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
