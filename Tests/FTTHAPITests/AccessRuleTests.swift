@@ -28,6 +28,13 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
             method: .get, route: "/v1/projects", uri: "/v1/projects", allowed: [.crew, .admin, .integration],
             success: .ok),
         RouteCase(
+            method: .post, route: "/v1/projects", uri: "/v1/projects", allowed: [.integration, .admin],
+            success: .created, contentType: "application/json",
+            body: #"""
+                {"code": "P8", "name": "New block", "splitters": [{"olt_name": "HW-1", "olt_ip": "10.0.0.1",
+                 "olt_dialect": "huawei-ma5800", "pon": "0/1/0", "svlan": 1001, "name": "SP-Y", "ratio": "1:4"}]}
+                """#),
+        RouteCase(
             method: .post, route: "/v1/projects/import", uri: "/v1/projects/import", allowed: [.integration, .admin],
             success: .created, contentType: "text/csv",
             body: """

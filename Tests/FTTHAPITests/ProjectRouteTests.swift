@@ -96,6 +96,81 @@ import Testing
         #expect(try await f.store.projects().map(\.project.code) == ["P1", "P2", "P9"])
     }
 
+    /// An inventory system creates one project as JSON: the same rules as the CSV import, and
+    /// the project is listed at once with its ports.
+    @Test func aProjectIsCreatedFromJSON() async throws {
+        let f = try await APIFixture()
+        let response = try await f.request(
+            .post, "/v1/projects", headers: f.headers(.integration, contentType: "application/json"),
+            body: #"""
+                {"code": "P9", "name": "花园苑三期", "acceptance_required": true, "splitters": [
+                  {"olt_name": "HW-1", "olt_ip": "10.0.0.1", "olt_dialect": "huawei-ma5800", "pon": "0/1/0",
+                   "svlan": 1001, "name": "花园苑3期1号楼 分光器", "ratio": "1:8", "ports": 6},
+                  {"olt_name": "HW-1", "olt_ip": "10.0.0.1", "olt_dialect": "huawei-ma5800", "pon": "0/1/2",
+                   "svlan": 1003, "name": "SP-9B", "ratio": "1:4"}]}
+                """#)
+        #expect(response.status == .created, "\(response.text)")
+        #expect(response.headers[.location] == "/v1/projects/P9")
+        #expect(response.json["code"] as? String == "P9")
+        #expect(response.json["state"] as? String == "entered")
+        #expect(response.json["splitters"] as? Int == 2)
+        #expect(response.json["ports"] as? Int == 10)
+        let list = try await f.store.activationList(projectCode: "P9")
+        #expect(list.map(\.key.splitter).first == "花园苑3期1号楼 分光器")
+        #expect(list.last?.svlan == VLANID(1003))
+    }
+
+    /// Every problem names its JSON field, the project's once; nothing is written. A project
+    /// that exists already is a conflict.
+    @Test func aBadProjectNamesEachFieldAndAnExistingOneIs409() async throws {
+        let f = try await APIFixture()
+        let bad = try await f.request(
+            .post, "/v1/projects", headers: f.headers(.admin, contentType: "application/json"),
+            body: #"""
+                {"code": "", "name": "New block", "splitters": [
+                  {"olt_name": "HW-1", "olt_ip": "10.0.0.1", "olt_dialect": "huawei-ma5800", "pon": "0/1/0",
+                   "svlan": 99999, "name": "SP-Z", "ratio": "1:4"},
+                  {"olt_name": "HW-1", "olt_ip": "10.0.0.1", "olt_dialect": "huawei-ma5800", "pon": "0/1/0",
+                   "svlan": 1001, "name": "SP-Y", "ratio": "1:5"}]}
+                """#)
+        #expect(bad.status == .unprocessableContent, "\(bad.text)")
+        let problems = try #require((bad.json["error"] as? [String: Any])?["problems"] as? [[String: Any]])
+        #expect(
+            problems.compactMap { $0["column"] as? String } == ["code", "splitters[0].svlan", "splitters[1].ratio"],
+            "\(bad.text)")
+        #expect(problems.allSatisfy { $0["line"] == nil })
+
+        let shapes: [(String, String)] = [
+            (#"{"code": "P9", "name": "x"}"#, "splitters"),
+            (#"{"code": "P9", "name": "x", "splitters": []}"#, "splitters"),
+            (#"{"code": "P9", "name": "x", "splitters": "SP-A"}"#, "splitters"),
+            (#"{"code": "P9", "name": "x", "colour": "blue", "splitters": [{"name": "SP"}]}"#, "colour"),
+            (#"{"code": "P9", "name": "x", "splitters": [{"name": "SP", "fibre": 3}]}"#, "splitters[0].fibre"),
+            (#"{"code": "P9", "name": "x", "splitters": [{"name": ["SP"]}]}"#, "splitters[0].name"),
+        ]
+        for (body, field) in shapes {
+            let answer = try await f.request(
+                .post, "/v1/projects", headers: f.headers(.admin, contentType: "application/json"), body: body)
+            let named = ((answer.json["error"] as? [String: Any])?["problems"] as? [[String: Any]])?
+                .compactMap { $0["column"] as? String }
+            #expect(answer.status == .unprocessableContent, "\(body): \(answer.text)")
+            #expect(named?.contains(field) == true, "\(body): \(answer.text)")
+        }
+        let notJSON = try await f.request(
+            .post, "/v1/projects", headers: f.headers(.admin, contentType: "application/json"), body: "P9,x")
+        #expect(notJSON.status == .badRequest)
+
+        let existing = try await f.request(
+            .post, "/v1/projects", headers: f.headers(.admin, contentType: "application/json"),
+            body: #"""
+                {"code": "P1", "name": "Garden Court", "splitters": [{"olt_name": "HW-1", "olt_ip": "10.0.0.1",
+                 "olt_dialect": "huawei-ma5800", "pon": "0/1/0", "svlan": 1001, "name": "SP-Q", "ratio": "1:4"}]}
+                """#)
+        #expect(existing.status == .conflict, "\(existing.text)")
+        #expect((existing.json["error"] as? [String: Any])?["field"] as? String == "code", "\(existing.text)")
+        #expect(try await f.store.projects().map(\.project.code) == ["P1", "P2"])
+    }
+
     @Test func importProblemsAre422WithLineAndColumn() async throws {
         let f = try await APIFixture()
         let response = try await f.request(

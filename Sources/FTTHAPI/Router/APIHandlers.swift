@@ -15,6 +15,7 @@ struct APIHandlers: Sendable {
         switch (route.method, route.path) {
         case (.get, "/v1/openapi.yaml"): return { _, _ in OpenAPIDocument.response() }
         case (.get, "/v1/projects"): return listProjects
+        case (.post, "/v1/projects"): return createProject
         case (.post, "/v1/projects/import"): return importProjects
         case (.get, "/v1/projects/{code}"): return project
         case (.patch, "/v1/projects/{code}"): return updateProject
@@ -52,6 +53,59 @@ struct APIHandlers: Sendable {
             throw StoreError.notFound("project \(code)")
         }
         return try Self.json(ProjectResponse(summary), request, context)
+    }
+
+    /// Creates one project from JSON (``ProjectCreateBody``): what an inventory system sends
+    /// per project, checked by the rules of the CSV import; nothing is written when anything
+    /// is wrong, and every problem names its JSON field.
+    func createProject(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let table = try await ProjectCreateBody.read(request, context).table().get()
+        let plan: ProjectImportPlan
+        do {
+            plan = try ProjectImportPlan(table: table)
+        } catch let problems as CSVProblems {
+            // The project's fields are on every row: each problem is named once.
+            var seen = Set<String>()
+            let list = problems.problems.compactMap { p -> APIError.Problem? in
+                let field = ProjectCreateBody.field(of: p.location)
+                guard seen.insert("\(field ?? "")|\(p.message)").inserted else { return nil }
+                return APIError.Problem(line: nil, column: field, message: p.message)
+            }
+            throw APIError(
+                .unprocessableContent, code: problems.code,
+                message: "\(list.count) problem(s) in the project; nothing was created", problems: list)
+        }
+        guard let code = plan.projects.first?.value.code else {
+            throw APIError.invalid("splitters", "must list at least one splitter")
+        }
+        do {
+            _ = try await store.importProjects(
+                plan, namingRule: configuration.namingRule, source: "created by \(context.authenticated.name)",
+                at: now(), progress: nil)
+        } catch let error as StoreError {
+            switch error {
+            case .conflict(let location, let message):
+                throw APIError(
+                    .conflict, code: error.code, message: "\(message); nothing was created",
+                    field: ProjectCreateBody.field(of: location))
+            case .naming(let location, let naming):
+                throw APIError(
+                    .unprocessableContent, code: error.code,
+                    message: "a test ONU name cannot be made; nothing was created",
+                    problems: [
+                        .init(line: nil, column: ProjectCreateBody.field(of: location), message: naming.description)
+                    ])
+            default:
+                throw error
+            }
+        }
+        guard let summary = try await store.projects().first(where: { $0.project.code == code }) else {
+            throw StoreError.notFound("project \(code)")
+        }
+        var response = try Self.json(ProjectResponse(summary), status: .created, request, context)
+        let path = code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? code
+        response.headers[.location] = "/v1/projects/\(path)"
+        return response
     }
 
     /// `{"name": "…", "acceptance_required": true}`, either or both.

@@ -28,6 +28,7 @@ public enum APIServer {
     public static let routes: [APIRoute] = [
         APIRoute(.get, "/v1/openapi.yaml", Set(APIRole.allCases)),
         APIRoute(.get, "/v1/projects", [.crew, .admin, .integration]),
+        APIRoute(.post, "/v1/projects", [.integration, .admin]),
         APIRoute(.post, "/v1/projects/import", [.integration, .admin]),
         APIRoute(.get, "/v1/projects/{code}", [.crew, .admin, .integration]),
         APIRoute(.patch, "/v1/projects/{code}", [.integration, .admin]),

@@ -52,6 +52,37 @@ public enum OpenAPIDocument {
                   $ref: '#/components/responses/E401'
                 '403':
                   $ref: '#/components/responses/E403'
+            post:
+              operationId: createProject
+              summary: "Create one project with its last-level splitters, checked by the rules of the CSV import; with any problem nothing is created and each problem names its JSON field. Roles: integration, admin."
+              x-roles: [integration, admin]
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      $ref: '#/components/schemas/NewProject'
+              responses:
+                '201':
+                  description: Created; Location names the project.
+                  content:
+                    application/json:
+                      schema:
+                        $ref: '#/components/schemas/Project'
+                '400':
+                  $ref: '#/components/responses/E400'
+                '401':
+                  $ref: '#/components/responses/E401'
+                '403':
+                  $ref: '#/components/responses/E403'
+                '409':
+                  description: The project, or an OLT or PON port it names, conflicts with what is stored.
+                  content:
+                    application/json:
+                      schema:
+                        $ref: '#/components/schemas/Error'
+                '422':
+                  $ref: '#/components/responses/E422'
           /v1/projects/import:
             post:
               operationId: importProjects
@@ -543,13 +574,35 @@ public enum OpenAPIDocument {
               properties:
                 code: {type: string}
                 name: {type: string}
-                state: {type: string, enum: [entered, testing, awaiting_review, rework, accepted, pushed]}
+                state: {type: string, enum: [entered, testing, awaiting_review, rework, accepted, pushed, withdrawn]}
                 acceptance_required: {type: boolean}
                 splitters: {type: integer}
                 ports: {type: integer}
                 tested: {type: integer}
                 passed: {type: integer}
                 failed: {type: integer}
+            NewProject:
+              type: object
+              required: [code, name, splitters]
+              properties:
+                code: {type: string, maxLength: 64}
+                name: {type: string, maxLength: 128}
+                acceptance_required: {type: boolean, default: true}
+                splitters:
+                  type: array
+                  minItems: 1
+                  items:
+                    type: object
+                    required: [olt_name, olt_ip, olt_dialect, pon, svlan, name, ratio]
+                    properties:
+                      olt_name: {type: string}
+                      olt_ip: {type: string, description: "IPv4 or IPv6 management address"}
+                      olt_dialect: {type: string, example: huawei-ma5800}
+                      pon: {type: string, example: 0/1/0}
+                      svlan: {type: integer, minimum: 1, maximum: 4094}
+                      name: {type: string, description: "the splitter's name"}
+                      ratio: {type: string, example: "1:8"}
+                      ports: {type: integer, minimum: 1, description: "ports to test; default all outputs"}
             ProjectList:
               type: object
               properties:

@@ -49,11 +49,24 @@ public struct CSVTable: Sendable {
     public struct Row: Sendable {
         public var line: Int
         public var fields: [String: String]
+
+        public init(line: Int, fields: [String: String]) {
+            self.line = line
+            self.fields = fields
+        }
     }
 
     public let file: String
     public let header: [String]
     public let rows: [Row]
+
+    /// Rows that did not come from a file (a JSON body turned into the same fields), so that
+    /// they are validated by the same rules; `line` numbers are the caller's to interpret.
+    public init(file: String, header: [String], rows: [Row]) {
+        self.file = file
+        self.header = header
+        self.rows = rows
+    }
 
     /// Parses `text`. Header names are trimmed and lower-cased. Throws ``CSVProblems`` for an
     /// unterminated quote, a duplicate or missing required header column, or a row whose field

@@ -34,7 +34,14 @@ public struct ProjectImportPlan: Sendable {
     /// Parses and validates a project export. Throws ``CSVProblems`` listing every problem with
     /// its file, line and column; a file with any problem yields no plan at all.
     public init(csv text: String, file: String) throws {
-        let table = try CSVTable(text: text, file: file, required: Self.requiredColumns, optional: Self.optionalColumns)
+        try self.init(
+            table: CSVTable(text: text, file: file, required: Self.requiredColumns, optional: Self.optionalColumns))
+    }
+
+    /// Validates rows with the columns of a project export, wherever they came from (a CSV
+    /// file, or a JSON body the API turned into the same fields). Throws ``CSVProblems``.
+    public init(table: CSVTable) throws {
+        let file = table.file
         var problems: [CSVProblem] = []
         var projects: [String: Located<Project>] = [:]
         var projectOrder: [String] = []
