@@ -52,13 +52,13 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
             success: .noContent),
         RouteCase(
             method: .get, route: "/v1/projects/{code}/activation-list", uri: "/v1/projects/P1/activation-list",
-            allowed: [.crew, .admin], success: .ok),
+            allowed: [.crew, .admin, .integration], success: .ok),
         RouteCase(
             method: .get, route: "/v1/projects/{code}/ports/{splitter}/{port}/results",
-            uri: "/v1/projects/P1/ports/SP-A/1/results", allowed: [.crew, .admin], success: .ok),
+            uri: "/v1/projects/P1/ports/SP-A/1/results", allowed: [.crew, .admin, .integration], success: .ok),
         RouteCase(
             method: .get, route: "/v1/projects/{code}/report.csv", uri: "/v1/projects/P1/report.csv",
-            allowed: [.crew, .admin], success: .ok),
+            allowed: [.crew, .admin, .integration], success: .ok),
         RouteCase(
             method: .post, route: "/v1/projects/{code}/approve", uri: "/v1/projects/P2/approve", allowed: [.admin],
             success: .ok, prepare: { try await $0.bringP2ToReview() }),

@@ -197,8 +197,8 @@ public enum OpenAPIDocument {
                   type: string
             get:
               operationId: activationList
-              summary: "The activation list (DESIGN §2): OLT IP, PON port, splitter and port, test ONU name, SVLAN, CVLAN, ONU serial and password, activation and test status, verdicts. Roles: crew, admin."
-              x-roles: [crew, admin]
+              summary: "The activation list (DESIGN §2): OLT IP, PON port, splitter and port, test ONU name, SVLAN, CVLAN, ONU serial and password, activation and test status, verdicts. Roles: crew, admin, integration."
+              x-roles: [crew, admin, integration]
               responses:
                 '200':
                   description: OK
@@ -236,8 +236,8 @@ public enum OpenAPIDocument {
                   type: integer
             get:
               operationId: portResults
-              summary: "Line results of a port (oldest first) and its history. Roles: crew, admin."
-              x-roles: [crew, admin]
+              summary: "Line results of a port (oldest first) and its history. Roles: crew, admin, integration."
+              x-roles: [crew, admin, integration]
               responses:
                 '200':
                   description: OK
@@ -263,8 +263,8 @@ public enum OpenAPIDocument {
                   type: string
             get:
               operationId: report
-              summary: "Acceptance report: per port the four powers, both attenuations, line/service/overall verdict and reasons. Roles: crew, admin."
-              x-roles: [crew, admin]
+              summary: "Acceptance report: per port the four powers, both attenuations, line/service/overall verdict and reasons. Roles: crew, admin, integration."
+              x-roles: [crew, admin, integration]
               responses:
                 '200':
                   description: OK
