@@ -224,7 +224,7 @@ public struct AcceptdConfiguration: Sendable {
             throw ConfigurationError(key: key, message: "a profile name may hold only letters, digits, '-' and '_'")
         }
         let t = try table(value, key)
-        try allowOnly(["base"] + profileKeys.map(\.key), in: t, at: key)
+        try allowOnly(["base", "binding"] + profileKeys.map(\.key), in: t, at: key)
         // Built-in names start from their defaults; others from `base`, or from nothing.
         var profile = known[name] ?? ThresholdProfile(name: name)
         if let b = t["base"] {
@@ -256,6 +256,23 @@ public struct AcceptdConfiguration: Sendable {
                 throw ConfigurationError(
                     key: "\(key).\(entry.key)", message: "must be a number of \(unit), such as -20.0, or \"off\"")
             }
+        }
+        if let b = t["binding"] {
+            // The checks that fail the port; every other check only warns.
+            let known = ThresholdKey.allCases.map(\.rawValue).joined(separator: ", ")
+            guard let array = b.array else {
+                throw ConfigurationError(
+                    key: "\(key).binding", message: "must be an array of the checks that fail the port, from \(known)")
+            }
+            var binding: Set<CheckResult.Check> = []
+            for item in array {
+                guard let word = item.string, let k = ThresholdKey(rawValue: word) else {
+                    throw ConfigurationError(
+                        key: "\(key).binding", message: "'\(item.string ?? "\(item)")' is not a check; use \(known)")
+                }
+                binding.insert(k.check)
+            }
+            profile.advisory = Set(CheckResult.Check.allCases).subtracting(binding)
         }
         if let problem = profile.validationProblems().first {
             throw ConfigurationError(key: key, message: problem)

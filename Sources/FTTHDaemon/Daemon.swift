@@ -34,14 +34,14 @@ public struct Daemon: Sendable {
         snmp = SNMPClient()
         drivers = ConfiguredDrivers(southbound: configuration.southbound, environment: environment, snmp: snmp)
         let e = configuration.engine
+        var engineConfiguration = EngineConfiguration(
+            profiles: configuration.profiles, cvlanRanges: configuration.cvlanRanges,
+            onlineTimeout: .seconds(e.onlineTimeoutSeconds), pollInterval: .seconds(e.pollSeconds),
+            maxConcurrentPerOLT: e.maxConcurrentPerOLT, maxAttempts: e.maxAttempts,
+            backoff: .seconds(e.backoffSeconds), maximumBackoff: .seconds(e.maxBackoffSeconds))
+        engineConfiguration.checkpoint = try Self.crashCheckpoint(environment, logger: logger)
         engine = AcceptanceEngine(
-            store: store, drivers: drivers,
-            configuration: EngineConfiguration(
-                profiles: configuration.profiles, cvlanRanges: configuration.cvlanRanges,
-                onlineTimeout: .seconds(e.onlineTimeoutSeconds), pollInterval: .seconds(e.pollSeconds),
-                maxConcurrentPerOLT: e.maxConcurrentPerOLT, maxAttempts: e.maxAttempts,
-                backoff: .seconds(e.backoffSeconds), maximumBackoff: .seconds(e.maxBackoffSeconds)),
-            logger: Logger(label: "ftth.engine"))
+            store: store, drivers: drivers, configuration: engineConfiguration, logger: Logger(label: "ftth.engine"))
         if e.schedulerTickSeconds > 0 {
             scheduler = AcceptanceScheduler(
                 engine: engine, store: store,
@@ -67,6 +67,46 @@ public struct Daemon: Sendable {
                     pollInterval: .milliseconds(Int64(push.pollSeconds * 1000))))
         } else {
             pusher = nil
+        }
+    }
+
+    /// `FTTH_ACCEPTD_CRASH_AT=<checkpoint>` makes the process kill itself (SIGKILL) the first time
+    /// a port test reaches that checkpoint: the crash tests use it to stop the daemon between
+    /// two given steps, which no timing can do reliably. Unset in service.
+    static func crashCheckpoint(_ environment: [String: String], logger: Logger) throws -> (
+        @Sendable (EngineCheckpoint, PortKey) -> Void
+    )? {
+        guard let name = environment["FTTH_ACCEPTD_CRASH_AT"], !name.isEmpty else { return nil }
+        guard let point = EngineCheckpoint(rawValue: name) else {
+            throw StoreError.conflict(
+                location: nil,
+                message:
+                    "FTTH_ACCEPTD_CRASH_AT=\(name) is not a checkpoint; use one of \(EngineCheckpoint.allCases.map(\.rawValue).joined(separator: ", ")), or unset it"
+            )
+        }
+        logger.warning("FTTH_ACCEPTD_CRASH_AT is set: the daemon kills itself at checkpoint \(name)")
+        return { reached, port in
+            guard reached == point else { return }
+            logger.critical("crash test: SIGKILL at checkpoint \(reached.rawValue) of \(port)")
+            kill(getpid(), SIGKILL)
+        }
+    }
+
+    /// Brings the configuration file's threshold profiles into the store (seeded at the first
+    /// start, later file edits applied as audited changes by `config`) and logs each change.
+    public func applyConfiguredThresholds() async throws {
+        let changes = try await store.applyConfiguredThresholds(configuration.profiles, at: Date())
+        for change in changes {
+            logger.notice(
+                "threshold profile \(change.profile): \(change.key) \(change.aspect == .binding ? "binding " : "")\(change.oldValue ?? "off") → \(change.newValue ?? "off"), from the configuration file"
+            )
+        }
+        let profiles = try await store.thresholdProfiles(configured: configuration.profiles)
+        for profile in profiles {
+            let limits = ThresholdKey.allCases.map { key in
+                "\(key)=\(profile.decimalString(key) ?? "off")\(profile[centi: key] != nil && !profile.binds(key.check) ? " (advisory)" : "")"
+            }
+            logger.notice("threshold profile \(profile.name) in force: \(limits.joined(separator: " "))")
         }
     }
 
@@ -98,6 +138,7 @@ public struct Daemon: Sendable {
     /// Runs `extra` services with the engine, the scheduler, the outbox and systemd's
     /// notification until a signal; closes the OLT sessions afterwards.
     public func run(extra: [any Service], notifier: SystemdNotifier) async throws {
+        try await applyConfiguredThresholds()
         // Shut down in reverse: systemd is told first, the API last, after the engine has parked
         // its tests and closed the live progress streams the API is serving.
         var services: [any Service] = extra

@@ -37,9 +37,10 @@ public struct DeactivationReport: Sendable, Hashable {
 
 extension AcceptanceEngine {
     /// Compares the OLTs with the store, at start-up before ``resume()``: a test ONU on an OLT
-    /// whose port the store does not hold activated (nor under test) is removed; an activated
-    /// port whose test ONU is gone is flagged. ONUs whose names are not test ONU names (customers)
-    /// are never touched.
+    /// whose port the store does not hold activated (nor under test) is removed, and so is one
+    /// of an activated port that none of its runs holds (an ONU of an earlier test with another
+    /// serial); an activated port whose test ONU is gone is flagged. ONUs whose names are not
+    /// test ONU names (customers) are never touched.
     public func reconcile() async throws -> ReconcileReport {
         var report = ReconcileReport()
         let active = Set(try await store.activeTestRuns().map(\.port.key))
@@ -61,19 +62,24 @@ extension AcceptanceEngine {
                 report.unreadable.append("OLT \(first.olt) PON \(first.pon): \(error)")
                 continue
             }
-            let onOLT = Dictionary(onus.map { ($0.name, $0) }) { a, _ in a }
             for row in rows where !active.contains(row.key) {
-                let found = onOLT[row.onuName]
-                if row.workflow.activation == .activated {
-                    if found == nil {
-                        report.missing.append(row.key)
-                        try await store.notePort(
-                            row.key, event: "activation_missing",
-                            detail:
-                                "test ONU \(row.onuName) is not on OLT \(row.olt) PON \(row.pon); activate the port again or deactivate it",
-                            at: now())
-                    }
-                } else if let found, try await isStillStray(row.key) {
+                let named = onus.filter { $0.name == row.onuName }
+                let activated = row.workflow.activation == .activated
+                let runs = try await store.testRuns(row.key)
+                let held = Set(runs.filter(\.holdsTestONU).compactMap(\.onuID))
+                if activated, named.isEmpty {
+                    report.missing.append(row.key)
+                    try await store.notePort(
+                        row.key, event: "activation_missing",
+                        detail:
+                            "test ONU \(row.onuName) is not on OLT \(row.olt) PON \(row.pon); activate the port again or deactivate it",
+                        at: now())
+                    continue
+                }
+                let strays = TestONUAccount.strays(
+                    onus, testONUName: row.onuName, activated: activated, held: held)
+                guard !strays.isEmpty, try await isStillStray(row.key, activated: activated) else { continue }
+                for found in strays {
                     do {
                         try await limiter.withSlot(row.olt) {
                             try await driver.remove(pon: row.pon, onuID: found.onuID)
@@ -82,24 +88,29 @@ extension AcceptanceEngine {
                         try await store.notePort(
                             row.key, event: "stray_test_onu_removed",
                             detail:
-                                "test ONU \(row.onuName) (ONU \(found.onuID)) was on OLT \(row.olt) PON \(row.pon) without an activation; removed",
+                                "test ONU \(row.onuName) (ONU \(found.onuID)\(found.serial.map { ", serial \($0)" } ?? "")) was on OLT \(row.olt) PON \(row.pon) without an activation that holds it; removed",
                             at: now())
                     } catch {
                         report.unreadable.append("OLT \(row.olt) PON \(row.pon) ONU \(found.onuID): \(error)")
                     }
                 }
+                // Runs that still say they hold one of the removed ONUs no longer do.
+                let removedIDs = Set(strays.map(\.onuID))
+                let released = runs.filter { $0.holdsTestONU && removedIDs.contains($0.onuID ?? -1) }.map(\.id)
+                try await store.recordTestONUsRemoved(
+                    runIDs: released, detail: "removed by reconciliation as a stray", at: now())
             }
         }
         return report
     }
 
-    /// Whether `key` still has neither a test running nor an activation, read afresh: the API
-    /// serves while reconciliation reads the OLTs, so a test begun meanwhile has provisioned
-    /// the ONU that the first look took for a stray.
-    func isStillStray(_ key: PortKey) async throws -> Bool {
+    /// Whether `key` still has no test running and the activation it had when the OLT was read,
+    /// read afresh: the API serves while reconciliation reads the OLTs, so a test begun meanwhile
+    /// has provisioned the ONU that the first look took for a stray.
+    func isStillStray(_ key: PortKey, activated: Bool) async throws -> Bool {
         if try await store.activeTestRuns().contains(where: { $0.port.key == key }) { return false }
         let row = try await store.activationList(projectCode: key.projectCode).first { $0.key == key }
-        return row?.workflow.activation != .activated
+        return (row?.workflow.activation == .activated) == activated
     }
 
     /// Removes every test ONU of a project from its OLTs and records the deactivations (DESIGN
@@ -119,14 +130,16 @@ extension AcceptanceEngine {
         return report
     }
 
-    /// Removes one port's test ONU from its OLT (found by name) and records the deactivation.
+    /// Removes one port's test ONUs from its OLT (found by name) and records the deactivation.
     public func deactivatePort(_ row: ActivationListRow) async throws {
         let driver = try drivers.driver(for: row.olt, dialect: row.dialect)
         // Removed by name, never by a remembered id alone: the id may belong to another ONU by
         // now, and a customer's ONU must never be touched.
+        // Every ONU with the test name goes, however many earlier tests left.
         let onus = try await limiter.withSlot(row.olt) { try await driver.listONUs(pon: row.pon) }
-        if let onu = onus.first(where: { $0.name == row.onuName }) {
+        for onu in TestONUAccount.strays(onus, testONUName: row.onuName, activated: false, held: []) {
             try await limiter.withSlot(row.olt) { try await driver.remove(pon: row.pon, onuID: onu.onuID) }
+            configuration.checkpoint?(.removed, row.key)
         }
         try await store.recordDeactivation(row.key, at: now())
     }

@@ -17,7 +17,7 @@ public struct TestProgress: Sendable, Hashable {
 /// Transient OLT failures are retried with backoff; permanent ones end the run with the OLT's
 /// words. Per-OLT limits keep the load on each OLT small.
 public actor AcceptanceEngine {
-    let store: any AcceptanceStore & TestRunStore
+    let store: any AcceptanceStore & TestRunStore & ThresholdStore
     let drivers: any OLTDriverProvider
     let configuration: EngineConfiguration
     let clock: any Clock<Duration>
@@ -35,7 +35,8 @@ public actor AcceptanceEngine {
 
     /// `clock` times waits and backoff (inject a test clock); `now` stamps records.
     public init(
-        store: any AcceptanceStore & TestRunStore, drivers: any OLTDriverProvider, configuration: EngineConfiguration,
+        store: any AcceptanceStore & TestRunStore & ThresholdStore, drivers: any OLTDriverProvider,
+        configuration: EngineConfiguration,
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
         logger: Logger = Logger(label: "ftth.engine")
     ) {
@@ -115,15 +116,18 @@ public actor AcceptanceEngine {
     // MARK: Starting, cancelling, resuming
 
     /// Persists a new run of `port` with the test ONT `serial` the crew scanned (or the one
-    /// stored for the port), its CVLAN reserved; ``execute(_:)`` does the work.
+    /// stored for the port), its CVLAN reserved and the limits of `profile` in force now (the
+    /// store's, as an administrator last set them) kept with it; ``execute(_:)`` does the work.
     /// Throws a ``StoreError`` when the port is unknown, already under test, or no CVLAN is free,
-    /// and `EngineError.unknownProfile` for a profile that is not configured.
+    /// and `EngineError.unknownProfile` for a profile that does not exist.
     public func begin(_ port: PortKey, serial: ONUSerial? = nil, profile: String) async throws -> TestRun {
-        guard configuration.profiles[profile] != nil else {
-            throw EngineError.unknownProfile(profile, known: configuration.profiles.keys.sorted())
+        let profiles = try await store.thresholdProfiles(configured: configuration.profiles)
+        guard let limits = profiles.first(where: { $0.name == profile }) else {
+            throw EngineError.unknownProfile(profile, known: profiles.map(\.name))
         }
         let run = try await store.beginTestRun(
-            port, serial: serial, profile: profile, configuredRanges: configuration.cvlanRanges, at: now())
+            port, serial: serial, profile: limits, configuredRanges: configuration.cvlanRanges, at: now())
+        configuration.checkpoint?(.begun, run.port.key)
         publish(run, "test started: CVLAN \(run.cvlan) reserved, provisioning \(run.port.onuName)")
         return run
     }
@@ -212,9 +216,11 @@ public actor AcceptanceEngine {
 
     func provision(_ run: TestRun, _ driver: any OLTDriver) async throws -> TestRun {
         if let serial = run.port.onuSerial { try await freeTestONT(serial, for: run) }
+        try await removeEarlierTestONUs(run, driver)
         let profiles = drivers.provisioningProfiles(for: run.port.olt)
         let spec = run.onuSpec(lineProfile: profiles.line, serviceProfile: profiles.service)
         let onuID = try await limiter.withSlot(run.port.olt) { try await driver.provision(spec) }
+        configuration.checkpoint?(.provisioned, run.port.key)
         let next = try await store.advanceTestRun(
             run.id, to: .awaitingOnline, onuID: onuID, attempt: 0, outcome: nil, at: now())
         publish(next, "test ONU \(run.port.onuName) provisioned as ONU \(onuID); waiting for it to come online")
@@ -247,6 +253,34 @@ public actor AcceptanceEngine {
         }
     }
 
+    /// A port tested again with another test ONT (a mistyped serial corrected, a second ONT):
+    /// the test ONU an earlier run added with the other serial carries the same name and is
+    /// removed first, so the port never holds two test ONUs and hand-over finds every one.
+    /// Costs no OLT command unless the store says such an ONU is there.
+    func removeEarlierTestONUs(_ run: TestRun, _ driver: any OLTDriver) async throws {
+        let serial = run.serial ?? run.port.onuSerial
+        let earlier = try await store.testRuns(run.port.key).filter {
+            $0.id != run.id && $0.holdsTestONU && ($0.serial != serial || serial == nil)
+        }
+        guard !earlier.isEmpty else { return }
+        let onus = try await limiter.withSlot(run.port.olt) { try await driver.listONUs(pon: run.port.pon) }
+        let stale = TestONUAccount.stale(onus, testONUName: run.port.onuName, keeping: serial)
+        for onu in stale {
+            try await limiter.withSlot(run.port.olt) { try await driver.remove(pon: run.port.pon, onuID: onu.onuID) }
+        }
+        try await store.recordTestONUsRemoved(
+            runIDs: earlier.map(\.id),
+            detail:
+                "removed before run \(run.id) provisions the test ONT \(serial.map(\.description) ?? "given by password")",
+            at: now())
+        if !stale.isEmpty {
+            publish(
+                run,
+                "the test ONU of an earlier test of this port (serial \(stale.compactMap(\.serial).map(\.description).joined(separator: ", "))) was removed first"
+            )
+        }
+    }
+
     func awaitOnline(_ run: TestRun, _ driver: any OLTDriver) async throws -> TestRun {
         guard let onuID = run.onuID else { preconditionFailure("a run awaiting its ONU has an ONU id") }
         // Time is counted in polls, so any injected clock gives the same schedule. A test ONU
@@ -267,10 +301,11 @@ public actor AcceptanceEngine {
                 break
             }
         } while waited < configuration.onlineTimeout
+        configuration.checkpoint?(.online, run.port.key)
         let note =
             online
             ? nil
-            : "the test ONU did not come online within \(configuration.onlineTimeout); check that the test ONT \(run.port.onuSerial.map(\.description) ?? "") is plugged into \(run.port.key.splitter) port \(run.port.key.port), then clean the connectors"
+            : "the test ONU did not come online within \(configuration.onlineTimeout)"
         let next = try await store.advanceTestRun(
             run.id, to: .reading, onuID: onuID, attempt: 0, outcome: note, at: now())
         publish(next, note ?? "ONU \(onuID) is online; reading the optics")
@@ -278,8 +313,17 @@ public actor AcceptanceEngine {
     }
 
     func read(_ run: TestRun, _ driver: any OLTDriver) async throws -> TestRun {
-        guard let onuID = run.onuID, let profile = configuration.profiles[run.profile] else {
-            return await end(run, .failed, "profile \(run.profile) is no longer configured")
+        guard let onuID = run.onuID else { preconditionFailure("a run reading its optics has an ONU id") }
+        // The limits in force when the run began; a run begun before they were kept with it is
+        // judged by the profile in force now.
+        var limits = run.limits
+        if limits == nil {
+            limits = try await store.thresholdProfiles(configured: configuration.profiles).first {
+                $0.name == run.profile
+            }
+        }
+        guard let profile = limits else {
+            return await end(run, .failed, "threshold profile \(run.profile) no longer exists")
         }
         let optics = try await limiter.withSlot(run.port.olt, priority: .finishing) {
             try await driver.readOptics(pon: run.port.pon, onuIDs: [onuID])
@@ -288,14 +332,16 @@ public actor AcceptanceEngine {
             throw OLTDriverError(
                 .unexpectedResponse, olt: driver.description, message: "the OLT returned no optics for ONU \(onuID)")
         }
-        let verdict = profile.evaluate(readings)
-        try await store.recordLineResult(run.port.key, readings: readings, verdict: verdict, at: now())
-        let summary =
-            verdict.verdict == .pass
-            ? "line pass (\(run.profile))" : "line fail (\(run.profile)): " + verdict.reasons.joined(separator: "; ")
-        let outcome = run.outcome.map { "\(summary); \($0)" } ?? summary
-        let next = try await store.advanceTestRun(
-            run.id, to: .finished, onuID: onuID, attempt: 0, outcome: outcome, at: now())
+        let verdict = profile.evaluate(
+            readings, for: JudgedPort(port: run.port.key, serial: run.serial ?? run.port.onuSerial))
+        configuration.checkpoint?(.read, run.port.key)
+        // The online wait's note adds nothing to the headline of an ONU that never came online.
+        let outcome =
+            run.outcome.map { verdict.headline == nil ? "\(verdict.summary); \($0)" : verdict.summary }
+            ?? verdict.summary
+        let next = try await store.finishTestRun(
+            run.id, readings: readings, verdict: verdict, outcome: outcome, at: now())
+        configuration.checkpoint?(.recorded, next.port.key)
         publish(next, outcome, verdict: verdict)
         return next
     }

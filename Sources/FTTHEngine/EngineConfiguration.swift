@@ -19,6 +19,9 @@ public struct EngineConfiguration: Sendable {
     /// The first wait before a retry; doubled each time, never more than `maximumBackoff`.
     public var backoff: Duration
     public var maximumBackoff: Duration
+    /// Called at each ``EngineCheckpoint`` of a run, before the work that follows it: the
+    /// daemon's crash tests stop the process there (`FTTH_ACCEPTD_CRASH_AT`); nil otherwise.
+    public var checkpoint: (@Sendable (EngineCheckpoint, PortKey) -> Void)?
 
     public init(
         profiles: [String: ThresholdProfile], cvlanRanges: [CVLANRange] = [], onlineTimeout: Duration = .seconds(120),
@@ -42,6 +45,23 @@ public struct EngineConfiguration: Sendable {
         for _ in 1..<max(1, attempt) where d < maximumBackoff { d = d * 2 }
         return min(d, maximumBackoff)
     }
+}
+
+/// The points between two steps of a port test where a process may stop (SIGKILL, power loss):
+/// each is a place the store and the OLT can disagree, and a restart must make them agree again.
+public enum EngineCheckpoint: String, Sendable, Hashable, CaseIterable {
+    /// The run is stored, its CVLAN reserved; nothing was sent to the OLT.
+    case begun
+    /// The OLT added the test ONU; the store does not know its id yet.
+    case provisioned
+    /// The test ONU is online (or its wait ended); the store still says awaiting_online.
+    case online
+    /// The optics were read and judged; nothing is recorded yet.
+    case read
+    /// The result is recorded and the run ended.
+    case recorded
+    /// A test ONU was removed from the OLT at deactivation; the store still holds it activated.
+    case removed
 }
 
 /// Gives the engine a driver for an OLT, and the profiles its test ONUs are provisioned with.

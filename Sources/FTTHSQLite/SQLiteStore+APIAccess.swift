@@ -134,11 +134,40 @@ extension SQLiteStore: TokenStore {
 }
 
 extension SQLiteStore: ThresholdStore {
+    /// Bindings (which checks only warn) and the configuration as last applied, so that an edit
+    /// of the file is told apart from an administrator's change.
+    static func migrateThresholdBindings(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                -- Comma-separated check keys that warn instead of failing; NULL (rows stored before
+                -- bindings existed) means the operator's rule: only the ONU rx checks bind.
+                ALTER TABLE threshold_profiles ADD COLUMN advisory TEXT;
+                ALTER TABLE threshold_changes ADD COLUMN aspect TEXT NOT NULL DEFAULT 'limit';
+                CREATE TABLE threshold_configured (
+                    name TEXT PRIMARY KEY,
+                    profile_json TEXT NOT NULL,
+                    applied_at DATETIME NOT NULL
+                );
+                """)
+    }
+
     static func storedProfiles(_ db: Database) throws -> [String: ThresholdProfile] {
         var profiles: [String: ThresholdProfile] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM threshold_profiles") {
+        for row in try Row.fetchAll(db, sql: "SELECT rowid, * FROM threshold_profiles") {
             var profile = ThresholdProfile(name: row["name"])
             for (key, column) in thresholdColumns { profile[centi: key] = row[column] }
+            if let advisory = row["advisory"] as String? {
+                var checks: Set<CheckResult.Check> = []
+                for word in advisory.split(separator: ",") {
+                    guard let key = ThresholdKey(rawValue: String(word)) else {
+                        throw StoreError.corruptRow(
+                            table: "threshold_profiles", id: row["rowid"],
+                            problem: "profile \(profile.name) names an unknown advisory check '\(word)'")
+                    }
+                    checks.insert(key.check)
+                }
+                profile.advisory = checks
+            }
             profiles[profile.name] = profile
         }
         return profiles
@@ -152,6 +181,36 @@ extension SQLiteStore: ThresholdStore {
         }
     }
 
+    /// Writes `new` as the stored profile and appends `changes` to the audit.
+    static func storeProfile(
+        _ db: Database, _ new: ThresholdProfile, changes: [ThresholdChange], actor: String, at: Date
+    )
+        throws
+    {
+        let columns = thresholdColumns.map(\.column) + ["advisory"]
+        var values: [(any DatabaseValueConvertible)?] = [new.name]
+        values += thresholdColumns.map { new[centi: $0.key] as (any DatabaseValueConvertible)? }
+        values.append(ThresholdKey.allCases.filter { !new.binds($0.check) }.map(\.rawValue).joined(separator: ","))
+        values += [at, actor]
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO threshold_profiles (name, \(columns.joined(separator: ", ")), updated_at, updated_by)
+                VALUES (?, \(columns.map { _ in "?" }.joined(separator: ", ")), ?, ?)
+                """,
+            arguments: StatementArguments(values))
+        for change in changes {
+            try db.execute(
+                sql: """
+                    INSERT INTO threshold_changes (at, actor, profile, key, aspect, old_value, new_value)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    change.at, change.actor, change.profile, change.key.rawValue, change.aspect.rawValue,
+                    change.oldValue, change.newValue,
+                ])
+        }
+    }
+
     public func updateThresholdProfile(
         _ name: String, settings: [ThresholdSetting], configured: [String: ThresholdProfile], actor: String, at: Date
     ) async throws -> (profile: ThresholdProfile, changes: [ThresholdChange]) {
@@ -160,37 +219,57 @@ extension SQLiteStore: ThresholdStore {
                 throw StoreError.notFound("threshold profile \(name)")
             }
             var new = old
-            for setting in settings { new[centi: setting.key] = setting.centi }
+            for setting in settings { new.apply(setting) }
             if let problem = new.validationProblems().first {
                 throw StoreError.conflict(location: nil, message: "profile \(name): \(problem)")
             }
-            let changes = ThresholdKey.allCases.filter { old[centi: $0] != new[centi: $0] }.map { key in
-                ThresholdChange(
-                    at: at, actor: actor, profile: name, key: key, oldValue: old.decimalString(key),
-                    newValue: new.decimalString(key))
-            }
+            let changes = old.changes(to: new, actor: actor, at: at)
             guard !changes.isEmpty else { return (old, []) }
-            let columns = Self.thresholdColumns.map(\.column)
-            var values: [(any DatabaseValueConvertible)?] = [name]
-            values += Self.thresholdColumns.map { new[centi: $0.key] as (any DatabaseValueConvertible)? }
-            values += [at, actor]
-            try db.execute(
-                sql: """
-                    INSERT OR REPLACE INTO threshold_profiles (name, \(columns.joined(separator: ", ")), updated_at, updated_by)
-                    VALUES (?, \(columns.map { _ in "?" }.joined(separator: ", ")), ?, ?)
-                    """,
-                arguments: StatementArguments(values))
-            for change in changes {
-                try db.execute(
-                    sql: """
-                        INSERT INTO threshold_changes (at, actor, profile, key, old_value, new_value)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        change.at, change.actor, change.profile, change.key.rawValue, change.oldValue, change.newValue,
-                    ])
-            }
+            try Self.storeProfile(db, new, changes: changes, actor: actor, at: at)
             return (new, changes)
+        }
+    }
+
+    public func applyConfiguredThresholds(_ configured: [String: ThresholdProfile], at: Date) async throws
+        -> [ThresholdChange]
+    {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let encoded = try configured.mapValues { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        return try await write("applying the configured threshold profiles") { db in
+            let stored = try Self.storedProfiles(db)
+            var made: [ThresholdChange] = []
+            for name in configured.keys.sorted() {
+                let file = configured[name]!
+                let seenJSON = try String.fetchOne(
+                    db, sql: "SELECT profile_json FROM threshold_configured WHERE name = ?", arguments: [name])
+                let seen = try seenJSON.map { try JSONDecoder().decode(ThresholdProfile.self, from: Data($0.utf8)) }
+                if seen == file, stored[name] != nil { continue }
+                var new: ThresholdProfile
+                let old: ThresholdProfile?
+                if let current = stored[name] {
+                    // Only what the file changed since it was last applied; an administrator's
+                    // change to anything else stands.
+                    old = current
+                    new = current
+                    // A store from before the file was tracked keeps what it holds.
+                    for setting in seen?.settings(to: file) ?? [] { new.apply(setting) }
+                } else {
+                    old = nil
+                    new = file
+                }
+                let changes =
+                    (old ?? ThresholdProfile(name: name, advisory: [])).changes(to: new, actor: "config", at: at)
+                if new.validationProblems().isEmpty, !changes.isEmpty || old == nil {
+                    try Self.storeProfile(db, new, changes: changes, actor: "config", at: at)
+                    made += changes
+                }
+                try db.execute(
+                    sql:
+                        "INSERT OR REPLACE INTO threshold_configured (name, profile_json, applied_at) VALUES (?, ?, ?)",
+                    arguments: [name, encoded[name]!, at])
+            }
+            return made
         }
     }
 
@@ -206,7 +285,8 @@ extension SQLiteStore: ThresholdStore {
             return rows.map { row in
                 ThresholdChange(
                     at: row["at"], actor: row["actor"], profile: row["profile"],
-                    key: ThresholdKey(rawValue: row["key"]) ?? .minONURx, oldValue: row["old_value"],
+                    key: ThresholdKey(rawValue: row["key"]) ?? .minONURx,
+                    aspect: ThresholdChange.Aspect(rawValue: row["aspect"]) ?? .limit, oldValue: row["old_value"],
                     newValue: row["new_value"])
             }
         }

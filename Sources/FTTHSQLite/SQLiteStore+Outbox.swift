@@ -105,7 +105,7 @@ extension SQLiteStore: OutboxStore {
                 arguments: [projectCode])
             var added = 0
             for row in ports {
-                let port = Self.activationRow(row)
+                let port = try Self.activationRow(row)
                 let portID: Int64 = row["id"]
                 guard
                     let result = try Row.fetchOne(

@@ -26,11 +26,29 @@ extension SQLiteStore: TestRunStore {
                     CREATE INDEX test_runs_port ON test_runs (port_id, id);
                     """)
         }
+        // A result belongs to the run that measured it, one at most; a run remembers the serial
+        // it provisioned with and when its test ONU left the OLT, so every ONU the engine ever
+        // added is accounted for, per run.
+        migrator.registerMigration("v5-run-results") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE line_results ADD COLUMN run_id INTEGER REFERENCES test_runs(id);
+                    CREATE UNIQUE INDEX line_results_one_per_run ON line_results (run_id) WHERE run_id IS NOT NULL;
+                    ALTER TABLE test_runs ADD COLUMN onu_serial TEXT;
+                    ALTER TABLE test_runs ADD COLUMN onu_removed_at DATETIME;
+                    ALTER TABLE test_runs ADD COLUMN limits_json TEXT;
+                    """)
+            try migrateThresholdBindings(db)
+        }
     }
+
+    /// The steps in which a run is active, for SQL: from ``TestRunStep/isActive``, never written out.
+    static let activeStepsSQL = TestRunStep.allCases.filter(\.isActive).map { "'\($0.rawValue)'" }.joined(
+        separator: ", ")
 
     static let runSelect = """
         SELECT r.id AS run_id, r.step, r.profile, r.cvlan AS run_cvlan, r.onu_id, r.attempt, r.started_at,
-            r.updated_at, r.outcome, p.code AS project_code, s.name AS splitter_name, sp.number AS port_number
+            r.updated_at, r.outcome, r.onu_serial AS run_serial, r.onu_removed_at, r.limits_json, p.code AS project_code, s.name AS splitter_name, sp.number AS port_number
         FROM test_runs r JOIN splitter_ports sp ON sp.id = r.port_id JOIN splitters s ON s.id = sp.splitter_id
         JOIN projects p ON p.id = s.project_id
         """
@@ -45,20 +63,34 @@ extension SQLiteStore: TestRunStore {
                 throw StoreError.database(
                     operation: "reading test run \(row["run_id"] as Int64)", message: "unknown step '\(stepName)'")
             }
+            let serialText: String? = row["run_serial"]
+            var limits: ThresholdProfile?
+            if let json = row["limits_json"] as String? {
+                do {
+                    limits = try JSONDecoder().decode(ThresholdProfile.self, from: Data(json.utf8))
+                } catch {
+                    throw StoreError.corruptRow(
+                        table: "test_runs", id: row["run_id"], problem: "its limits do not decode: \(error)")
+                }
+            }
             return TestRun(
                 id: row["run_id"], port: port.row, step: step, profile: row["profile"], cvlan: cvlan,
                 onuID: row["onu_id"], attempt: row["attempt"], startedAt: row["started_at"],
-                updatedAt: row["updated_at"], outcome: row["outcome"])
+                updatedAt: row["updated_at"], outcome: row["outcome"], serial: serialText.flatMap(ONUSerial.init),
+                onuRemovedAt: row["onu_removed_at"], limits: limits)
         }
     }
 
     public func beginTestRun(
-        _ key: PortKey, serial: ONUSerial?, profile: String, configuredRanges: [CVLANRange], at: Date
+        _ key: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], at: Date
     ) async throws -> TestRun {
-        try await write("starting a test of \(key)") { db in
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let limitsJSON = String(decoding: try encoder.encode(profile), as: UTF8.self)
+        return try await write("starting a test of \(key)") { db in
             let port = try Self.loadPort(db, key)
             if let active = try Self.loadRun(
-                db, where: "WHERE r.port_id = ? AND r.step IN ('provisioning', 'awaiting_online', 'reading')",
+                db, where: "WHERE r.port_id = ? AND r.step IN (\(Self.activeStepsSQL))",
                 [port.id]
             ).first {
                 throw StoreError.conflict(
@@ -74,15 +106,18 @@ extension SQLiteStore: TestRunStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO test_runs (port_id, step, profile, cvlan, attempt, started_at, updated_at)
-                    VALUES (?, 'provisioning', ?, ?, 0, ?, ?)
+                    INSERT INTO test_runs (port_id, step, profile, cvlan, attempt, started_at, updated_at, onu_serial,
+                        limits_json)
+                    VALUES (?, 'provisioning', ?, ?, 0, ?, ?, ?, ?)
                     """,
-                arguments: [port.id, profile, cvlan.value, at, at])
+                arguments: [
+                    port.id, profile.name, cvlan.value, at, at, (serial ?? port.row.onuSerial)?.text, limitsJSON,
+                ])
             let id = db.lastInsertedRowID
             try Self.followTests(db, projectCode: key.projectCode, started: true, at: at)
             try Self.event(
                 db, portID: port.id, at: at, "test_started",
-                "run \(id), profile \(profile), CVLAN \(cvlan) on OLT \(port.row.olt) SVLAN \(port.row.svlan)")
+                "run \(id), profile \(profile.name), CVLAN \(cvlan) on OLT \(port.row.olt) SVLAN \(port.row.svlan)")
             return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
         }
     }
@@ -137,7 +172,7 @@ extension SQLiteStore: TestRunStore {
     public func activeTestRuns() async throws -> [TestRun] {
         try await read("listing active test runs") { db in
             try Self.loadRun(
-                db, where: "WHERE r.step IN ('provisioning', 'awaiting_online', 'reading') ORDER BY r.id", [])
+                db, where: "WHERE r.step IN (\(Self.activeStepsSQL)) ORDER BY r.id", [])
         }
     }
 
@@ -150,6 +185,64 @@ extension SQLiteStore: TestRunStore {
 
     public func testRun(id: Int64) async throws -> TestRun? {
         try await read("reading test run \(id)") { db in try Self.loadRun(db, where: "WHERE r.id = ?", [id]).first }
+    }
+
+    public func finishTestRun(
+        _ id: Int64, readings: OpticalReadings, verdict: LineVerdict, outcome: String, at: Date
+    ) async throws -> TestRun {
+        let json = try Self.resultJSON(readings, verdict)
+        return try await write("recording the result of test run \(id)") { db in
+            guard let run = try Self.loadRun(db, where: "WHERE r.id = ?", [id]).first else {
+                throw StoreError.notFound("test run \(id)")
+            }
+            guard run.step == .reading else {
+                throw StoreError.conflict(
+                    location: nil,
+                    message:
+                        "test run \(id) of \(run.port.key) is \(run.step.rawValue), not reading: its result is recorded once, when its optics are read"
+                )
+            }
+            try Self.insertLineResult(
+                db, run.port.key, runID: id, readings: readings, verdict: verdict, json: json, at: at)
+            let port = try Self.loadPort(db, run.port.key)
+            try db.execute(
+                sql: "UPDATE test_runs SET step = 'finished', attempt = 0, outcome = ?, updated_at = ? WHERE id = ?",
+                arguments: [outcome, at, id])
+            try Self.event(db, portID: port.id, at: at, "test_finished", "run \(id): \(outcome)")
+            return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
+        }
+    }
+
+    public func lineResult(runID: Int64) async throws -> LineResultRecord? {
+        try await read("reading the result of test run \(runID)") { db in
+            try Self.loadResults(db, where: "WHERE run_id = ?", [runID]).first
+        }
+    }
+
+    public func recordTestONUsRemoved(runIDs: [Int64], detail: String, at: Date) async throws {
+        guard !runIDs.isEmpty else { return }
+        try await write("recording the removal of the test ONUs of runs \(runIDs)") { db in
+            for id in runIDs {
+                guard let run = try Self.loadRun(db, where: "WHERE r.id = ?", [id]).first else {
+                    throw StoreError.notFound("test run \(id)")
+                }
+                guard run.holdsTestONU else { continue }
+                try db.execute(sql: "UPDATE test_runs SET onu_removed_at = ? WHERE id = ?", arguments: [at, id])
+                let port = try Self.loadPort(db, run.port.key)
+                try Self.event(
+                    db, portID: port.id, at: at, "test_onu_removed",
+                    "ONU \(run.onuID ?? -1) of run \(id)" + (run.serial.map { " (serial \($0))" } ?? "") + ": \(detail)"
+                )
+            }
+        }
+    }
+
+    /// Marks every test ONU the runs of port `portID` added as removed from the OLT.
+    static func markTestONUsRemoved(_ db: Database, portID: Int64, at: Date) throws {
+        try db.execute(
+            sql:
+                "UPDATE test_runs SET onu_removed_at = ? WHERE port_id = ? AND onu_id IS NOT NULL AND onu_removed_at IS NULL",
+            arguments: [at, portID])
     }
 
     public func ports(withSerial serial: ONUSerial, olt: ManagementAddress) async throws -> [ActivationListRow] {

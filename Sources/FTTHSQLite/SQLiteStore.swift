@@ -299,21 +299,37 @@ public final class SQLiteStore: AcceptanceStore {
         JOIN olts o ON o.id = pp.olt_id
         """
 
-    static func activationRow(_ row: Row) -> ActivationListRow {
+    /// One activation-list row from a ``portSelect`` row. A stored value that no longer parses
+    /// (an address, a VLAN out of range) is an error naming the port's row, never a crash.
+    static func activationRow(_ row: Row) throws -> ActivationListRow {
+        let id: Int64 = row["id"]
+        func corrupt(_ problem: String) -> StoreError {
+            StoreError.corruptRow(table: "splitter_ports", id: id, problem: problem)
+        }
         let workflow = PortWorkflow(
             activation: ActivationStatus(rawValue: row["activation"]) ?? .notActivated,
             verdict: PortVerdict(
                 line: (row["line_verdict"] as String?).flatMap(Verdict.init(rawValue:)),
                 service: (row["service_verdict"] as String?).flatMap(Verdict.init(rawValue:))),
             awaitingRetest: row["awaiting_retest"])
+        let address: String = row["address"]
+        guard let olt = ManagementAddress(address) else {
+            throw corrupt("its OLT address '\(address)' is not an IP address")
+        }
+        guard let dialect = VendorDialect(rawValue: row["dialect"]) else {
+            throw corrupt("its OLT's dialect '\(row["dialect"] as String)' is unknown")
+        }
+        guard let svlan = VLANID(row["svlan"] as Int) else {
+            throw corrupt("its PON port's SVLAN \(row["svlan"] as Int) is outside 1–4094")
+        }
         return ActivationListRow(
             key: PortKey(projectCode: row["code"], splitter: row["splitter"], port: row["number"]),
-            olt: ManagementAddress(row["address"] as String)!,
+            olt: olt,
             oltName: row["olt_name"],
-            dialect: VendorDialect(rawValue: row["dialect"]) ?? .huaweiMA5600T,
+            dialect: dialect,
             pon: PONAddress(frame: row["frame"], slot: row["slot"], port: row["port"]),
             onuName: row["onu_name"],
-            svlan: VLANID(row["svlan"] as Int)!,
+            svlan: svlan,
             cvlan: (row["cvlan"] as Int?).flatMap(VLANID.init),
             onuSerial: (row["onu_serial"] as String?).flatMap(ONUSerial.init),
             onuPassword: row["onu_password"],
@@ -333,10 +349,15 @@ public final class SQLiteStore: AcceptanceStore {
     }
 
     static func storedRanges(_ db: Database) throws -> [CVLANRange] {
-        try Row.fetchAll(db, sql: "SELECT name, olt_address, first, last FROM cvlan_ranges ORDER BY first").map { row in
-            CVLANRange(
-                name: row["name"], olt: (row["olt_address"] as String?).flatMap(ManagementAddress.init),
-                first: VLANID(row["first"] as Int)!, last: VLANID(row["last"] as Int)!)
+        try Row.fetchAll(db, sql: "SELECT id, name, olt_address, first, last FROM cvlan_ranges ORDER BY first").map {
+            row in
+            guard let first = VLANID(row["first"] as Int), let last = VLANID(row["last"] as Int) else {
+                throw StoreError.corruptRow(
+                    table: "cvlan_ranges", id: row["id"], problem: "its VLANs are outside 1–4094")
+            }
+            return CVLANRange(
+                name: row["name"], olt: (row["olt_address"] as String?).flatMap(ManagementAddress.init), first: first,
+                last: last)
         }
     }
 
@@ -366,7 +387,7 @@ public final class SQLiteStore: AcceptanceStore {
         else {
             throw StoreError.notFound("port \(key)")
         }
-        return LoadedPort(id: row["id"], row: activationRow(row), oltID: row["olt_id"])
+        return LoadedPort(id: row["id"], row: try activationRow(row), oltID: row["olt_id"])
     }
 
     /// The port's CVLAN: the one it holds, else the lowest free one on its OLT and SVLAN,
@@ -462,6 +483,7 @@ public final class SQLiteStore: AcceptanceStore {
             try db.execute(
                 sql: "UPDATE splitter_ports SET cvlan = NULL, cvlan_olt_id = NULL, cvlan_svlan = NULL WHERE id = ?",
                 arguments: [port.id])
+            try Self.markTestONUsRemoved(db, portID: port.id, at: at)
             try Self.event(
                 db, portID: port.id, at: at, "deactivated",
                 "test ONU \(port.row.onuName) removed" + (port.row.cvlan.map { "; CVLAN \($0) released" } ?? ""))
@@ -470,31 +492,47 @@ public final class SQLiteStore: AcceptanceStore {
 
     public func recordLineResult(_ key: PortKey, readings: OpticalReadings, verdict: LineVerdict, at: Date) async throws
     {
+        let json = try Self.resultJSON(readings, verdict)
+        try await write("recording a line result for \(key)") { db in
+            try Self.insertLineResult(db, key, runID: nil, readings: readings, verdict: verdict, json: json, at: at)
+        }
+    }
+
+    /// The readings and the verdict as stored: JSON with sorted keys.
+    static func resultJSON(_ readings: OpticalReadings, _ verdict: LineVerdict) throws -> (
+        readings: String, verdict: String
+    ) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let readingsJSON = String(decoding: try encoder.encode(readings), as: UTF8.self)
-        let verdictJSON = String(decoding: try encoder.encode(verdict), as: UTF8.self)
-        try await write("recording a line result for \(key)") { db in
-            let port = try Self.loadPort(db, key)
-            let workflow = try Self.apply(.lineResult(verdict.verdict), to: port, key: key)
-            try Self.save(db, workflow, portID: port.id)
-            try db.execute(
-                sql: """
-                    INSERT INTO line_results (port_id, at, profile, olt_tx_centi, olt_rx_centi, onu_tx_centi, onu_rx_centi,
-                        downstream_centi, upstream_centi, verdict, readings_json, verdict_json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    port.id, at, verdict.profile, readings.oltTx.value?.centi, readings.oltRx.value?.centi,
-                    readings.onuTx.value?.centi, readings.onuRx.value?.centi, verdict.downstreamAttenuation?.centi,
-                    verdict.upstreamAttenuation?.centi, verdict.verdict.rawValue, readingsJSON, verdictJSON,
-                ])
-            try Self.event(
-                db, portID: port.id, at: at, "line_result",
-                "\(verdict.verdict.rawValue) (\(verdict.profile))"
-                    + (verdict.reasons.isEmpty ? "" : ": " + verdict.reasons.joined(separator: "; ")))
-            try Self.followTests(db, projectCode: key.projectCode, started: false, result: (key, verdict), at: at)
-        }
+        return (
+            String(decoding: try encoder.encode(readings), as: UTF8.self),
+            String(decoding: try encoder.encode(verdict), as: UTF8.self)
+        )
+    }
+
+    /// Appends a line result (of run `runID`, when it has one), moves the port's workflow and
+    /// lets the project follow, inside the caller's transaction.
+    static func insertLineResult(
+        _ db: Database, _ key: PortKey, runID: Int64?, readings: OpticalReadings, verdict: LineVerdict,
+        json: (readings: String, verdict: String), at: Date
+    ) throws {
+        let port = try Self.loadPort(db, key)
+        let workflow = try Self.apply(.lineResult(verdict.verdict), to: port, key: key)
+        try Self.save(db, workflow, portID: port.id)
+        try db.execute(
+            sql: """
+                INSERT INTO line_results (port_id, run_id, at, profile, olt_tx_centi, olt_rx_centi, onu_tx_centi,
+                    onu_rx_centi, downstream_centi, upstream_centi, verdict, readings_json, verdict_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                port.id, runID, at, verdict.profile, readings.oltTx.value?.centi, readings.oltRx.value?.centi,
+                readings.onuTx.value?.centi, readings.onuRx.value?.centi, verdict.downstreamAttenuation?.centi,
+                verdict.upstreamAttenuation?.centi, verdict.verdict.rawValue, json.readings, json.verdict,
+            ])
+        try Self.event(
+            db, portID: port.id, at: at, "line_result", (runID.map { "run \($0): " } ?? "") + verdict.summary)
+        try Self.followTests(db, projectCode: key.projectCode, started: false, result: (key, verdict), at: at)
     }
 
     public func reportRework(_ key: PortKey, note: String, at: Date) async throws {
@@ -509,16 +547,30 @@ public final class SQLiteStore: AcceptanceStore {
     public func lineResults(_ key: PortKey) async throws -> [LineResultRecord] {
         try await read("reading the results of \(key)") { db in
             let port = try Self.loadPort(db, key)
-            let decoder = JSONDecoder()
-            return try Row.fetchAll(
-                db, sql: "SELECT at, readings_json, verdict_json FROM line_results WHERE port_id = ? ORDER BY id",
-                arguments: [port.id]
-            ).map { row in
-                LineResultRecord(
+            return try Self.loadResults(db, where: "WHERE port_id = ?", [port.id])
+        }
+    }
+
+    /// Line results matching `clause`, oldest first. A row that does not decode is an error
+    /// naming the table and the row, never a crash.
+    static func loadResults(_ db: Database, where clause: String, _ arguments: StatementArguments) throws
+        -> [LineResultRecord]
+    {
+        let decoder = JSONDecoder()
+        return try Row.fetchAll(
+            db, sql: "SELECT id, run_id, at, readings_json, verdict_json FROM line_results \(clause) ORDER BY id",
+            arguments: arguments
+        ).map { row in
+            let id: Int64 = row["id"]
+            do {
+                return LineResultRecord(
                     at: row["at"],
                     readings: try decoder.decode(
                         OpticalReadings.self, from: Data((row["readings_json"] as String).utf8)),
-                    verdict: try decoder.decode(LineVerdict.self, from: Data((row["verdict_json"] as String).utf8)))
+                    verdict: try decoder.decode(LineVerdict.self, from: Data((row["verdict_json"] as String).utf8)),
+                    runID: row["run_id"])
+            } catch {
+                throw StoreError.corruptRow(table: "line_results", id: id, problem: "\(error)")
             }
         }
     }
@@ -641,7 +693,7 @@ public final class SQLiteStore: AcceptanceStore {
                 sql: """
                     SELECT r.id, r.step, s.name AS splitter, sp.number FROM test_runs r
                     JOIN splitter_ports sp ON sp.id = r.port_id JOIN splitters s ON s.id = sp.splitter_id
-                    WHERE s.project_id = ? AND r.step IN ('provisioning', 'awaiting_online', 'reading')
+                    WHERE s.project_id = ? AND r.step IN (\(Self.activeStepsSQL))
                     ORDER BY r.id LIMIT 1
                     """, arguments: [row["id"] as Int64])
         {

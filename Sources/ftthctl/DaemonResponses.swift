@@ -25,6 +25,11 @@ struct TestRunBody: Decodable {
     var startedAt: Date
     var updatedAt: Date
     var outcome: String?
+    var serial: String?
+    /// This run's own result, once recorded.
+    var verdict: String?
+    var reasons: [String]?
+    var warnings: [String]?
 
     var portLabel: String { "\(project) \(splitter) port \(port)" }
 }
@@ -59,6 +64,10 @@ struct LineResultBody: Decodable {
     var profile: String
     var verdict: String
     var reasons: [String]
+    /// Advisory checks that failed: shown apart, never a failure (absent from older daemons).
+    var warnings: [String]?
+    /// The run that measured it; nil for a result recorded outside a run.
+    var runId: Int64?
     var oltTxDbm: Double?
     var oltRxDbm: Double?
     var onuTxDbm: Double?

@@ -128,6 +128,8 @@ enum PortResultText {
             "  upstream attenuation (ONU tx - OLT rx)    \(db(r.upstreamAttenuationDb))",
         ]
         lines += r.reasons.isEmpty ? ["  reasons: none"] : ["  reasons:"] + r.reasons.map { "  - \($0)" }
+        let warnings = r.warnings ?? []
+        if !warnings.isEmpty { lines += ["  warnings (advisory, not a failure):"] + warnings.map { "  - \($0)" } }
         return lines.joined(separator: "\n")
     }
 }

@@ -139,14 +139,15 @@ struct TestStart: AsyncParsableCommand {
             print(
                 "{\n\"run\": \(String(decoding: runData, as: UTF8.self)),\n\"results\": \(String(decoding: resultsData, as: UTF8.self))\n}"
             )
-            return results.results.last?.verdict != "pass"
+            return results.results.last { $0.runId == id }?.verdict != "pass"
         }
-        guard let latest = results.results.last else {
-            print("test \(id) finished but \(label) has no recorded result: \(run.outcome ?? "")")
+        // This run's own result, never an older one of the port.
+        guard let own = results.results.last(where: { $0.runId == id }) else {
+            print("test \(id) finished but \(label) has no result recorded by it: \(run.outcome ?? "")")
             return true
         }
-        print(PortResultText.summary(latest, of: label))
-        return latest.verdict != "pass"
+        print(PortResultText.summary(own, of: label))
+        return own.verdict != "pass"
     }
 
     func runJSON(_ client: DaemonClient, id: Int64, label: String) async throws -> Data {

@@ -3,27 +3,35 @@ import FTTHCore
 
 struct ThresholdsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "thresholds", abstract: "Show the threshold profiles of the configuration.")
+        commandName: "thresholds",
+        abstract: "Show the threshold profiles in force: the store's, as the daemon judges with them.",
+        discussion: """
+            The store holds the profiles in force: seeded from the configuration at the daemon's \
+            first start, changed by administrators through the API. A check marked (advisory) \
+            only warns; the others fail the port.
+            """)
 
-    @OptionGroup var configOptions: ConfigOptions
+    @OptionGroup var storeOptions: StoreOptions
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
     func run() async throws {
-        let configuration = try configOptions.load()
-        let profiles = configuration.profiles.values.sorted { $0.name < $1.name }
-        func dbm(_ v: DBm?) -> JSONOutput { v.map { .number($0.decimalString) } ?? .null }
-        func db(_ v: Decibels?) -> JSONOutput { v.map { .number($0.decimalString) } ?? .null }
+        let (configuration, store) = try storeOptions.open()
+        let profiles = try await store.thresholdProfiles(configured: configuration.profiles)
         if json {
             print(
                 JSONOutput.array(
                     profiles.map { p in
-                        .object([
-                            ("name", .string(p.name)), ("min_onu_rx_dbm", dbm(p.minONURx)),
-                            ("max_onu_rx_dbm", dbm(p.maxONURx)), ("min_olt_rx_dbm", dbm(p.minOLTRx)),
-                            ("max_downstream_attenuation_db", db(p.maxDownstreamAttenuation)),
-                            ("max_upstream_attenuation_db", db(p.maxUpstreamAttenuation)),
-                        ])
+                        var fields: [(String, JSONOutput)] = [("name", .string(p.name))]
+                        for key in ThresholdKey.allCases {
+                            fields.append((key.rawValue, p.decimalString(key).map(JSONOutput.number) ?? .null))
+                        }
+                        fields.append(
+                            (
+                                "binding",
+                                .object(ThresholdKey.allCases.map { ($0.rawValue, JSONOutput.bool(p.binds($0.check))) })
+                            ))
+                        return .object(fields)
                     }
                 ).rendered())
             return
@@ -31,11 +39,12 @@ struct ThresholdsCommand: AsyncParsableCommand {
         var table = TextTable(
             "PROFILE", "MIN ONU RX dBm", "MAX ONU RX dBm", "MIN OLT RX dBm", "MAX DOWN dB", "MAX UP dB")
         for p in profiles {
-            table.add([
-                p.name, p.minONURx?.decimalString ?? "off", p.maxONURx?.decimalString ?? "off",
-                p.minOLTRx?.decimalString ?? "off", p.maxDownstreamAttenuation?.decimalString ?? "off",
-                p.maxUpstreamAttenuation?.decimalString ?? "off",
-            ])
+            table.add(
+                [p.name]
+                    + ThresholdKey.allCases.map { key in
+                        guard let value = p.decimalString(key) else { return "off" }
+                        return p.binds(key.check) ? value : "\(value) (advisory)"
+                    })
         }
         print(table.rendered())
     }

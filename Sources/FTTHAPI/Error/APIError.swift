@@ -86,7 +86,7 @@ extension APIError {
             self.init(.notFound, code: error.code, message: error.description)
         case .illegalTransition, .conflict, .cvlan, .naming:
             self.init(.conflict, code: error.code, message: error.description)
-        case .database:
+        case .database, .corruptRow:
             self.init(.internalServerError, code: error.code, message: error.description)
         }
     }

@@ -277,7 +277,7 @@ struct APIHandlers: Sendable {
                     "no threshold profile '\(name)'; profiles: \(current.map(\.name).joined(separator: ", "))",
                 field: "name")
         }
-        for setting in settings { profile[centi: setting.key] = setting.centi }
+        for setting in settings { profile.apply(setting) }
         if let problem = profile.validationProblems().first {
             let field = ThresholdKey.allCases.first { problem.hasPrefix($0.rawValue) }?.rawValue
             throw APIError(.unprocessableContent, code: "request.invalid_value", message: problem, field: field)

@@ -119,7 +119,8 @@ struct ActivationRowResponse: ExplicitNullEncodable {
 /// One line-quality result: the four powers (null: no reading), both attenuations, the verdict.
 struct LineResultResponse: ExplicitNullEncodable {
     enum Keys: String, CodingKey {
-        case at, profile, verdict, reasons
+        case at, profile, verdict, reasons, warnings, checks, limits
+        case runID = "run_id"
         case oltTxDbm = "olt_tx_dbm", oltRxDbm = "olt_rx_dbm", onuTxDbm = "onu_tx_dbm", onuRxDbm = "onu_rx_dbm"
         case downstreamAttenuationDb = "downstream_attenuation_db", upstreamAttenuationDb = "upstream_attenuation_db"
     }
@@ -134,6 +135,15 @@ struct LineResultResponse: ExplicitNullEncodable {
         try c.encode(record.verdict.profile, forKey: .profile)
         try c.encode(record.verdict.verdict.rawValue, forKey: .verdict)
         try c.encode(record.verdict.reasons, forKey: .reasons)
+        try c.encode(record.verdict.warnings, forKey: .warnings)
+        try c.encode(record.runID, forKey: .runID)
+        // Every check as judged, binding or advisory, for an engineer reading the record.
+        try c.encode(
+            record.verdict.checks.map {
+                CheckResponse(
+                    check: $0.check.rawValue, outcome: $0.outcome.rawValue, binding: $0.binding, reason: $0.reason)
+            }, forKey: .checks)
+        try c.encode(record.verdict.limits.map(ThresholdProfileResponse.init), forKey: .limits)
         try c.encode(r.oltTx.value.map { CentiNumber(centi: $0.centi) }, forKey: .oltTxDbm)
         try c.encode(r.oltRx.value.map { CentiNumber(centi: $0.centi) }, forKey: .oltRxDbm)
         try c.encode(r.onuTx.value.map { CentiNumber(centi: $0.centi) }, forKey: .onuTxDbm)
@@ -143,6 +153,14 @@ struct LineResultResponse: ExplicitNullEncodable {
         try c.encode(
             record.verdict.upstreamAttenuation.map { CentiNumber(centi: $0.centi) }, forKey: .upstreamAttenuationDb)
     }
+}
+
+/// One check of a line result.
+struct CheckResponse: Encodable {
+    var check: String
+    var outcome: String
+    var binding: Bool
+    var reason: String
 }
 
 struct HistoryEntryResponse: ExplicitNullEncodable {
@@ -184,6 +202,10 @@ struct ThresholdProfileResponse: ExplicitNullEncodable {
         for key in ThresholdKey.allCases {
             try c.encode(profile[centi: key].map(CentiNumber.init(centi:)), forKey: Keys(stringValue: key.rawValue))
         }
+        // Each check's binding, as the PUT body sets it: true fails the port, false only warns.
+        let binding = Dictionary(
+            uniqueKeysWithValues: ThresholdKey.allCases.map { ($0.rawValue, profile.binds($0.check)) })
+        try c.encode(binding, forKey: Keys(stringValue: "binding"))
     }
 }
 
@@ -193,7 +215,9 @@ struct ThresholdProfilesResponse: Encodable {
 
 /// One audited change: who, when, which limit, old → new (null: the check was or is off).
 struct ThresholdChangeResponse: ExplicitNullEncodable {
-    enum Keys: String, CodingKey { case at, actor, profile, key, oldValue = "old_value", newValue = "new_value" }
+    enum Keys: String, CodingKey {
+        case at, actor, profile, key, aspect, oldValue = "old_value", newValue = "new_value"
+    }
     var change: ThresholdChange
 
     init(_ change: ThresholdChange) { self.change = change }
@@ -204,8 +228,16 @@ struct ThresholdChangeResponse: ExplicitNullEncodable {
         try c.encode(change.actor, forKey: .actor)
         try c.encode(change.profile, forKey: .profile)
         try c.encode(change.key.rawValue, forKey: .key)
-        try c.encode(number(change.oldValue), forKey: .oldValue)
-        try c.encode(number(change.newValue), forKey: .newValue)
+        try c.encode(change.aspect.rawValue, forKey: .aspect)
+        switch change.aspect {
+        case .limit:
+            try c.encode(number(change.oldValue), forKey: .oldValue)
+            try c.encode(number(change.newValue), forKey: .newValue)
+        case .binding:
+            // `binding` or `advisory`.
+            try c.encode(change.oldValue, forKey: .oldValue)
+            try c.encode(change.newValue, forKey: .newValue)
+        }
     }
 }
 

@@ -22,8 +22,14 @@ struct TestRunResponse: Codable, Sendable {
     var started_at: Date
     var updated_at: Date
     var outcome: String?
+    /// The test ONT's serial this run provisioned with.
+    var serial: String?
+    /// This run's own line result, once recorded: pass or fail, why, and what only warns.
+    var verdict: String?
+    var reasons: [String]?
+    var warnings: [String]?
 
-    init(_ run: TestRun) {
+    init(_ run: TestRun, result: LineResultRecord? = nil) {
         id = run.id
         project = run.port.key.projectCode
         splitter = run.port.key.splitter
@@ -41,6 +47,10 @@ struct TestRunResponse: Codable, Sendable {
         started_at = run.startedAt
         updated_at = run.updatedAt
         outcome = run.outcome
+        serial = run.serial?.text
+        verdict = result?.verdict.verdict.rawValue
+        reasons = result?.verdict.reasons
+        warnings = result?.verdict.warnings
     }
 }
 
@@ -130,7 +140,7 @@ extension APIServer {
         }
         add(engineRoutes[1], to: router) { _, context in
             let run = try await run(id: context, store: store)
-            return try json(TestRunResponse(run))
+            return try json(TestRunResponse(run, result: try await store.lineResult(runID: run.id)))
         }
         add(engineRoutes[2], to: router) { _, context in
             let run = try await run(id: context, store: store)

@@ -9,6 +9,8 @@ enum JSONValue: Decodable, Sendable {
     case bool(Bool)
     case number(Double)
     case string(String)
+    /// An object one level deep (the thresholds' `binding`); deeper values are `other`.
+    case object([String: JSONValue])
     case other
 
     init(from decoder: any Decoder) throws {
@@ -21,6 +23,8 @@ enum JSONValue: Decodable, Sendable {
             self = .number(d)
         } else if let s = try? container.decode(String.self) {
             self = .string(s)
+        } else if let o = try? container.decode([String: JSONValue].self) {
+            self = .object(o)
         } else {
             self = .other
         }
@@ -42,17 +46,37 @@ enum JSONBody {
 }
 
 /// The body of `PUT /v1/thresholds/{name}`: profile keys of `config/ftth-acceptd.toml` with a
-/// number, or null (or "off") to switch the check off.
+/// number, or null (or "off") to switch the check off; and `binding`, an object that makes a
+/// check binding (true: it fails the port) or advisory (false: it warns).
 enum ThresholdSettingsBody {
     static func settings(from object: [String: JSONValue]) throws -> [ThresholdSetting] {
         let keys = ThresholdKey.allCases.map(\.rawValue).joined(separator: ", ")
         guard !object.isEmpty else {
-            throw APIError.invalid("body", "name at least one limit: \(keys)")
+            throw APIError.invalid("body", "name at least one limit (\(keys)) or binding")
         }
         var settings: [ThresholdSetting] = []
         for (field, value) in object.sorted(by: { $0.key < $1.key }) {
+            if field == "binding" {
+                guard case .object(let bindings) = value, !bindings.isEmpty else {
+                    throw APIError.invalid(
+                        field,
+                        "must be an object such as {\"min_olt_rx_dbm\": false}: true makes a check fail the port, false makes it only warn"
+                    )
+                }
+                for (name, flag) in bindings.sorted(by: { $0.key < $1.key }) {
+                    guard let key = ThresholdKey(rawValue: name) else {
+                        throw APIError.invalid("binding.\(name)", "unknown key; expected one of \(keys)")
+                    }
+                    guard case .bool(let binds) = flag else {
+                        throw APIError.invalid(
+                            "binding.\(name)", "must be true (the check fails the port) or false (it only warns)")
+                    }
+                    settings.append(ThresholdSetting(key: key, binding: binds))
+                }
+                continue
+            }
             guard let key = ThresholdKey(rawValue: field) else {
-                throw APIError.invalid(field, "unknown key; expected one of \(keys)")
+                throw APIError.invalid(field, "unknown key; expected one of \(keys), or binding")
             }
             switch value {
             case .null, .string("off"):

@@ -69,7 +69,7 @@ struct ProjectCreateBody: Decodable {
             case .string(let s): return s
             case .bool(let b): return b ? "yes" : "no"
             case .number(let d): return d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d)
-            case .other:
+            case .other, .object:
                 problem(field, "must be a string or a number")
                 return nil
             }

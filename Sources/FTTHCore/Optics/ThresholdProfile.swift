@@ -13,10 +13,22 @@ public struct ThresholdProfile: Sendable, Hashable, Codable {
     public var maxDownstreamAttenuation: Decibels?
     /// Highest acceptable upstream attenuation.
     public var maxUpstreamAttenuation: Decibels?
+    /// Checks that warn instead of failing the port: their outcome is shown with its reason but
+    /// never changes the verdict. Every other configured check binds.
+    public var advisory: Set<CheckResult.Check>
 
+    /// The operator's rule (acceptance spec, 线路质量测试): the line is judged by ONU receive
+    /// power against the limit, so only the ONU rx checks bind; OLT rx and the attenuation
+    /// budgets are advisory.
+    public static let operatorAdvisory: Set<CheckResult.Check> = [
+        .minOLTRx, .maxDownstreamAttenuation, .maxUpstreamAttenuation,
+    ]
+
+    /// A profile; `advisory` defaults to the operator's rule (``operatorAdvisory``).
     public init(
         name: String, minONURx: DBm? = nil, maxONURx: DBm? = nil, minOLTRx: DBm? = nil,
-        maxDownstreamAttenuation: Decibels? = nil, maxUpstreamAttenuation: Decibels? = nil
+        maxDownstreamAttenuation: Decibels? = nil, maxUpstreamAttenuation: Decibels? = nil,
+        advisory: Set<CheckResult.Check> = ThresholdProfile.operatorAdvisory
     ) {
         self.name = name
         self.minONURx = minONURx
@@ -24,15 +36,38 @@ public struct ThresholdProfile: Sendable, Hashable, Codable {
         self.minOLTRx = minOLTRx
         self.maxDownstreamAttenuation = maxDownstreamAttenuation
         self.maxUpstreamAttenuation = maxUpstreamAttenuation
+        self.advisory = advisory
+    }
+
+    /// Whether `check` fails the port (binding) rather than warning (advisory).
+    public func binds(_ check: CheckResult.Check) -> Bool { !advisory.contains(check) }
+
+    enum CodingKeys: String, CodingKey {
+        case name, minONURx, maxONURx, minOLTRx, maxDownstreamAttenuation, maxUpstreamAttenuation, advisory
+    }
+
+    /// Decodes a profile; one recorded before checks could be advisory has every check binding,
+    /// as it was judged then.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        minONURx = try c.decodeIfPresent(DBm.self, forKey: .minONURx)
+        maxONURx = try c.decodeIfPresent(DBm.self, forKey: .maxONURx)
+        minOLTRx = try c.decodeIfPresent(DBm.self, forKey: .minOLTRx)
+        maxDownstreamAttenuation = try c.decodeIfPresent(Decibels.self, forKey: .maxDownstreamAttenuation)
+        maxUpstreamAttenuation = try c.decodeIfPresent(Decibels.self, forKey: .maxUpstreamAttenuation)
+        advisory = try c.decodeIfPresent(Set<CheckResult.Check>.self, forKey: .advisory) ?? []
     }
 
     /// At build: ONU rx at least −20 dBm, leaving margin for the drop cable and the user's
-    /// connectors; overload −8 dBm; OLT rx at least −28 dBm; B+ budget 28 dB both ways.
+    /// connectors, and overload −8 dBm, both binding; OLT rx at least −28 dBm and the B+ budget of
+    /// 28 dB both ways, advisory.
     public static let build = ThresholdProfile(
         name: "build", minONURx: DBm(-20), maxONURx: DBm(-8), minOLTRx: DBm(-28),
         maxDownstreamAttenuation: Decibels(28), maxUpstreamAttenuation: Decibels(28))
 
-    /// At the user: ONU rx at least −27 dBm (GPON B+ ONU sensitivity), otherwise as ``build``.
+    /// At the user: ONU rx at least −27 dBm (GPON B+ ONU sensitivity), binding; otherwise as
+    /// ``build``.
     public static let user = ThresholdProfile(
         name: "user", minONURx: DBm(-27), maxONURx: DBm(-8), minOLTRx: DBm(-28),
         maxDownstreamAttenuation: Decibels(28), maxUpstreamAttenuation: Decibels(28))

@@ -87,6 +87,17 @@ public enum ThresholdKey: String, Sendable, Hashable, Codable, CaseIterable, Cus
 
     /// The unit the limit is written in.
     public var unit: String { isPower ? "dBm" : "dB" }
+
+    /// The check this limit is judged by.
+    public var check: CheckResult.Check {
+        switch self {
+        case .minONURx: .minONURx
+        case .maxONURx: .maxONURx
+        case .minOLTRx: .minOLTRx
+        case .maxDownstreamAttenuation: .maxDownstreamAttenuation
+        case .maxUpstreamAttenuation: .maxUpstreamAttenuation
+        }
+    }
 }
 
 extension ThresholdProfile {
@@ -118,36 +129,109 @@ extension ThresholdProfile {
     }
 }
 
-/// A new value for one limit of a profile: hundredths of its unit, or nil to switch the check off.
+/// One change to a profile: a new value for a limit (hundredths of its unit, nil to switch the
+/// check off), or whether its check binds (fails the port) or is advisory (warns).
 public struct ThresholdSetting: Sendable, Hashable, Codable {
+    public enum Change: Sendable, Hashable, Codable {
+        case limit(Int?)
+        case binding(Bool)
+    }
+
     public var key: ThresholdKey
-    public var centi: Int?
+    public var change: Change
 
     /// Sets `key` to `centi` hundredths (nil: off).
     public init(key: ThresholdKey, centi: Int?) {
         self.key = key
-        self.centi = centi
+        change = .limit(centi)
+    }
+
+    /// Makes the check of `key` binding (true) or advisory (false).
+    public init(key: ThresholdKey, binding: Bool) {
+        self.key = key
+        change = .binding(binding)
     }
 }
 
-/// One audited change of one limit: who changed it, when, and from what to what.
+extension ThresholdProfile {
+    /// The profile with `setting` applied.
+    public mutating func apply(_ setting: ThresholdSetting) {
+        switch setting.change {
+        case .limit(let centi): self[centi: setting.key] = centi
+        case .binding(true): advisory.remove(setting.key.check)
+        case .binding(false): advisory.insert(setting.key.check)
+        }
+    }
+
+    /// `binding` or `advisory`, as the audit and the API write it.
+    public func bindingWord(_ key: ThresholdKey) -> String { binds(key.check) ? "binding" : "advisory" }
+
+    /// The changes that turn this profile into `new`, each as an audit record.
+    public func changes(to new: ThresholdProfile, actor: String, at: Date) -> [ThresholdChange] {
+        var changes: [ThresholdChange] = []
+        for key in ThresholdKey.allCases {
+            if self[centi: key] != new[centi: key] {
+                changes.append(
+                    ThresholdChange(
+                        at: at, actor: actor, profile: new.name, key: key, oldValue: decimalString(key),
+                        newValue: new.decimalString(key)))
+            }
+            if binds(key.check) != new.binds(key.check) {
+                changes.append(
+                    ThresholdChange(
+                        at: at, actor: actor, profile: new.name, key: key, aspect: .binding,
+                        oldValue: bindingWord(key), newValue: new.bindingWord(key)))
+            }
+        }
+        return changes
+    }
+
+    /// The settings that turn this profile into `new`.
+    public func settings(to new: ThresholdProfile) -> [ThresholdSetting] {
+        var settings: [ThresholdSetting] = []
+        for key in ThresholdKey.allCases {
+            if self[centi: key] != new[centi: key] {
+                settings.append(ThresholdSetting(key: key, centi: new[centi: key]))
+            }
+            if binds(key.check) != new.binds(key.check) {
+                settings.append(ThresholdSetting(key: key, binding: new.binds(key.check)))
+            }
+        }
+        return settings
+    }
+}
+
+/// One audited change of one limit or binding: who changed it, when, and from what to what.
 public struct ThresholdChange: Sendable, Hashable, Codable {
+    /// What of the check changed.
+    public enum Aspect: String, Sendable, Hashable, Codable {
+        /// Its limit: values are two-decimal numbers, nil when the check is off.
+        case limit
+        /// Whether it binds: values are `binding` or `advisory`.
+        case binding
+    }
+
     public var at: Date
-    /// The token name (or the operator) that made the change.
+    /// The token name, `config` for an edit of the configuration file, or the operator.
     public var actor: String
     public var profile: String
     public var key: ThresholdKey
-    /// Two-decimal value before the change; nil when the check was off.
+    public var aspect: Aspect
+    /// The value before the change; nil when the check was off.
     public var oldValue: String?
-    /// Two-decimal value after the change; nil when the check is now off.
+    /// The value after the change; nil when the check is now off.
     public var newValue: String?
 
     /// Creates an audit record.
-    public init(at: Date, actor: String, profile: String, key: ThresholdKey, oldValue: String?, newValue: String?) {
+    public init(
+        at: Date, actor: String, profile: String, key: ThresholdKey, aspect: Aspect = .limit, oldValue: String?,
+        newValue: String?
+    ) {
         self.at = at
         self.actor = actor
         self.profile = profile
         self.key = key
+        self.aspect = aspect
         self.oldValue = oldValue
         self.newValue = newValue
     }
@@ -170,4 +254,11 @@ public protocol ThresholdStore: Sendable {
 
     /// Audited threshold changes, oldest first; only those of `profile` when given.
     func thresholdHistory(profile: String?) async throws -> [ThresholdChange]
+
+    /// Brings the configuration file's profiles into the store, at start-up: a profile the store
+    /// does not hold is seeded from `configured`; a limit or binding edited in the file since
+    /// the last start is applied as an audited change by actor `config`; what an administrator
+    /// changed and the file did not is kept. Returns the changes made.
+    func applyConfiguredThresholds(_ configured: [String: ThresholdProfile], at: Date) async throws
+        -> [ThresholdChange]
 }

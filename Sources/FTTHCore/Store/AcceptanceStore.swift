@@ -84,11 +84,14 @@ public struct LineResultRecord: Sendable, Hashable, Codable {
     public var at: Date
     public var readings: OpticalReadings
     public var verdict: LineVerdict
+    /// The test run that measured it; nil for a result recorded outside a run.
+    public var runID: Int64?
 
-    public init(at: Date, readings: OpticalReadings, verdict: LineVerdict) {
+    public init(at: Date, readings: OpticalReadings, verdict: LineVerdict, runID: Int64? = nil) {
         self.at = at
         self.readings = readings
         self.verdict = verdict
+        self.runID = runID
     }
 }
 
@@ -118,6 +121,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case naming(CSVLocation?, ONUNamingError)
     /// The database itself failed (disk full, file locked, corrupt).
     case database(operation: String, message: String)
+    /// One stored row no longer makes sense (edited by hand, written by a broken version): the
+    /// rest of the store still serves.
+    case corruptRow(table: String, id: Int64, problem: String)
 
     public var code: String {
         switch self {
@@ -127,6 +133,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .cvlan(_, let e): e.code
         case .naming(_, let e): e.code
         case .database: "store.database"
+        case .corruptRow: "store.corrupt_row"
         }
     }
 
@@ -138,6 +145,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .cvlan(let key, let e): "\(key): \(e)"
         case .naming(let location, let e): location.map { "\($0): \(e)" } ?? e.description
         case .database(let operation, let message): "the store failed while \(operation): \(message)"
+        case .corruptRow(let table, let id, let problem):
+            "stored row \(id) of table \(table) is corrupt: \(problem); correct or remove that row with sqlite3, the rest of the store still serves"
         }
     }
 }
@@ -174,7 +183,9 @@ public protocol AcceptanceStore: Sendable {
     /// Records the test ONU's removal and releases its CVLAN.
     func recordDeactivation(_ port: PortKey, at: Date) async throws
 
-    /// Appends a line-quality result and updates the port's verdict.
+    /// Appends a line-quality result measured outside a test run (a result a run measures is
+    /// recorded with its run, by ``TestRunStore/finishTestRun(_:readings:verdict:outcome:at:)``)
+    /// and updates the port's verdict.
     func recordLineResult(_ port: PortKey, readings: OpticalReadings, verdict: LineVerdict, at: Date) async throws
 
     /// Records the builder's report that a failed port was reworked.

@@ -37,10 +37,18 @@ public struct TestRun: Sendable, Hashable, Codable {
     public var updatedAt: Date
     /// Why it failed or was cancelled; the verdict's summary when finished.
     public var outcome: String?
+    /// The test ONT's serial this run provisions with (the port's may change at its next test).
+    public var serial: ONUSerial?
+    /// When the test ONU this run added left the OLT; nil while it is there (or never added).
+    public var onuRemovedAt: Date?
+    /// The limits in force when the run began, which its result is judged by; nil for runs
+    /// begun before limits were kept with them (judged by the profile in force when read).
+    public var limits: ThresholdProfile?
 
     public init(
         id: Int64, port: ActivationListRow, step: TestRunStep, profile: String, cvlan: VLANID, onuID: Int?,
-        attempt: Int, startedAt: Date, updatedAt: Date, outcome: String?
+        attempt: Int, startedAt: Date, updatedAt: Date, outcome: String?, serial: ONUSerial? = nil,
+        onuRemovedAt: Date? = nil, limits: ThresholdProfile? = nil
     ) {
         self.id = id
         self.port = port
@@ -52,7 +60,13 @@ public struct TestRun: Sendable, Hashable, Codable {
         self.startedAt = startedAt
         self.updatedAt = updatedAt
         self.outcome = outcome
+        self.serial = serial
+        self.onuRemovedAt = onuRemovedAt
+        self.limits = limits
     }
+
+    /// Whether the test ONU this run added is, as far as the store knows, still on the OLT.
+    public var holdsTestONU: Bool { onuID != nil && onuRemovedAt == nil }
 
     /// What to provision on the OLT for this run.
     public func onuSpec(lineProfile: String, serviceProfile: String) -> TestONUSpec {
@@ -64,12 +78,13 @@ public struct TestRun: Sendable, Hashable, Codable {
 
 /// The persisted steps of port tests: the acceptance engine writes each step before doing it.
 public protocol TestRunStore: Sendable {
-    /// Starts a test of `port`: records the test ONT's `serial` when given (a crew's scan),
+    /// Starts a test of `port` judged by `profile` (the limits in force now, kept with the run):
+    /// records the test ONT's `serial` when given (a crew's scan),
     /// reserves the port's CVLAN (the one it holds while activated, else the lowest free one of
     /// `configuredRanges` and the stored ranges) and records a run at ``TestRunStep/provisioning``. Throws ``StoreError/conflict(location:message:)`` when the
     /// port already has an active run, ``StoreError/cvlan(_:_:)`` when the ranges are exhausted.
     func beginTestRun(
-        _ port: PortKey, serial: ONUSerial?, profile: String, configuredRanges: [CVLANRange], at: Date
+        _ port: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], at: Date
     ) async throws -> TestRun
 
     /// Moves a run to `step`. Moving to ``TestRunStep/awaitingOnline`` with an ONU id records
@@ -77,6 +92,20 @@ public protocol TestRunStore: Sendable {
     /// releases the reserved CVLAN. Throws when the run is no longer active.
     func advanceTestRun(_ id: Int64, to step: TestRunStep, onuID: Int?, attempt: Int, outcome: String?, at: Date)
         async throws -> TestRun
+
+    /// Records the line result of run `id` and ends the run (``TestRunStep/finished`` with
+    /// `outcome`) in one transaction: a run has one result at most, and a result never exists
+    /// without its run having ended. Throws ``StoreError/conflict(location:message:)`` when the
+    /// run is not at ``TestRunStep/reading`` (its result is already recorded, or it ended).
+    func finishTestRun(_ id: Int64, readings: OpticalReadings, verdict: LineVerdict, outcome: String, at: Date)
+        async throws -> TestRun
+
+    /// The line result run `runID` recorded, nil when it recorded none.
+    func lineResult(runID: Int64) async throws -> LineResultRecord?
+
+    /// Records that the test ONUs the runs `runIDs` added were removed from their OLT (`detail`
+    /// says why), so the store's account of what is on the OLTs stays whole.
+    func recordTestONUsRemoved(runIDs: [Int64], detail: String, at: Date) async throws
 
     /// Runs still in an active step, oldest first: what a restarted engine resumes.
     func activeTestRuns() async throws -> [TestRun]
