@@ -1,4 +1,5 @@
 import FTTHCore
+import Foundation
 import PropertyBased
 import Testing
 
@@ -89,7 +90,9 @@ struct ThresholdProfileTests {
         let weak = readings(oltTx: 150, oltRx: -2850, onuTx: 50, onuRx: -2780)
         let v = ThresholdProfile.build.evaluate(weak)
         #expect(v.verdict == .fail)
-        #expect(v.reasons.count == 4)
+        // Only the ONU rx check binds by default; the other three warn.
+        #expect(v.reasons.count == 1)
+        #expect(v.warnings.count == 3)
         let byCheck = Dictionary(uniqueKeysWithValues: v.checks.map { ($0.check, $0) })
         let minONU = try #require(byCheck[.minONURx])
         #expect(minONU.reason.hasPrefix("ONU rx -27.80 dBm below build limit -20.00 dBm by 7.80 dB"))
@@ -143,14 +146,17 @@ struct ThresholdProfileTests {
         #expect(v.verdict == .fail)
         #expect(v.checks.count == 5)
         #expect(v.checks.allSatisfy { $0.outcome == .unjudgeable })
-        #expect(v.reasons.count == 5)
-        #expect(v.reasons.allSatisfy { $0.contains("no reading") && $0.contains("cannot judge against") })
+        #expect(v.reasons.count == 2)
+        #expect((v.reasons + v.warnings).allSatisfy { $0.contains("no reading") && $0.contains("cannot judge against") })
         #expect(v.downstreamAttenuation == nil)
         #expect(v.upstreamAttenuation == nil)
         #expect(
             v.reasons == [
                 "ONU rx: no reading (device reported no value), raw \"-/-\"; cannot judge against build limit -20.00 dBm",
                 "ONU rx: no reading (device reported no value), raw \"-/-\"; cannot judge against overload limit -8.00 dBm",
+            ])
+        #expect(
+            v.warnings == [
                 "OLT rx: no reading (device reported no value), raw \"-80000\"; cannot judge against build limit -28.00 dBm",
                 "downstream attenuation not computable, OLT tx: no reading; cannot judge against build budget 28.00 dB",
                 "upstream attenuation not computable, ONU tx: no reading (device reported no value), raw \"2147483647\"; "
@@ -164,21 +170,74 @@ struct ThresholdProfileTests {
             oltTx: power(300), oltRx: power(-2200), onuTx: power(200), onuRx: .missing(.outOfRange, raw: "-60"))
         let v = ThresholdProfile.build.evaluate(r)
         #expect(v.verdict == .fail)
-        #expect(v.reasons.count == 3)
+        #expect(v.reasons.count == 2)
         let unjudged = v.checks.filter { $0.outcome == .unjudgeable }.map(\.check)
         #expect(unjudged == [.minONURx, .maxONURx, .maxDownstreamAttenuation])
-        #expect(v.reasons.allSatisfy { $0.contains("no reading (value out of range), raw \"-60\"") })
-        #expect(v.reasons[2].hasPrefix("downstream attenuation not computable, ONU rx"))
+        #expect((v.reasons + v.warnings).allSatisfy { $0.contains("no reading (value out of range), raw \"-60\"") })
+        #expect(v.warnings == [v.checks[3].reason])
+        #expect(v.warnings[0].hasPrefix("downstream attenuation not computable, ONU rx"))
     }
 
-    @Test("an offline ONU's optics are no reading and say so")
-    func offline() {
+    @Test("an ONU that never came online gives the crew one reason naming the test ONT, splitter and port")
+    func offline() throws {
         let r = OpticalReadings(
             oltTx: power(300), oltRx: .missing(.onuOffline), onuTx: .missing(.onuOffline), onuRx: .missing(.onuOffline))
-        let v = ThresholdProfile.user.evaluate(r)
+        let port = PortKey(projectCode: "P1", splitter: "花园 SP-3", port: 5)
+        let v = ThresholdProfile.user.evaluate(r, for: JudgedPort(port: port, serial: ONUSerial("HWTC7E570001")))
         #expect(v.verdict == .fail)
-        #expect(v.reasons.count == 5)
-        #expect(v.reasons.allSatisfy { $0.contains("ONU offline") })
+        let reason = try #require(v.reasons.first)
+        #expect(v.reasons.count == 1)
+        #expect(v.warnings.isEmpty)
+        #expect(reason.contains("never came online"))
+        #expect(reason.contains("HWTC7E570001"))
+        #expect(reason.contains("splitter 花园 SP-3 port 5"))
+        #expect(reason.contains("plugged"))
+        // The per-check details stay for the API.
+        #expect(v.checks.count == 5)
+        #expect(v.checks.allSatisfy { $0.outcome == .unjudgeable && $0.reason.contains("ONU offline") })
+        #expect(v.summary == "line fail (user): \(reason)")
+    }
+
+    @Test("the operator's rule: a real MA5800 port at ONU rx −20.00 dBm passes build, its 28.36 dB upstream a warning")
+    func operatorRuleAtBuild() throws {
+        let r = readings(oltTx: 300, oltRx: -2620, onuTx: 216, onuRx: -2000)
+        let v = ThresholdProfile.build.evaluate(r)
+        #expect(v.verdict == .pass)
+        #expect(v.reasons.isEmpty)
+        let warning = try #require(v.warnings.first)
+        #expect(v.warnings.count == 1)
+        #expect(warning.hasPrefix("upstream attenuation 28.36 dB exceeds build budget 28.00 dB by 0.36 dB"))
+        #expect(v.summary.hasPrefix("line pass (build); warning: upstream attenuation 28.36 dB"))
+        #expect(v.limits == .build)
+    }
+
+    @Test("the operator's rule at the user: ONU rx −26.99 dBm passes, OLT rx −28.54 dBm only warns")
+    func operatorRuleAtUser() throws {
+        let r = readings(oltTx: 300, oltRx: -2854, onuTx: 200, onuRx: -2699)
+        let v = ThresholdProfile.user.evaluate(r)
+        #expect(v.verdict == .pass)
+        #expect(v.warnings.contains { $0.hasPrefix("OLT rx -28.54 dBm below user limit -28.00 dBm") })
+        // Made binding, the same check fails the port.
+        var strict = ThresholdProfile.user
+        strict.advisory.remove(.minOLTRx)
+        let failed = strict.evaluate(r)
+        #expect(failed.verdict == .fail)
+        #expect(failed.reasons.contains { $0.hasPrefix("OLT rx -28.54 dBm below user limit -28.00 dBm") })
+        // And ONU rx one hundredth below the limit fails even the default.
+        #expect(ThresholdProfile.user.evaluate(readings(oltTx: 300, oltRx: -2200, onuTx: 200, onuRx: -2701)).verdict == .fail)
+    }
+
+    @Test("records from before bindings decode as they were judged: every check binding")
+    func oldRecordsDecode() throws {
+        let profileJSON = #"{"name":"build","minONURx":{"centi":-2000},"minOLTRx":{"centi":-2800}}"#
+        let profile = try JSONDecoder().decode(ThresholdProfile.self, from: Data(profileJSON.utf8))
+        #expect(profile.advisory.isEmpty)
+        let checkJSON = #"{"check":"min_olt_rx","outcome":"fail","reason":"OLT rx low"}"#
+        let check = try JSONDecoder().decode(CheckResult.self, from: Data(checkJSON.utf8))
+        #expect(check.binding)
+        // And a profile survives a round trip with its bindings.
+        let again = try JSONDecoder().decode(ThresholdProfile.self, from: JSONEncoder().encode(ThresholdProfile.user))
+        #expect(again == .user)
     }
 
     @Test("for any set of missing powers, exactly the checks needing one are unjudgeable, one reason each")
@@ -189,7 +248,7 @@ struct ThresholdProfileTests {
             let r = readings(
                 oltTx: oltTx.map { _ in 300 }, oltRx: oltRx.map { _ in -2200 }, onuTx: onuTx.map { _ in 200 },
                 onuRx: onuRx.map { _ in -1800 })
-            let v = ThresholdProfile.build.evaluate(r)
+            let v = Self.allBinding(.build).evaluate(r)
             var expected: [Check] = []
             if onuRx == nil { expected += [.minONURx, .maxONURx] }
             if oltRx == nil { expected.append(.minOLTRx) }
@@ -211,7 +270,9 @@ struct ThresholdProfileTests {
             let (onuRx, profile) = last
             let v = profile.evaluate(readings(oltTx: oltTx, oltRx: oltRx, onuTx: onuTx, onuRx: onuRx))
             #expect((v.verdict == .pass) == v.reasons.isEmpty)
-            #expect(v.reasons.count == v.checks.filter { $0.outcome != .pass }.count)
+            #expect(v.reasons.count == v.checks.filter { $0.binding && $0.outcome != .pass }.count)
+            #expect(v.warnings.count == v.checks.filter { !$0.binding && $0.outcome != .pass }.count)
+            #expect(v.checks.allSatisfy { $0.binding == profile.binds($0.check) })
             #expect(v.checks.allSatisfy { !$0.reason.isEmpty })
             #expect(v.profile == profile.name)
         }
@@ -234,9 +295,16 @@ struct ThresholdProfileTests {
         }
     }
 
-    /// A profile with only `check`, at `limit` hundredths.
+    /// `profile` with every check binding.
+    static func allBinding(_ profile: ThresholdProfile) -> ThresholdProfile {
+        var p = profile
+        p.advisory = []
+        return p
+    }
+
+    /// A profile with only `check`, at `limit` hundredths, binding.
     static func profile(only check: Check, limit: Int) -> ThresholdProfile {
-        var p = ThresholdProfile(name: "edge")
+        var p = ThresholdProfile(name: "edge", advisory: [])
         switch check {
         case .minONURx: p.minONURx = DBm(centi: limit)
         case .maxONURx: p.maxONURx = DBm(centi: limit)

@@ -18,7 +18,7 @@ import Testing
     @Test func aRunSurvivesReopeningTheStoreWithItsStepAndCVLAN() async throws {
         let t = try await imported()
         let run = try await t.store.beginTestRun(
-            sp, serial: ONUSerial("HWTC7E570001"), profile: "build", configuredRanges: [city], at: t0)
+            sp, serial: ONUSerial("HWTC7E570001"), profile: .build, configuredRanges: [city], at: t0)
         let moved = try await t.store.advanceTestRun(
             run.id, to: .awaitingOnline, onuID: 4, attempt: 0, outcome: nil, at: t0)
         #expect(moved.port.workflow.activation == .activated)
@@ -41,15 +41,14 @@ import Testing
     }
 
     func begin(_ t: TemporaryStore, _ port: PortKey) async throws -> TestRun {
-        try await t.store.beginTestRun(port, serial: nil, profile: "build", configuredRanges: [city], at: t0)
+        try await t.store.beginTestRun(port, serial: nil, profile: .build, configuredRanges: [city], at: t0)
     }
 
     /// The rest of a run begun with `begin`: its ONU online, the result recorded, the run ended.
     func finish(_ t: TemporaryStore, _ run: TestRun, _ readings: OpticalReadings, onu: Int) async throws {
         _ = try await t.store.advanceTestRun(run.id, to: .reading, onuID: onu, attempt: 0, outcome: nil, at: t0)
-        try await t.store.recordLineResult(
-            run.port.key, readings: readings, verdict: ThresholdProfile.build.evaluate(readings), at: t0)
-        _ = try await t.store.advanceTestRun(run.id, to: .finished, onuID: onu, attempt: 0, outcome: nil, at: t0)
+        let verdict = ThresholdProfile.build.evaluate(readings)
+        _ = try await t.store.finishTestRun(run.id, readings: readings, verdict: verdict, outcome: verdict.summary, at: t0)
     }
 
     /// The project follows its ports: the first test starts testing; when every port has a
@@ -127,30 +126,30 @@ import Testing
 
     @Test func oneActiveRunPerPortAndAnEndedRunCannotMove() async throws {
         let t = try await imported()
-        let run = try await t.store.beginTestRun(sp, serial: nil, profile: "build", configuredRanges: [city], at: t0)
+        let run = try await t.store.beginTestRun(sp, serial: nil, profile: .build, configuredRanges: [city], at: t0)
         await #expect(throws: StoreError.self) {
-            _ = try await t.store.beginTestRun(sp, serial: nil, profile: "build", configuredRanges: [city], at: t0)
+            _ = try await t.store.beginTestRun(sp, serial: nil, profile: .build, configuredRanges: [city], at: t0)
         }
         _ = try await t.store.advanceTestRun(run.id, to: .failed, onuID: nil, attempt: 0, outcome: "refused", at: t0)
         await #expect(throws: StoreError.self) {
             _ = try await t.store.advanceTestRun(run.id, to: .reading, onuID: 1, attempt: 0, outcome: nil, at: t0)
         }
         // The failed run gave its CVLAN back; a new run may start and takes it again.
-        let again = try await t.store.beginTestRun(sp, serial: nil, profile: "build", configuredRanges: [city], at: t0)
+        let again = try await t.store.beginTestRun(sp, serial: nil, profile: .build, configuredRanges: [city], at: t0)
         #expect(again.cvlan == VLANID(3000))
         #expect(try await t.store.testRuns(sp).map(\.step) == [.failed, .provisioning])
     }
 
     @Test func reservedCVLANsAreNotHandedOutTwice() async throws {
         let t = try await imported()
-        let a = try await t.store.beginTestRun(sp, serial: nil, profile: "build", configuredRanges: [city], at: t0)
+        let a = try await t.store.beginTestRun(sp, serial: nil, profile: .build, configuredRanges: [city], at: t0)
         let b = try await t.store.beginTestRun(
-            PortKey(projectCode: "P1", splitter: "SP-A", port: 2), serial: nil, profile: "build",
+            PortKey(projectCode: "P1", splitter: "SP-A", port: 2), serial: nil, profile: .build,
             configuredRanges: [city], at: t0)
         #expect([a.cvlan, b.cvlan] == [VLANID(3000), VLANID(3001)])
         await #expect(throws: StoreError.self) {
             _ = try await t.store.beginTestRun(
-                PortKey(projectCode: "P1", splitter: "SP-A", port: 3), serial: nil, profile: "build",
+                PortKey(projectCode: "P1", splitter: "SP-A", port: 3), serial: nil, profile: .build,
                 configuredRanges: [city], at: t0)
         }
     }
