@@ -335,10 +335,7 @@ public actor AcceptanceEngine {
         let verdict = profile.evaluate(
             readings, for: JudgedPort(port: run.port.key, serial: run.serial ?? run.port.onuSerial))
         configuration.checkpoint?(.read, run.port.key)
-        // The online wait's note adds nothing to the headline of an ONU that never came online.
-        let outcome =
-            run.outcome.map { verdict.headline == nil ? "\(verdict.summary); \($0)" : verdict.summary }
-            ?? verdict.summary
+        let outcome = run.outcome.map { "\(verdict.summary); \($0)" } ?? verdict.summary
         let next = try await store.finishTestRun(
             run.id, readings: readings, verdict: verdict, outcome: outcome, at: now())
         configuration.checkpoint?(.recorded, next.port.key)

@@ -147,7 +147,8 @@ struct ThresholdProfileTests {
         #expect(v.checks.count == 5)
         #expect(v.checks.allSatisfy { $0.outcome == .unjudgeable })
         #expect(v.reasons.count == 2)
-        #expect((v.reasons + v.warnings).allSatisfy { $0.contains("no reading") && $0.contains("cannot judge against") })
+        #expect(
+            (v.reasons + v.warnings).allSatisfy { $0.contains("no reading") && $0.contains("cannot judge against") })
         #expect(v.downstreamAttenuation == nil)
         #expect(v.upstreamAttenuation == nil)
         #expect(
@@ -224,7 +225,9 @@ struct ThresholdProfileTests {
         #expect(failed.verdict == .fail)
         #expect(failed.reasons.contains { $0.hasPrefix("OLT rx -28.54 dBm below user limit -28.00 dBm") })
         // And ONU rx one hundredth below the limit fails even the default.
-        #expect(ThresholdProfile.user.evaluate(readings(oltTx: 300, oltRx: -2200, onuTx: 200, onuRx: -2701)).verdict == .fail)
+        #expect(
+            ThresholdProfile.user.evaluate(readings(oltTx: 300, oltRx: -2200, onuTx: 200, onuRx: -2701)).verdict
+                == .fail)
     }
 
     @Test("records from before bindings decode as they were judged: every check binding")

@@ -115,8 +115,102 @@ import Testing
         #expect(ended.outcome?.contains("did not come online within 120") == true)
         let result = try #require(try await rig.store.lineResults(EngineRig.port(3)).last)
         #expect(result.verdict.verdict == .fail)
-        #expect(result.verdict.reasons.allSatisfy { $0.contains("no reading") })
+        #expect(result.runID == run.id)
+        // One reason for the crew, naming the ONT's serial, the splitter and the port.
+        #expect(result.verdict.reasons.count == 1)
+        #expect(result.verdict.reasons[0].contains("never came online"))
+        #expect(result.verdict.reasons[0].contains("HWTCDEAD0001"))
+        #expect(result.verdict.reasons[0].contains("splitter SP-A port 3"))
+        #expect(result.verdict.checks.allSatisfy { $0.reason.contains("no reading") })
         #expect(result.readings.onuRx.value == nil)
+    }
+
+    /// Issue 10, item 0, as a crew found it: a mistyped serial (the ONU never comes online, the
+    /// line fails), then the right one (pass), then hand-over. Every test ONU either run added
+    /// leaves the OLT; the store accounts for each run's ONU.
+    @Test func aRetestWithAnotherSerialLeavesNoTestONUAfterHandOver() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        let mistyped = await engine.execute(
+            try await engine.begin(EngineRig.port(3), serial: ONUSerial("HWTCDEAD0001"), profile: "build"))
+        #expect(mistyped.outcome?.hasPrefix("line fail (build)") == true)
+        let name = try #require(try await rig.store.activationList(projectCode: "P1").first { $0.key.port == 3 })
+            .onuName
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).map(\.name) == [name])
+
+        let right = await engine.execute(
+            try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build"))
+        #expect(right.outcome == "line pass (build)", "\(right.outcome ?? "")")
+        // The first attempt's ONU left before the second was added: one test ONU, the right serial.
+        let onus = rig.olt.configuredONUs(on: EngineRig.pon)
+        #expect(onus.map(\.name) == [name])
+        #expect(onus.map(\.serial) == [EngineRig.testONT])
+        let runs = try await rig.store.testRuns(EngineRig.port(3))
+        #expect(runs.map(\.holdsTestONU) == [false, true])
+        #expect(runs.map(\.serial) == [ONUSerial("HWTCDEAD0001"), EngineRig.testONT])
+        #expect(try await rig.store.portHistory(EngineRig.port(3)).contains { $0.event == "test_onu_removed" })
+
+        let report = try await engine.deactivate(projectCode: "P1")
+        #expect(report.deactivated == [EngineRig.port(3)])
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).isEmpty)
+        #expect(try await rig.store.testRuns(EngineRig.port(3)).allSatisfy { !$0.holdsTestONU })
+    }
+
+    /// ONUs with the test name that no run holds (left by an older version, or added by hand)
+    /// are removed at hand-over and by reconciliation, every one of them, never a customer's.
+    @Test func handOverAndReconciliationRemoveEveryONUWithTheTestName() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        let passed = await engine.execute(
+            try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build"))
+        #expect(passed.step == .finished)
+        let name = try #require(try await rig.store.activationList(projectCode: "P1").first { $0.key.port == 3 })
+            .onuName
+        // Two more ONUs with the test name, as older versions left them.
+        let driver = try rig.drivers.driver(for: ManagementAddress("10.20.0.1")!, dialect: .huaweiMA5600T)
+        for (serial, cvlan) in [("HWTC00000A01", 3005), ("HWTC00000A02", 3006)] {
+            _ = try await driver.provision(
+                TestONUSpec(
+                    pon: EngineRig.pon, name: name, serial: ONUSerial(serial), password: nil, svlan: VLANID(1001)!,
+                    cvlan: VLANID(cvlan)!, lineProfile: "ftth-test", serviceProfile: "ftth-test"))
+        }
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).count == 3)
+        let report = try await engine.reconcile()
+        #expect(report.removed == [EngineRig.port(3), EngineRig.port(3)])
+        let left = rig.olt.configuredONUs(on: EngineRig.pon)
+        #expect(left.map(\.serial) == [EngineRig.testONT], "the ONU the run holds stays")
+
+        _ = try await driver.provision(
+            TestONUSpec(
+                pon: EngineRig.pon, name: name, serial: ONUSerial("HWTC00000A03"), password: nil, svlan: VLANID(1001)!,
+                cvlan: VLANID(3007)!, lineProfile: "ftth-test", serviceProfile: "ftth-test"))
+        _ = try await engine.deactivate(projectCode: "P1")
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).isEmpty)
+    }
+
+    /// An administrator's change decides the next test, and the result keeps the limits it was
+    /// judged by.
+    @Test func theThresholdsInForceAreTheStoresAndEveryResultKeepsItsLimits() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        let first = await engine.execute(
+            try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build"))
+        #expect(first.outcome == "line pass (build)", "\(first.outcome ?? "")")
+        let onuRx = try #require(try await rig.store.lineResults(EngineRig.port(3)).last?.readings.onuRx.value)
+
+        // The limit raised above what the port reads: the next test fails on it.
+        let configured = Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) })
+        let raised = onuRx.centi + 100
+        _ = try await rig.store.updateThresholdProfile(
+            "build", settings: [ThresholdSetting(key: .minONURx, centi: raised)], configured: configured,
+            actor: "admin-1", at: Date())
+        let second = await engine.execute(
+            try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build"))
+        #expect(second.outcome?.hasPrefix("line fail (build): ONU rx") == true, "\(second.outcome ?? "")")
+        let results = try await rig.store.lineResults(EngineRig.port(3))
+        #expect(results.map(\.runID) == [first.id, second.id])
+        #expect(results[0].verdict.limits?.minONURx == ThresholdProfile.build.minONURx)
+        #expect(results[1].verdict.limits?.minONURx == DBm(centi: raised))
     }
 
     @Test func anOLTRefusalEndsTheRunReleasesTheCVLANAndLeavesNothingOnTheOLT() async throws {
