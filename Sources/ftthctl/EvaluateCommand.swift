@@ -40,6 +40,7 @@ struct EvaluateCommand: AsyncParsableCommand {
                             ),
                             ("line_verdict", .string(verdict.verdict.rawValue)),
                             ("reasons", .array(verdict.reasons.map { .string($0) })),
+                            ("warnings", .array(verdict.warnings.map { .string($0) })),
                         ])
                     }
                 ).rendered())
@@ -52,14 +53,15 @@ struct EvaluateCommand: AsyncParsableCommand {
             table.add([
                 row.port, power(r.oltTx), power(r.oltRx), power(r.onuTx), power(r.onuRx),
                 verdict.downstreamAttenuation?.decimalString ?? "-", verdict.upstreamAttenuation?.decimalString ?? "-",
-                verdict.verdict.rawValue,
+                verdict.verdict.rawValue + (verdict.warnings.isEmpty ? "" : " (warning)"),
             ])
         }
         print(table.rendered())
         // Reasons go below the table, one per line, so that a narrow phone screen can read them.
-        for (row, verdict) in judged where !verdict.reasons.isEmpty {
+        for (row, verdict) in judged where !verdict.reasons.isEmpty || !verdict.warnings.isEmpty {
             print("\n\(row.port) (\(row.location)):")
             for reason in verdict.reasons { print("  - \(reason)") }
+            for warning in verdict.warnings { print("  - warning (advisory, not a failure): \(warning)") }
         }
         let failed = judged.filter { $0.1.verdict == .fail }.count
         print(

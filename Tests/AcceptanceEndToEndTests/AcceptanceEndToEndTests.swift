@@ -138,6 +138,59 @@ struct AcceptanceEndToEndTests {
     }
 }
 
+/// SIGKILL between every pair of steps of a port test (issue 10): the daemon kills itself at
+/// one engine checkpoint, then starts again. Every run ends with exactly one result, its own,
+/// and every port holds one test ONU, whatever the checkpoint.
+@Suite("Crash at every checkpoint", .serialized)
+struct CrashCheckpointTests {
+    @Test(arguments: ["begun", "provisioned", "online", "read", "recorded"])
+    func aDaemonKilledAtACheckpointLeavesOneResultPerRunAndOneTestONUPerPort(_ checkpoint: String) async throws {
+        let lab = try await Lab(receiverFailures: 0)
+        do {
+            try await lab.startSimulator()
+            try await lab.startDaemon(crashAt: checkpoint)
+            let ports = [Lab.huaweiPorts[0], Lab.ztePorts[0]]
+            for port in ports {
+                // A start whose answer the crash cut off still has its run: found below.
+                _ = try? await lab.startTest(port)
+            }
+            try await poll("ftth-acceptd to kill itself at \(checkpoint)", seconds: 60) {
+                lab.daemon?.process.isRunning == false
+            }
+            #expect(lab.daemon?.log.contains("SIGKILL at checkpoint \(checkpoint)") == true)
+            try await lab.startDaemon()
+            var ids: [Int] = []
+            for port in ports {
+                var runs = try await lab.runIDs(port)
+                if runs.isEmpty { runs = [try await lab.startTest(port)] }
+                #expect(runs.count == 1, "\(port): \(runs)")
+                ids += runs
+            }
+            let ended = try await lab.awaitEnd(ids)
+            for id in ids {
+                #expect(ended[id]?["step"] as? String == "finished", "run \(id): \(ended[id] ?? [:])")
+                #expect(ended[id]?["verdict"] as? String == "pass", "run \(id): \(ended[id] ?? [:])")
+            }
+            for port in ports {
+                let results = try await lab.call(
+                    "GET", "/v1/projects/\(port.projectCode)/ports/\(port.splitter)/\(port.port)/results",
+                    token: lab.crewToken)
+                let list = results.json["results"] as? [[String: Any]] ?? []
+                #expect(list.count == 1, "\(port): \(results.text)")
+                #expect(list.first?["run_id"] as? Int != nil, "\(port): \(results.text)")
+            }
+            let onus = try await AcceptanceEndToEndTests().testONUs(lab)
+            #expect(onus.count == 2, "\(onus)")
+            #expect(Set(onus).count == 2)
+        } catch {
+            print("--- olt-sim\n\(lab.sim?.log ?? "")\n--- ftth-acceptd\n\(lab.daemon?.log ?? "")")
+            await lab.stop()
+            throw error
+        }
+        await lab.stop()
+    }
+}
+
 extension Array {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var out: [T] = []

@@ -137,8 +137,9 @@ final class Lab: @unchecked Sendable {
     }
 
     /// Writes the daemon's configuration and starts it; returns once the API answers. Port 0:
-    /// the kernel picks a free one and the daemon's log names it.
-    func startDaemon() async throws {
+    /// the kernel picks a free one and the daemon's log names it. `crashAt` names an engine
+    /// checkpoint where the daemon kills itself (`FTTH_ACCEPTD_CRASH_AT`).
+    func startDaemon(crashAt: String? = nil) async throws {
         let configuration = """
             [api]
             host = "127.0.0.1"
@@ -183,7 +184,9 @@ final class Lab: @unchecked Sendable {
         try configuration.write(toFile: path("acceptd.toml"), atomically: true, encoding: .utf8)
         let daemon = try LabProcess(
             "ftth-acceptd", path: Self.executable("ftth-acceptd"), arguments: ["--config", path("acceptd.toml")],
-            environment: ["E2E_OLT_PASSWORD": "admin"])
+            environment: ["E2E_OLT_PASSWORD": "admin"].merging(crashAt.map { ["FTTH_ACCEPTD_CRASH_AT": $0] } ?? [:]) {
+                a, _ in a
+            })
         self.daemon = daemon
         try await poll("ftth-acceptd to serve its API", seconds: 30) {
             guard daemon.process.isRunning else { throw LabError("ftth-acceptd exited: \(daemon.log)") }
@@ -251,6 +254,17 @@ final class Lab: @unchecked Sendable {
             throw LabError("starting a test of \(port) answered \(reply.status): \(reply.text)")
         }
         return id
+    }
+
+    /// The ids of the runs of `port`, oldest first, from its history (`test_started` says
+    /// `run N, …`): a start whose answer a crash cut off still has its run.
+    func runIDs(_ port: PortKey) async throws -> [Int] {
+        let reply = try await call(
+            "GET", "/v1/projects/\(port.projectCode)/ports/\(port.splitter)/\(port.port)/results", token: crewToken)
+        let history = reply.json["history"] as? [[String: Any]] ?? []
+        return history.filter { $0["event"] as? String == "test_started" }.compactMap { entry in
+            (entry["detail"] as? String)?.split(separator: ",").first.flatMap { Int($0.dropFirst(4)) }
+        }
     }
 
     func run(_ id: Int) async throws -> [String: Any] {
