@@ -41,9 +41,7 @@ public struct EngineConfiguration: Sendable {
 
     /// The wait before attempt `attempt + 1` (attempt counts from 1).
     func delay(afterAttempt attempt: Int) -> Duration {
-        var d = backoff
-        for _ in 1..<max(1, attempt) where d < maximumBackoff { d = d * 2 }
-        return min(d, maximumBackoff)
+        Backoff(initial: backoff, maximum: maximumBackoff).delay(afterFailures: attempt)
     }
 }
 

@@ -26,9 +26,7 @@ public struct OutboxPusherConfiguration: Sendable, Hashable {
 
     /// The wait after a message's `attempts`-th failed send (counting from 1).
     public func delay(afterAttempts attempts: Int) -> Duration {
-        var d = backoff
-        for _ in 1..<max(1, attempts) where d < maximumBackoff { d = d * 2 }
-        return min(d, maximumBackoff)
+        Backoff(initial: backoff, maximum: maximumBackoff).delay(afterFailures: attempts)
     }
 }
 

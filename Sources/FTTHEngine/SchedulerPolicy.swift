@@ -61,10 +61,9 @@ public struct SchedulerPolicy: Sendable, Hashable {
         return nil
     }
 
+    /// The wait before the next re-test of a port re-tested `n` times already.
     func interval(afterRetests n: Int) -> Duration {
-        var d = retestInterval
-        for _ in 0..<n where d < maximumRetestInterval { d = d * 2 }
-        return min(d, maximumRetestInterval)
+        Backoff(initial: retestInterval, maximum: maximumRetestInterval).delay(afterFailures: n + 1)
     }
 
     static func seconds(_ d: Duration) -> Double {

@@ -129,42 +129,36 @@ extension SQLiteStore: TestRunStore {
             guard let run = try Self.loadRun(db, where: "WHERE r.id = ?", [id]).first else {
                 throw StoreError.notFound("test run \(id)")
             }
-            guard run.step.isActive else {
-                throw StoreError.conflict(
-                    location: nil, message: "test run \(id) of \(run.port.key) has ended (\(run.step.rawValue))")
-            }
             let key = run.port.key
             let port = try Self.loadPort(db, key)
-            // The activation is recorded when the OLT accepted the test ONU; a run that ends
-            // before that records the failed activation and gives its CVLAN back.
-            if run.onuID == nil, let onuID, step != .failed, step != .cancelled {
-                let workflow = try Self.apply(.activationSucceeded, to: port, key: key)
-                try Self.save(db, workflow, portID: port.id)
-                try Self.event(
-                    db, portID: port.id, at: at, "activated",
-                    "test ONU \(run.port.onuName) (ONU id \(onuID)) on OLT \(run.port.olt) PON \(run.port.pon), SVLAN \(run.port.svlan) CVLAN \(run.cvlan)"
-                )
-            }
-            if run.onuID == nil, onuID == nil, step == .failed || step == .cancelled,
-                port.row.workflow.activation != .activated
-            {
-                if step == .failed {
+            var test = PortTest(run: run, activation: port.row.workflow.activation)
+            for action in try test.advance(to: step, onuID: onuID, describing: "test run \(id) of \(key)") {
+                switch action {
+                case .recordActivation(let onuID):
+                    let workflow = try Self.apply(.activationSucceeded, to: port, key: key)
+                    try Self.save(db, workflow, portID: port.id)
+                    try Self.event(
+                        db, portID: port.id, at: at, "activated",
+                        "test ONU \(run.port.onuName) (ONU id \(onuID)) on OLT \(run.port.olt) PON \(run.port.pon), SVLAN \(run.port.svlan) CVLAN \(run.cvlan)"
+                    )
+                case .recordActivationFailure:
                     let workflow = try Self.apply(.activationFailed, to: port, key: key)
                     try Self.save(db, workflow, portID: port.id)
                     try Self.event(db, portID: port.id, at: at, "activation_failed", outcome ?? "")
+                case .releaseCVLAN:
+                    try db.execute(
+                        sql:
+                            "UPDATE splitter_ports SET cvlan = NULL, cvlan_olt_id = NULL, cvlan_svlan = NULL WHERE id = ?",
+                        arguments: [port.id])
+                case .recordEnd:
+                    try Self.event(
+                        db, portID: port.id, at: at, "test_\(step.rawValue)",
+                        "run \(id)" + (outcome.map { ": \($0)" } ?? ""))
                 }
-                try db.execute(
-                    sql: "UPDATE splitter_ports SET cvlan = NULL, cvlan_olt_id = NULL, cvlan_svlan = NULL WHERE id = ?",
-                    arguments: [port.id])
             }
             try db.execute(
                 sql: "UPDATE test_runs SET step = ?, onu_id = ?, attempt = ?, outcome = ?, updated_at = ? WHERE id = ?",
-                arguments: [step.rawValue, onuID ?? run.onuID, attempt, outcome, at, id])
-            if !step.isActive {
-                try Self.event(
-                    db, portID: port.id, at: at, "test_\(step.rawValue)",
-                    "run \(id)" + (outcome.map { ": \($0)" } ?? ""))
-            }
+                arguments: [step.rawValue, test.onuID, attempt, outcome, at, id])
             return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
         }
     }

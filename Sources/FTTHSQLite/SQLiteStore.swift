@@ -610,13 +610,7 @@ public final class SQLiteStore: AcceptanceStore {
             if let acceptanceRequired {
                 let old: Bool = row["acceptance_required"]
                 if acceptanceRequired != old {
-                    guard state == .entered else {
-                        throw StoreError.conflict(
-                            location: nil,
-                            message:
-                                "project \(code) is \(state.rawValue): whether it needs the acceptance test can change only before its first test"
-                        )
-                    }
+                    try ProjectWorkflow.checkAcceptanceRequiredChange(try Self.projectFacts(db, code).facts)
                     try db.execute(
                         sql: "UPDATE projects SET acceptance_required = ? WHERE id = ?",
                         arguments: [acceptanceRequired, id])
@@ -639,26 +633,7 @@ public final class SQLiteStore: AcceptanceStore {
     }
 
     public func withdrawProject(_ code: String, actor: String, at: Date) async throws {
-        try await write("withdrawing project \(code)") { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM projects WHERE code = ?", arguments: [code])
-            else { throw StoreError.notFound("project \(code)") }
-            let ports =
-                "SELECT sp.id FROM splitter_ports sp JOIN splitters s ON s.id = sp.splitter_id WHERE s.project_id = ?"
-            let runs =
-                try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM test_runs WHERE port_id IN (\(ports))", arguments: [id]) ?? 0
-            let activated =
-                try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) FROM splitter_ports WHERE id IN (\(ports)) AND activation != 'not_activated'",
-                    arguments: [id]) ?? 0
-            guard runs == 0, activated == 0 else {
-                throw StoreError.conflict(
-                    location: nil,
-                    message:
-                        "project \(code) has been tested (\(runs) test run(s), \(activated) port(s) activated) and is kept as it is; send it back for rework instead"
-                )
-            }
+        _ = try await write("withdrawing project \(code)") { db in
             try Self.applyProjectEvent(db, code, .withdraw, actor: actor, at: at)
         }
     }
@@ -671,38 +646,66 @@ public final class SQLiteStore: AcceptanceStore {
         }
     }
 
-    /// Applies `event` to project `code` inside the caller's transaction and records it.
+    /// The facts the workflow rules of project `code` are judged on, read inside the caller's
+    /// transaction. Throws `notFound` for an unknown project.
+    static func projectFacts(_ db: Database, _ code: String) throws -> (id: Int64, facts: ProjectFacts) {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT p.id, p.state, p.acceptance_required,
+                        SUM(sp.line_verdict = 'pass' AND sp.awaiting_retest = 0) AS passed,
+                        SUM(sp.line_verdict = 'fail' AND sp.awaiting_retest = 0) AS failed,
+                        SUM(sp.line_verdict IS NULL OR sp.awaiting_retest = 1) AS untested,
+                        SUM(sp.activation != 'not_activated') AS activated,
+                        (SELECT COUNT(*) FROM test_runs r JOIN splitter_ports rp ON rp.id = r.port_id
+                            JOIN splitters rs ON rs.id = rp.splitter_id WHERE rs.project_id = p.id) AS runs
+                    FROM projects p LEFT JOIN splitters s ON s.project_id = p.id
+                    LEFT JOIN splitter_ports sp ON sp.splitter_id = s.id
+                    WHERE p.code = ? GROUP BY p.id
+                    """, arguments: [code])
+        else { throw StoreError.notFound("project \(code)") }
+        let id: Int64 = row["id"]
+        guard let state = ProjectState(rawValue: row["state"]) else {
+            throw StoreError.corruptRow(table: "projects", id: id, problem: "unknown state '\(row["state"] as String)'")
+        }
+        var running: ProjectFacts.RunningTest?
+        if let active = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT r.id, r.step, s.name AS splitter, sp.number FROM test_runs r
+                JOIN splitter_ports sp ON sp.id = r.port_id JOIN splitters s ON s.id = sp.splitter_id
+                WHERE s.project_id = ? AND r.step IN (\(Self.activeStepsSQL))
+                ORDER BY r.id LIMIT 1
+                """, arguments: [id])
+        {
+            running = ProjectFacts.RunningTest(
+                splitter: active["splitter"], port: active["number"], runID: active["id"],
+                step: TestRunStep(rawValue: active["step"]) ?? .provisioning)
+        }
+        return (
+            id,
+            ProjectFacts(
+                code: code, workflow: ProjectWorkflow(state: state, acceptanceRequired: row["acceptance_required"]),
+                passed: row["passed"] ?? 0, failed: row["failed"] ?? 0, untested: row["untested"] ?? 0,
+                testRuns: row["runs"] ?? 0, activatedPorts: row["activated"] ?? 0, running: running)
+        )
+    }
+
+    /// Applies `event` to project `code` inside the caller's transaction and records it: the
+    /// rules are ``ProjectWorkflow``'s, judged on the stored facts.
     @discardableResult
     static func applyProjectEvent(_ db: Database, _ code: String, _ event: ProjectEvent, actor: String, at: Date) throws
         -> ProjectState
     {
-        guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT id, state, acceptance_required FROM projects WHERE code = ?", arguments: [code])
-        else { throw StoreError.notFound("project \(code)") }
-        let from = ProjectState(rawValue: row["state"]) ?? .entered
-        var workflow = ProjectWorkflow(state: from, acceptanceRequired: row["acceptance_required"])
+        let (id, facts) = try projectFacts(db, code)
+        let from = facts.workflow.state
+        var workflow = facts.workflow
+        try ProjectWorkflow.check(event, facts)
         do {
             try workflow.apply(event)
         } catch let t as IllegalTransition {
             throw StoreError.illegalTransition(nil, t)
-        }
-        if event == .approve,
-            let active = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT r.id, r.step, s.name AS splitter, sp.number FROM test_runs r
-                    JOIN splitter_ports sp ON sp.id = r.port_id JOIN splitters s ON s.id = sp.splitter_id
-                    WHERE s.project_id = ? AND r.step IN (\(Self.activeStepsSQL))
-                    ORDER BY r.id LIMIT 1
-                    """, arguments: [row["id"] as Int64])
-        {
-            // Approval removes every test ONU; a test under way would lose its ONU and its result.
-            throw StoreError.conflict(
-                location: nil,
-                message:
-                    "project \(code): port \(active["number"] as Int) of splitter \(active["splitter"] as String) is being tested (run \(active["id"] as Int64), \(active["step"] as String)); wait for its result, or cancel it, then approve"
-            )
         }
         let detail: String
         switch event {
@@ -710,65 +713,30 @@ public final class SQLiteStore: AcceptanceStore {
         case .testsCompleted(let p, let f, let u): detail = "\(p) passed, \(f) failed, \(u) untested"
         default: detail = ""
         }
-        try db.execute(
-            sql: "UPDATE projects SET state = ? WHERE id = ?", arguments: [workflow.state.rawValue, row["id"] as Int64])
+        try db.execute(sql: "UPDATE projects SET state = ? WHERE id = ?", arguments: [workflow.state.rawValue, id])
         try db.execute(
             sql: """
                 INSERT INTO project_events (project_id, at, event, from_state, to_state, actor, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [row["id"] as Int64, at, event.label, from.rawValue, workflow.state.rawValue, actor, detail])
+            arguments: [id, at, event.label, from.rawValue, workflow.state.rawValue, actor, detail])
         return workflow.state
     }
 
-    /// The project's state follows its port tests: the first test of an entered project (or of
-    /// one sent back for rework) starts testing; once every port has a current result, the
-    /// project goes to review when all passed, else back to rework.
-    ///
-    /// A project in review may have a port tested again (a crew re-checking before the
-    /// administrator decides): the test leaves the review open, but a failed `result` sends the
-    /// project back to rework. An accepted project's ports are not tested: its test ONUs are
-    /// being removed and its ports go into inventory.
+    /// The project follows its port tests, by ``ProjectWorkflow/testStarting(_:)`` and
+    /// ``ProjectWorkflow/resultRecorded(_:port:verdict:)``, inside the caller's transaction.
     static func followTests(
         _ db: Database, projectCode code: String, started: Bool, result: (PortKey, LineVerdict)? = nil, at: Date
     ) throws {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT p.state,
-                        SUM(sp.line_verdict = 'pass' AND sp.awaiting_retest = 0) AS passed,
-                        SUM(sp.line_verdict = 'fail' AND sp.awaiting_retest = 0) AS failed,
-                        SUM(sp.line_verdict IS NULL OR sp.awaiting_retest = 1) AS untested
-                    FROM projects p JOIN splitters s ON s.project_id = p.id
-                    JOIN splitter_ports sp ON sp.splitter_id = s.id
-                    WHERE p.code = ? GROUP BY p.id
-                    """, arguments: [code])
-        else { return }
-        let state = ProjectState(rawValue: row["state"]) ?? .entered
-        if started, state == .withdrawn {
-            throw StoreError.conflict(location: nil, message: "project \(code) was withdrawn: its ports are not tested")
+        let facts = try projectFacts(db, code).facts
+        let event: ProjectEvent?
+        if started {
+            event = try ProjectWorkflow.testStarting(facts)
+        } else if let (port, verdict) = result {
+            event = ProjectWorkflow.resultRecorded(facts, port: port, verdict: verdict)
+        } else {
+            event = nil
         }
-        if started, state == .accepted || state == .pushed {
-            throw StoreError.conflict(
-                location: nil,
-                message:
-                    "project \(code) is \(state.rawValue): its ports are accepted into inventory and its test ONUs removed; a port that needs checking again is a fault for operations, not an acceptance test"
-            )
-        }
-        if !started, state == .awaitingReview, let (key, verdict) = result, verdict.verdict == .fail {
-            try applyProjectEvent(
-                db, code,
-                .retestFailed(
-                    detail: "\(key) failed its re-test"
-                        + (verdict.reasons.isEmpty ? "" : ": " + verdict.reasons.joined(separator: "; "))),
-                actor: "ftth-acceptd", at: at)
-        } else if started, state == .entered || state == .rework {
-            try applyProjectEvent(db, code, .startTesting, actor: "ftth-acceptd", at: at)
-        } else if !started, state == .testing, (row["untested"] as Int?) == 0 {
-            try applyProjectEvent(
-                db, code, .testsCompleted(passed: row["passed"] ?? 0, failed: row["failed"] ?? 0, untested: 0),
-                actor: "ftth-acceptd", at: at)
-        }
+        if let event { try applyProjectEvent(db, code, event, actor: "ftth-acceptd", at: at) }
     }
 }

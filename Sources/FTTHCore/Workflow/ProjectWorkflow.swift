@@ -114,3 +114,116 @@ public struct ProjectWorkflow: Sendable, Hashable, Codable {
         }
     }
 }
+
+/// What a store knows of a project when a rule about it is applied: loaded by the store, judged
+/// here, so that every store applies the same rules.
+public struct ProjectFacts: Sendable, Hashable {
+    public var code: String
+    public var workflow: ProjectWorkflow
+    /// Ports with a current passing result, a current failing one, and none.
+    public var passed: Int
+    public var failed: Int
+    public var untested: Int
+    /// Test runs the project ever had, and ports ever activated.
+    public var testRuns: Int
+    public var activatedPorts: Int
+    /// A test running now, if any.
+    public var running: RunningTest?
+
+    /// A test under way: the splitter, the port, the run and its step.
+    public struct RunningTest: Sendable, Hashable {
+        public var splitter: String
+        public var port: Int
+        public var runID: Int64
+        public var step: TestRunStep
+
+        public init(splitter: String, port: Int, runID: Int64, step: TestRunStep) {
+            self.splitter = splitter
+            self.port = port
+            self.runID = runID
+            self.step = step
+        }
+    }
+
+    public init(
+        code: String, workflow: ProjectWorkflow, passed: Int = 0, failed: Int = 0, untested: Int = 0,
+        testRuns: Int = 0, activatedPorts: Int = 0, running: RunningTest? = nil
+    ) {
+        self.code = code
+        self.workflow = workflow
+        self.passed = passed
+        self.failed = failed
+        self.untested = untested
+        self.testRuns = testRuns
+        self.activatedPorts = activatedPorts
+        self.running = running
+    }
+}
+
+extension ProjectWorkflow {
+    /// The project event a port test starting brings, if any: the first test of an entered
+    /// project (or of one in rework) starts testing. Throws ``StoreError/conflict(location:message:)``
+    /// for a project whose ports are not tested: withdrawn, or accepted into inventory.
+    public static func testStarting(_ facts: ProjectFacts) throws -> ProjectEvent? {
+        switch facts.workflow.state {
+        case .withdrawn:
+            throw StoreError.conflict(
+                location: nil, message: "project \(facts.code) was withdrawn: its ports are not tested")
+        case .accepted, .pushed:
+            throw StoreError.conflict(
+                location: nil,
+                message:
+                    "project \(facts.code) is \(facts.workflow.state.rawValue): its ports are accepted into inventory and its test ONUs removed; a port that needs checking again is a fault for operations, not an acceptance test"
+            )
+        case .entered, .rework: return .startTesting
+        case .testing, .awaitingReview: return nil
+        }
+    }
+
+    /// The project event a recorded result of `port` brings, if any. Once every port has a
+    /// current result a project under test goes to review (all passed) or rework. A project in
+    /// review may have a port tested again (a crew re-checking before the administrator
+    /// decides): the review stays open, but a failed result sends the project back to rework.
+    public static func resultRecorded(_ facts: ProjectFacts, port: PortKey, verdict: LineVerdict) -> ProjectEvent? {
+        switch facts.workflow.state {
+        case .awaitingReview where verdict.verdict == .fail:
+            return .retestFailed(
+                detail: "\(port) failed its re-test"
+                    + (verdict.reasons.isEmpty ? "" : ": " + verdict.reasons.joined(separator: "; ")))
+        case .testing where facts.untested == 0:
+            return .testsCompleted(passed: facts.passed, failed: facts.failed, untested: 0)
+        default:
+            return nil
+        }
+    }
+
+    /// Refuses `event` when the facts forbid it beyond the state machine: approval removes every
+    /// test ONU, so it waits for a test under way.
+    public static func check(_ event: ProjectEvent, _ facts: ProjectFacts) throws {
+        if event == .approve, let running = facts.running {
+            throw StoreError.conflict(
+                location: nil,
+                message:
+                    "project \(facts.code): port \(running.port) of splitter \(running.splitter) is being tested (run \(running.runID), \(running.step.rawValue)); wait for its result, or cancel it, then approve"
+            )
+        }
+        if event == .withdraw, facts.testRuns > 0 || facts.activatedPorts > 0 {
+            throw StoreError.conflict(
+                location: nil,
+                message:
+                    "project \(facts.code) has been tested (\(facts.testRuns) test run(s), \(facts.activatedPorts) port(s) activated) and is kept as it is; send it back for rework instead"
+            )
+        }
+    }
+
+    /// Refuses a change of whether the project needs the acceptance test once testing began.
+    public static func checkAcceptanceRequiredChange(_ facts: ProjectFacts) throws {
+        guard facts.workflow.state == .entered else {
+            throw StoreError.conflict(
+                location: nil,
+                message:
+                    "project \(facts.code) is \(facts.workflow.state.rawValue): whether it needs the acceptance test can change only before its first test"
+            )
+        }
+    }
+}
