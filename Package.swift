@@ -180,6 +180,12 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        // One set of contract tests every store runs (issue 10): a PostgreSQL store joins its list.
+        .testTarget(
+            name: "StoreConformanceTests",
+            dependencies: ["FTTHCore", "FTTHSQLite"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FTTHSNMPTests",
             dependencies: ["FTTHSNMP", "SNMPModel"],

@@ -14,7 +14,8 @@ struct ProjectRulesTests {
     }
 
     let port = PortKey(projectCode: "P1", splitter: "SP-A", port: 3)
-    let pass = LineVerdict(profile: "build", verdict: .pass, checks: [], downstreamAttenuation: nil, upstreamAttenuation: nil)
+    let pass = LineVerdict(
+        profile: "build", verdict: .pass, checks: [], downstreamAttenuation: nil, upstreamAttenuation: nil)
     let fail = LineVerdict(
         profile: "build", verdict: .fail,
         checks: [CheckResult(check: .minONURx, outcome: .fail, reason: "ONU rx -21.40 dBm below build limit")],
@@ -31,7 +32,8 @@ struct ProjectRulesTests {
     }
 
     @Test func resultsCompleteTheTestsAndAFailedReTestInReviewSendsTheProjectBack() {
-        #expect(ProjectWorkflow.resultRecorded(facts(.testing, passed: 3, untested: 1), port: port, verdict: pass) == nil)
+        #expect(
+            ProjectWorkflow.resultRecorded(facts(.testing, passed: 3, untested: 1), port: port, verdict: pass) == nil)
         #expect(
             ProjectWorkflow.resultRecorded(facts(.testing, passed: 3, failed: 1), port: port, verdict: fail)
                 == .testsCompleted(passed: 3, failed: 1, untested: 0))

@@ -1,0 +1,203 @@
+import FTTHCore
+import FTTHSQLite
+import Foundation
+import Testing
+
+/// The stores every contract test runs against. A new store (PostgreSQL) adds its case here
+/// and passes the same tests; nothing below may depend on how a store keeps its data.
+enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
+    case sqlite
+
+    var description: String { rawValue }
+
+    /// A new, empty store of this kind, removed when `Handle` goes away.
+    func make() throws -> Handle {
+        switch self {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "ftth-conformance-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let store = try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
+            return Handle(store: store) { try? FileManager.default.removeItem(at: directory) }
+        }
+    }
+
+    final class Handle {
+        let store: any AcceptanceStore & TestRunStore & ThresholdStore
+        let cleanup: () -> Void
+
+        init(store: any AcceptanceStore & TestRunStore & ThresholdStore, cleanup: @escaping () -> Void) {
+            self.store = store
+            self.cleanup = cleanup
+        }
+
+        deinit { cleanup() }
+    }
+}
+
+/// The contract of a store (`AcceptanceStore`, `TestRunStore`, `ThresholdStore`): what the
+/// engine, the API and the workflow rules rely on, whichever store keeps the data.
+@Suite("Store conformance")
+struct StoreConformanceTests {
+    static let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+    static let csv = """
+        project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports
+        P1,Garden Court,HW-1,10.0.0.1,huawei-ma5800,0/1/0,1001,SP-A,1:8,2
+        """
+    static let range = CVLANRange(name: "test", first: VLANID(3000)!, last: VLANID(3001)!)
+    static let p1 = PortKey(projectCode: "P1", splitter: "SP-A", port: 1)
+    static let p2 = PortKey(projectCode: "P1", splitter: "SP-A", port: 2)
+    static let good = OpticalReadings(
+        oltTx: .dBm(DBm(3.5)), oltRx: .dBm(DBm(-18)), onuTx: .dBm(DBm(2.1)), onuRx: .dBm(DBm(-17.2)))
+    static let weak = OpticalReadings(
+        oltTx: .dBm(DBm(3.5)), oltRx: .dBm(DBm(-18)), onuTx: .dBm(DBm(2.1)), onuRx: .dBm(DBm(-21.4)))
+
+    func imported(_ kind: StoreKind) async throws -> StoreKind.Handle {
+        let handle = try kind.make()
+        _ = try await handle.store.importProjects(
+            try ProjectImportPlan(csv: Self.csv, file: "p1.csv"), namingRule: .standard, source: "p1.csv", at: Self.t0,
+            progress: nil)
+        return handle
+    }
+
+    /// Begins a run of `port` with `serial` and takes it to reading with ONU `onu`.
+    func runToReading(_ store: any TestRunStore, _ port: PortKey, serial: String, onu: Int) async throws -> TestRun {
+        let run = try await store.beginTestRun(
+            port, serial: ONUSerial(serial), profile: .build, configuredRanges: [Self.range], at: Self.t0)
+        _ = try await store.advanceTestRun(
+            run.id, to: .awaitingOnline, onuID: onu, attempt: 0, outcome: nil, at: Self.t0)
+        return try await store.advanceTestRun(run.id, to: .reading, onuID: onu, attempt: 0, outcome: nil, at: Self.t0)
+    }
+
+    @discardableResult
+    func finish(_ store: any TestRunStore, _ run: TestRun, _ readings: OpticalReadings) async throws -> TestRun {
+        let verdict = ThresholdProfile.build.evaluate(readings)
+        return try await store.finishTestRun(
+            run.id, readings: readings, verdict: verdict, outcome: verdict.summary, at: Self.t0)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRunHasOneResultItsOwnRecordedWithItsEnd(_ kind: StoreKind) async throws {
+        let h = try await imported(kind)
+        let run = try await runToReading(h.store, Self.p1, serial: "HWTC7E570001", onu: 1)
+        let ended = try await finish(h.store, run, Self.good)
+        #expect(ended.step == .finished)
+        #expect(ended.outcome == "line pass (build)")
+        // A second result for the same run is refused and changes nothing.
+        await #expect(throws: StoreError.self) { try await finish(h.store, run, Self.weak) }
+        let results = try await h.store.lineResults(Self.p1)
+        #expect(results.count == 1)
+        #expect(results.first?.runID == run.id)
+        #expect(try await h.store.lineResult(runID: run.id)?.verdict.verdict == .pass)
+        #expect(try await h.store.lineResult(runID: run.id)?.verdict.limits == .build)
+        // A run that is not reading has no result to record.
+        let other = try await h.store.beginTestRun(
+            Self.p2, serial: nil, profile: .build, configuredRanges: [Self.range], at: Self.t0)
+        await #expect(throws: StoreError.self) { try await finish(h.store, other, Self.good) }
+        #expect(try await h.store.lineResults(Self.p2).isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func everyRunsTestONUIsAccountedForUntilItLeavesTheOLT(_ kind: StoreKind) async throws {
+        let h = try await imported(kind)
+        let first = try await runToReading(h.store, Self.p1, serial: "HWTCDEAD0001", onu: 1)
+        try await finish(h.store, first, Self.weak)
+        let second = try await runToReading(h.store, Self.p1, serial: "HWTC7E570001", onu: 2)
+        try await finish(h.store, second, Self.good)
+        var runs = try await h.store.testRuns(Self.p1)
+        #expect(runs.map(\.serial) == [ONUSerial("HWTCDEAD0001"), ONUSerial("HWTC7E570001")])
+        #expect(runs.map(\.holdsTestONU) == [true, true])
+        #expect(runs.map(\.limits) == [.build, .build])
+
+        try await h.store.recordTestONUsRemoved(runIDs: [first.id], detail: "another serial", at: Self.t0)
+        runs = try await h.store.testRuns(Self.p1)
+        #expect(runs.map(\.holdsTestONU) == [false, true])
+        // Deactivation: no run holds a test ONU any more, and the CVLAN is free.
+        try await h.store.recordDeactivation(Self.p1, at: Self.t0)
+        runs = try await h.store.testRuns(Self.p1)
+        #expect(runs.allSatisfy { !$0.holdsTestONU && $0.onuRemovedAt != nil })
+        let row = try #require(try await h.store.activationList(projectCode: "P1").first { $0.key == Self.p1 })
+        #expect(row.workflow.activation == .deactivated)
+        #expect(row.cvlan == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aFailedProvisioningGivesItsCVLANBackAndAnEndedRunDoesNotMove(_ kind: StoreKind) async throws {
+        let h = try await imported(kind)
+        let run = try await h.store.beginTestRun(
+            Self.p1, serial: nil, profile: .build, configuredRanges: [Self.range], at: Self.t0)
+        #expect(run.cvlan == VLANID(3000))
+        let failed = try await h.store.advanceTestRun(
+            run.id, to: .failed, onuID: nil, attempt: 0, outcome: "the OLT refused", at: Self.t0)
+        #expect(failed.port.workflow.activation == .activationFailed)
+        #expect(failed.port.cvlan == nil)
+        await #expect(throws: StoreError.self) {
+            _ = try await h.store.advanceTestRun(run.id, to: .reading, onuID: 1, attempt: 0, outcome: nil, at: Self.t0)
+        }
+        // One active run per port; the CVLAN range of two is shared by the two ports.
+        let a = try await h.store.beginTestRun(
+            Self.p1, serial: nil, profile: .build, configuredRanges: [Self.range], at: Self.t0)
+        await #expect(throws: StoreError.self) {
+            _ = try await h.store.beginTestRun(
+                Self.p1, serial: nil, profile: .build, configuredRanges: [Self.range], at: Self.t0)
+        }
+        let b = try await h.store.beginTestRun(
+            Self.p2, serial: nil, profile: .build, configuredRanges: [Self.range], at: Self.t0)
+        #expect(Set([a.cvlan, b.cvlan]) == [VLANID(3000)!, VLANID(3001)!])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theProjectFollowsItsPortsAndApprovalWaitsForARunningTest(_ kind: StoreKind) async throws {
+        let h = try await imported(kind)
+        func state() async throws -> ProjectState? {
+            let projects = try await h.store.projects()
+            return projects.first { $0.project.code == "P1" }?.project.state
+        }
+        let r1 = try await runToReading(h.store, Self.p1, serial: "HWTC7E570001", onu: 1)
+        #expect(try await state() == .testing)
+        try await finish(h.store, r1, Self.good)
+        let r2 = try await runToReading(h.store, Self.p2, serial: "HWTC7E570002", onu: 2)
+        try await finish(h.store, r2, Self.good)
+        #expect(try await state() == .awaitingReview)
+        // A re-test during review holds the approval; its failure sends the project to rework.
+        let again = try await runToReading(h.store, Self.p2, serial: "HWTC7E570002", onu: 2)
+        await #expect(throws: StoreError.self) {
+            _ = try await h.store.applyProjectEvent("P1", .approve, actor: "admin", at: Self.t0)
+        }
+        try await finish(h.store, again, Self.weak)
+        #expect(try await state() == .rework)
+        await #expect(throws: StoreError.self) { try await h.store.withdrawProject("P1", actor: "admin", at: Self.t0) }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theThresholdsInForceAreSeededFromTheFileAndKeepAnAdministratorsChange(_ kind: StoreKind) async throws {
+        let h = try kind.make()
+        var file = Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) })
+        // First start: seeded, audited by `config`.
+        let seeded = try await h.store.applyConfiguredThresholds(file, at: Self.t0)
+        #expect(!seeded.isEmpty)
+        #expect(seeded.allSatisfy { $0.actor == "config" })
+        #expect(try await h.store.thresholdProfiles(configured: [:]) == [.build, .user])
+        #expect(
+            try await h.store.applyConfiguredThresholds(file, at: Self.t0).isEmpty, "a second start changes nothing")
+
+        // An administrator makes OLT rx binding and moves the build limit.
+        _ = try await h.store.updateThresholdProfile(
+            "build",
+            settings: [
+                ThresholdSetting(key: .minOLTRx, binding: true), ThresholdSetting(key: .minONURx, centi: -2100),
+            ], configured: file, actor: "admin-1", at: Self.t0)
+        // The file then changes the overload limit only: that is applied, the rest stands.
+        file["build"]?.maxONURx = DBm(-9)
+        let edits = try await h.store.applyConfiguredThresholds(file, at: Self.t0)
+        #expect(edits.map(\.key) == [.maxONURx])
+        #expect(edits.first?.actor == "config")
+        let build = try #require(try await h.store.thresholdProfiles(configured: file).first { $0.name == "build" })
+        #expect(build.maxONURx == DBm(-9))
+        #expect(build.minONURx == DBm(-21))
+        #expect(build.binds(.minOLTRx))
+        let history = try await h.store.thresholdHistory(profile: "build")
+        #expect(history.contains { $0.aspect == .binding && $0.key == .minOLTRx && $0.newValue == "binding" })
+        #expect(history.contains { $0.actor == "admin-1" && $0.key == .minONURx && $0.newValue == "-21.00" })
+    }
+}
