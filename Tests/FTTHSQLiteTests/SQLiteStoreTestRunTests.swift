@@ -48,7 +48,8 @@ import Testing
     func finish(_ t: TemporaryStore, _ run: TestRun, _ readings: OpticalReadings, onu: Int) async throws {
         _ = try await t.store.advanceTestRun(run.id, to: .reading, onuID: onu, attempt: 0, outcome: nil, at: t0)
         let verdict = ThresholdProfile.build.evaluate(readings)
-        _ = try await t.store.finishTestRun(run.id, readings: readings, verdict: verdict, outcome: verdict.summary, at: t0)
+        _ = try await t.store.finishTestRun(
+            run.id, readings: readings, verdict: verdict, outcome: verdict.summary, at: t0)
     }
 
     /// The project follows its ports: the first test starts testing; when every port has a
