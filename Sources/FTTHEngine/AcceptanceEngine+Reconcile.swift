@@ -46,8 +46,13 @@ extension AcceptanceEngine {
         let active = Set(try await store.activeTestRuns().map(\.port.key))
         var byPON: [String: [ActivationListRow]] = [:]
         for project in try await store.projects() {
-            for row in try await store.activationList(projectCode: project.project.code) {
-                byPON["\(row.olt)|\(row.pon)", default: []].append(row)
+            // One project whose rows cannot be read (a corrupt row) does not stop the others.
+            do {
+                for row in try await store.activationList(projectCode: project.project.code) {
+                    byPON["\(row.olt)|\(row.pon)", default: []].append(row)
+                }
+            } catch {
+                report.unreadable.append("project \(project.project.code): \(error)")
             }
         }
         for key in byPON.keys.sorted() {
