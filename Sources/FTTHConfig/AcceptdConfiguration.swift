@@ -70,6 +70,8 @@ public struct AcceptdConfiguration: Sendable {
     public var push: PushConfiguration
     /// Where the HTTP API listens.
     public var api: APISettings
+    /// How test ONUs authenticate: by serial, or by a per-port password.
+    public var activation: ActivationPolicy
 
     /// The embedded defaults: store under `var/`, the DESIGN §3 profiles, the default naming rule,
     /// and no CVLAN range.
@@ -82,6 +84,7 @@ public struct AcceptdConfiguration: Sendable {
         engine = EngineSettings()
         push = PushConfiguration()
         api = APISettings()
+        activation = ActivationPolicy()
     }
 
     /// Reads and validates a TOML file. Throws ``ConfigurationError`` naming the file and key.
@@ -109,7 +112,7 @@ public struct AcceptdConfiguration: Sendable {
         try Self.allowOnly(
             [
                 "store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler", "push",
-                "api",
+                "api", "activation",
             ],
             in: root, at: nil)
         let reader = TOMLReader(table: root, path: "")
@@ -119,6 +122,7 @@ public struct AcceptdConfiguration: Sendable {
             engine: try reader.optionalTable("engine"), scheduler: try reader.optionalTable("scheduler"))
         if let r = try reader.optionalTable("push") { push = try PushConfiguration(push: r) }
         if let r = try reader.optionalTable("api") { api = try APISettings(r) }
+        if let r = try reader.optionalTable("activation") { activation = try ActivationPolicy(r) }
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")

@@ -40,6 +40,7 @@ public struct Daemon: Sendable {
             maxConcurrentPerOLT: e.maxConcurrentPerOLT, maxAttempts: e.maxAttempts,
             backoff: .seconds(e.backoffSeconds), maximumBackoff: .seconds(e.maxBackoffSeconds))
         engineConfiguration.checkpoint = try Self.crashCheckpoint(environment, logger: logger)
+        engineConfiguration.activation = configuration.activation
         engine = AcceptanceEngine(
             store: store, drivers: drivers, configuration: engineConfiguration, logger: Logger(label: "ftth.engine"))
         if e.schedulerTickSeconds > 0 {

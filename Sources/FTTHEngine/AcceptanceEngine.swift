@@ -125,11 +125,25 @@ public actor AcceptanceEngine {
         guard let limits = profiles.first(where: { $0.name == profile }) else {
             throw EngineError.unknownProfile(profile, known: profiles.map(\.name))
         }
+        try await assignPassword(port)
         let run = try await store.beginTestRun(
             port, serial: serial, profile: limits, configuredRanges: configuration.cvlanRanges, at: now())
         configuration.checkpoint?(.begun, run.port.key)
         publish(run, "test started: CVLAN \(run.cvlan) reserved, provisioning \(run.port.onuName)")
         return run
+    }
+
+    /// A port on an OLT whose test ONUs authenticate by password gets its password before its
+    /// first test (every port of its project without one gets one then): the crew reads it on
+    /// the activation list and sets it on the test ONT. It is never logged.
+    func assignPassword(_ port: PortKey) async throws {
+        let policy = configuration.activation
+        guard policy.authentication == .password || !policy.passwordOLTs.isEmpty else { return }
+        guard let row = try await store.activationList(projectCode: port.projectCode).first(where: { $0.key == port }),
+            policy.authentication(for: row.olt) == .password, row.onuPassword == nil
+        else { return }
+        _ = try await store.assignONUPasswords(
+            projectCode: port.projectCode, olts: [row.olt], generate: { policy.newPassword() }, at: now())
     }
 
     /// Asks a run to stop after its current step; the test ONU, if provisioned, stays.
@@ -218,8 +232,18 @@ public actor AcceptanceEngine {
         if let serial = run.port.onuSerial { try await freeTestONT(serial, for: run) }
         try await removeEarlierTestONUs(run, driver)
         let profiles = drivers.provisioningProfiles(for: run.port.olt)
-        let spec = run.onuSpec(lineProfile: profiles.line, serviceProfile: profiles.service)
-        let onuID = try await limiter.withSlot(run.port.olt) { try await driver.provision(spec) }
+        var spec = run.onuSpec(lineProfile: profiles.line, serviceProfile: profiles.service)
+        if configuration.activation.authentication(for: run.port.olt) == .password {
+            guard run.port.onuPassword != nil else {
+                throw EngineError.noPassword(run.port.key)
+            }
+            spec.serial = nil
+        } else {
+            spec.password = nil
+            spec.serial = run.serial ?? run.port.onuSerial
+        }
+        let provisioning = spec
+        let onuID = try await limiter.withSlot(run.port.olt) { try await driver.provision(provisioning) }
         configuration.checkpoint?(.provisioned, run.port.key)
         let next = try await store.advanceTestRun(
             run.id, to: .awaitingOnline, onuID: onuID, attempt: 0, outcome: nil, at: now())
@@ -258,6 +282,9 @@ public actor AcceptanceEngine {
     /// removed first, so the port never holds two test ONUs and hand-over finds every one.
     /// Costs no OLT command unless the store says such an ONU is there.
     func removeEarlierTestONUs(_ run: TestRun, _ driver: any OLTDriver) async throws {
+        // With password authentication the port's password is the same at every test: the
+        // driver finds its test ONU by name and takes it up again.
+        if configuration.activation.authentication(for: run.port.olt) == .password { return }
         let serial = run.serial ?? run.port.onuSerial
         let earlier = try await store.testRuns(run.port.key).filter {
             $0.id != run.id && $0.holdsTestONU && ($0.serial != serial || serial == nil)
@@ -349,11 +376,14 @@ public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownProfile(String, known: [String])
     /// The crew's test ONT is under test on another port.
     case testONTBusy(ONUSerial, port: PortKey, runID: Int64)
+    /// The port's OLT authenticates test ONUs by password, and the port has none.
+    case noPassword(PortKey)
 
     public var code: String {
         switch self {
         case .unknownProfile: "engine.unknown_profile"
         case .testONTBusy: "engine.test_ont_busy"
+        case .noPassword: "engine.no_password"
         }
     }
 
@@ -363,6 +393,8 @@ public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
             "no threshold profile '\(name)'; configured profiles: \(known.joined(separator: ", "))"
         case .testONTBusy(let serial, let port, let runID):
             "test ONT \(serial) is under test on \(port) (run \(runID)); wait for that test to end or cancel it, then test this port"
+        case .noPassword(let port):
+            "\(port) has no test ONU password, and its OLT authenticates test ONUs by password; start the test again to have one made"
         }
     }
 }

@@ -19,6 +19,8 @@ public struct EngineConfiguration: Sendable {
     /// The first wait before a retry; doubled each time, never more than `maximumBackoff`.
     public var backoff: Duration
     public var maximumBackoff: Duration
+    /// How test ONUs authenticate on each OLT, and how a port's password is made.
+    public var activation = ActivationPolicy()
     /// Called at each ``EngineCheckpoint`` of a run, before the work that follows it: the
     /// daemon's crash tests stop the process there (`FTTH_ACCEPTD_CRASH_AT`); nil otherwise.
     public var checkpoint: (@Sendable (EngineCheckpoint, PortKey) -> Void)?

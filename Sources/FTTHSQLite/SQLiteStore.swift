@@ -462,6 +462,28 @@ public final class SQLiteStore: AcceptanceStore {
         }
     }
 
+    public func assignONUPasswords(
+        projectCode: String, olts: Set<ManagementAddress>, generate: @escaping @Sendable () -> String, at: Date
+    ) async throws -> Int {
+        guard !olts.isEmpty else { return 0 }
+        return try await write("giving the test ONUs of \(projectCode) their passwords") { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: Self.portSelect
+                    + " WHERE p.code = ? AND sp.onu_password IS NULL AND o.address IN (\(olts.map { _ in "?" }.joined(separator: ", ")))",
+                arguments: StatementArguments([projectCode] + olts.map(\.text)))
+            for row in rows {
+                let id: Int64 = row["id"]
+                try db.execute(
+                    sql: "UPDATE splitter_ports SET onu_password = ? WHERE id = ?", arguments: [generate(), id])
+                try Self.event(
+                    db, portID: id, at: at, "password_set",
+                    "test ONU password set for password authentication; the activation list shows it to the crew")
+            }
+            return rows.count
+        }
+    }
+
     public func recordActivationFailure(_ key: PortKey, reason: String, at: Date) async throws {
         try await write("recording the failed activation of \(key)") { db in
             let port = try Self.loadPort(db, key)

@@ -334,6 +334,16 @@ public final class SimulatedOLT: Sendable {
         return true
     }
 
+    /// Sets the password (LOID) the plugged ONT `serial` answers with, as a crew types it into
+    /// the test ONT's page: an ONU configured with that password registers as this ONT.
+    public func setPassword(_ password: String, on serial: ONUSerial) {
+        state.withLock { s in
+            s.passwords = s.passwords.filter { $0.value != serial }
+            s.passwords[password] = serial
+            s.generation += 1
+        }
+    }
+
     /// The optical path an ONT at this location sees, with every fault on it.
     func path(_ location: Location, serial: ONUSerial) -> (OpticalPath, SimONT?)? {
         guard let pon = pon(location.pon) else { return nil }

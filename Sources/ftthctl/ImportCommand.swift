@@ -41,6 +41,12 @@ struct ImportProjects: AsyncParsableCommand {
         }
         let summary = try await store.importProjects(
             plan, namingRule: configuration.namingRule, source: file, at: Date(), progress: report)
+        let passwords = try await store.assignONUPasswords(for: plan, policy: configuration.activation, at: Date())
+        if passwords > 0 {
+            print(
+                "\(passwords) port(s) on password-authenticating OLTs got a test ONU password: `ftthctl ports` shows them"
+            )
+        }
         print(
             "imported \(file): \(summary.projects) project(s), \(summary.olts) new OLT(s), \(summary.ponPorts) new PON port(s), \(summary.splitters) splitter(s), \(summary.ports) port(s)"
         )

@@ -26,6 +26,7 @@ struct PortsCommand: AsyncParsableCommand {
                             ("svlan", .int(r.svlan.value)),
                             ("cvlan", r.cvlan.map { .int($0.value) } ?? .null),
                             ("onu_serial", r.onuSerial.map { .string($0.text) } ?? .null),
+                            ("onu_password", r.onuPassword.map { .string($0) } ?? .null),
                             ("activation", .string(r.workflow.activation.rawValue)),
                             ("test", .string(r.workflow.testStatus.rawValue)),
                             ("line_verdict", r.workflow.verdict.line.map { .string($0.rawValue) } ?? .null),
@@ -37,11 +38,14 @@ struct PortsCommand: AsyncParsableCommand {
             return
         }
         var table = TextTable(
-            "OLT IP", "PON", "SPLITTER", "PORT", "TEST ONU", "SVLAN", "CVLAN", "SERIAL", "ACTIVATION", "TEST", "LINE")
+            "OLT IP", "PON", "SPLITTER", "PORT", "TEST ONU", "SVLAN", "CVLAN", "SERIAL", "PASSWORD", "ACTIVATION",
+            "TEST",
+            "LINE")
         for r in rows {
             table.add([
                 r.olt.text, r.pon.description, r.key.splitter, String(r.key.port), r.onuName, r.svlan.description,
-                r.cvlan?.description ?? "-", r.onuSerial?.text ?? "-", r.workflow.activation.rawValue,
+                r.cvlan?.description ?? "-", r.onuSerial?.text ?? "-", r.onuPassword ?? "-",
+                r.workflow.activation.rawValue,
                 r.workflow.testStatus.rawValue, r.workflow.verdict.line?.rawValue ?? "-",
             ])
         }

@@ -26,6 +26,51 @@ import Testing
         }
     }
 
+    @Test func activationIsBySerialUnlessPasswordOLTsAreNamed() throws {
+        #expect(try AcceptdConfiguration(toml: "").activation == ActivationPolicy())
+        let c = try AcceptdConfiguration(
+            toml: """
+                [activation]
+                password_olts = ["10.20.0.2"]
+                password_length = 8
+                password_alphabet = "alphanumeric"
+                """)
+        #expect(c.activation.authentication(for: ManagementAddress("10.20.0.2")!) == .password)
+        #expect(c.activation.authentication(for: ManagementAddress("10.20.0.1")!) == .serial)
+        #expect(c.activation.passwordRule.length == 8)
+        #expect(c.activation.passwordRule.alphabet == .alphanumeric)
+        for (toml, words) in [
+            ("authentication = \"loid\"", "activation.authentication"),
+            ("password_olts = [\"olt-3\"]", "'olt-3' is not an OLT management address"),
+            ("password_length = 16", "longer than huawei-ma5600t, huawei-ma5800 accepts (10)"),
+            ("password_alphabet = \"emoji\"", "must be \"digits\" or \"alphanumeric\""),
+            ("loid = true", "activation.loid"),
+        ] {
+            #expect {
+                _ = try AcceptdConfiguration(toml: "[activation]\n" + toml)
+            } throws: { error in
+                "\(error)".contains(words)
+            }
+        }
+    }
+
+    @Test func bindingListsTheChecksThatFailThePort() throws {
+        let c = try AcceptdConfiguration(
+            toml: """
+                [thresholds.build]
+                binding = ["min_onu_rx_dbm", "min_olt_rx_dbm"]
+                """)
+        let build = try #require(c.profiles["build"])
+        #expect(build.binds(.minONURx) && build.binds(.minOLTRx))
+        #expect(!build.binds(.maxONURx) && !build.binds(.maxUpstreamAttenuation))
+        #expect(c.profiles["user"] == .user)
+        #expect {
+            _ = try AcceptdConfiguration(toml: "[thresholds.build]\nbinding = [\"min_rx\"]")
+        } throws: { error in
+            "\(error)".contains("thresholds.build.binding") && "\(error)".contains("'min_rx' is not a check")
+        }
+    }
+
     @Test func theShippedConfigurationIsValidAndMatchesTheDesign() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("config/ftth-acceptd.toml").path

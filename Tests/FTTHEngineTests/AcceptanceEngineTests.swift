@@ -384,3 +384,51 @@ import Testing
         #expect(!events.contains("activation_failed"))
     }
 }
+
+/// Password (LOID) activation (issue 10, item 9): on an OLT that authenticates test ONUs by
+/// password, every port gets its password before its first test, the crew sets it on the test
+/// ONT, and the test ONU is provisioned with it and no serial.
+@Suite struct PasswordActivationTests {
+    @Test func aPasswordOLTsPortsGetTheirPasswordsAndTheTestONUIsProvisionedWithIt() async throws {
+        let rig = try await EngineRig().imported()
+        var activation = ActivationPolicy()
+        activation.passwordOLTs = [ManagementAddress("10.20.0.1")!]
+        let engine = rig.engine(activation: activation)
+        let run = try await engine.begin(EngineRig.port(3), profile: "build")
+        // Every port of the project got one, of the rule's length and alphabet, each its own.
+        let rows = try await rig.store.activationList(projectCode: "P1")
+        let passwords = rows.compactMap(\.onuPassword)
+        #expect(passwords.count == rows.count)
+        #expect(Set(passwords).count == passwords.count)
+        #expect(passwords.allSatisfy { $0.count == 10 && $0.allSatisfy(\.isNumber) })
+        // Its history says one was set, never what it is.
+        let history = try await rig.store.portHistory(EngineRig.port(3))
+        let set = try #require(history.first { $0.event == "password_set" })
+        let password = try #require(rows.first { $0.key == EngineRig.port(3) }?.onuPassword)
+        #expect(!set.detail.contains(password))
+
+        // The crew sets the password on the test ONT; the test ONU is provisioned with it.
+        rig.olt.setPassword(password, on: EngineRig.testONT)
+        let ended = await engine.execute(run)
+        #expect(ended.outcome == "line pass (build)", "\(ended.outcome ?? "")")
+        let onu = try #require(rig.olt.configuredONUs(on: EngineRig.pon).first)
+        #expect(onu.serial == nil)
+        #expect(onu.password == password)
+        #expect(!(ended.outcome ?? "").contains(password))
+
+        // A re-test takes the same ONU up again: still one test ONU.
+        let again = await engine.execute(try await engine.begin(EngineRig.port(3), profile: "build"))
+        #expect(again.step == .finished)
+        #expect(rig.olt.configuredONUs(on: EngineRig.pon).count == 1)
+        #expect(
+            try await rig.store.activationList(projectCode: "P1").first { $0.key == EngineRig.port(3) }?
+                .onuPassword == password)
+    }
+
+    @Test func aSerialOLTGivesNoPasswords() async throws {
+        let rig = try await EngineRig().imported()
+        let engine = rig.engine()
+        _ = await engine.execute(try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build"))
+        #expect(try await rig.store.activationList(projectCode: "P1").allSatisfy { $0.onuPassword == nil })
+    }
+}

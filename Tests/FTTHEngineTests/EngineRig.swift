@@ -103,14 +103,17 @@ final class EngineRig: Sendable {
         return self
     }
 
-    func engine(maxAttempts: Int = 3, clock: (any Clock<Duration>)? = nil) -> AcceptanceEngine {
-        AcceptanceEngine(
-            store: store, drivers: drivers,
-            configuration: EngineConfiguration(
-                profiles: Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) }),
-                cvlanRanges: [Self.range], onlineTimeout: .seconds(120), pollInterval: .seconds(5),
-                maxAttempts: maxAttempts),
-            clock: clock ?? self.clock, now: { Date(timeIntervalSince1970: 1_790_000_000) })
+    func engine(
+        maxAttempts: Int = 3, clock: (any Clock<Duration>)? = nil, activation: ActivationPolicy = ActivationPolicy()
+    ) -> AcceptanceEngine {
+        var configuration = EngineConfiguration(
+            profiles: Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) }),
+            cvlanRanges: [Self.range], onlineTimeout: .seconds(120), pollInterval: .seconds(5),
+            maxAttempts: maxAttempts)
+        configuration.activation = activation
+        return AcceptanceEngine(
+            store: store, drivers: drivers, configuration: configuration, clock: clock ?? self.clock,
+            now: { Date(timeIntervalSince1970: 1_790_000_000) })
     }
 
     var olt: SimulatedOLT { simulator.olts[0] }

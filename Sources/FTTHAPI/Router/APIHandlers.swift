@@ -82,6 +82,7 @@ struct APIHandlers: Sendable {
             _ = try await store.importProjects(
                 plan, namingRule: configuration.namingRule, source: "created by \(context.authenticated.name)",
                 at: now(), progress: nil)
+            _ = try await store.assignONUPasswords(for: plan, policy: configuration.activation, at: now())
         } catch let error as StoreError {
             switch error {
             case .conflict(let location, let message):
@@ -171,6 +172,7 @@ struct APIHandlers: Sendable {
         do {
             let summary = try await store.importProjects(
                 plan, namingRule: configuration.namingRule, source: source, at: now(), progress: nil)
+            _ = try await store.assignONUPasswords(for: plan, policy: configuration.activation, at: now())
             return try Self.json(ImportSummaryResponse(summary), status: .created, request, context)
         } catch let error as StoreError {
             // Conflicts with stored data are problems of the uploaded file: name its line.

@@ -35,6 +35,15 @@ public enum VendorDialect: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
+    /// The longest ONU password (LOID password) this dialect accepts: Huawei's `password-auth`
+    /// takes 10 characters, ZTE's `pw` 24.
+    public var maxONUPasswordLength: Int {
+        switch self {
+        case .huaweiMA5600T, .huaweiMA5800: 10
+        case .zteC300, .zteC600: 24
+        }
+    }
+
     /// Whether `c` may appear in a test ONU name on this dialect. Both vendors take letters,
     /// digits, `-`, `_` and `.`; nothing that a CLI could read as a separator, quote or control.
     public func allowsInONUName(_ c: Character) -> Bool {

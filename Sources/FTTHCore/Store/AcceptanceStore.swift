@@ -177,6 +177,14 @@ public protocol AcceptanceStore: Sendable {
     func recordActivation(_ port: PortKey, serial: ONUSerial?, configuredRanges: [CVLANRange], at: Date)
         async throws -> ActivationListRow
 
+    /// Gives every port of project `projectCode` on an OLT in `olts` that has no test ONU
+    /// password one, made by `generate`, in one transaction; returns how many ports got one.
+    /// The password is kept with the port (the activation list shows it to the crew); the
+    /// port's history says that one was set, never what it is.
+    func assignONUPasswords(
+        projectCode: String, olts: Set<ManagementAddress>, generate: @escaping @Sendable () -> String, at: Date
+    ) async throws -> Int
+
     /// Records a failed provisioning with the OLT's reason.
     func recordActivationFailure(_ port: PortKey, reason: String, at: Date) async throws
 
