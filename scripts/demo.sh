@@ -118,6 +118,8 @@ cols = [("splitter", "splitter", 20), ("splitter_port", "port", 4), ("olt_tx_dbm
 print(" ".join(pad(h, w, i > 0) for i, (_, h, w) in enumerate(cols)) + "  reasons")
 for r in rows:
     reasons = r.get("reasons") or ""
+    if r.get("warnings"):
+        reasons = (reasons + "; " if reasons else "") + "warning: " + r["warnings"]
     # Long reasons are cut here; the CSV has them whole.
     shown = reasons if len(reasons) <= 110 else reasons[:108] + " …"
     print(" ".join(pad(r.get(k) or "-", w, i > 0) for i, (k, _, w) in enumerate(cols)) + "  " + shown)

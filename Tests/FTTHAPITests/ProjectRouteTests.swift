@@ -279,13 +279,13 @@ import Testing
         let lines = response.text.split(separator: "\r\n").map(String.init)
         #expect(
             lines[0]
-                == "splitter,splitter_port,onu_name,olt_tx_dbm,olt_rx_dbm,onu_tx_dbm,onu_rx_dbm,downstream_attenuation_db,upstream_attenuation_db,line_verdict,service_verdict,overall_verdict,reasons"
+                == "splitter,splitter_port,onu_name,olt_tx_dbm,olt_rx_dbm,onu_tx_dbm,onu_rx_dbm,downstream_attenuation_db,upstream_attenuation_db,line_verdict,service_verdict,overall_verdict,reasons,warnings"
         )
         #expect(lines.count == 3)
         #expect(lines[1].hasPrefix("SP-A,1,"))
         #expect(lines[1].contains(",3.50,-18.00,2.10,-21.40,24.90,20.10,fail,,fail,"))
         #expect(lines[1].contains("below build limit"))
-        #expect(lines[2].hasPrefix("SP-A,2,") && lines[2].hasSuffix(",,,,,,,,,,"))
+        #expect(lines[2].hasPrefix("SP-A,2,") && lines[2].hasSuffix(",,,,,,,,,,,"))
     }
 }
 

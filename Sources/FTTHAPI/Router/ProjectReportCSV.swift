@@ -1,12 +1,13 @@
 import FTTHCore
 
 /// The acceptance report of a project (DESIGN §2 step 6) as CSV: one row per port with the four
-/// powers, both attenuations, the verdicts, and the reasons of its latest line result.
+/// powers, both attenuations, the verdicts, and the reasons (failures) and warnings (advisory
+/// checks) of its latest line result.
 struct ProjectReportCSV {
     static let header = [
         "splitter", "splitter_port", "onu_name", "olt_tx_dbm", "olt_rx_dbm", "onu_tx_dbm", "onu_rx_dbm",
         "downstream_attenuation_db", "upstream_attenuation_db", "line_verdict", "service_verdict", "overall_verdict",
-        "reasons",
+        "reasons", "warnings",
     ]
 
     private(set) var lines: [String] = [Self.header.joined(separator: ",")]
@@ -22,6 +23,7 @@ struct ProjectReportCSV {
             latest?.verdict.upstreamAttenuation?.decimalString ?? "",
             verdict.line?.rawValue ?? "", verdict.service?.rawValue ?? "", verdict.overall?.rawValue ?? "",
             latest?.verdict.reasons.joined(separator: "; ") ?? "",
+            latest?.verdict.warnings.joined(separator: "; ") ?? "",
         ]
         lines.append(fields.map(Self.escape).joined(separator: ","))
     }
