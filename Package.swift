@@ -246,6 +246,7 @@ let package = Package(
             name: "OLTDriverConformanceTests",
             dependencies: [
                 "FTTHDrivers", "FTTHSNMP", "FTTHCLI", "OLTSim", "OLTSimServer", "FTTHCore", "CLIModel", "SNMPModel",
+                "FTTHEngine", "FTTHSQLite",
             ],
             swiftSettings: swiftSettings
         ),

@@ -191,6 +191,87 @@ struct CrashCheckpointTests {
     }
 }
 
+/// A re-test with another serial, killed at a checkpoint: a crew first gave a mistyped serial
+/// (the ONU never came online), then the right one, and the daemon died mid-way. After the
+/// restart each port holds one test ONU, with the right serial; hand-over then leaves none.
+@Suite("Crash during a re-test with another serial", .serialized)
+struct CrashDuringRetestTests {
+    @Test(arguments: ["provisioned", "online", "read"])
+    func aRetestWithAnotherSerialKilledAtACheckpointLeavesOneTestONUPerPort(_ checkpoint: String) async throws {
+        let lab = try await Lab(receiverFailures: 0)
+        do {
+            try await lab.startSimulator()
+            try await lab.startDaemon()
+            let ports = [Lab.huaweiPorts[0], Lab.ztePorts[0]]
+            var first: [Int] = []
+            for port in ports {
+                let wrong = port.splitter == "HW-SP1" ? "HWTCDEAD0001" : "ZTEGDEAD0001"
+                first.append(try await lab.startTest(port, serial: wrong))
+            }
+            let failed = try await lab.awaitEnd(first)
+            for id in first {
+                #expect(
+                    (failed[id]?["outcome"] as? String)?.hasPrefix("line fail (build)") == true, "\(failed[id] ?? [:])")
+            }
+            lab.daemon?.crash()
+            try await lab.startDaemon(crashAt: checkpoint)
+            for port in ports { _ = try? await lab.startTest(port) }
+            try await poll("ftth-acceptd to kill itself at \(checkpoint)", seconds: 60) {
+                lab.daemon?.process.isRunning == false
+            }
+            try await lab.startDaemon()
+            var second: [Int] = []
+            for port in ports {
+                let runs = try await lab.runIDs(port)
+                second.append(runs.count == 2 ? runs[1] : try await lab.startTest(port))
+            }
+            let ended = try await lab.awaitEnd(second)
+            for id in second {
+                #expect(ended[id]?["verdict"] as? String == "pass", "run \(id): \(ended[id] ?? [:])")
+            }
+            let onus = try await AcceptanceEndToEndTests().testONUs(lab)
+            #expect(onus.count == 2, "\(onus)")
+            #expect(Set(onus).count == 2)
+        } catch {
+            print("--- olt-sim\n\(lab.sim?.log ?? "")\n--- ftth-acceptd\n\(lab.daemon?.log ?? "")")
+            await lab.stop()
+            throw error
+        }
+        await lab.stop()
+    }
+
+    /// SIGKILL while the hand-over removes test ONUs: after the restart the scheduler finishes
+    /// it, no test ONU of the project stays and each port is pushed once.
+    @Test func aHandOverKilledBetweenRemovingAndRecordingFinishesAfterARestart() async throws {
+        let lab = try await Lab(receiverFailures: 0)
+        do {
+            try await lab.startSimulator()
+            try await lab.startDaemon(crashAt: "removed")
+            let ids = try await Lab.ztePorts.asyncMap { try await lab.startTest($0) }
+            _ = try await lab.awaitEnd(ids)
+            #expect(try await lab.project("E2E-2")?["state"] as? String == "awaiting_review")
+            let approved = try await lab.call("POST", "/v1/projects/E2E-2/approve", token: lab.adminToken)
+            #expect(approved.status == 200, "\(approved.text)")
+            try await poll("ftth-acceptd to kill itself at removed", seconds: 60) {
+                lab.daemon?.process.isRunning == false
+            }
+            try await lab.startDaemon()
+            try await poll("E2E-2 to be pushed", seconds: 60) {
+                try await lab.project("E2E-2")?["state"] as? String == "pushed"
+            }
+            let left = try await AcceptanceEndToEndTests().testONUs(lab)
+            #expect(left.allSatisfy { !$0.hasPrefix("FT-0A4D0002-") }, "\(left)")
+            #expect(lab.receiver.keys.count == 4)
+            #expect(Set(lab.receiver.keys).count == 4)
+        } catch {
+            print("--- olt-sim\n\(lab.sim?.log ?? "")\n--- ftth-acceptd\n\(lab.daemon?.log ?? "")")
+            await lab.stop()
+            throw error
+        }
+        await lab.stop()
+    }
+}
+
 extension Array {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var out: [T] = []

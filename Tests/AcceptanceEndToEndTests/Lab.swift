@@ -245,11 +245,11 @@ final class Lab: @unchecked Sendable {
             text: String(decoding: data, as: UTF8.self))
     }
 
-    /// Starts a test of `port` with its test ONT; returns the run id.
-    func startTest(_ port: PortKey) async throws -> Int {
+    /// Starts a test of `port` with its test ONT (or the serial given); returns the run id.
+    func startTest(_ port: PortKey, serial: String? = nil) async throws -> Int {
         let reply = try await call(
             "POST", "/v1/projects/\(port.projectCode)/ports/\(port.splitter)/\(port.port)/tests", token: crewToken,
-            body: #"{"serial": "\#(Self.serial(splitter: port.splitter, port: port.port))"}"#)
+            body: #"{"serial": "\#(serial ?? Self.serial(splitter: port.splitter, port: port.port))"}"#)
         guard reply.status == 202, let id = reply.json["id"] as? Int else {
             throw LabError("starting a test of \(port) answered \(reply.status): \(reply.text)")
         }

@@ -7,36 +7,6 @@ import Foundation
 import OLTSim
 import Synchronization
 
-/// A clock for engine tests: sleeping returns at once and moves the simulator's clock by the
-/// same time, so an ONU registers while the engine waits for it, and no test waits for real.
-final class SimLinkedClock: Clock, Sendable {
-    struct Instant: InstantProtocol {
-        var offset: Duration
-        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        func duration(to other: Instant) -> Duration { other.offset - offset }
-        static func < (a: Instant, b: Instant) -> Bool { a.offset < b.offset }
-    }
-
-    let sim: ManualSimClock
-    let current = Mutex(Instant(offset: .zero))
-
-    init(sim: ManualSimClock) { self.sim = sim }
-
-    var now: Instant { current.withLock { $0 } }
-    var minimumResolution: Duration { .milliseconds(1) }
-
-    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-        try Task.checkCancellation()
-        let step: Duration = current.withLock { c in
-            let d = max(.zero, c.duration(to: deadline))
-            c = Instant(offset: max(c.offset, deadline.offset))
-            return d
-        }
-        let (seconds, attoseconds) = step.components
-        sim.advance(by: Double(seconds) + Double(attoseconds) / 1e18)
-    }
-}
-
 /// A Huawei OLT of olt-sim (PON 0/1/0, splitter SP-A with the test ONT on port 3) and a store
 /// holding the project that describes it; the engine drives the OLT over its CLI in process.
 final class EngineRig: Sendable {
