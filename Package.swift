@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "OLTSim", targets: ["OLTSim"]),
         .library(name: "FTTHEngine", targets: ["FTTHEngine"]),
         .library(name: "FTTHWebhook", targets: ["FTTHWebhook"]),
+        .library(name: "FTTHWire", targets: ["FTTHWire"]),
         .library(name: "FTTHAPI", targets: ["FTTHAPI"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
         .executable(name: "olt-sim", targets: ["olt-sim"]),
@@ -144,6 +145,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The API's request and response bodies as Codable types and their one JSON configuration:
+        // written by FTTHAPI, read by ftthctl, the engine benchmark and the tests. No HTTP.
+        .target(name: "FTTHWire", dependencies: ["FTTHCore"], swiftSettings: swiftSettings),
         // The HTTP API (Hummingbird 2): routes, bearer-token access, JSON errors, the OpenAPI document.
         .target(
             name: "FTTHAPI",
