@@ -149,13 +149,15 @@ let package = Package(
         // written by FTTHAPI, read by ftthctl, the engine benchmark and the tests. No HTTP.
         .target(name: "FTTHWire", dependencies: ["FTTHCore"], swiftSettings: swiftSettings),
         // The HTTP API (Hummingbird 2): routes, bearer-token access, JSON errors, the OpenAPI document.
+        // The document is compiled into the module, so the daemon stays one file to install.
         .target(
             name: "FTTHAPI",
             dependencies: [
-                "FTTHCore", "FTTHConfig", "FTTHEngine",
+                "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            resources: [.embedInCode("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -282,7 +284,8 @@ let package = Package(
         .testTarget(
             name: "FTTHAPITests",
             dependencies: [
-                "FTTHAPI", "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHEngine", "FTTHDrivers", "OLTSim", "TestClocks",
+                "FTTHAPI", "FTTHWire", "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHEngine", "FTTHDrivers", "OLTSim",
+                "TestClocks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
