@@ -163,7 +163,8 @@ let package = Package(
         .executableTarget(
             name: "ftthctl",
             dependencies: [
-                "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHDrivers", "FTTHSNMP", "SNMPModel", "FTTHCLI", "CLIModel",
+                "FTTHCore", "FTTHWire", "FTTHConfig", "FTTHSQLite", "FTTHDrivers", "FTTHSNMP", "SNMPModel", "FTTHCLI",
+                "CLIModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -172,9 +173,10 @@ let package = Package(
         .executableTarget(
             name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
             swiftSettings: swiftSettings),
-        // Runs olt-sim, ftthctl and ftth-acceptd as processes: it depends on none of their modules.
+        // Runs olt-sim, ftthctl and ftth-acceptd as processes: of their modules it uses only the
+        // API's wire types.
         .executableTarget(
-            name: "engine-bench", dependencies: ["ProcessLab"], path: "Benchmarks/EngineBench",
+            name: "engine-bench", dependencies: ["ProcessLab", "FTTHWire"], path: "Benchmarks/EngineBench",
             swiftSettings: swiftSettings),
         // Product executables run as processes by the end-to-end tests and the benchmarks.
         .target(name: "ProcessLab", swiftSettings: swiftSettings),
