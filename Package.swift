@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "OLTSim", targets: ["OLTSim"]),
         .library(name: "FTTHEngine", targets: ["FTTHEngine"]),
         .library(name: "FTTHWebhook", targets: ["FTTHWebhook"]),
+        .library(name: "FTTHWire", targets: ["FTTHWire"]),
         .library(name: "FTTHAPI", targets: ["FTTHAPI"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
         .executable(name: "olt-sim", targets: ["olt-sim"]),
@@ -144,20 +145,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The API's request and response bodies as Codable types and their one JSON configuration:
+        // written by FTTHAPI, read by ftthctl, the engine benchmark and the tests. No HTTP.
+        .target(name: "FTTHWire", dependencies: ["FTTHCore"], swiftSettings: swiftSettings),
         // The HTTP API (Hummingbird 2): routes, bearer-token access, JSON errors, the OpenAPI document.
+        // The document is compiled into the module, so the daemon stays one file to install.
         .target(
             name: "FTTHAPI",
             dependencies: [
-                "FTTHCore", "FTTHConfig", "FTTHEngine",
+                "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            resources: [.embedInCode("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "ftthctl",
             dependencies: [
-                "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHDrivers", "FTTHSNMP", "SNMPModel", "FTTHCLI", "CLIModel",
+                "FTTHCore", "FTTHWire", "FTTHConfig", "FTTHSQLite", "FTTHDrivers", "FTTHSNMP", "SNMPModel", "FTTHCLI",
+                "CLIModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -166,9 +173,10 @@ let package = Package(
         .executableTarget(
             name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
             swiftSettings: swiftSettings),
-        // Runs olt-sim, ftthctl and ftth-acceptd as processes: it depends on none of their modules.
+        // Runs olt-sim, ftthctl and ftth-acceptd as processes: of their modules it uses only the
+        // API's wire types.
         .executableTarget(
-            name: "engine-bench", dependencies: ["ProcessLab"], path: "Benchmarks/EngineBench",
+            name: "engine-bench", dependencies: ["ProcessLab", "FTTHWire"], path: "Benchmarks/EngineBench",
             swiftSettings: swiftSettings),
         // Product executables run as processes by the end-to-end tests and the benchmarks.
         .target(name: "ProcessLab", swiftSettings: swiftSettings),
@@ -285,7 +293,8 @@ let package = Package(
         .testTarget(
             name: "FTTHAPITests",
             dependencies: [
-                "FTTHAPI", "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHEngine", "FTTHDrivers", "OLTSim", "TestClocks",
+                "FTTHAPI", "FTTHWire", "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHEngine", "FTTHDrivers", "OLTSim",
+                "TestClocks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,20 +1,15 @@
+import FTTHWire
 import Foundation
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
 
-/// The daemon's HTTP API as a crew uses it: start a port test, read a test run.
+/// The daemon's HTTP API as a crew uses it: start a port test, read a test run. The bodies are
+/// the API's own wire types.
 struct BenchAPI: Sendable {
-    /// A test run as GET /v1/tests/{id} shows it (the fields the benchmark needs).
-    struct Run: Decodable, Sendable {
-        var id: Int64
-        var step: String
-        var active: Bool
-        var outcome: String?
-        var started_at: String
-        var updated_at: String
-    }
+    /// A test run as GET /v1/tests/{id} shows it.
+    typealias Run = TestRunResponse
 
     let base: URL
     let token: String
@@ -29,13 +24,13 @@ struct BenchAPI: Sendable {
         session = URLSession(configuration: configuration)
     }
 
-    func request(_ method: String, _ path: String, body: [String: String]? = nil) async throws -> Data {
+    func request(_ method: String, _ path: String, body: (any Encodable)? = nil) async throws -> Data {
         var request = URLRequest(url: base.appendingPathComponent(path))
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.httpBody = try WireJSON.encoder().encode(body)
         }
         let (data, response) = try await session.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
@@ -48,12 +43,12 @@ struct BenchAPI: Sendable {
     /// POST /v1/projects/{code}/ports/{splitter}/{port}/tests with the test ONT's serial.
     func startTest(project: String, splitter: String, port: Int, serial: String) async throws -> Run {
         let data = try await request(
-            "POST", "/v1/projects/\(project)/ports/\(splitter)/\(port)/tests", body: ["serial": serial])
-        return try JSONDecoder().decode(Run.self, from: data)
+            "POST", "/v1/projects/\(project)/ports/\(splitter)/\(port)/tests", body: TestStartRequest(serial: serial))
+        return try WireJSON.decoder().decode(Run.self, from: data)
     }
 
     /// GET /v1/tests/{id}.
     func test(_ id: Int64) async throws -> Run {
-        try JSONDecoder().decode(Run.self, from: try await request("GET", "/v1/tests/\(id)"))
+        try WireJSON.decoder().decode(Run.self, from: try await request("GET", "/v1/tests/\(id)"))
     }
 }

@@ -279,7 +279,7 @@ public struct AcceptdConfiguration: Sendable {
             profile.advisory = Set(CheckResult.Check.allCases).subtracting(binding)
         }
         if let problem = profile.validationProblems().first {
-            throw ConfigurationError(key: key, message: problem)
+            throw ConfigurationError(key: key, message: problem.description)
         }
         return profile
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FTTHWire
 import Foundation
 
 struct ApproveCommand: AsyncParsableCommand {
@@ -18,7 +19,7 @@ struct ApproveCommand: AsyncParsableCommand {
         try await reportingDaemonErrors {
             let client = try daemon.client()
             let (state, _) = try await client.send(
-                "POST", ["v1", "projects", project, "approve"], as: ProjectStateBody.self,
+                "POST", ["v1", "projects", project, "approve"], as: ProjectStateResponse.self,
                 action: "approving project \(project)")
             print("project \(state.code) approved: state \(state.state)")
         }
@@ -50,7 +51,8 @@ struct RejectCommand: AsyncParsableCommand {
         try await reportingDaemonErrors {
             let client = try daemon.client()
             let (state, _) = try await client.send(
-                "POST", ["v1", "projects", project, "send-back"], json: ["reason": reason], as: ProjectStateBody.self,
+                "POST", ["v1", "projects", project, "send-back"], json: SendBackRequest(reason: reason),
+                as: ProjectStateResponse.self,
                 action: "sending project \(project) back")
             print("project \(state.code) sent back for rework: state \(state.state)")
         }

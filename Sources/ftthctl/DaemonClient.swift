@@ -1,4 +1,5 @@
 import ArgumentParser
+import FTTHWire
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -25,22 +26,6 @@ struct DaemonError: Error, CustomStringConvertible {
     /// 3 when no daemon answered, 2 for every other problem (1 is kept for a failed line).
     var exitStatus: Int32 { kind == .unreachable ? 3 : 2 }
     var description: String { message }
-}
-
-/// The JSON error body of the API: `{"error": {"code": …, "message": …, "field": …}}`.
-struct ServerErrorBody: Decodable {
-    struct Problem: Decodable {
-        var line: Int?
-        var column: String?
-        var message: String
-    }
-    struct Detail: Decodable {
-        var code: String
-        var message: String
-        var field: String?
-        var problems: [Problem]?
-    }
-    var error: Detail
 }
 
 /// The HTTP client every daemon command uses: builds URLs with percent-encoded path segments,
@@ -79,14 +64,14 @@ struct DaemonClient: Sendable {
     /// Sends one request and returns the body of a 2xx answer. `action` says what was being done,
     /// for the error message ("starting a test of P2026-0412 SP01 port 3").
     func send(
-        _ method: String, _ segments: [String], json body: [String: String]? = nil, action: String
+        _ method: String, _ segments: [String], json body: (any Encodable)? = nil, action: String
     ) async throws -> Data {
         var request = URLRequest(url: url(segments))
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+            request.httpBody = try WireJSON.encoder().encode(body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         let data: Data
@@ -112,11 +97,11 @@ struct DaemonClient: Sendable {
 
     /// Sends one request and decodes its JSON answer.
     func send<T: Decodable>(
-        _ method: String, _ segments: [String], json body: [String: String]? = nil, as type: T.Type, action: String
+        _ method: String, _ segments: [String], json body: (any Encodable)? = nil, as type: T.Type, action: String
     ) async throws -> (T, Data) {
         let data = try await send(method, segments, json: body, action: action)
         do {
-            return (try Self.decoder.decode(T.self, from: data), data)
+            return (try WireJSON.decoder().decode(T.self, from: data), data)
         } catch {
             throw DaemonError(
                 kind: .unreadable,
@@ -125,13 +110,6 @@ struct DaemonClient: Sendable {
             )
         }
     }
-
-    static let decoder: JSONDecoder = {
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        d.dateDecodingStrategy = .iso8601
-        return d
-    }()
 
     /// The system's words for a failed connection, without the URL (it is in the message already).
     static func reason(_ error: any Error) -> String {
@@ -149,7 +127,7 @@ struct DaemonClient: Sendable {
 
     /// The server's message for a non-2xx answer, plus what to try.
     static func error(status: Int, body: Data, action: String) -> DaemonError {
-        let detail = try? JSONDecoder().decode(ServerErrorBody.self, from: body).error
+        let detail = try? WireJSON.decoder().decode(ErrorResponse.self, from: body).error
         var message = detail?.message ?? String(decoding: body.prefix(500), as: UTF8.self)
         if message.isEmpty { message = HTTPURLResponse.localizedString(forStatusCode: status) }
         for p in detail?.problems ?? [] {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FTTHWire
 import Foundation
 
 struct ResultsCommand: AsyncParsableCommand {
@@ -42,7 +43,8 @@ struct ResultsCommand: AsyncParsableCommand {
     func showPort(_ client: DaemonClient, splitter: String, port: Int) async throws {
         let label = "\(project) \(splitter) port \(port)"
         let (body, data) = try await client.send(
-            "GET", ["v1", "projects", project, "ports", splitter, String(port), "results"], as: PortResultsBody.self,
+            "GET", ["v1", "projects", project, "ports", splitter, String(port), "results"],
+            as: PortResultsResponse.self,
             action: "reading the results of \(label)")
         if json {
             print(String(decoding: data, as: UTF8.self))
@@ -50,7 +52,7 @@ struct ResultsCommand: AsyncParsableCommand {
         }
         let row = body.port
         print(
-            "\(label): test ONU \(row.onuName) on OLT \(row.oltIp) PON \(row.ponPort), activation \(row.activationStatus), "
+            "\(label): test ONU \(row.onuName) on OLT \(row.oltIP) PON \(row.ponPort), activation \(row.activationStatus), "
                 + "test \(row.testStatus), line \(row.lineVerdict ?? "-"), overall \(row.overallVerdict ?? "-")")
         guard let latest = body.results.last else {
             print("no result yet: `ftthctl test start --project \(project) --splitter \(splitter) --port \(port)`")
@@ -63,7 +65,7 @@ struct ResultsCommand: AsyncParsableCommand {
                 "AT", "PROFILE", "VERDICT", "OLT TX", "OLT RX", "ONU TX", "ONU RX", "DOWN dB", "UP dB")
             for r in body.results {
                 let values: [Double?] = [
-                    r.oltTxDbm, r.oltRxDbm, r.onuTxDbm, r.onuRxDbm, r.downstreamAttenuationDb, r.upstreamAttenuationDb,
+                    r.oltTxDBm, r.oltRxDBm, r.onuTxDBm, r.onuRxDBm, r.downstreamAttenuationDB, r.upstreamAttenuationDB,
                 ]
                 table.add(
                     [r.at.formatted(.iso8601), r.profile, r.verdict]
@@ -74,14 +76,14 @@ struct ResultsCommand: AsyncParsableCommand {
         if !body.history.isEmpty {
             print("\nhistory:")
             var table = TextTable("AT", "EVENT", "DETAIL")
-            for h in body.history { table.add([h.at.formatted(.iso8601), h.event, h.detail ?? ""]) }
+            for h in body.history { table.add([h.at.formatted(.iso8601), h.event, h.detail]) }
             print(table.rendered())
         }
     }
 
     func showProject(_ client: DaemonClient) async throws {
         let (list, data) = try await client.send(
-            "GET", ["v1", "projects", project, "activation-list"], as: ActivationListBody.self,
+            "GET", ["v1", "projects", project, "activation-list"], as: ActivationListResponse.self,
             action: "reading the activation list of \(project)")
         if json {
             print(String(decoding: data, as: UTF8.self))
@@ -96,7 +98,7 @@ struct ResultsCommand: AsyncParsableCommand {
         )
         for r in list.ports {
             table.add([
-                r.splitter, String(r.splitterPort), r.onuName, r.oltIp, r.ponPort, r.cvlan.map(String.init) ?? "-",
+                r.splitter, String(r.splitterPort), r.onuName, r.oltIP, r.ponPort, r.cvlan.map(String.init) ?? "-",
                 r.activationStatus, r.testStatus, r.lineVerdict ?? "-", r.serviceVerdict ?? "-",
                 r.overallVerdict ?? "-",
             ])
@@ -115,17 +117,17 @@ enum PortResultText {
     /// Two decimals, as the daemon keeps them (-21.4 → "-21.40").
     static func decimal(_ value: Double) -> String { String(format: "%.2f", value) }
 
-    static func summary(_ r: LineResultBody, of label: String) -> String {
+    static func summary(_ r: LineResultResponse, of label: String) -> String {
         func dbm(_ v: Double?) -> String { v.map { decimal($0) + " dBm" } ?? "no reading" }
         func db(_ v: Double?) -> String { v.map { decimal($0) + " dB" } ?? "not computed" }
         var lines = [
             "\(label): line \(r.verdict.uppercased()) (profile \(r.profile), \(r.at.formatted(.iso8601)))",
-            "  OLT tx  \(dbm(r.oltTxDbm))",
-            "  OLT rx  \(dbm(r.oltRxDbm))",
-            "  ONU tx  \(dbm(r.onuTxDbm))",
-            "  ONU rx  \(dbm(r.onuRxDbm))",
-            "  downstream attenuation (OLT tx - ONU rx)  \(db(r.downstreamAttenuationDb))",
-            "  upstream attenuation (ONU tx - OLT rx)    \(db(r.upstreamAttenuationDb))",
+            "  OLT tx  \(dbm(r.oltTxDBm))",
+            "  OLT rx  \(dbm(r.oltRxDBm))",
+            "  ONU tx  \(dbm(r.onuTxDBm))",
+            "  ONU rx  \(dbm(r.onuRxDBm))",
+            "  downstream attenuation (OLT tx - ONU rx)  \(db(r.downstreamAttenuationDB))",
+            "  upstream attenuation (ONU tx - OLT rx)    \(db(r.upstreamAttenuationDB))",
         ]
         lines += r.reasons.isEmpty ? ["  reasons: none"] : ["  reasons:"] + r.reasons.map { "  - \($0)" }
         let warnings = r.warnings ?? []

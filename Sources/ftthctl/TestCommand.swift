@@ -1,4 +1,5 @@
 import ArgumentParser
+import FTTHWire
 import Foundation
 
 struct TestCommand: AsyncParsableCommand {
@@ -70,16 +71,15 @@ struct TestStart: AsyncParsableCommand {
     func startAndFollow() async throws -> Bool {
         let client = try daemon.client()
         let label = "\(project) \(splitter) port \(port)"
-        var body = ["profile": profile]
-        if let serial { body["serial"] = serial }
+        let body = TestStartRequest(serial: serial, profile: profile)
         let (started, startedData) = try await client.send(
             "POST", ["v1", "projects", project, "ports", splitter, String(port), "tests"], json: body,
-            as: TestRunBody.self, action: "starting a test of \(label)")
+            as: TestRunResponse.self, action: "starting a test of \(label)")
         // With --json stdout holds only JSON, so the progress goes to stderr.
         let progress: (String) -> Void =
             json ? { FileHandle.standardError.write(line: $0) } : { print($0) }
         progress(
-            "test \(started.id) started on \(label): test ONU \(started.onuName) on OLT \(started.oltIp) PON \(started.pon), "
+            "test \(started.id) started on \(label): test ONU \(started.onuName) on OLT \(started.oltIP) PON \(started.pon), "
                 + "SVLAN \(started.svlan) CVLAN \(started.cvlan), profile \(started.profile)")
         if noWait {
             if json { print(String(decoding: startedData, as: UTF8.self)) }
@@ -112,7 +112,8 @@ struct TestStart: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(pollMilliseconds))
             do {
                 (run, _) = try await client.send(
-                    "GET", ["v1", "tests", String(id)], as: TestRunBody.self, action: "following test \(id) of \(label)"
+                    "GET", ["v1", "tests", String(id)], as: TestRunResponse.self,
+                    action: "following test \(id) of \(label)"
                 )
             } catch let error as DaemonError {
                 throw DaemonError(
@@ -132,17 +133,18 @@ struct TestStart: AsyncParsableCommand {
             return true
         }
         let (results, resultsData) = try await client.send(
-            "GET", ["v1", "projects", project, "ports", splitter, String(port), "results"], as: PortResultsBody.self,
+            "GET", ["v1", "projects", project, "ports", splitter, String(port), "results"],
+            as: PortResultsResponse.self,
             action: "reading the results of \(label)")
         if json {
             let runData = try await runJSON(client, id: id, label: label)
             print(
                 "{\n\"run\": \(String(decoding: runData, as: UTF8.self)),\n\"results\": \(String(decoding: resultsData, as: UTF8.self))\n}"
             )
-            return results.results.last { $0.runId == id }?.verdict != "pass"
+            return results.results.last { $0.runID == id }?.verdict != "pass"
         }
         // This run's own result, never an older one of the port.
-        guard let own = results.results.last(where: { $0.runId == id }) else {
+        guard let own = results.results.last(where: { $0.runID == id }) else {
             print("test \(id) finished but \(label) has no result recorded by it: \(run.outcome ?? "")")
             return true
         }
@@ -155,7 +157,7 @@ struct TestStart: AsyncParsableCommand {
     }
 
     /// One line per step (and per retry), in the engine's words where the run carries them.
-    func progressLine(_ run: TestRunBody) -> String {
+    func progressLine(_ run: TestRunResponse) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
         let time = formatter.string(from: run.updatedAt)
@@ -168,12 +170,12 @@ struct TestStart: AsyncParsableCommand {
                 : "provisioning test ONU \(run.onuName) (CVLAN \(run.cvlan))"
         case "awaiting_online":
             text =
-                "awaiting_online: test ONU \(run.onuName) provisioned as ONU \(run.onuId.map(String.init) ?? "?"); "
+                "awaiting_online: test ONU \(run.onuName) provisioned as ONU \(run.onuID.map(String.init) ?? "?"); "
                 + "waiting for the test ONT to come online"
                 + (run.attempt > 0 ? "; \(run.outcome ?? "retrying") (attempt \(run.attempt + 1))" : "")
         case "reading":
             text =
-                "reading: " + (run.outcome ?? "ONU \(run.onuId.map(String.init) ?? "?") is online; reading the optics")
+                "reading: " + (run.outcome ?? "ONU \(run.onuID.map(String.init) ?? "?") is online; reading the optics")
         case "finished":
             // The outcome holds the verdict and every reason; the summary printed next lists them.
             let outcome = run.outcome ?? "line result recorded"
@@ -198,7 +200,7 @@ struct TestShow: AsyncParsableCommand {
         try await reportingDaemonErrors {
             let client = try daemon.client()
             let (run, data) = try await client.send(
-                "GET", ["v1", "tests", String(id)], as: TestRunBody.self, action: "reading test \(id)")
+                "GET", ["v1", "tests", String(id)], as: TestRunResponse.self, action: "reading test \(id)")
             if json {
                 print(String(decoding: data, as: UTF8.self))
                 return
@@ -206,8 +208,8 @@ struct TestShow: AsyncParsableCommand {
             var table = TextTable("FIELD", "VALUE")
             let rows: [(String, String)] = [
                 ("test", String(run.id)), ("port", run.portLabel), ("step", run.step),
-                ("active", run.active ? "yes" : "no"), ("profile", run.profile), ("OLT", run.oltIp), ("PON", run.pon),
-                ("test ONU", run.onuName), ("ONU id", run.onuId.map(String.init) ?? "-"),
+                ("active", run.active ? "yes" : "no"), ("profile", run.profile), ("OLT", run.oltIP), ("PON", run.pon),
+                ("test ONU", run.onuName), ("ONU id", run.onuID.map(String.init) ?? "-"),
                 ("SVLAN", String(run.svlan)), ("CVLAN", String(run.cvlan)), ("attempt", String(run.attempt)),
                 ("started", run.startedAt.formatted(.iso8601)), ("updated", run.updatedAt.formatted(.iso8601)),
                 ("outcome", run.outcome ?? "-"),
@@ -231,7 +233,7 @@ struct TestCancel: AsyncParsableCommand {
         try await reportingDaemonErrors {
             let client = try daemon.client()
             let (run, _) = try await client.send(
-                "DELETE", ["v1", "tests", String(id)], as: TestRunBody.self, action: "cancelling test \(id)")
+                "DELETE", ["v1", "tests", String(id)], as: TestRunResponse.self, action: "cancelling test \(id)")
             print(
                 "cancel of test \(id) (\(run.portLabel)) requested: it stops after its current step (\(run.step)); "
                     + "`ftthctl test show \(id)` shows when it has")

@@ -161,37 +161,6 @@ enum Caller: Sendable, CaseIterable, CustomTestStringConvertible {
         #expect(served == tested.union(RouteCase.streaming))
     }
 
-    @Test func theOpenAPIDocumentDescribesEveryRouteWithItsRoles() {
-        let yaml = OpenAPIDocument.yaml
-        #expect(yaml.hasPrefix("openapi: 3.1.0"))
-        #expect(yaml.contains("scheme: bearer"))
-        #expect(yaml.contains("    Error:"))
-        for route in APIServer.routes + APIServer.engineRoutes {
-            let method = "\(route.method)".lowercased()
-            guard let pathRange = yaml.range(of: "\n  \(route.path):\n") else {
-                Issue.record("\(route.path) is not in the OpenAPI document")
-                continue
-            }
-            let rest = yaml[pathRange.upperBound...]
-            guard let methodRange = rest.range(of: "    \(method):\n") else {
-                Issue.record("\(method) \(route.path) is not in the OpenAPI document")
-                continue
-            }
-            let roles = APIRole.allCases.filter(route.roles.contains).map(\.rawValue)
-            let operation = rest[methodRange.upperBound...].prefix(600)
-            let declared = operation.split(separator: "\n").first { $0.contains("x-roles:") }.map(String.init)
-            let expected = "      x-roles: [\(roles.joined(separator: ", "))]"
-            // The document lists roles in route order; compare as sets.
-            let parse: (String) -> Set<String> = { line in
-                Set(
-                    line.split(separator: "[").last!.dropLast().split(separator: ",").map {
-                        $0.trimmingCharacters(in: .whitespaces)
-                    })
-            }
-            #expect(declared.map(parse) == parse(expected), "\(method) \(route.path)")
-        }
-    }
-
     @Test(arguments: Caller.allCases)
     func unknownPathsAreNotReachableWithoutAToken(caller: Caller) async throws {
         let fixture = try await APIFixture()

@@ -1,23 +1,13 @@
 import FTTHCore
+import FTTHWire
 import Foundation
 import Hummingbird
 
 /// Every error the API answers with: an HTTP status, a code a client can match, and a sentence
-/// a person can act on, sent as `{"error": {"code": …, "message": …, "field": …}}`.
+/// a person can act on, sent as ``ErrorResponse``: `{"error": {"code": …, "message": …, "field": …}}`.
 public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
-    /// One located problem of an uploaded file.
-    public struct Problem: Sendable, Hashable, Codable {
-        public var line: Int?
-        public var column: String?
-        public var message: String
-
-        /// Creates a problem at `line` and `column` (either may be unknown).
-        public init(line: Int?, column: String?, message: String) {
-            self.line = line
-            self.column = column
-            self.message = message
-        }
-    }
+    /// One located problem of an uploaded file or body.
+    public typealias Problem = ErrorResponse.Problem
 
     public var status: HTTPResponse.Status
     /// Dotted code such as `auth.missing_token` or `request.invalid_value`.
@@ -45,26 +35,19 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     /// `status code: message`
     public var description: String { "\(status.code) \(code): \(message)" }
 
-    struct Body: Encodable {
-        struct Detail: Encodable {
-            var code: String
-            var message: String
-            var field: String?
-            var problems: [Problem]?
-        }
-        var error: Detail
+    /// The JSON body.
+    public var body: ErrorResponse {
+        ErrorResponse(
+            error: .init(code: code, message: message, field: field, problems: problems.isEmpty ? nil : problems))
     }
 
     /// Writes the JSON error body.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(
-            error: .init(code: code, message: message, field: field, problems: problems.isEmpty ? nil : problems))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(
-            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+            status: status, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: try WireJSON.encoder().encode(body))))
     }
 }
 
@@ -79,15 +62,26 @@ extension APIError {
         APIError(.unprocessableContent, code: "request.invalid_value", message: "\(field): \(message)", field: field)
     }
 
-    /// Maps a store error: unknown → 404, illegal transition and conflicts → 409, failure → 500.
-    init(_ error: StoreError) {
-        switch error {
-        case .notFound:
-            self.init(.notFound, code: error.code, message: error.description)
-        case .illegalTransition, .conflict, .cvlan, .naming:
-            self.init(.conflict, code: error.code, message: error.description)
-        case .database, .corruptRow:
-            self.init(.internalServerError, code: error.code, message: error.description)
+    /// A store error with the status its kind has (``StoreError/status``); `field` names the
+    /// request field it is about, when the caller knows it.
+    init(_ error: StoreError, field: String? = nil) {
+        self.init(error.status, code: error.code, message: error.description, field: field)
+    }
+
+    /// 422 naming the limit that makes a threshold profile meaningless.
+    init(_ problem: ThresholdProblem) {
+        self = .invalid(problem.key.rawValue, problem.message)
+    }
+}
+
+extension StoreError {
+    /// The HTTP status of each kind of store error, the one place it is decided: unknown → 404,
+    /// an illegal transition or a conflict with what is stored → 409, a failure of the store → 500.
+    var status: HTTPResponse.Status {
+        switch self {
+        case .notFound: .notFound
+        case .illegalTransition, .conflict, .cvlan, .naming: .conflict
+        case .database, .corruptRow: .internalServerError
         }
     }
 }

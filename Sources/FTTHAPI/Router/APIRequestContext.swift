@@ -1,4 +1,5 @@
 import FTTHCore
+import FTTHWire
 import Foundation
 import Hummingbird
 
@@ -17,14 +18,11 @@ public struct APIRequestContext: RequestContext {
     /// Project exports of a whole city fit comfortably.
     public var maxUploadSize: Int { 32 * 1024 * 1024 }
 
-    /// JSON with snake_case keys, ISO 8601 dates and a stable key order.
-    public var responseEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
+    /// The API's JSON (``FTTHWire/WireJSON``): ISO 8601 dates and a stable key order.
+    public var responseEncoder: JSONEncoder { WireJSON.encoder() }
+
+    /// The API's JSON (``FTTHWire/WireJSON``).
+    public var requestDecoder: JSONDecoder { WireJSON.decoder() }
 
     /// The path parameter `name`, percent-decoded. Hummingbird hands path parameters over as sent,
     /// and a client must encode a splitter named 花园苑2期3号楼分光器 or `SP 01` (`%E8%8A%B1…`,

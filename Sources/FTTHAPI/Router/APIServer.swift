@@ -1,5 +1,7 @@
 import FTTHConfig
 import FTTHCore
+import FTTHEngine
+import FTTHWire
 import Foundation
 import Hummingbird
 
@@ -9,7 +11,7 @@ public typealias APIStore = AcceptanceStore & ThresholdStore & TokenStore
 /// One route of the API and the roles it is open to.
 public struct APIRoute: Sendable, Hashable {
     public var method: HTTPRequest.Method
-    /// Hummingbird path under the root, such as `/v1/projects/{code}`.
+    /// Path under the root, with parameters in braces, such as `/v1/projects/{code}`.
     public var path: String
     public var roles: Set<APIRole>
 
@@ -22,9 +24,10 @@ public struct APIRoute: Sendable, Hashable {
 }
 
 /// Builds the API's router and application. The engine's routes (start and cancel a test, live
-/// progress) are added with ``APIServer/add(_:to:)`` from their own module.
+/// progress) are added with ``APIServer/addEngineRoutes(engine:store:to:heartbeat:clock:)``.
 public enum APIServer {
-    /// Every route this module serves, with its roles; the OpenAPI document describes the same list.
+    /// The access table: every route of ``buildRouter(store:configuration:now:)`` with the roles it
+    /// is open to, the one place that says so. The OpenAPI document states the same roles.
     public static let routes: [APIRoute] = [
         APIRoute(.get, "/v1/openapi.yaml", Set(APIRole.allCases)),
         APIRoute(.get, "/v1/projects", [.crew, .admin, .integration]),
@@ -43,7 +46,16 @@ public enum APIServer {
         APIRoute(.get, "/v1/thresholds/{name}/history", [.admin]),
     ]
 
-    /// The router with every route behind ``BearerAuthMiddleware``, each route behind a
+    /// The access table of the engine's routes, added with
+    /// ``addEngineRoutes(engine:store:to:heartbeat:clock:)``.
+    public static let engineRoutes: [APIRoute] = [
+        APIRoute(.post, "/v1/projects/{code}/ports/{splitter}/{port}/tests", [.crew, .admin]),
+        APIRoute(.get, "/v1/tests/{id}", [.crew, .admin]),
+        APIRoute(.delete, "/v1/tests/{id}", [.crew, .admin]),
+        APIRoute(.get, "/v1/events", [.crew, .admin]),
+    ]
+
+    /// The router with every route behind ``BearerAuthMiddleware`` and each route behind a
     /// ``RoleMiddleware`` with its roles. `now` stamps audit records and workflow events.
     public static func buildRouter(
         store: any APIStore, configuration: AcceptdConfiguration,
@@ -52,23 +64,23 @@ public enum APIServer {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware())
         router.add(middleware: BearerAuthMiddleware(store: store))
-        let handlers = APIHandlers(store: store, configuration: configuration, now: now)
-        for route in routes {
-            add(route, to: router, handler: handlers.handler(for: route))
-        }
+        router.mount(DocumentRoutes(), access: routes)
+        router.mount(ProjectRoutes(store: store, configuration: configuration, now: now), access: routes)
+        router.mount(PortRoutes(store: store), access: routes)
+        router.mount(ReviewRoutes(store: store, now: now), access: routes)
+        router.mount(ThresholdRoutes(store: store, configuration: configuration, now: now), access: routes)
         return router
     }
 
-    /// Registers `handler` for `route` behind the route's ``RoleMiddleware``: the way further
-    /// routes (the engine's) join the router.
-    public static func add(
-        _ route: APIRoute, to router: Router<APIRequestContext>,
-        handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Response
+    /// Adds ``engineRoutes`` to `router`, served by `engine` and `store`.
+    /// `heartbeat`: how often the progress stream sends a comment line when nothing happens, so
+    /// that proxies keep it open and a client that went away is noticed (and unsubscribed) then
+    /// rather than at the next test. `clock` times the heartbeat (inject a test clock).
+    public static func addEngineRoutes(
+        engine: AcceptanceEngine, store: any TestRunStore, to router: Router<APIRequestContext>,
+        heartbeat: Duration = .seconds(15), clock: any Clock<Duration> = ContinuousClock()
     ) {
-        let path = RouterPath(
-            route.path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: ""))
-        router.group().add(middleware: RoleMiddleware(allowed: route.roles)).on(
-            path, method: route.method, use: handler)
+        router.mount(TestRoutes(engine: engine, store: store, heartbeat: heartbeat, clock: clock), access: engineRoutes)
     }
 
     /// An application serving the router on `host`:`port`.
@@ -79,5 +91,12 @@ public enum APIServer {
         Application(
             router: buildRouter(store: store, configuration: configuration, now: now),
             configuration: .init(address: .hostname(host, port: port), serverName: "ftth-acceptd"))
+    }
+
+    /// Encodes `value` as the API's JSON (``FTTHWire/WireJSON``) with `status`.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try WireJSON.encoder().encode(value))))
     }
 }

@@ -75,18 +75,37 @@ public struct ThresholdProfile: Sendable, Hashable, Codable {
     /// The profiles every installation has unless its config overrides them.
     public static let defaults: [ThresholdProfile] = [.build, .user]
 
-    /// Problems that make a profile meaningless (a minimum above the maximum, a negative budget).
-    public func validationProblems() -> [String] {
-        var problems: [String] = []
+    /// Problems that make a profile meaningless (a minimum above the maximum, a negative budget),
+    /// each naming the limit it is about.
+    public func validationProblems() -> [ThresholdProblem] {
+        var problems: [ThresholdProblem] = []
         if let lo = minONURx, let hi = maxONURx, lo > hi {
-            problems.append("min_onu_rx_dbm \(lo) is above max_onu_rx_dbm \(hi)")
+            problems.append(ThresholdProblem(key: .minONURx, message: "\(lo) is above max_onu_rx_dbm \(hi)"))
         }
         if let d = maxDownstreamAttenuation, d.centi < 0 {
-            problems.append("max_downstream_attenuation_db \(d) is negative")
+            problems.append(ThresholdProblem(key: .maxDownstreamAttenuation, message: "\(d) is negative"))
         }
         if let u = maxUpstreamAttenuation, u.centi < 0 {
-            problems.append("max_upstream_attenuation_db \(u) is negative")
+            problems.append(ThresholdProblem(key: .maxUpstreamAttenuation, message: "\(u) is negative"))
         }
         return problems
     }
+}
+
+/// Why a threshold profile is meaningless, naming the limit: so that a caller (the API, the
+/// configuration) can point at the key without reading it out of a sentence.
+public struct ThresholdProblem: Sendable, Hashable, CustomStringConvertible {
+    /// The limit the problem is about.
+    public var key: ThresholdKey
+    /// What is wrong with it, such as `-5.00 dBm is above max_onu_rx_dbm -8.00 dBm`.
+    public var message: String
+
+    /// A problem of `key`.
+    public init(key: ThresholdKey, message: String) {
+        self.key = key
+        self.message = message
+    }
+
+    /// `key message`, such as `min_onu_rx_dbm -5.00 dBm is above max_onu_rx_dbm -8.00 dBm`.
+    public var description: String { "\(key.rawValue) \(message)" }
 }

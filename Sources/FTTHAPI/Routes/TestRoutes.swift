@@ -1,0 +1,117 @@
+import FTTHCore
+import FTTHEngine
+import FTTHWire
+import Foundation
+import Hummingbird
+
+/// The engine's routes: start a test of a port, read or cancel it, and follow every test live.
+struct TestRoutes: APIRouteGroup {
+    static let mount = "/v1"
+
+    let engine: AcceptanceEngine
+    let store: any TestRunStore
+    /// How often the progress stream sends a comment line while nothing happens.
+    let heartbeat: Duration
+    let clock: any Clock<Duration>
+
+    func register(on routes: AccessControlledRoutes) {
+        routes.on(.post, "projects/{code}/ports/{splitter}/{port}/tests", use: start)
+        routes.on(.get, "tests/{id}", use: test)
+        routes.on(.delete, "tests/{id}", use: cancel)
+        routes.on(.get, "events", use: events)
+    }
+
+    /// ``TestStartRequest``, or no body: the port's serial and the `build` profile.
+    @Sendable func start(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let code = try context.pathParameter("code")
+        let splitter = try context.pathParameter("splitter")
+        guard let port = context.parameters.get("port", as: Int.self), port >= 1 else {
+            throw APIError.invalid("port", "must be a splitter port number from 1")
+        }
+        let body =
+            try await RequestBody.decodeIfPresent(
+                TestStartRequest.self, from: request, context: context, example: #"{"serial": "HWTC1A2B3C4D"}"#)
+            ?? TestStartRequest()
+        var serial: ONUSerial?
+        if let text = body.serial {
+            guard let parsed = ONUSerial(text) else {
+                throw APIError.invalid(
+                    "serial", "must be the test ONT's serial, 12 characters (HWTC1A2B3C4D) or 16 hex digits")
+            }
+            serial = parsed
+        }
+        if body.profile?.isEmpty == true {
+            throw APIError.invalid("profile", "must be the name of a threshold profile")
+        }
+        let key = PortKey(projectCode: code, splitter: splitter, port: port)
+        do {
+            let run = try await engine.start(key, serial: serial, profile: body.profile ?? "build")
+            return try APIServer.json(TestRunResponse(run), status: .accepted)
+        } catch let error as EngineError {
+            throw APIError.invalid("profile", error.description)
+        }
+    }
+
+    @Sendable func test(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let run = try await run(context)
+        return try APIServer.json(TestRunResponse(run, result: try await store.lineResult(runID: run.id)))
+    }
+
+    @Sendable func cancel(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let run = try await run(context)
+        guard run.step.isActive else {
+            throw APIError(.conflict, code: "test.ended", message: "test \(run.id) has ended (\(run.step.rawValue))")
+        }
+        await engine.cancel(runID: run.id)
+        return try APIServer.json(TestRunResponse(run), status: .accepted)
+    }
+
+    /// Server-sent events, one ``ProgressEventResponse`` per step, filtered by `?project=` or `?run=`.
+    @Sendable func events(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let project = request.uri.queryParameters.get("project")
+        let runID = request.uri.queryParameters.get("run", as: Int64.self)
+        let progress = await engine.progress()
+        let encoder = WireJSON.encoder()
+        let events = progress.compactMap { event -> ByteBuffer? in
+            if let project, event.run.port.key.projectCode != project { return nil }
+            if let runID, event.run.id != runID { return nil }
+            let body = ProgressEventResponse(run: event.run, message: event.message, verdict: event.verdict)
+            guard let data = try? encoder.encode(body) else { return nil }
+            return ByteBuffer(string: "event: progress\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
+        }
+        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
+        let forward = Task {
+            for await event in events { continuation.yield(event) }
+            continuation.finish()
+        }
+        // A comment at once sends the headers through any proxy, so the client knows the
+        // stream is open; then one per `heartbeat` while nothing happens.
+        continuation.yield(ByteBuffer(string: ": connected\n\n"))
+        let beat = Task { [clock, heartbeat] in
+            while true {
+                do { try await clock.sleep(for: heartbeat) } catch { return }
+                continuation.yield(ByteBuffer(string: ": keep-alive\n\n"))
+            }
+        }
+        // The client went away or the engine stopped: both tasks end, the engine's stream
+        // is dropped and unsubscribes.
+        continuation.onTermination = { _ in
+            forward.cancel()
+            beat.cancel()
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody(asyncSequence: stream))
+    }
+
+    func run(_ context: APIRequestContext) async throws -> TestRun {
+        guard let id = context.parameters.get("id", as: Int64.self) else {
+            throw APIError.invalid("id", "must be a test id (a number)")
+        }
+        guard let run = try await store.testRun(id: id) else {
+            throw APIError(.notFound, code: "test.not_found", message: "no test \(id)")
+        }
+        return run
+    }
+}
