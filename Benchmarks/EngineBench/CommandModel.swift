@@ -26,8 +26,10 @@ struct CommandModel {
         // The last `quit` is CLIDriverCore leaving configuration mode at the end of the batch.
         provisionAfterAdded: ["quit", "display service-port port F/S/P ont ID", "service-port vlan …", "quit"],
         poll: ["display ont info F S P ID"],
+        // The read asks the run state before the optics: an ONT that is not online is not queried.
         read: [
-            "config", "interface gpon F/S", "display port state P", "display ont optical-info P ID", "quit", "quit",
+            "config", "display ont info F S P ID", "interface gpon F/S", "display port state P",
+            "display ont optical-info P ID", "quit", "quit",
         ])
 
     static let zte = CommandModel(
@@ -49,6 +51,6 @@ struct CommandModel {
     /// The command kind (olt-sim's `cli-stats`) that counts run-state polls, and how many
     /// commands of that kind a port test sends besides its polls.
     var pollKind: (kind: String, others: Int) {
-        dialect == "Huawei" ? ("display ont info", 0) : ("show gpon onu state", 2)
+        dialect == "Huawei" ? ("display ont info", 1) : ("show gpon onu state", 2)
     }
 }
