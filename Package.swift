@@ -132,7 +132,7 @@ let package = Package(
         // `config/ftth-acceptd.toml` → typed configuration.
         .target(
             name: "FTTHConfig",
-            dependencies: ["FTTHCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["FTTHCore", "SNMPModel", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: swiftSettings
         ),
         // The SQLite store (GRDB).
@@ -267,7 +267,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FTTHConfigTests",
-            dependencies: ["FTTHConfig"],
+            dependencies: ["FTTHConfig", "SNMPModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
