@@ -76,6 +76,12 @@ let package = Package(
         // OLT drivers per vendor dialect and transport, written against SNMPRequester and CLIConnector.
         .target(
             name: "FTTHDrivers", dependencies: ["FTTHCore", "SNMPModel", "CLIModel"], swiftSettings: swiftSettings),
+        // Makes an OLT's driver from how it is reached: the one factory of the daemon and ftthctl,
+        // without the daemon's HTTP stack.
+        .target(
+            name: "FTTHSouthbound",
+            dependencies: ["FTTHCore", "FTTHConfig", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel"],
+            swiftSettings: swiftSettings),
         // Simulated OLTs over a physical ODN model, with their SNMP agents: tests, benchmarks, demo.
         .target(
             name: "OLTSim",
@@ -113,7 +119,8 @@ let package = Package(
             name: "FTTHDaemon",
             dependencies: [
                 "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel",
-                "FTTHSQLite", "FTTHWebhook", "FTTHAPI", .product(name: "Hummingbird", package: "hummingbird"),
+                "FTTHSouthbound", "FTTHSQLite", "FTTHWebhook", "FTTHAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -158,7 +165,7 @@ let package = Package(
             name: "ftthctl",
             dependencies: [
                 "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHDrivers", "FTTHSNMP", "SNMPModel", "FTTHCLI", "CLIModel",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FTTHSouthbound", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -223,7 +230,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FTTHDaemonTests",
-            dependencies: ["FTTHDaemon", "FTTHConfig", "FTTHCore", "FTTHSNMP", "OLTSim", "OLTSimServer"],
+            dependencies: ["FTTHDaemon", "FTTHConfig", "FTTHCore", "FTTHSNMP", "SNMPModel", "OLTSim", "OLTSimServer"],
             swiftSettings: swiftSettings
         ),
         // The acceptance flow end to end: olt-sim and ftth-acceptd as processes, the API over HTTP.
