@@ -159,7 +159,10 @@ public protocol OLTDriver: Sendable {
     var description: String { get }
 
     /// Reads the PON port's transmit power and the optics of `onuIDs` (every configured ONU
-    /// when nil). Reads only what it is asked for: per-ONU optics load a real OLT's CPU.
+    /// when nil). Reads only what it is asked for: per-ONU optics load a real OLT's CPU, so
+    /// optics are asked only of ONUs that are online. An OLT's refusal for one ONU is that ONU's
+    /// "no reading" (``NoReading/Cause/refused``, the OLT's words in `raw`), never the failure of
+    /// the whole read.
     func readOptics(pon: PONAddress, onuIDs: [Int]?) async throws -> PONOptics
 
     /// The run state of one ONU.
