@@ -77,6 +77,12 @@ let package = Package(
         // OLT drivers per vendor dialect and transport, written against SNMPRequester and CLIConnector.
         .target(
             name: "FTTHDrivers", dependencies: ["FTTHCore", "SNMPModel", "CLIModel"], swiftSettings: swiftSettings),
+        // Makes an OLT's driver from how it is reached: the one factory of the daemon and ftthctl,
+        // without the daemon's HTTP stack.
+        .target(
+            name: "FTTHSouthbound",
+            dependencies: ["FTTHCore", "FTTHConfig", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel"],
+            swiftSettings: swiftSettings),
         // Simulated OLTs over a physical ODN model, with their SNMP agents: tests, benchmarks, demo.
         .target(
             name: "OLTSim",
@@ -114,7 +120,8 @@ let package = Package(
             name: "FTTHDaemon",
             dependencies: [
                 "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel",
-                "FTTHSQLite", "FTTHWebhook", "FTTHAPI", .product(name: "Hummingbird", package: "hummingbird"),
+                "FTTHSouthbound", "FTTHSQLite", "FTTHWebhook", "FTTHAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -133,7 +140,7 @@ let package = Package(
         // `config/ftth-acceptd.toml` → typed configuration.
         .target(
             name: "FTTHConfig",
-            dependencies: ["FTTHCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["FTTHCore", "SNMPModel", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: swiftSettings
         ),
         // The SQLite store (GRDB).
@@ -164,8 +171,7 @@ let package = Package(
             name: "ftthctl",
             dependencies: [
                 "FTTHCore", "FTTHWire", "FTTHConfig", "FTTHSQLite", "FTTHDrivers", "FTTHSNMP", "SNMPModel", "FTTHCLI",
-                "CLIModel",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CLIModel", "FTTHSouthbound", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -237,7 +243,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FTTHDaemonTests",
-            dependencies: ["FTTHDaemon", "FTTHConfig", "FTTHCore", "FTTHSNMP", "OLTSim", "OLTSimServer"],
+            dependencies: ["FTTHDaemon", "FTTHConfig", "FTTHCore", "FTTHSNMP", "SNMPModel", "OLTSim", "OLTSimServer"],
             swiftSettings: swiftSettings
         ),
         // The acceptance flow end to end: olt-sim and ftth-acceptd as processes, the API over HTTP.
@@ -282,7 +288,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FTTHConfigTests",
-            dependencies: ["FTTHConfig"],
+            dependencies: ["FTTHConfig", "SNMPModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -26,6 +26,8 @@ struct CommandModel {
         // The last `quit` is CLIDriverCore leaving configuration mode at the end of the batch.
         provisionAfterAdded: ["quit", "display service-port port F/S/P ont ID", "service-port vlan …", "quit"],
         poll: ["display ont info F S P ID"],
+        // The engine reads right after its wait saw the ONT online, so the driver does not ask the
+        // run state again (an ONT gone offline meanwhile answers "not online" to the optics view).
         read: [
             "config", "interface gpon F/S", "display port state P", "display ont optical-info P ID", "quit", "quit",
         ])

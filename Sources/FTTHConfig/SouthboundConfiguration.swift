@@ -16,6 +16,9 @@ public struct SouthboundConfiguration: Sendable, Hashable {
     public var maxCLISessions = 2
     /// Tries of one driver operation when its session fails (dropped, timed out).
     public var attempts = 2
+    /// SNMP version, v3 user, timeout and retries of every OLT reached over SNMP, unless its
+    /// own `[[olt]]` sets others.
+    public var snmp = SNMPSettings()
     /// Per OLT, by management address.
     public var olts: [OLTAccess] = []
 
@@ -47,6 +50,8 @@ public struct OLTAccess: Sendable, Hashable {
     public var lineProfile: String
     public var serviceProfile: String
     public var maxCLISessions: Int
+    /// SNMP: the version, v3 user, timeout and retries (`[southbound]`'s unless overridden).
+    public var snmp = SNMPSettings()
 
     /// The password or community: from the file, or from the named environment variable.
     public func secret(environment: [String: String]) -> String? {
@@ -59,16 +64,18 @@ extension SouthboundConfiguration {
     init(southbound: TOMLReader?, olts: [TOMLReader]) throws {
         self.init()
         if let r = southbound {
-            try r.allow([
-                "line_profile", "service_profile", "command_timeout_s", "login_timeout_s", "max_cli_sessions",
-                "attempts",
-            ])
+            try r.allow(
+                [
+                    "line_profile", "service_profile", "command_timeout_s", "login_timeout_s", "max_cli_sessions",
+                    "attempts",
+                ] + SNMPSettings.keys)
             lineProfile = try Self.profile(r, "line_profile", default: lineProfile)
             serviceProfile = try Self.profile(r, "service_profile", default: serviceProfile)
             commandTimeoutSeconds = try r.int("command_timeout_s", default: commandTimeoutSeconds, range: 1...600)
             loginTimeoutSeconds = try r.int("login_timeout_s", default: loginTimeoutSeconds, range: 1...600)
             maxCLISessions = try r.int("max_cli_sessions", default: maxCLISessions, range: 1...16)
             attempts = try r.int("attempts", default: attempts, range: 1...5)
+            snmp = try snmp.overridden(by: r)
         }
         for r in olts {
             let access = try Self.olt(r, defaults: self)
@@ -77,6 +84,12 @@ extension SouthboundConfiguration {
             }
             self.olts.append(access)
         }
+    }
+
+    /// Whether `name` can be an environment variable's name (`FTTH_OLT_PASSWORD`).
+    static func isEnvironmentName(_ name: String) -> Bool {
+        (name.first.map { $0.isLetter || $0 == "_" } ?? false)
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
     }
 
     /// A profile name as the CLI drivers accept it: 1…32 letters, digits, `-`, `_`, `.`.
@@ -88,10 +101,11 @@ extension SouthboundConfiguration {
     }
 
     static func olt(_ r: TOMLReader, defaults: SouthboundConfiguration) throws -> OLTAccess {
-        try r.allow([
-            "address", "transport", "host", "port", "username", "password_env", "password", "host_key", "line_profile",
-            "service_profile", "max_cli_sessions",
-        ])
+        try r.allow(
+            [
+                "address", "transport", "host", "port", "username", "password_env", "password", "host_key",
+                "line_profile", "service_profile", "max_cli_sessions",
+            ] + SNMPSettings.keys)
         guard let address = ManagementAddress(try r.string("address")) else {
             throw r.error("address", "must be the OLT's management IPv4 or IPv6 address, as in the project CSV")
         }
@@ -109,10 +123,7 @@ extension SouthboundConfiguration {
             lineProfile: try profile(r, "line_profile", default: defaults.lineProfile),
             serviceProfile: try profile(r, "service_profile", default: defaults.serviceProfile),
             maxCLISessions: try r.int("max_cli_sessions", default: defaults.maxCLISessions, range: 1...16))
-        if let env = access.passwordEnvironment,
-            !(env.first.map { $0.isLetter || $0 == "_" } ?? false)
-                || !env.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
-        {
+        if let env = access.passwordEnvironment, !isEnvironmentName(env) {
             throw r.error("password_env", "must be the name of an environment variable, such as FTTH_OLT_PASSWORD")
         }
         if access.password != nil && access.passwordEnvironment != nil {
@@ -125,6 +136,16 @@ extension SouthboundConfiguration {
                     "password_env",
                     "is required for \(transport.rawValue): name the environment variable that holds the password")
             }
+        }
+        if transport == .snmp {
+            access.snmp = try defaults.snmp.overridden(by: r)
+            try access.snmp.validate(r)
+            if access.snmp.version == .v3, access.password != nil || access.passwordEnvironment != nil {
+                let k = access.password != nil ? "password" : "password_env"
+                throw r.error(k, "is the v1/v2c community; SNMPv3 uses snmp_user and its pass phrases instead")
+            }
+        } else if let k = SNMPSettings.keys.first(where: { r.table[$0] != nil }) {
+            throw r.error(k, "is for transport = \"snmp\" only; remove it or set transport = \"snmp\"")
         }
         if transport == .ssh {
             guard let key = access.hostKey else {

@@ -352,8 +352,10 @@ public actor AcceptanceEngine {
         guard let profile = limits else {
             return await end(run, .failed, "threshold profile \(run.profile) no longer exists")
         }
+        // The wait just saw the ONU online, unless it timed out (its note is the outcome so far).
+        let knownOnline: Set<Int> = run.outcome == nil ? [onuID] : []
         let optics = try await limiter.withSlot(run.port.olt, priority: .finishing) {
-            try await driver.readOptics(pon: run.port.pon, onuIDs: [onuID])
+            try await driver.readOptics(pon: run.port.pon, onuIDs: [onuID], knownOnline: knownOnline)
         }
         guard let readings = optics.readings(onuID: onuID) else {
             throw OLTDriverError(

@@ -143,7 +143,9 @@ public final class SimulatedMIB: Sendable {
     static func centi(_ dBm: Double) -> Int64 { Int64((dBm * 100).rounded()) }
     static func milli(_ dBm: Double) -> Int64 { Int64((dBm * 1000).rounded()) }
 
-    func value(_ source: Source) -> SNMPValue? {
+    /// The value of an entry now. `exact`: asked for by a GET (counted as a query of the ONU's
+    /// optics), not read by a walk that passes by.
+    func value(_ source: Source, exact: Bool) -> SNMPValue? {
         switch source {
         case .constant(let v):
             return v
@@ -173,7 +175,7 @@ public final class SimulatedMIB: Sendable {
             guard let o = olt.observe(pon: pon, id: id) else { return nil }
             return .integer(o.runState == .online ? 1 : 2)
         case .huaweiONTOptics(let pon, let id, let column):
-            guard let o = olt.observe(pon: pon, id: id) else { return nil }
+            guard let o = opticsQuery(pon, id, counted: exact) else { return nil }
             guard o.runState == .online else { return .integer(Self.invalid) }
             switch column {
             case 1: return .integer(Int64(o.temperatureCelsius))
@@ -193,14 +195,21 @@ public final class SimulatedMIB: Sendable {
             guard let o = olt.observe(pon: pon, id: id) else { return nil }
             return .integer(o.runState == .online ? 4 : 7)
         case .zteONUOptics(let pon, let id, let column):
-            guard let o = olt.observe(pon: pon, id: id) else { return nil }
+            guard let o = opticsQuery(pon, id, counted: exact) else { return nil }
             guard o.runState == .online else { return .integer(65535) }
             let dBm = column == 10 ? o.onuRxDBm! : o.onuTxDBm!
             return .integer(Int64(((dBm + 30) / 0.002).rounded()))
         case .zteOLTRx(let pon, let id):
-            guard let o = olt.observe(pon: pon, id: id) else { return nil }
+            guard let o = opticsQuery(pon, id, counted: exact) else { return nil }
             return .integer(o.runState == .online ? Self.milli(o.oltRxDBm!) : -80000)
         }
+    }
+
+    /// One ONU's optics as the OLT reads them for a request; nil when it refuses or the ONU went
+    /// away: a GET then answers noSuchInstance (the only words SNMP has for it), a walk skips it.
+    func opticsQuery(_ pon: PONAddress, _ id: Int, counted: Bool) -> ONUObservation? {
+        guard case .success(let seen) = olt.queryOptics(pon: pon, id: id, counted: counted) else { return nil }
+        return seen
     }
 
     /// The value at exactly `oid`.
@@ -212,7 +221,7 @@ public final class SimulatedMIB: Sendable {
             let mid = (lo + hi) / 2
             if e[mid].oid < oid { lo = mid + 1 } else { hi = mid }
         }
-        if lo < e.count, e[lo].oid == oid, let v = value(e[lo].source) { return v }
+        if lo < e.count, e[lo].oid == oid, let v = value(e[lo].source, exact: true) { return v }
         // An OID under a known table column is a missing instance; anything else a missing object.
         return e.contains(where: {
             oid.components.count > 2 && $0.oid.components.starts(with: oid.components.dropLast())
@@ -230,7 +239,7 @@ public final class SimulatedMIB: Sendable {
             if e[mid].oid <= oid { lo = mid + 1 } else { hi = mid }
         }
         while lo < e.count {
-            if let v = value(e[lo].source) { return VarBind(e[lo].oid, v) }
+            if let v = value(e[lo].source, exact: false) { return VarBind(e[lo].oid, v) }
             lo += 1  // the row went away between indexing and reading
         }
         return nil

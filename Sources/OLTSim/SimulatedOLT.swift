@@ -86,6 +86,15 @@ public final class SimulatedOLT: Sendable {
         var servicePorts: [SimServicePort] = []
         /// Bumped on every configuration change, so MIB views know to re-index.
         var generation = 0
+        /// ONUs whose optics the OLT refuses to read, with the reason it gives.
+        var opticsRefusals: [ONUKey: String] = [:]
+        /// How often each ONU's optics were asked for.
+        var opticsQueries: [ONUKey: Int] = [:]
+    }
+
+    struct ONUKey: Hashable {
+        var pon: PONAddress
+        var id: Int
     }
 
     struct Location: Hashable {

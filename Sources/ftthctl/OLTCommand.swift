@@ -4,6 +4,7 @@ import FTTHCLI
 import FTTHCore
 import FTTHDrivers
 import FTTHSNMP
+import FTTHSouthbound
 import Foundation
 import SNMPModel
 
@@ -141,6 +142,15 @@ struct OLTOptics: AsyncParsableCommand {
         case zteC600CLI = "zte-c600-cli"
 
         var isCLI: Bool { self != .huaweiSNMP && self != .zteSNMP }
+
+        /// The dialect the driver speaks: C300 for the ZTE drivers but zte-c600-cli.
+        var dialect: VendorDialect {
+            switch self {
+            case .huaweiSNMP, .huaweiCLI: .huaweiMA5600T
+            case .zteSNMP, .zteCLI: .zteC300
+            case .zteC600CLI: .zteC600
+            }
+        }
     }
 
     @Option(name: .long, help: "Driver: \(Driver.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -175,45 +185,30 @@ struct OLTOptics: AsyncParsableCommand {
     func run() async throws {
         let ids = onu.map { $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
         let address = ManagementAddress(host) ?? ManagementAddress("0.0.0.0")!
-        if driver.isCLI {
-            let connector = CLIConnectionPool(
-                target: cli.target(host: host, port: port),
-                style: driver == .huaweiCLI ? HuaweiCLIDriver.terminalStyle : ZTECLIDriver.terminalStyle,
-                sessionSetup: driver == .huaweiCLI ? HuaweiCLIDriver.sessionSetup : ZTECLIDriver.sessionSetup)
-            let timeout = Duration.milliseconds(Int(cli.commandTimeout * 1000))
-            let oltDriver: any OLTDriver =
-                switch driver {
-                case .huaweiCLI: HuaweiCLIDriver(cli: connector, olt: address, commandTimeout: timeout)
-                case .zteC600CLI: ZTECLIDriver(cli: connector, olt: address, dialect: .zteC600, commandTimeout: timeout)
-                default: ZTECLIDriver(cli: connector, olt: address, commandTimeout: timeout)
-                }
-            do {
-                let optics = try await oltDriver.readOptics(pon: PONAddress(pon)!, onuIDs: ids)
-                await connector.shutdown()
-                show(optics)
-            } catch var error as OLTDriverError where error.message.contains("host key") {
-                await connector.shutdown()
-                error.message += "; with ftthctl, pass it as --host-key \"ssh-ed25519 AAAA…\""
-                throw error
-            } catch {
-                await connector.shutdown()
-                throw error
-            }
-            return
-        }
+        let endpoint = OLTEndpoint(
+            address: address,
+            transport: driver.isCLI
+                ? .cli(cli.target(host: host, port: port)) : .snmp(snmp.target(host: host, port: port ?? 161)))
+        // The daemon's factory: the same drivers, pools and SNMP sessions as ftth-acceptd makes.
         let client = SNMPClient()
+        let factory = OLTDriverFactory(snmp: client)
+        func close() async {
+            await factory.shutdown()
+            await client.shutdown()
+        }
         let optics: PONOptics
         do {
-            let session = try client.session(for: snmp.target(host: host, port: port ?? 161), maxInFlight: 4)
-            let oltDriver: any OLTDriver =
-                driver == .huaweiSNMP
-                ? HuaweiSNMPDriver(snmp: session, olt: address) : ZTESNMPDriver(snmp: session, olt: address)
+            let oltDriver = try factory.driver(for: endpoint, dialect: driver.dialect)
             optics = try await oltDriver.readOptics(pon: PONAddress(pon)!, onuIDs: ids)
-            await client.shutdown()
+        } catch var error as OLTDriverError where driver.isCLI && error.message.contains("host key") {
+            await close()
+            error.message += "; with ftthctl, pass it as --host-key \"ssh-ed25519 AAAA…\""
+            throw error
         } catch {
-            await client.shutdown()
+            await close()
             throw error
         }
+        await close()
         show(optics)
     }
 

@@ -1,5 +1,6 @@
 import FTTHConfig
 import FTTHCore
+import Foundation
 import Testing
 
 @Suite struct SouthboundConfigurationTests {
@@ -99,5 +100,113 @@ import Testing
     func mistakesNameTheKey(toml: String, key: String) {
         let error = #expect(throws: ConfigurationError.self) { _ = try AcceptdConfiguration(toml: toml) }
         #expect(error?.key == key)
+    }
+}
+
+@Suite struct SNMPSettingsTests {
+    @Test func southboundDefaultsAndPerOLTOverrides() throws {
+        let config = try AcceptdConfiguration(
+            toml: """
+                [southbound]
+                snmp_timeout_ms = 5000
+                snmp_retries = 2
+
+                [[olt]]
+                address = "10.20.0.1"
+                transport = "snmp"
+                password_env = "OLT_COMMUNITY"
+
+                [[olt]]
+                address = "10.20.0.2"
+                transport = "snmp"
+                snmp_version = "v3"
+                snmp_user = "ftth"
+                snmp_auth_protocol = "sha-256"
+                snmp_auth_password_env = "OLT_AUTH"
+                snmp_priv_protocol = "aes"
+                snmp_priv_password_env = "OLT_PRIV"
+                snmp_timeout_ms = 1500
+                snmp_retries = 0
+
+                [[olt]]
+                address = "10.20.0.3"
+                transport = "snmp"
+                snmp_version = "v1"
+                password = "public"
+                """)
+        let sb = config.southbound
+        #expect(SouthboundConfiguration().snmp.version == .v2c)
+        #expect(SouthboundConfiguration().snmp.timeoutMilliseconds == 3000)
+        let v2c = try #require(sb.access(for: ManagementAddress("10.20.0.1")!)).snmp
+        #expect(v2c.version == .v2c)
+        #expect(v2c.timeoutMilliseconds == 5000)
+        #expect(v2c.retries == 2)
+        let v3 = try #require(sb.access(for: ManagementAddress("10.20.0.2")!)).snmp
+        #expect(v3.version == .v3)
+        #expect(v3.user == "ftth")
+        #expect(v3.authProtocol == .sha256)
+        #expect(v3.authPasswordEnvironment == "OLT_AUTH")
+        #expect(v3.privProtocol == .aes)
+        #expect(v3.privPasswordEnvironment == "OLT_PRIV")
+        #expect(v3.timeoutMilliseconds == 1500)
+        #expect(v3.retries == 0)
+        #expect(try #require(sb.access(for: ManagementAddress("10.20.0.3")!)).snmp.version == .v1)
+    }
+
+    /// The v3 keys every authPriv OLT needs, without the one a case leaves out.
+    static func v3(without key: String) -> String {
+        [
+            "snmp_version = \"v3\"", "snmp_user = \"u\"", "snmp_auth_protocol = \"SHA\"",
+            "snmp_auth_password_env = \"A\"", "snmp_priv_protocol = \"AES\"", "snmp_priv_password_env = \"P\"",
+        ].filter { !$0.hasPrefix(key + " ") }.joined(separator: "\n")
+    }
+
+    @Test(arguments: [
+        ("transport = \"snmp\"\nsnmp_version = \"v4\"", "olt[0].snmp_version", "v1, v2c or v3"),
+        ("transport = \"snmp\"\nsnmp_timeout_ms = 10", "olt[0].snmp_timeout_ms", "100...60000"),
+        ("transport = \"snmp\"\nsnmp_retries = 11", "olt[0].snmp_retries", "0...10"),
+        ("transport = \"snmp\"\n" + v3(without: "snmp_user"), "olt[0].snmp_user", "is required for snmp_version"),
+        (
+            "transport = \"snmp\"\n" + v3(without: "snmp_priv_password_env"), "olt[0].snmp_priv_password_env",
+            "authPriv"
+        ),
+        (
+            "transport = \"snmp\"\n" + v3(without: "snmp_auth_protocol") + "\nsnmp_auth_protocol = \"SHA-1\"",
+            "olt[0].snmp_auth_protocol", "MD5, SHA or SHA-256"
+        ),
+        (
+            "transport = \"snmp\"\n" + v3(without: "snmp_priv_protocol") + "\nsnmp_priv_protocol = \"3DES\"",
+            "olt[0].snmp_priv_protocol", "AES or DES"
+        ),
+        (
+            "transport = \"snmp\"\n" + v3(without: "snmp_auth_password_env") + "\nsnmp_auth_password_env = \"my key\"",
+            "olt[0].snmp_auth_password_env", "environment variable"
+        ),
+        ("transport = \"snmp\"\n" + v3(without: "") + "\npassword_env = \"C\"", "olt[0].password_env", "community"),
+        ("transport = \"snmp\"\nsnmp_user = \"u\"", "olt[0].snmp_user", "is for snmp_version = \"v3\""),
+        (
+            "transport = \"telnet\"\nusername = \"u\"\npassword_env = \"P\"\nsnmp_version = \"v3\"",
+            "olt[0].snmp_version", "transport = \"snmp\" only"
+        ),
+    ])
+    func mistakesNameTheKey(body: String, key: String, message: String) throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            _ = try AcceptdConfiguration(toml: "[[olt]]\naddress = \"10.20.0.1\"\n" + body)
+        }
+        #expect(error?.key == key, "\(String(describing: error))")
+        #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    @Test func theShippedFileSaysTheDefaults() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/ftth-acceptd.toml").path
+        #expect(try AcceptdConfiguration(contentsOfFile: path).southbound.snmp == SNMPSettings())
+    }
+
+    @Test func aWrongSouthboundKeyIsNamed() {
+        let error = #expect(throws: ConfigurationError.self) {
+            _ = try AcceptdConfiguration(toml: "[southbound]\nsnmp_version = \"v2\"\n")
+        }
+        #expect(error?.key == "southbound.snmp_version")
     }
 }

@@ -159,8 +159,17 @@ public protocol OLTDriver: Sendable {
     var description: String { get }
 
     /// Reads the PON port's transmit power and the optics of `onuIDs` (every configured ONU
-    /// when nil). Reads only what it is asked for: per-ONU optics load a real OLT's CPU.
+    /// when nil). Reads only what it is asked for: per-ONU optics load a real OLT's CPU, so
+    /// optics are asked only of ONUs that are online. An OLT's refusal for one ONU is that ONU's
+    /// "no reading" (``NoReading/Cause/refused``, the OLT's words in `raw`), never the failure of
+    /// the whole read.
     func readOptics(pon: PONAddress, onuIDs: [Int]?) async throws -> PONOptics
+
+    /// As ``readOptics(pon:onuIDs:)``, for a caller that has just seen the ONUs `knownOnline`
+    /// online (the engine, right after its wait): a driver that would ask their run state first
+    /// may skip it, so a port test's read costs no extra command. An ONU gone offline since is
+    /// still no reading, by the OLT's answer.
+    func readOptics(pon: PONAddress, onuIDs: [Int], knownOnline: Set<Int>) async throws -> PONOptics
 
     /// The run state of one ONU.
     func runState(pon: PONAddress, onuID: Int) async throws -> ONURunState
@@ -174,4 +183,11 @@ public protocol OLTDriver: Sendable {
 
     /// Removes a test ONU and its service-port; removing one that is already gone succeeds.
     func remove(pon: PONAddress, onuID: Int) async throws
+}
+
+extension OLTDriver {
+    /// Drivers that learn the run state with the optics need no hint.
+    public func readOptics(pon: PONAddress, onuIDs: [Int], knownOnline: Set<Int>) async throws -> PONOptics {
+        try await readOptics(pon: pon, onuIDs: onuIDs)
+    }
 }

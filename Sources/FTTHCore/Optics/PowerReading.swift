@@ -30,6 +30,8 @@ public struct NoReading: Sendable, Hashable, Codable, CustomStringConvertible {
         case garbled
         /// The ONU is offline, so its optics are stale or sentinels.
         case onuOffline = "onu_offline"
+        /// The OLT refused to read this ONU's optics; `raw` holds its words.
+        case refused
     }
 
     public var cause: Cause
@@ -49,8 +51,11 @@ public struct NoReading: Sendable, Hashable, Codable, CustomStringConvertible {
         case .outOfRange: what = "no reading (value out of range)"
         case .garbled: what = "no reading (unreadable value)"
         case .onuOffline: what = "no reading (ONU offline)"
+        case .refused: what = "no reading (the OLT refused to read it)"
         }
-        if let raw, !raw.isEmpty { return "\(what), raw \"\(raw)\"" }
+        if let raw, !raw.isEmpty {
+            return cause == .refused ? "\(what): \(raw)" : "\(what), raw \"\(raw)\""
+        }
         return what
     }
 }

@@ -49,35 +49,62 @@ public struct HuaweiCLIDriver: OLTDriver {
 
     // MARK: Reading
 
+    /// Reads the run states first (each ONT's info, or the port's summary when every ONT is read)
+    /// and asks optics only of ONTs that are online: an offline ONT cannot answer and each question loads the OLT. Every ONT of the
+    /// port is read with one table; an ONT missing from it, or asked by id, is asked alone. A
+    /// refusal for one ONT is that ONT's "no reading" with the OLT's words; the others are still
+    /// read.
     public func readOptics(pon: PONAddress, onuIDs: [Int]?) async throws -> PONOptics {
+        try await readOptics(pon: pon, onuIDs: onuIDs, knownOnline: [])
+    }
+
+    /// ONTs in `knownOnline` are not asked their run state again: their optics view answers
+    /// "not online" if one went offline since.
+    public func readOptics(pon: PONAddress, onuIDs: [Int], knownOnline: Set<Int>) async throws -> PONOptics {
+        try await readOptics(pon: pon, onuIDs: Optional(onuIDs), knownOnline: knownOnline)
+    }
+
+    func readOptics(pon: PONAddress, onuIDs: [Int]?, knownOnline: Set<Int>) async throws -> PONOptics {
         let pon = try check.pon(pon)
         if let onuIDs { for id in onuIDs { _ = try check.onuID(id, range: Self.onuIDRange) } }
         return try await batch { b in
             try await b.run("config")
-            var summary: [HuaweiCLIOutput.SummaryRow] = []
-            if onuIDs == nil { summary = try await listing(b, pon) }
+            let ids: [Int]
+            var states: [Int: ONURunState] = [:]
+            if let onuIDs {
+                // A few ONTs, each by its own short view; the summary would list the whole port.
+                for id in onuIDs {
+                    states[id] = knownOnline.contains(id) ? .online : try await ontRunState(b, pon, id)
+                }
+                ids = onuIDs
+            } else {
+                let summary = try await listing(b, pon)
+                for row in summary where states[row.onuID] == nil { states[row.onuID] = row.runState }
+                ids = summary.map(\.onuID)
+            }
             try await enterInterface(b, pon)
             let oltTx = HuaweiCLIOutput.portTxPower(try await b.run("display port state \(pon.port)"))
-            var onus: [ONUOptics] = []
-            if let onuIDs {
-                for id in onuIDs { onus.append(try await opticsDetail(b, pon, id)) }
-            } else {
-                let online = summary.filter { $0.runState == .online }
-                var table: [Int: HuaweiCLIOutput.OpticalRow] = [:]
-                if !online.isEmpty {
-                    let reply = try await b.attempt("display ont optical-info \(pon.port) all")
+            var table: [Int: HuaweiCLIOutput.OpticalRow] = [:]
+            if onuIDs == nil, states.values.contains(.online) {
+                // Refused as a whole, the table is left aside and each online ONT asked alone.
+                let reply = try await b.attempt("display ont optical-info \(pon.port) all")
+                if reply.refusal == nil {
                     for row in HuaweiCLIOutput.opticalInfo(reply.text) { table[row.onuID] = row }
                 }
-                for entry in summary {
-                    if entry.runState == .online, let row = table[entry.onuID] {
-                        onus.append(
-                            ONUOptics(
-                                onuID: entry.onuID, runState: .online, onuRx: row.onuRx, onuTx: row.onuTx,
-                                oltRx: row.oltRx, temperatureCelsius: row.temperatureCelsius,
-                                voltageVolts: row.voltageVolts, biasMilliamps: row.biasMilliamps))
-                    } else {
-                        onus.append(Self.withoutReadings(entry.onuID, entry.runState))
-                    }
+            }
+            var onus: [ONUOptics] = []
+            for id in ids {
+                let state = states[id] ?? .unknown
+                if state != .online {
+                    onus.append(Self.withoutReadings(id, state))
+                } else if let row = table[id] {
+                    onus.append(
+                        ONUOptics(
+                            onuID: id, runState: .online, onuRx: row.onuRx, onuTx: row.onuTx, oltRx: row.oltRx,
+                            temperatureCelsius: row.temperatureCelsius, voltageVolts: row.voltageVolts,
+                            biasMilliamps: row.biasMilliamps))
+                } else {
+                    onus.append(try await opticsDetail(b, pon, id))
                 }
             }
             return PONOptics(olt: olt, pon: pon, oltTx: oltTx, onus: onus, readAt: clock(), source: description)
@@ -89,17 +116,15 @@ public struct HuaweiCLIDriver: OLTDriver {
         return ONUOptics(onuID: id, runState: state, onuRx: none, onuTx: none, oltRx: none)
     }
 
-    /// `display ont optical-info P ID` in the PON board's interface mode.
+    /// `display ont optical-info P ID` in the PON board's interface mode, for an ONT that was
+    /// online. Its refusal is this ONT's "no reading" with the OLT's words.
     func opticsDetail(_ b: CLIBatch, _ pon: PONAddress, _ id: Int) async throws -> ONUOptics {
         let reply = try await b.attempt("display ont optical-info \(pon.port) \(id)")
         if let refusal = reply.refusal {
+            // Gone offline since the summary was read.
             if refusal.contains("not online") { return Self.withoutReadings(id, .offline) }
-            if refusal.contains("not exist") {
-                throw notFound("ONT \(id) is not configured on PON port \(pon)", refusal)
-            }
-            throw OLTDriverError(
-                .rejected, olt: description, message: "the OLT refused to show ONT \(id)'s optics on \(pon)",
-                deviceText: refusal)
+            let none = PowerReading.missing(.refused, raw: refusal)
+            return ONUOptics(onuID: id, runState: .online, onuRx: none, onuTx: none, oltRx: none)
         }
         let d = HuaweiCLIOutput.details(reply.text)
         guard d["Rx optical power(dBm)"] != nil else {
@@ -143,21 +168,25 @@ public struct HuaweiCLIDriver: OLTDriver {
     public func runState(pon: PONAddress, onuID: Int) async throws -> ONURunState {
         let pon = try check.pon(pon)
         let id = try check.onuID(onuID, range: Self.onuIDRange)
-        return try await batch { b in
-            let reply = try await b.attempt("display ont info \(pon.frame) \(pon.slot) \(pon.port) \(id)")
-            if let refusal = reply.refusal {
-                if refusal.contains("not exist") {
-                    throw notFound("ONT \(id) is not configured on PON port \(pon)", refusal)
-                }
-                throw OLTDriverError(
-                    .rejected, olt: description, message: "the OLT refused to show ONT \(id) on \(pon)",
-                    deviceText: refusal)
+        return try await batch { b in try await ontRunState(b, pon, id) }
+    }
+
+    /// `display ont info F S P ID`: the run state of one ONT, kept by the OLT itself (no query of
+    /// the ONT). Throws `notFound` when the ONT is not configured.
+    func ontRunState(_ b: CLIBatch, _ pon: PONAddress, _ id: Int) async throws -> ONURunState {
+        let reply = try await b.attempt("display ont info \(pon.frame) \(pon.slot) \(pon.port) \(id)")
+        if let refusal = reply.refusal {
+            if refusal.contains("not exist") {
+                throw notFound("ONT \(id) is not configured on PON port \(pon)", refusal)
             }
-            switch HuaweiCLIOutput.details(reply.text)["Run state"]?.lowercased() {
-            case "online": return .online
-            case "offline": return .offline
-            default: return .unknown
-            }
+            throw OLTDriverError(
+                .rejected, olt: description, message: "the OLT refused to show ONT \(id) on \(pon)",
+                deviceText: refusal)
+        }
+        switch HuaweiCLIOutput.details(reply.text)["Run state"]?.lowercased() {
+        case "online": return .online
+        case "offline": return .offline
+        default: return .unknown
         }
     }
 

@@ -71,6 +71,10 @@ public struct ZTECLIDriver: OLTDriver {
 
     // MARK: Reading
 
+    /// Reads the run states first and asks `show pon power attenuation` only of ONUs that are
+    /// working: an offline ONU cannot answer and each question loads the OLT. A refusal for one
+    /// ONU is that ONU's "no reading" with the OLT's words; the others are still read. The PON
+    /// port's transmit power comes with the attenuation of the first ONU that gives it.
     public func readOptics(pon: PONAddress, onuIDs: [Int]?) async throws -> PONOptics {
         let pon = try check.pon(pon)
         if let onuIDs { for id in onuIDs { _ = try check.onuID(id, range: Self.onuIDRange) } }
@@ -84,20 +88,21 @@ public struct ZTECLIDriver: OLTDriver {
                     throw OLTDriverError(
                         .notFound, olt: description, message: "ONU \(onuInterface(pon, id)) is not configured")
                 }
+                guard state.runState == .online else {
+                    // An ONU that is not working never yields numbers, and is not asked for them.
+                    let none = PowerReading.missing(.onuOffline, raw: state.phase)
+                    onus.append(ONUOptics(onuID: id, runState: state.runState, onuRx: none, onuTx: none, oltRx: none))
+                    continue
+                }
                 let reply = try await b.attempt("show pon power attenuation \(onuInterface(pon, id))")
                 if let refusal = reply.refusal {
-                    throw refused("the OLT refused to show the optics of \(onuInterface(pon, id))", refusal)
+                    let none = PowerReading.missing(.refused, raw: refusal)
+                    onus.append(ONUOptics(onuID: id, runState: .online, onuRx: none, onuTx: none, oltRx: none))
+                    continue
                 }
                 let a = ZTECLIOutput.attenuation(reply.text)
                 if oltTx.value == nil, a.oltTx.value != nil { oltTx = a.oltTx }
-                if state.runState == .online {
-                    onus.append(
-                        ONUOptics(onuID: id, runState: .online, onuRx: a.onuRx, onuTx: a.onuTx, oltRx: a.oltRx))
-                } else {
-                    // An ONU that is not working never yields numbers, whatever the table shows.
-                    let none = PowerReading.missing(.onuOffline, raw: state.phase)
-                    onus.append(ONUOptics(onuID: id, runState: state.runState, onuRx: none, onuTx: none, oltRx: none))
-                }
+                onus.append(ONUOptics(onuID: id, runState: .online, onuRx: a.onuRx, onuTx: a.onuTx, oltRx: a.oltRx))
             }
             return PONOptics(olt: olt, pon: pon, oltTx: oltTx, onus: onus, readAt: clock(), source: description)
         }

@@ -59,6 +59,10 @@ public struct HuaweiSNMPDriver: OLTDriver {
         OLTSNMPErrors.map(error, olt: description)
     }
 
+    /// Reads the run states first and GETs optics only of ONTs that are online: an offline ONT
+    /// cannot answer and each question loads the OLT. An agent that will not give one ONT's
+    /// optics (an error-status, or no instance for any of them) makes that ONT's "no reading"
+    /// with the agent's words; the others are still read. No answer at all fails the read.
     public func readOptics(pon: PONAddress, onuIDs: [Int]?) async throws -> PONOptics {
         let ifIndex = try index(pon)
         do {
@@ -70,16 +74,20 @@ public struct HuaweiSNMPDriver: OLTDriver {
             } else {
                 ids = try await listONUs(pon: pon).map(\.onuID)
             }
+            let states = try await SNMPOpticsRead.values(
+                snmp, of: ids.map { Self.ontControl.appending(15, ifIndex, UInt32($0)) })
             var onus: [ONUOptics] = []
-            // One GET per ONU with every column it needs: only the ONUs under test are read.
-            for id in ids {
-                let ont = UInt32(id)
-                let oids =
-                    [1, 2, 3, 4, 5, 6].map { Self.ontOptics.appending($0, ifIndex, ont) } + [
-                        Self.ontControl.appending(15, ifIndex, ont)
-                    ]
-                let values = try await snmp.get(oids).map(\.value)
-                onus.append(Self.decodeONT(id: id, values: values))
+            // One GET per online ONT with every column it needs: only the ONTs under test are read.
+            for (id, state) in zip(ids, states) {
+                guard Self.runState(state) == .online else {
+                    onus.append(SNMPOpticsRead.notOnline(id: id, state: Self.runState(state)))
+                    continue
+                }
+                let oids = [1, 2, 3, 4, 5, 6].map { Self.ontOptics.appending($0, ifIndex, UInt32(id)) }
+                switch try await SNMPOpticsRead.optics(snmp, oids) {
+                case .values(let values): onus.append(Self.decodeONT(id: id, values: values + [state]))
+                case .refused(let words): onus.append(SNMPOpticsRead.refused(id: id, words: words))
+                }
             }
             return PONOptics(olt: olt, pon: pon, oltTx: oltTx, onus: onus, readAt: clock(), source: description)
         } catch let e as OLTDriverError {

@@ -80,6 +80,10 @@ public actor ZTESNMPDriver: OLTDriver {
         return ifIndexByPON?[pon]
     }
 
+    /// Reads the phase states first and GETs optics only of ONUs that are working: an offline
+    /// ONU cannot answer and each question loads the OLT. An agent that will not give one ONU's
+    /// optics (an error-status, or no instance for any of them) makes that ONU's "no reading"
+    /// with the agent's words; the others are still read. No answer at all fails the read.
     public func readOptics(pon: PONAddress, onuIDs: [Int]?) async throws -> PONOptics {
         let ponIndex = try index(pon)
         do {
@@ -94,17 +98,27 @@ public actor ZTESNMPDriver: OLTDriver {
             } else {
                 ids = try await listONUs(pon: pon).map(\.onuID)
             }
+            for id in ids where Self.onuIndex(pon, onu: id) == nil {
+                throw OLTDriverError(.invalidInput, olt: description, message: "ONU id \(id) is outside 0-255")
+            }
+            let phases = try await SNMPOpticsRead.values(
+                snmp, of: ids.map { Self.onuPhase.appending(ponIndex, UInt32($0)) })
             var onus: [ONUOptics] = []
-            for id in ids {
-                guard let onuIndex = Self.onuIndex(pon, onu: id) else {
-                    throw OLTDriverError(.invalidInput, olt: description, message: "ONU id \(id) is outside 0-255")
+            // One GET per working ONU: only the ONUs under test are read.
+            for (id, phase) in zip(ids, phases) {
+                guard Self.runState(phase) == .online, let onuIndex = Self.onuIndex(pon, onu: id) else {
+                    onus.append(SNMPOpticsRead.notOnline(id: id, state: Self.runState(phase)))
+                    continue
                 }
                 let onu = UInt32(id)
-                let values = try await snmp.get([
+                let oids = [
                     Self.onuOptics.appending(10, ponIndex, onu, 1), Self.onuOptics.appending(14, ponIndex, onu, 1),
-                    Self.oltRxOfONU.appending(onuIndex), Self.onuPhase.appending(ponIndex, onu),
-                ]).map(\.value)
-                onus.append(Self.decodeONU(id: id, values: values))
+                    Self.oltRxOfONU.appending(onuIndex),
+                ]
+                switch try await SNMPOpticsRead.optics(snmp, oids) {
+                case .values(let values): onus.append(Self.decodeONU(id: id, values: values + [phase]))
+                case .refused(let words): onus.append(SNMPOpticsRead.refused(id: id, words: words))
+                }
             }
             return PONOptics(olt: olt, pon: pon, oltTx: oltTx, onus: onus, readAt: clock(), source: description)
         } catch let e as OLTDriverError {

@@ -323,7 +323,8 @@ public final class HuaweiCLIShell: SimCLIShell {
     }
 
     /// `display ont optical-info P all`, as recorded in huawei-display-ont-optical-info-0-all.txt;
-    /// ONTs that are not online are left out, as the OLT does.
+    /// ONTs that are not online are left out, as the OLT does, and so are those whose optics
+    /// it fails to read (only the online ones are queried).
     func opticalTable(_ pon: PONAddress) -> String {
         guard olt.pon(pon) != nil else { return "  Failure: The port does not exist\n" }
         var out = Self.shortRule
@@ -331,7 +332,9 @@ public final class HuaweiCLIShell: SimCLIShell {
         out += "  ID   (dBm)     (dBm)     power(dBm)  (C)          (V)      (mA)     (m)\n"
         out += Self.shortRule
         for onu in olt.configuredONUs(on: pon) {
-            guard let o = olt.observe(pon: pon, id: onu.id), o.runState == .online else { continue }
+            guard olt.observe(pon: pon, id: onu.id)?.runState == .online,
+                case .success(let seen) = olt.queryOptics(pon: pon, id: onu.id), let o = seen, o.runState == .online
+            else { continue }
             let id = String(repeating: " ", count: max(0, 3 - "\(onu.id)".count)) + "\(onu.id)"
             out +=
                 "  " + Self.pad(id, 5) + Self.pad(Self.dBm(o.onuRxDBm), 10) + Self.pad(Self.dBm(o.onuTxDBm), 10)
@@ -345,7 +348,12 @@ public final class HuaweiCLIShell: SimCLIShell {
 
     /// `display ont optical-info P ID`: the detail view.
     func opticalDetail(_ pon: PONAddress, id: Int) -> String {
-        guard let o = olt.observe(pon: pon, id: id) else { return "  Failure: The ONT does not exist\n" }
+        let o: ONUObservation
+        switch olt.queryOptics(pon: pon, id: id) {
+        case .failure(let refusal): return "  Failure: \(refusal.reason)\n"
+        case .success(nil): return "  Failure: The ONT does not exist\n"
+        case .success(let seen?): o = seen
+        }
         guard o.runState == .online else { return "  Failure: The ONT is not online\n" }
         func row(_ key: String, _ value: String) -> String { "  " + Self.pad(key, 39) + ": " + value + "\n" }
         var out = Self.shortRule

@@ -304,7 +304,12 @@ public final class ZTECLIShell: SimCLIShell {
     }
 
     func power(_ p: PONAddress, id: Int) -> String {
-        guard let o = olt.observe(pon: p, id: id), let ponConfig = olt.pon(p) else { return Self.noSuchONU }
+        let seen: ONUObservation?
+        switch olt.queryOptics(pon: p, id: id) {
+        case .failure(let refusal): return "%Code 32399-GPONSRV : \(refusal.reason)\n"
+        case .success(let observation): seen = observation
+        }
+        guard let o = seen, let ponConfig = olt.pon(p) else { return Self.noSuchONU }
         func dbm(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "N/A" }
         func loss(_ a: Double?, _ b: Double?) -> String {
             guard let a, let b else { return "N/A(dB)" }

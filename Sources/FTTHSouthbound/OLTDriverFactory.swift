@@ -1,0 +1,62 @@
+import CLIModel
+import FTTHCLI
+import FTTHCore
+import FTTHDrivers
+import FTTHSNMP
+import Synchronization
+
+/// Makes the driver of an OLT from its endpoint and dialect: the one factory of the daemon and
+/// of ftthctl. SNMP sessions come from one client; each OLT reached over the CLI gets one
+/// session pool, made on first use and kept until ``shutdown()``.
+public final class OLTDriverFactory: Sendable {
+    let snmp: SNMPClient
+    let snmpRequestsInFlight: Int
+    let pools = Mutex<[ManagementAddress: CLIConnectionPool]>([:])
+
+    /// Drivers whose SNMP sessions come from `snmp`, each with at most `snmpRequestsInFlight`
+    /// requests at once (an OLT answers per-ONU optics slowly; few at a time spare its CPU).
+    public init(snmp: SNMPClient, snmpRequestsInFlight: Int = 4) {
+        self.snmp = snmp
+        self.snmpRequestsInFlight = snmpRequestsInFlight
+    }
+
+    /// The driver of `endpoint`'s OLT in `dialect`. Throws `invalidInput` when the SNMP target
+    /// cannot be used (a host net-snmp cannot resolve, a v3 protocol it lacks).
+    public func driver(for endpoint: OLTEndpoint, dialect: VendorDialect) throws -> any OLTDriver {
+        let olt = endpoint.address
+        switch endpoint.transport {
+        case .snmp(let target):
+            let session: SNMPSession
+            do {
+                session = try snmp.session(for: target, maxInFlight: snmpRequestsInFlight)
+            } catch {
+                throw OLTDriverError(
+                    .invalidInput, olt: "\(olt)", message: "cannot open an SNMP session to \(target): \(error.message)")
+            }
+            return dialect.isHuawei
+                ? HuaweiSNMPDriver(snmp: session, olt: olt) : ZTESNMPDriver(snmp: session, olt: olt)
+        case .cli(let target):
+            let pool = pools.withLock { pools in
+                if let existing = pools[olt] { return existing }
+                let pool = CLIConnectionPool(
+                    target: target,
+                    style: dialect.isHuawei ? HuaweiCLIDriver.terminalStyle : ZTECLIDriver.terminalStyle,
+                    sessionSetup: dialect.isHuawei ? HuaweiCLIDriver.sessionSetup : ZTECLIDriver.sessionSetup)
+                pools[olt] = pool
+                return pool
+            }
+            return dialect.isHuawei
+                ? HuaweiCLIDriver(
+                    cli: pool, olt: olt, dialect: dialect, commandTimeout: target.commandTimeout,
+                    attempts: endpoint.attempts)
+                : ZTECLIDriver(
+                    cli: pool, olt: olt, dialect: dialect, commandTimeout: target.commandTimeout,
+                    attempts: endpoint.attempts)
+        }
+    }
+
+    /// Closes every idle CLI session of the pools this factory made.
+    public func shutdown() async {
+        for pool in pools.withLock({ Array($0.values) }) { await pool.shutdown() }
+    }
+}
