@@ -116,3 +116,59 @@ func dump(_ path: String) throws -> [String] {
         }
     }
 }
+
+/// What `ftthctl` shows of issue 10's foundations: the thresholds in force (the store's) and the
+/// test ONU passwords of OLTs that authenticate by password.
+@Suite struct ThresholdsAndPasswordsCommandTests {
+    let header = "project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio"
+
+    @Test func thresholdsShowsTheProfilesInForceWithTheirBindings() async throws {
+        let cli = try FTTHCtlRunner()
+        defer { cli.remove() }
+        let store = try SQLiteStore(path: cli.path("s.sqlite"))
+        let configured = Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) })
+        _ = try await store.applyConfiguredThresholds(configured, at: Date())
+        _ = try await store.updateThresholdProfile(
+            "build",
+            settings: [
+                ThresholdSetting(key: .minONURx, centi: -2100), ThresholdSetting(key: .minOLTRx, binding: true),
+            ],
+            configured: configured, actor: "admin-1", at: Date())
+
+        let json = try cli.run("thresholds", "--store", "s.sqlite", "--json")
+        #expect(json.status == 0, "\(json.stderr)")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let build = try #require(list.first { $0["name"] as? String == "build" })
+        #expect(build["min_onu_rx_dbm"] as? Double == -21)
+        let binding = try #require(build["binding"] as? [String: Bool])
+        #expect(binding["min_olt_rx_dbm"] == true)
+        #expect(binding["max_upstream_attenuation_db"] == false)
+
+        let table = try cli.run("thresholds", "--store", "s.sqlite")
+        #expect(table.stdout.contains("-21.00"))
+        #expect(table.stdout.contains("28.00 (advisory)"))
+    }
+
+    @Test func importGivesThePortsOfAPasswordOLTTheirPasswordsAndPortsShowsThem() throws {
+        let cli = try FTTHCtlRunner()
+        defer { cli.remove() }
+        try cli.write("c.toml", "[activation]\npassword_olts = [\"10.0.0.2\"]\n")
+        try cli.write(
+            "p.csv",
+            "\(header)\nP1,Garden,HW-1,10.0.0.1,huawei-ma5800,0/1/0,1001,SP-A,1:4\nP1,Garden,ZTE-1,10.0.0.2,zte-c300,1/2/1,2001,SP-B,1:4\n"
+        )
+        let imported = try cli.run("import", "projects", "p.csv", "--config", "c.toml", "--store", "s.sqlite")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("4 port(s) on password-authenticating OLTs got a test ONU password"))
+        let ports = try cli.run("ports", "--project", "P1", "--config", "c.toml", "--store", "s.sqlite", "--json")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(ports.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.filter { $0["olt_ip"] as? String == "10.0.0.1" }.allSatisfy { $0["onu_password"] is NSNull })
+        let passwords = rows.filter { $0["olt_ip"] as? String == "10.0.0.2" }.compactMap {
+            $0["onu_password"] as? String
+        }
+        #expect(passwords.count == 4)
+        #expect(passwords.allSatisfy { $0.count == 10 && $0.allSatisfy(\.isNumber) })
+        // Never in the command's own output.
+        #expect(passwords.allSatisfy { !imported.stdout.contains($0) && !imported.stderr.contains($0) })
+    }
+}
