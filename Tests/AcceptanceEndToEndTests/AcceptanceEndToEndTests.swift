@@ -34,19 +34,6 @@ struct AcceptanceEndToEndTests {
         return names.sorted()
     }
 
-    /// Runs `body` with a lab, and stops everything it started whatever happens.
-    func withLab(receiverFailures: Int = 0, _ body: (Lab) async throws -> Void) async throws {
-        let lab = try await Lab(receiverFailures: receiverFailures)
-        do {
-            try await body(lab)
-        } catch {
-            print("--- olt-sim\n\(lab.sim?.log ?? "")\n--- ftth-acceptd\n\(lab.daemon?.log ?? "")")
-            await lab.stop()
-            throw error
-        }
-        await lab.stop()
-    }
-
     @Test func projectsAreTestedThroughTheAPIApprovedDeactivatedAndPushedOnceThroughAReceiverThatFailsFirst()
         async throws
     {
@@ -145,8 +132,7 @@ struct AcceptanceEndToEndTests {
 struct CrashCheckpointTests {
     @Test(arguments: ["begun", "provisioned", "online", "read", "recorded"])
     func aDaemonKilledAtACheckpointLeavesOneResultPerRunAndOneTestONUPerPort(_ checkpoint: String) async throws {
-        let lab = try await Lab(receiverFailures: 0)
-        do {
+        try await withLab { lab in
             try await lab.startSimulator()
             try await lab.startDaemon(crashAt: checkpoint)
             let ports = [Lab.huaweiPorts[0], Lab.ztePorts[0]]
@@ -182,12 +168,7 @@ struct CrashCheckpointTests {
             let onus = try await AcceptanceEndToEndTests().testONUs(lab)
             #expect(onus.count == 2, "\(onus)")
             #expect(Set(onus).count == 2)
-        } catch {
-            print("--- olt-sim\n\(lab.sim?.log ?? "")\n--- ftth-acceptd\n\(lab.daemon?.log ?? "")")
-            await lab.stop()
-            throw error
         }
-        await lab.stop()
     }
 }
 
@@ -198,8 +179,7 @@ struct CrashCheckpointTests {
 struct CrashDuringRetestTests {
     @Test(arguments: ["provisioned", "online", "read"])
     func aRetestWithAnotherSerialKilledAtACheckpointLeavesOneTestONUPerPort(_ checkpoint: String) async throws {
-        let lab = try await Lab(receiverFailures: 0)
-        do {
+        try await withLab { lab in
             try await lab.startSimulator()
             try await lab.startDaemon()
             let ports = [Lab.huaweiPorts[0], Lab.ztePorts[0]]
@@ -232,19 +212,13 @@ struct CrashDuringRetestTests {
             let onus = try await AcceptanceEndToEndTests().testONUs(lab)
             #expect(onus.count == 2, "\(onus)")
             #expect(Set(onus).count == 2)
-        } catch {
-            print("--- olt-sim\n\(lab.sim?.log ?? "")\n--- ftth-acceptd\n\(lab.daemon?.log ?? "")")
-            await lab.stop()
-            throw error
         }
-        await lab.stop()
     }
 
     /// SIGKILL while the hand-over removes test ONUs: after the restart the scheduler finishes
     /// it, no test ONU of the project stays and each port is pushed once.
     @Test func aHandOverKilledBetweenRemovingAndRecordingFinishesAfterARestart() async throws {
-        let lab = try await Lab(receiverFailures: 0)
-        do {
+        try await withLab { lab in
             try await lab.startSimulator()
             try await lab.startDaemon(crashAt: "removed")
             let ids = try await Lab.ztePorts.asyncMap { try await lab.startTest($0) }
@@ -263,12 +237,7 @@ struct CrashDuringRetestTests {
             #expect(left.allSatisfy { !$0.hasPrefix("FT-0A4D0002-") }, "\(left)")
             #expect(lab.receiver.keys.count == 4)
             #expect(Set(lab.receiver.keys).count == 4)
-        } catch {
-            print("--- olt-sim\n\(lab.sim?.log ?? "")\n--- ftth-acceptd\n\(lab.daemon?.log ?? "")")
-            await lab.stop()
-            throw error
         }
-        await lab.stop()
     }
 }
 

@@ -289,3 +289,16 @@ final class Lab: @unchecked Sendable {
         return ended
     }
 }
+
+/// Runs `body` with a lab, and stops everything it started whatever happens.
+func withLab(receiverFailures: Int = 0, _ body: (Lab) async throws -> Void) async throws {
+    let lab = try await Lab(receiverFailures: receiverFailures)
+    do {
+        try await body(lab)
+    } catch {
+        print("--- olt-sim\n\(lab.sim?.log ?? "")\n--- ftth-acceptd\n\(lab.daemon?.log ?? "")")
+        await lab.stop()
+        throw error
+    }
+    await lab.stop()
+}
