@@ -14,6 +14,12 @@ packages=(
   openssh-client   # ssh: the tests log in to olt-sim's SSH server with OpenSSH's client
   sshpass          # gives ssh the password in those tests
   busybox-static   # its telnetd (missing from Debian's plain busybox) is the CLI client's real Telnet peer in tests
+  libpcap-dev      # the service probe sends and receives PPPoE frames through libpcap
+  iproute2         # ip netns/veth/tuntap: the demo's and the probe tests' hosts and links
+  ppp              # pppd: the real PPP peer of the probe tests (inside User-Mode Linux)
+  pppoe            # rp-pppoe's pppoe-server: the real access concentrator of the probe tests
+  iperf3           # throughput through the dialled session, and its tests' server
+  user-mode-linux  # a kernel with PPP for the probe tests: the host kernel has none
 )
 
 missing=()
