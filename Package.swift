@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "FTTHWebhook", targets: ["FTTHWebhook"]),
         .library(name: "FTTHWire", targets: ["FTTHWire"]),
         .library(name: "FTTHAPI", targets: ["FTTHAPI"]),
+        .library(name: "FTTHProbe", targets: ["FTTHProbe"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
         .executable(name: "olt-sim", targets: ["olt-sim"]),
         .executable(name: "ftth-acceptd", targets: ["ftth-acceptd"]),
@@ -185,6 +186,23 @@ let package = Package(
             name: "engine-bench", dependencies: ["ProcessLab", "FTTHWire"], path: "Benchmarks/EngineBench",
             swiftSettings: swiftSettings),
         // Product executables run as processes by the end-to-end tests and the benchmarks.
+        // The service probe's measuring and reporting: iperf3 and the daemon's speed-test endpoints
+        // through the dialled session, and the spool that keeps results until the daemon has them.
+        .target(
+            name: "FTTHProbe",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FTTHProbeTests",
+            dependencies: ["FTTHProbe", "ProcessLab"],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "ProcessLab", swiftSettings: swiftSettings),
         // A clock that moves only when a test says so: the tests' delays become ordering facts.
         .target(name: "TestClocks", swiftSettings: swiftSettings),
