@@ -191,6 +191,7 @@ let package = Package(
         .target(
             name: "FTTHProbe",
             dependencies: [
+                "FTTHCore", "FTTHWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
