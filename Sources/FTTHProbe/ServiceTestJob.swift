@@ -125,7 +125,8 @@ public struct ServiceTestJob: Sendable {
         }
         hosts.append(daemon.host)
         var seen = Set<String>()
-        return hosts.compactMap(HostResolver.ipv4).filter { seen.insert($0).inserted }
+        // A loopback address never goes through the line (the demo's daemon on the probe's host).
+        return hosts.compactMap(HostResolver.ipv4).filter { !$0.hasPrefix("127.") && seen.insert($0).inserted }
     }
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }

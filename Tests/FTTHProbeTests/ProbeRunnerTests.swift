@@ -112,7 +112,8 @@ private func job(_ dialer: ScriptedDialer) -> ServiceTestJob {
         let request = try #require(dialer.requests.withLock { $0.first })
         #expect(request.username == "test01" && request.password == "pw1" && request.vlan == 100)
         #expect(request.serviceName == "ftth" && request.acName == nil && request.interface == "eth1")
-        #expect(request.routes == ["127.0.0.1"])
+        // The daemon on loopback is not routed through the line.
+        #expect(request.routes.isEmpty)
         #expect(try spool.pending().isEmpty)
     }
 
@@ -208,5 +209,25 @@ private struct GoesDownAfterClaim: ProbeDaemon {
     }
     func post(path: String, key: String, body: Data) async throws -> PostAnswer {
         try await daemon.post(path: path, key: key, body: body)
+    }
+}
+
+@Suite struct RoutedHostsTests {
+    @Test func theMeasuredServerAndTheDaemonGoThroughTheLineButLoopbackDoesNot() {
+        let job = ServiceTestJob(
+            interface: "eth1", dialer: NoDialer(), daemon: ServerAddress(host: "192.0.2.10", port: 8080), token: "t",
+            log: { _ in })
+        #expect(job.target(of: assignment(iperf3: "198.51.100.7:5202")) == .iperf3("198.51.100.7:5202"))
+        #expect(job.target(of: assignment()) == .speedTest(ServerAddress(host: "192.0.2.10", port: 8080)))
+        let local = ServiceTestJob(
+            interface: "eth1", dialer: NoDialer(), daemon: ServerAddress(host: "127.0.0.1", port: 8080), token: "t",
+            log: { _ in })
+        #expect(local.target(of: assignment()).description == "http://127.0.0.1:8080/v1/speedtest")
+    }
+
+    private struct NoDialer: SessionDialer {
+        func dial(_ request: DialRequest) async -> DialOutcome {
+            .failed(code: "x", message: "", phases: ServicePhases())
+        }
     }
 }
