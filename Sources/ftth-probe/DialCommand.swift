@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct DialCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dial", abstract: "Dial PPPoE.")
+}
