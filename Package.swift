@@ -117,11 +117,11 @@ let package = Package(
         // Linux TUN devices and interface ioctls (address, peer, MTU, up, MAC) for the probe.
         .target(name: "CTun"),
         // The probe's link: PPPCore's client carried out over libpcap frames and a TUN device.
-        .target(name: "PPPoELink", dependencies: ["CPcap", "CTun"], swiftSettings: swiftSettings),
+        .target(name: "PPPoELink", dependencies: ["PPPCore", "CPcap", "CTun"], swiftSettings: swiftSettings),
         // The field probe: `ftth-probe dial` (PPPoE in user space).
         .executableTarget(
             name: "ftth-probe",
-            dependencies: ["PPPoELink", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["PPPoELink", "PPPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         // The acceptance engine: port tests step by step over the store and the OLT drivers.

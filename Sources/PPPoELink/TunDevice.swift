@@ -47,9 +47,12 @@ public final class TunDevice {
             bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
         }
         let steps: [(String, () -> Int32)] = [
-            ("setting address \(Self.dotted(local)) peer \(Self.dotted(peer))", {
-                ftth_if_set_ipv4(self.name, networkOrder(local), networkOrder(peer))
-            }),
+            (
+                "setting address \(Self.dotted(local)) peer \(Self.dotted(peer))",
+                {
+                    ftth_if_set_ipv4(self.name, networkOrder(local), networkOrder(peer))
+                }
+            ),
             ("setting MTU \(mtu)", { ftth_if_set_mtu(self.name, Int32(mtu)) }),
             ("setting it up", { ftth_if_set_up(self.name) }),
         ]
@@ -72,7 +75,8 @@ public final class TunDevice {
         do {
             try process.run()
         } catch {
-            throw PPPoELinkError(.route, "cannot run /usr/sbin/ip to add route \(destination): \(error); install iproute2")
+            throw PPPoELinkError(
+                .route, "cannot run /usr/sbin/ip to add route \(destination): \(error); install iproute2")
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
