@@ -41,6 +41,12 @@ struct DialCommand: ParsableCommand {
     @Option(name: .long, help: "Unanswered LCP echo requests after which the session counts as lost.")
     var echoMisses: Int = 3
 
+    @Option(name: .long, help: "Seconds to wait for a PADO (doubling on each retry).")
+    var discoveryTimeout: Double = 2
+
+    @Option(name: .long, help: "PADIs sent before giving up on finding an access concentrator.")
+    var discoveryAttempts: Int = 5
+
     @Option(name: .long, help: "Keep the session up this many seconds before hanging up.")
     var hold: Double?
 
@@ -62,7 +68,8 @@ struct DialCommand: ParsableCommand {
     private var password = ""
 
     enum CodingKeys: String, CodingKey {
-        case interface, username, passwordFile, service, acName, vlan, echoInterval, echoMisses, hold, tun, route
+        case interface, username, passwordFile, service, acName, vlan, echoInterval, echoMisses, discoveryTimeout
+        case discoveryAttempts, hold, tun, route
         case json, exec
     }
 
@@ -83,6 +90,10 @@ struct DialCommand: ParsableCommand {
         guard echoInterval > 0, echoInterval <= 3600 else {
             throw ValidationError("--echo-interval \(echoInterval) must be between 0 and 3600 seconds")
         }
+        guard discoveryTimeout > 0, discoveryTimeout <= 60 else {
+            throw ValidationError("--discovery-timeout \(discoveryTimeout) must be between 0 and 60 seconds")
+        }
+        guard discoveryAttempts >= 1 else { throw ValidationError("--discovery-attempts must be at least 1") }
         guard echoMisses >= 1 else { throw ValidationError("--echo-misses must be at least 1") }
         if let hold, hold < 0 { throw ValidationError("--hold must not be negative") }
         guard !username.isEmpty else { throw ValidationError("--username must not be empty") }
@@ -97,6 +108,8 @@ struct DialCommand: ParsableCommand {
         config.vlan = vlan
         config.echoInterval = .milliseconds(Int64(echoInterval * 1000))
         config.echoMisses = echoMisses
+        config.discoveryTimeout = .milliseconds(Int64(discoveryTimeout * 1000))
+        config.discoveryAttempts = discoveryAttempts
 
         var options = PPPoESessionRunner.Options(tunName: tun, routes: route)
         if let hold {
