@@ -27,6 +27,7 @@ let package = Package(
         .executable(name: "ftthctl", targets: ["ftthctl"]),
         .executable(name: "olt-sim", targets: ["olt-sim"]),
         .executable(name: "ftth-acceptd", targets: ["ftth-acceptd"]),
+        .executable(name: "ftth-probe", targets: ["ftth-probe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -110,6 +111,18 @@ let package = Package(
                 "OLTSim", "OLTSimServer", "SNMPModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // libpcap (libpcap-dev) as a system library: the service probe's PPPoE frames.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // Linux TUN devices and interface ioctls (address, peer, MTU, up, MAC) for the probe.
+        .target(name: "CTun"),
+        // The probe's link: PPPCore's client carried out over libpcap frames and a TUN device.
+        .target(name: "PPPoELink", dependencies: ["PPPCore", "CPcap", "CTun"], swiftSettings: swiftSettings),
+        // The field probe: `ftth-probe dial` (PPPoE in user space).
+        .executableTarget(
+            name: "ftth-probe",
+            dependencies: ["PPPoELink", "PPPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         // The acceptance engine: port tests step by step over the store and the OLT drivers.
