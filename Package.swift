@@ -122,7 +122,10 @@ let package = Package(
         // The field probe: `ftth-probe dial` (PPPoE in user space).
         .executableTarget(
             name: "ftth-probe",
-            dependencies: ["PPPoELink", "PPPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "PPPoELink", "PPPCore", "FTTHProbe", "FTTHCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The acceptance engine: port tests step by step over the store and the OLT drivers.
