@@ -1,0 +1,8 @@
+import PPPCore
+import Testing
+
+@Suite struct PPPAutomatonPlaceholder {
+    @Test func opensFromClosed() {
+        #expect(PPPAutomaton.transition(from: .closed, on: .open) == (.reqSent, [.irc, .scr]))
+    }
+}
