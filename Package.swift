@@ -299,6 +299,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ftth-probe against rp-pppoe's pppoe-server and real pppd in User-Mode Linux (scripts/uml-lab.sh);
+        // runs the built executable, so it links none of the probe's modules.
+        .testTarget(name: "ProbeLabTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "FTTHConfigTests",
             dependencies: ["FTTHConfig", "SNMPModel"],
