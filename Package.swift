@@ -192,6 +192,10 @@ let package = Package(
         .executableTarget(
             name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
             swiftSettings: swiftSettings),
+        // ftth-probe vs pppd + rp-pppoe inside User-Mode Linux (scripts/uml-lab.sh --cases bench).
+        .executableTarget(
+            name: "probe-bench", dependencies: ["PPPoELink"], path: "Benchmarks/ProbeBench",
+            swiftSettings: swiftSettings),
         // Runs olt-sim, ftthctl and ftth-acceptd as processes: of their modules it uses only the
         // API's wire types.
         .executableTarget(
