@@ -306,6 +306,8 @@ let package = Package(
         // ftth-probe against rp-pppoe's pppoe-server and real pppd in User-Mode Linux (scripts/uml-lab.sh);
         // runs the built executable, so it links none of the probe's modules.
         .testTarget(name: "ProbeLabTests", swiftSettings: swiftSettings),
+        // PcapLink and TunDevice on the host kernel (a veth pair, a TUN device; needs root).
+        .testTarget(name: "PPPoELinkTests", dependencies: ["PPPoELink"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FTTHConfigTests",
             dependencies: ["FTTHConfig", "SNMPModel"],
