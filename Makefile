@@ -3,7 +3,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: deps build demo test format lint clean bench-engine
+.PHONY: deps build demo test format lint clean bench-engine bench-probe
 
 deps:
 	@scripts/install-deps.sh
@@ -28,6 +28,12 @@ test: deps
 bench-engine: deps
 	$(SWIFT) build -c release
 	.build/release/engine-bench
+
+# ftth-probe against pppd + rp-pppoe in one User-Mode Linux run (docs/benchmarks.md): release builds.
+bench-probe: deps
+	$(SWIFT) build -c release --product ftth-probe
+	$(SWIFT) build -c release --product probe-bench
+	.build/release/probe-bench
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks

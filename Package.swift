@@ -213,6 +213,10 @@ let package = Package(
         .executableTarget(
             name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
             swiftSettings: swiftSettings),
+        // ftth-probe vs pppd + rp-pppoe inside User-Mode Linux (scripts/uml-lab.sh --cases bench).
+        .executableTarget(
+            name: "probe-bench", dependencies: ["PPPoELink"], path: "Benchmarks/ProbeBench",
+            swiftSettings: swiftSettings),
         // Runs olt-sim, ftthctl and ftth-acceptd as processes: of their modules it uses only the
         // API's wire types.
         .executableTarget(
@@ -344,6 +348,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ftth-probe against rp-pppoe's pppoe-server and real pppd in User-Mode Linux (scripts/uml-lab.sh);
+        // runs the built executable, so it links none of the probe's modules.
+        .testTarget(name: "ProbeLabTests", swiftSettings: swiftSettings),
+        // PcapLink and TunDevice on the host kernel (a veth pair, a TUN device; needs root).
+        .testTarget(name: "PPPoELinkTests", dependencies: ["PPPoELink"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FTTHConfigTests",
             dependencies: ["FTTHConfig", "SNMPModel"],

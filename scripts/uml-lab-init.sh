@@ -185,6 +185,64 @@ case_pppd_baseline() {
   kill $client; wait $client
 }
 
+# The benchmark (Benchmarks/ProbeBench, FTTH_LAB_BENCH names its executable): RUNS dials each of
+# ours and pppd's, timed on the wire by `probe-bench capture`; then iperf3 both ways through our
+# session, through pppd's session and over the plain veth; the probe's CPU and peak memory from
+# /proc while its session carries the traffic.
+bench_seconds=${FTTH_LAB_BENCH_SECONDS:-4}
+bench_runs=${FTTH_LAB_BENCH_RUNS:-5}
+now() { date +%s.%N; }
+pppd_up() {
+  ip netns exec cl pppd plugin rp-pppoe.so veth-cl user probe-test password s3cret-Pa55 noauth nodetach \
+    noipdefault noipv6 maxfail 1 logfile /run/pppd-client.log >/dev/null 2>&1 &
+  client=$!
+  for _ in $(seq 400); do ip -n cl addr show ppp0 2>/dev/null | grep -q 'inet ' && return 0; sleep 0.02; done
+  say "bench: pppd got no address: $(cat /run/pppd-client.log)"
+}
+pppd_down() { kill $client; wait $client; }
+iperf_both() { # NAME SERVER BIND: from ns cl, up (client sends) and down (-R)
+  ip netns exec cl iperf3 -c "$2" -B "$3" -t $bench_seconds -J >$R/bench-$1-up.iperf.json
+  ip netns exec cl iperf3 -c "$2" -B "$3" -t $bench_seconds -R -J >$R/bench-$1-down.iperf.json
+}
+case_bench() {
+  if [ ! -x "$FTTH_LAB_BENCH" ]; then say "error: no probe-bench at $FTTH_LAB_BENCH"; return; fi
+  start_server mv1 AC-ONE pap; wait_servers
+  ip netns exec ac iperf3 -s -D -I /run/iperf3.pid
+  ip netns exec cl "$FTTH_LAB_BENCH" capture --interface veth-cl --output $R/bench-wire.txt --ready /run/capture.ready &
+  capture=$!
+  for _ in $(seq 100); do [ -f /run/capture.ready ] && break; sleep 0.1; done
+  : >$R/bench-runs.txt
+  for run in $(seq $bench_runs); do
+    echo "ours $(now)" >>$R/bench-runs.txt
+    probe bench-ours-$run --password-file /run/password
+    sleep 0.3
+    echo "pppd $(now)" >>$R/bench-runs.txt
+    pppd_up; pppd_down
+    sleep 0.3
+  done
+  kill $capture
+  probe bench-ours-throughput --password-file /run/password --exec sh -c \
+    'cat /proc/$PPID/stat >/run/stat-before; date +%s.%N >/run/time-before
+     iperf3 -c "$FTTH_PROBE_PEER" -B "$FTTH_PROBE_IP" -t '$bench_seconds' -J >'$R'/bench-ours-up.iperf.json
+     iperf3 -c "$FTTH_PROBE_PEER" -B "$FTTH_PROBE_IP" -t '$bench_seconds' -R -J >'$R'/bench-ours-down.iperf.json
+     date +%s.%N >/run/time-after; cat /proc/$PPID/stat >/run/stat-after; cat /proc/$PPID/status >/run/status'
+  { echo "before $(cat /run/time-before) $(cat /run/stat-before)"
+    echo "after $(cat /run/time-after) $(cat /run/stat-after)"
+    echo "clock_ticks $(getconf CLK_TCK)"
+    grep -E 'VmHWM|VmRSS' /run/status; } >$R/bench-ours-cpu.txt
+  pppd_up
+  iperf_both pppd 10.67.0.1 10.67.0.10
+  pppd_down
+  ip -n ac addr add 10.99.0.1/24 dev veth-ac
+  ip -n cl addr add 10.99.0.2/24 dev veth-cl
+  iperf_both veth 10.99.0.1 10.99.0.2
+  ip -n ac addr del 10.99.0.1/24 dev veth-ac
+  ip -n cl addr del 10.99.0.2/24 dev veth-cl
+  kill "$(cat /run/iperf3.pid)" 2>/dev/null
+  cp /run/pppd-client.log $R/bench-pppd-client.log 2>/dev/null
+  echo 0 >$R/bench.status
+}
+
 all="pap chap wrong_password no_ac two_acs two_acs_named echo_stop vlan throughput pppd_baseline"
 cases=$(echo "${FTTH_LAB_CASES:-$all}" | tr ',' ' ')
 for name in $cases; do

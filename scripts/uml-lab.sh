@@ -3,7 +3,7 @@
 # read-only as its root; the host kernel has no PPP) and runs scripts/uml-lab-init.sh inside,
 # which dials rp-pppoe's pppoe-server (spawning real pppd) with our ftth-probe in every case.
 #
-#   scripts/uml-lab.sh [--probe PATH] [--results DIR] [--cases pap,chap,...]
+#   scripts/uml-lab.sh [--probe PATH] [--results DIR] [--cases pap,chap,...] [--bench PATH]
 #
 # Results (one JSON object per case, logs) go to DIR (default var/uml-lab); see
 # scripts/uml-lab-init.sh for the cases and the files. Exits 0 when the lab ran to its end
@@ -15,12 +15,14 @@ root=$(pwd)
 probe=.build/debug/ftth-probe
 results=var/uml-lab
 cases=""
+bench=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --probe) probe=$2; shift 2 ;;
     --results) results=$2; shift 2 ;;
     --cases) cases=$2; shift 2 ;;
-    *) echo "usage: $0 [--probe PATH] [--results DIR] [--cases pap,chap,...]" >&2; exit 2 ;;
+    --bench) bench=$2; shift 2 ;;
+    *) echo "usage: $0 [--probe PATH] [--results DIR] [--cases pap,chap,...] [--bench PATH]" >&2; exit 2 ;;
   esac
 done
 
@@ -35,12 +37,13 @@ for tool in pppoe-server pppd iperf3 ip busybox; do
 done
 case "$probe" in /*) ;; *) probe=$root/$probe ;; esac
 case "$results" in /*) ;; *) results=$root/$results ;; esac
+case "$bench" in /* | "") ;; *) bench=$root/$bench ;; esac
 if [ ! -x "$probe" ]; then
   echo "error: no probe at $probe: swift build --product ftth-probe first" >&2
   exit 1
 fi
 # Paths reach the kernel command line: spaces would split them.
-case "$probe$results$root" in *" "*) echo "error: the paths must not contain spaces" >&2; exit 1 ;; esac
+case "$probe$results$root$bench$cases" in *" "*) echo "error: the paths must not contain spaces" >&2; exit 1 ;; esac
 
 rm -rf "$results"
 mkdir -p "$results"
@@ -52,7 +55,7 @@ set +e
 TMPDIR=$umltmp timeout 300 "$kernel" mem=512M rootfstype=hostfs rootflags=/ ro \
   init="$root/scripts/uml-lab-init.sh" con=null con0=fd:0,fd:1 \
   FTTH_LAB_RESULTS="$results" FTTH_LAB_PROBE="$probe" FTTH_LAB_CASES="$cases" \
-  FTTH_LAB_MODULES="$modules" </dev/null >"$results/kernel.log" 2>&1
+  FTTH_LAB_MODULES="$modules" FTTH_LAB_BENCH="$bench" </dev/null >"$results/kernel.log" 2>&1
 status=$?
 set -e
 end=$(date +%s.%N)

@@ -30,7 +30,8 @@ public final class PcapLink {
 
     /// Opens `interface` for PPPoE frames. Throws `PPPoELinkError` (.pcapOpen, .pcapFilter,
     /// .interface) naming the interface and what to check (its name, root or CAP_NET_RAW).
-    public init(interface: String, snapshotLength: Int32 = 2048) throws(PPPoELinkError) {
+    /// `outgoing` also captures the frames this host sends (a measuring tap, not a client).
+    public init(interface: String, snapshotLength: Int32 = 2048, outgoing: Bool = false) throws(PPPoELinkError) {
         self.interface = interface
         var mac = [UInt8](repeating: 0, count: 6)
         let macStatus = ftth_if_hwaddr(interface, &mac)
@@ -60,7 +61,9 @@ public final class PcapLink {
         pcap_set_immediate_mode(handle, 1)
         let activated = pcap_activate(handle)
         guard activated >= 0 else { throw fail("activating the capture (status \(activated))") }
-        guard pcap_setdirection(handle, PCAP_D_IN) == 0 else { throw fail("capturing only incoming frames") }
+        guard pcap_setdirection(handle, outgoing ? PCAP_D_INOUT : PCAP_D_IN) == 0 else {
+            throw fail("choosing the capture direction")
+        }
         guard pcap_setnonblock(handle, 1, &errorBuffer) == 0 else { throw fail("non-blocking mode") }
 
         var program = bpf_program()
@@ -94,6 +97,12 @@ public final class PcapLink {
     /// Never blocks. Throws `.pcapIO` when the capture fails (the interface went away).
     @discardableResult
     public func receive(limit: Int = 64, _ body: ([UInt8]) -> Void) throws(PPPoELinkError) -> Int {
+        try receiveTimestamped(limit: limit) { frame, _ in body(frame) }
+    }
+
+    /// As `receive`, with each frame's capture time (the kernel's, seconds since 1970).
+    @discardableResult
+    public func receiveTimestamped(limit: Int = 64, _ body: ([UInt8], Double) -> Void) throws(PPPoELinkError) -> Int {
         guard let handle else { return 0 }
         var count = 0
         while count < limit {
@@ -107,7 +116,10 @@ public final class PcapLink {
                     "\(interface): reading frames failed: \(String(cString: pcap_geterr(handle))); "
                         + "was the interface removed or set down?")
             }
-            body(Array(UnsafeBufferPointer(start: data, count: Int(header.pointee.caplen))))
+            let time = header.pointee.ts
+            body(
+                Array(UnsafeBufferPointer(start: data, count: Int(header.pointee.caplen))),
+                Double(time.tv_sec) + Double(time.tv_usec) / 1e6)
             count += 1
         }
         return count
