@@ -1,4 +1,5 @@
 import ArgumentParser
+import FTTHCore
 import FTTHWire
 import Foundation
 
