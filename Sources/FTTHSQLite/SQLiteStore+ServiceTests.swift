@@ -130,6 +130,13 @@ extension SQLiteStore: ServiceTestStore {
         }
     }
 
+    public func serviceTests(_ key: PortKey) async throws -> [ServiceTest] {
+        try await read("listing the service tests of \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            return try Self.loadServiceTests(db, where: "WHERE t.port_id = ? ORDER BY t.id", [port.id])
+        }
+    }
+
     public func serviceTest(id: Int64) async throws -> ServiceTest? {
         try await read("reading service test \(id)") { db in
             try Self.loadServiceTests(db, where: "WHERE t.id = ?", [id]).first
