@@ -33,6 +33,20 @@ extension SQLiteStore: ServiceTestStore {
                     CREATE UNIQUE INDEX service_tests_account_held ON service_tests (username)
                         WHERE state IN ('waiting', 'claimed') AND username IS NOT NULL;
                     CREATE INDEX service_tests_waiting ON service_tests (state, id);
+                    -- The probe role: SQLite cannot change a CHECK, so the table is rebuilt as it was
+                    -- with the new role allowed.
+                    CREATE TABLE api_tokens_v6 (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        role TEXT NOT NULL CHECK (role IN ('crew', 'admin', 'integration', 'probe')),
+                        secret_sha256 TEXT NOT NULL UNIQUE CHECK (length(secret_sha256) = 64),
+                        created_at DATETIME NOT NULL,
+                        revoked_at DATETIME
+                    );
+                    INSERT INTO api_tokens_v6 (id, name, role, secret_sha256, created_at, revoked_at)
+                        SELECT id, name, role, secret_sha256, created_at, revoked_at FROM api_tokens;
+                    DROP TABLE api_tokens;
+                    ALTER TABLE api_tokens_v6 RENAME TO api_tokens;
                     """)
         }
     }
