@@ -91,9 +91,13 @@ extension SQLiteStore: ServiceTestStore {
     }
 
     /// Called by `finishTestRun` inside its transaction: a run of a project that needs a service
-    /// test waits for it, holding the first free test account (none when the pool has none free).
+    /// test whose `line` passed waits for it, holding the first free test account (none when the
+    /// pool has none free).
     /// Returns whether the run now awaits its service test.
-    static func beginServiceTest(_ db: Database, run: TestRun, at: Date) throws -> Bool {
+    static func beginServiceTest(_ db: Database, run: TestRun, line: Verdict, at: Date) throws -> Bool {
+        // A failed line fails the port whatever a dial would show: the port goes back to the
+        // builder at once, holding no account and no crew waiting for a probe.
+        guard line == .pass else { return false }
         guard
             let row = try Row.fetchOne(
                 db,
@@ -262,6 +266,9 @@ extension SQLiteStore: ServiceTestStore {
                 db, portID: port.id, at: at, "service_result",
                 "run \(runID): \(verdict.verdict.rawValue), \(verdict.reason)")
             try Self.event(db, portID: port.id, at: at, "test_finished", "run \(runID): \(outcome)")
+            try Self.followTests(
+                db, projectCode: run.port.key.projectCode, started: false,
+                result: (run.port.key, verdict.verdict, verdict.verdict == .fail ? [verdict.reason] : []), at: at)
             return try Self.loadRun(db, where: "WHERE r.id = ?", [runID])[0]
         }
     }

@@ -195,4 +195,38 @@ struct ServiceTestConformanceTests {
         let p1 = try #require(try await store.activationList(projectCode: "P1").first { $0.key == Base.p1 })
         #expect(p1.workflow.verdict.overall == .pass)
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func aFailedLineEndsTheRunWithoutAServiceTestHoldingNoAccount(_ kind: StoreKind) async throws {
+        let handle = try await imported(kind, accounts: ["u1"])
+        let store = handle.store
+        let run = try await store.beginTestRun(
+            Self.s1, serial: ONUSerial("HWTC00000001"), profile: .build, configuredRanges: [Self.range], at: Base.t0)
+        _ = try await store.advanceTestRun(run.id, to: .awaitingOnline, onuID: 1, attempt: 0, outcome: nil, at: Base.t0)
+        _ = try await store.advanceTestRun(run.id, to: .reading, onuID: 1, attempt: 0, outcome: nil, at: Base.t0)
+        let verdict = ThresholdProfile.build.evaluate(Base.weak)
+        let ended = try await store.finishTestRun(
+            run.id, readings: Base.weak, verdict: verdict, outcome: verdict.summary, at: Base.t0)
+        #expect(ended.step == .finished)
+        #expect(try await store.serviceTest(runID: run.id) == nil)
+        let row = try #require(try await store.activationList(projectCode: "S1").first { $0.key == Self.s1 })
+        #expect(row.workflow.verdict.overall == .fail)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theProjectGoesToReviewOnlyOnceEveryPortHasItsServiceResultToo(_ kind: StoreKind) async throws {
+        let handle = try await imported(kind, accounts: ["u1", "u2", "u3"])
+        let store = handle.store
+        var runs: [TestRun] = []
+        for (i, port) in [Self.s1, Self.s2, Self.s3].enumerated() {
+            runs.append(try await lineDone(store, port, serial: "HWTC0000000\(i + 1)", onu: i + 1))
+        }
+        #expect(try await store.projects().first { $0.project.code == "S1" }?.project.state == .testing)
+        for run in runs {
+            _ = try await store.finishServiceTest(runID: run.id, verdict: Self.passing(), outcome: "pass", at: Base.t0)
+        }
+        let summary = try #require(try await store.projects().first { $0.project.code == "S1" })
+        #expect(summary.project.state == .awaitingReview)
+        #expect(summary.passed == 3)
+    }
 }
