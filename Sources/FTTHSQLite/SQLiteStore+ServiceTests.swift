@@ -33,6 +33,20 @@ extension SQLiteStore: ServiceTestStore {
                     CREATE UNIQUE INDEX service_tests_account_held ON service_tests (username)
                         WHERE state IN ('waiting', 'claimed') AND username IS NOT NULL;
                     CREATE INDEX service_tests_waiting ON service_tests (state, id);
+                    -- The probe role: SQLite cannot change a CHECK, so the table is rebuilt as it was
+                    -- with the new role allowed.
+                    CREATE TABLE api_tokens_v6 (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        role TEXT NOT NULL CHECK (role IN ('crew', 'admin', 'integration', 'probe')),
+                        secret_sha256 TEXT NOT NULL UNIQUE CHECK (length(secret_sha256) = 64),
+                        created_at DATETIME NOT NULL,
+                        revoked_at DATETIME
+                    );
+                    INSERT INTO api_tokens_v6 (id, name, role, secret_sha256, created_at, revoked_at)
+                        SELECT id, name, role, secret_sha256, created_at, revoked_at FROM api_tokens;
+                    DROP TABLE api_tokens;
+                    ALTER TABLE api_tokens_v6 RENAME TO api_tokens;
                     """)
         }
     }
@@ -77,9 +91,13 @@ extension SQLiteStore: ServiceTestStore {
     }
 
     /// Called by `finishTestRun` inside its transaction: a run of a project that needs a service
-    /// test waits for it, holding the first free test account (none when the pool has none free).
+    /// test whose `line` passed waits for it, holding the first free test account (none when the
+    /// pool has none free).
     /// Returns whether the run now awaits its service test.
-    static func beginServiceTest(_ db: Database, run: TestRun, at: Date) throws -> Bool {
+    static func beginServiceTest(_ db: Database, run: TestRun, line: Verdict, at: Date) throws -> Bool {
+        // A failed line fails the port whatever a dial would show: the port goes back to the
+        // builder at once, holding no account and no crew waiting for a probe.
+        guard line == .pass else { return false }
         guard
             let row = try Row.fetchOne(
                 db,
@@ -127,6 +145,13 @@ extension SQLiteStore: ServiceTestStore {
     public func serviceTest(runID: Int64) async throws -> ServiceTest? {
         try await read("reading the service test of run \(runID)") { db in
             try Self.loadServiceTests(db, where: "WHERE t.run_id = ?", [runID]).first
+        }
+    }
+
+    public func serviceTests(_ key: PortKey) async throws -> [ServiceTest] {
+        try await read("listing the service tests of \(key)") { db in
+            let port = try Self.loadPort(db, key)
+            return try Self.loadServiceTests(db, where: "WHERE t.port_id = ? ORDER BY t.id", [port.id])
         }
     }
 
@@ -241,6 +266,9 @@ extension SQLiteStore: ServiceTestStore {
                 db, portID: port.id, at: at, "service_result",
                 "run \(runID): \(verdict.verdict.rawValue), \(verdict.reason)")
             try Self.event(db, portID: port.id, at: at, "test_finished", "run \(runID): \(outcome)")
+            try Self.followTests(
+                db, projectCode: run.port.key.projectCode, started: false,
+                result: (run.port.key, verdict.verdict, verdict.verdict == .fail ? [verdict.reason] : []), at: at)
             return try Self.loadRun(db, where: "WHERE r.id = ?", [runID])[0]
         }
     }

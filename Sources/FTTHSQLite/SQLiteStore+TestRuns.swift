@@ -200,7 +200,7 @@ extension SQLiteStore: TestRunStore {
             try Self.insertLineResult(
                 db, run.port.key, runID: id, readings: readings, verdict: verdict, json: json, at: at)
             let port = try Self.loadPort(db, run.port.key)
-            if try Self.beginServiceTest(db, run: run, at: at) {
+            if try Self.beginServiceTest(db, run: run, line: verdict.verdict, at: at) {
                 try db.execute(
                     sql:
                         "UPDATE test_runs SET step = 'awaiting_service', attempt = 0, outcome = ?, updated_at = ? WHERE id = ?",

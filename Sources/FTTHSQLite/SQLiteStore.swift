@@ -762,12 +762,21 @@ public final class SQLiteStore: AcceptanceStore {
     static func followTests(
         _ db: Database, projectCode code: String, started: Bool, result: (PortKey, LineVerdict)? = nil, at: Date
     ) throws {
+        try followTests(
+            db, projectCode: code, started: started,
+            result: result.map { ($0.0, $0.1.verdict, $0.1.reasons) }, at: at)
+    }
+
+    /// As above, for a result of any part of a port's test (the service's too).
+    static func followTests(
+        _ db: Database, projectCode code: String, started: Bool, result: (PortKey, Verdict, [String])?, at: Date
+    ) throws {
         let facts = try projectFacts(db, code).facts
         let event: ProjectEvent?
         if started {
             event = try ProjectWorkflow.testStarting(facts)
-        } else if let (port, verdict) = result {
-            event = ProjectWorkflow.resultRecorded(facts, port: port, verdict: verdict)
+        } else if let (port, verdict, reasons) = result {
+            event = ProjectWorkflow.resultRecorded(facts, port: port, verdict: verdict, reasons: reasons)
         } else {
             event = nil
         }

@@ -241,3 +241,18 @@ public struct ServiceResultResponse: Codable, Sendable, Hashable {
         measurement = test.verdict?.measurement.map(ServiceMeasurementWire.init)
     }
 }
+
+/// `POST /v1/speedtest/upload`: what the server received and how long it took, by its own clock.
+public struct SpeedTestUploadResponse: Codable, Sendable, Hashable {
+    public var bytes: Int
+    public var seconds: Double
+
+    /// An upload's figures.
+    public init(bytes: Int, seconds: Double) {
+        self.bytes = bytes
+        self.seconds = seconds
+    }
+
+    /// Megabits per second as the server counted them; nil for an instant upload.
+    public var mbps: Double? { seconds > 0 ? Double(bytes) * 8 / seconds / 1_000_000 : nil }
+}

@@ -65,6 +65,9 @@ public protocol ServiceTestStore: Sendable {
     /// The service test of run `runID`, nil when the run has none.
     func serviceTest(runID: Int64) async throws -> ServiceTest?
 
+    /// Every service test of a port, oldest first.
+    func serviceTests(_ port: PortKey) async throws -> [ServiceTest]
+
     /// One service test by its id, nil when there is none.
     func serviceTest(id: Int64) async throws -> ServiceTest?
 

@@ -100,8 +100,8 @@ public protocol TestRunStore: Sendable {
 
     /// Records the line result of run `id` and ends the run (``TestRunStep/finished`` with
     /// `outcome`) in one transaction: a run has one result at most, and a result never exists
-    /// without its run having ended. When the port's project needs a service test, the run goes
-    /// to ``TestRunStep/awaitingService`` instead, holding the first free test account (none
+    /// without its run having ended. When the port's project needs a service test and the line
+    /// passed, the run goes to ``TestRunStep/awaitingService`` instead, holding the first free test account (none
     /// when the pool has none free; the engine then fails the service at once). Throws ``StoreError/conflict(location:message:)`` when the
     /// run is not at ``TestRunStep/reading`` (its result is already recorded, or it ended).
     func finishTestRun(_ id: Int64, readings: OpticalReadings, verdict: LineVerdict, outcome: String, at: Date)
