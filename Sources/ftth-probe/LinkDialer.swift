@@ -52,20 +52,22 @@ struct LinkDialer: SessionDialer {
                                 first.answer(
                                     .failed(
                                         code: failure.code, message: failure.description,
-                                        phases: Self.phases(runner.timings)))
+                                        phases: Self.phases(runner.session?.timings)))
                             } else {
                                 first.answer(
                                     .failed(
                                         code: "hung_up", message: "the probe hung up before the session was up",
-                                        phases: Self.phases(runner.timings)))
+                                        phases: Self.phases(runner.session?.timings)))
                             }
                         }
                     }
                     if case .failed(let failure) = outcome {
                         log("session ended: \(failure)")
                     }
-                } catch {
+                } catch let error as PPPoELinkError {
                     first.answer(.failed(code: error.code.rawValue, message: "\(error)", phases: ServicePhases()))
+                } catch {
+                    first.answer(.failed(code: "link_error", message: "\(error)", phases: ServicePhases()))
                 }
                 done.finish()
             }

@@ -49,7 +49,8 @@ struct RunCommand: AsyncParsableCommand {
         guard let url = URL(string: server), url.scheme == "http", url.host != nil,
             ServerAddress(url: server) != nil
         else {
-            throw ValidationError("--server must be the daemon's http URL, such as http://10.0.0.5:8080, not '\(server)'")
+            throw ValidationError(
+                "--server must be the daemon's http URL, such as http://10.0.0.5:8080, not '\(server)'")
         }
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be more than 0 seconds") }
         guard echoInterval > 0, echoMisses >= 1 else {
