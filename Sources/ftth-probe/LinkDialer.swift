@@ -13,6 +13,8 @@ struct LinkDialer: SessionDialer {
     var echoMisses = 3
     var tunName = "ftth%d"
     var log: @Sendable (String) -> Void
+    /// Told of each session's closer while it runs, and nil once it has ended, so a signal can hang up.
+    var active: ActiveSession = ActiveSession()
 
     func dial(_ request: DialRequest) async -> DialOutcome {
         var config = PPPoEClientConfig(
@@ -35,6 +37,8 @@ struct LinkDialer: SessionDialer {
         let closer = runner.closer
         let unsafeRunner = UnsafeTransfer(runner)
         let log = self.log
+        let active = self.active
+        active.set(closer)
         return await withCheckedContinuation { continuation in
             first.set(continuation)
             Thread.detachNewThread {
@@ -69,6 +73,7 @@ struct LinkDialer: SessionDialer {
                 } catch {
                     first.answer(.failed(code: "link_error", message: "\(error)", phases: ServicePhases()))
                 }
+                active.set(nil)
                 done.finish()
             }
         }
@@ -146,4 +151,28 @@ final class Completion: Sendable {
 struct UnsafeTransfer<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// The closer of the session running now, if any: SIGTERM and SIGINT hang it up cleanly.
+final class ActiveSession: Sendable {
+    private let state = Mutex<(closer: PPPoESessionRunner.Closer?, stopping: Bool)>((nil, false))
+
+    func set(_ closer: PPPoESessionRunner.Closer?) {
+        let hangUpNow = state.withLock { s -> Bool in
+            s.closer = closer
+            return s.stopping
+        }
+        if hangUpNow { closer?.close() }
+    }
+
+    /// Hangs up the running session (LCP Terminate, PADT), and every later one at once.
+    func stop() {
+        let closer = state.withLock { s -> PPPoESessionRunner.Closer? in
+            s.stopping = true
+            return s.closer
+        }
+        closer?.close()
+    }
+
+    var stopping: Bool { state.withLock { $0.stopping } }
 }

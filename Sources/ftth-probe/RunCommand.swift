@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import FTTHProbe
 import Foundation
 
@@ -76,15 +77,29 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        let active = ActiveSession()
         let dialer = LinkDialer(
-            echoInterval: .milliseconds(Int64(echoInterval * 1000)), echoMisses: echoMisses, log: log)
+            echoInterval: .milliseconds(Int64(echoInterval * 1000)), echoMisses: echoMisses, log: log, active: active)
+        // SIGTERM (systemd's stop) and SIGINT hang the session up cleanly; the result of a test cut
+        // short is posted or spooled as any other, then the probe exits.
+        let signals = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                log("signal \(number): hanging up and stopping")
+                active.stop()
+            }
+            source.resume()
+            return source
+        }
+        defer { for source in signals { source.cancel() } }
         let job = ServiceTestJob(
             interface: interface, dialer: dialer, daemon: ServerAddress(url: server)!, token: token, log: log)
         let runner = ProbeRunner(
             daemon: HTTPProbeDaemon(server: URL(string: server)!, token: token), job: job, spool: spoolStore, log: log)
         log("taking service tests from \(server) for \(interface)")
         let started = ContinuousClock.now
-        while true {
+        while !active.stopping {
             do {
                 switch try await runner.round() {
                 case .idle:
@@ -102,7 +117,11 @@ struct RunCommand: AsyncParsableCommand {
                 log("\(error)")
                 if once { throw ExitCode(1) }
             }
-            try await Task.sleep(for: .milliseconds(Int64(pollInterval * 1000)))
+            // In short steps, so a signal is acted on at once.
+            let until = ContinuousClock.now + .milliseconds(Int64(pollInterval * 1000))
+            while !active.stopping && ContinuousClock.now < until {
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
     }
 }
