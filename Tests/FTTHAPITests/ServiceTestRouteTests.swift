@@ -180,4 +180,19 @@ import Testing
         let crew = try await f.request(.post, "/v1/service-tests/claim", headers: f.headers(.crew))
         #expect(crew.status == .forbidden)
     }
+
+    @Test func aProgressEventCarriesTheServiceVerdictOnceJudged() async throws {
+        let f = try await APIFixture()
+        _ = try await f.awaitService()
+        let run = try #require(try await f.store.testRun(id: 1))
+        let verdict = ServiceRule.judge(
+            ServiceMeasurement(dialSucceeded: false, failureCode: "no_access_concentrator", measuredAt: t0),
+            planMbps: 300, minFraction: 0.8)
+        let event = ProgressEventResponse(run: run, message: "service fail", verdict: nil, service: verdict)
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: try WireJSON.encoder().encode(event)) as? [String: Any])
+        #expect(json["service_verdict"] as? String == "fail")
+        #expect((json["service_reason"] as? [String: Any])?["code"] as? String == "no_access_concentrator")
+        #expect((json["run"] as? [String: Any])?["step"] as? String == "awaiting_service")
+    }
 }
