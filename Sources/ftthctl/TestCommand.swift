@@ -185,6 +185,13 @@ struct TestStart: AsyncParsableCommand {
         case "reading":
             text =
                 "reading: " + (run.outcome ?? "ONU \(run.onuID.map(String.init) ?? "?") is online; reading the optics")
+        case "awaiting_service":
+            let service = run.service
+            let state =
+                service?.state == "claimed"
+                ? "probe \(service?.claimedBy ?? "?") is dialling with test account \(service?.username ?? "?")"
+                : "waiting for a probe (`ftth-probe run`) to dial with test account \(service?.username ?? "?")"
+            text = "awaiting_service: line \(run.verdict ?? "?"); \(state)"
         case "finished":
             // The outcome holds the verdict and every reason; the summary printed next lists them.
             let outcome = run.outcome ?? "line result recorded"

@@ -93,4 +93,35 @@ struct ServiceCommandTests {
         #expect(lines.first?.hasSuffix(",service_reason,down_mbps,up_mbps,rtt_ms,plan_mbps") == true, "\(csv)")
         #expect(lines.last?.hasSuffix(",95.5,91.0,2.5,100.0") == true, "\(csv)")
     }
+
+    @Test func testStartFollowsTheServiceWaitAndExitsOneWhenTheServiceFails() async throws {
+        let rig = try rig
+        let following = Task.detached {
+            try rig.ctl(
+                "test", "start", "--project", DaemonRig.serviceProject, "--splitter", DaemonRig.serviceSplitter,
+                "--port", "1", "--serial", DaemonRig.serviceSerial, "--poll-ms", "100", token: rig.crewToken)
+        }
+        var resultURL: String?
+        for _ in 0..<300 where resultURL == nil {
+            let (status, data) = try await http("POST", "/v1/service-tests/claim", token: rig.probeToken)
+            if status == 200 {
+                let claim = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+                resultURL = claim?["result_url"] as? String
+            } else {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        let url = try #require(resultURL, "no service test to take; daemon: \(rig.logTail)")
+        let failed = #"""
+            {"result": "fail", "reason": {"code": "auth_rejected", "message": "PAP: Login incorrect"},
+             "phases": {"padi_pado_ms": 5, "padr_pads_ms": 4, "lcp_ms": 20}, "dns": [], "measured_at": "2026-12-05T08:10:00Z"}
+            """#
+        let (posted, _) = try await http("POST", url, token: rig.probeToken, body: failed)
+        #expect(posted == 200)
+        let run = try await following.value
+        #expect(run.status == 1, "stderr: \(run.stderr)\nstdout: \(run.stdout)")
+        #expect(
+            run.stdout.contains("service FAIL: PPPoE dial failed (auth_rejected): PAP: Login incorrect"),
+            "\(run.stdout)")
+    }
 }
