@@ -279,6 +279,8 @@ public struct PPPoEClient: Sendable {
         case PPPFrame.lcp:
             guard let packet = try? PPPControlPacket.decode(ppp.information, layer: "LCP") else { return [] }
             if packet.code == PPPControlPacket.terminateRequest, phase != .terminating {
+                // The peer hangs up: acknowledge, then end with its reason (no renegotiation).
+                phase = .terminating
                 var actions = handleLCP(lcp.receive(packet, now: now), now: now)
                 let text = String(decoding: packet.data, as: UTF8.self)
                 let reason = "the peer sent LCP Terminate-Request" + (text.isEmpty ? "" : " \"\(text)\"")
