@@ -51,6 +51,7 @@ public struct PPPoEClient: Sendable {
             policy: LCPPolicy(desiredMRU: config.mru, magicNumber: config.magicNumber),
             restartTimer: config.restartTimer)
         self.ipcp = PPPNegotiator(policy: IPCPPolicy(), restartTimer: config.restartTimer)
+        self.lcp.resendOnFirstPeerRequest = true
     }
 
     /// When `tick(now:)` next has work; nil when nothing is pending.
