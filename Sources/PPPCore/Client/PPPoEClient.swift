@@ -51,6 +51,7 @@ public struct PPPoEClient: Sendable {
             policy: LCPPolicy(desiredMRU: config.mru, magicNumber: config.magicNumber),
             restartTimer: config.restartTimer)
         self.ipcp = PPPNegotiator(policy: IPCPPolicy(), restartTimer: config.restartTimer)
+        self.lcp.resendOnFirstPeerRequest = true
     }
 
     /// When `tick(now:)` next has work; nil when nothing is pending.
@@ -279,6 +280,8 @@ public struct PPPoEClient: Sendable {
         case PPPFrame.lcp:
             guard let packet = try? PPPControlPacket.decode(ppp.information, layer: "LCP") else { return [] }
             if packet.code == PPPControlPacket.terminateRequest, phase != .terminating {
+                // The peer hangs up: acknowledge, then end with its reason (no renegotiation).
+                phase = .terminating
                 var actions = handleLCP(lcp.receive(packet, now: now), now: now)
                 let text = String(decoding: packet.data, as: UTF8.self)
                 let reason = "the peer sent LCP Terminate-Request" + (text.isEmpty ? "" : " \"\(text)\"")
@@ -312,7 +315,7 @@ public struct PPPoEClient: Sendable {
             lcpExtraID &+= 1
             let reject = PPPControlPacket(
                 code: PPPControlPacket.protocolReject, identifier: lcpExtraID,
-                data: .u16(ppp.protocolNumber) + ppp.information.prefix(config.mru - 10))
+                data: .u16(ppp.protocolNumber) + ppp.information.prefix(max(0, lcp.policy.mru - 10)))
             return [sessionSend(PPPFrame.lcp, reject.encode())]
         }
     }
