@@ -3,7 +3,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: deps build demo test format lint clean bench-engine bench-probe
+.PHONY: deps build demo test format lint clean bench-engine bench-probe fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -34,6 +34,11 @@ bench-probe: deps
 	$(SWIFT) build -c release --product ftth-probe
 	$(SWIFT) build -c release --product probe-bench
 	.build/release/probe-bench
+
+# libFuzzer over PPPCore's frame decoders and client (FUZZ_SECONDS each run, default 60).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	scripts/fuzz-pppcore.sh $(FUZZ_SECONDS)
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks
