@@ -159,6 +159,16 @@ case_echo_stop() {
   for pid in $(pgrep -x pppd); do kill -STOP "$pid"; done
   wait $prober
 }
+# SIGTERM while the session is up: the probe hangs up (LCP Terminate-Request, PADT) and passes.
+case_sigterm() {
+  start_server mv1 AC-ONE pap; wait_servers
+  probe sigterm --password-file /run/password --hold 60 --tun ftth-term &
+  prober=$!
+  for _ in $(seq 100); do ip -n cl link show ftth-term >/dev/null 2>&1 && break; sleep 0.1; done
+  say "sigterm: session up; SIGTERM to ftth-probe $(pgrep -x ftth-probe)"
+  kill -TERM $(pgrep -x ftth-probe)
+  wait $prober
+}
 case_vlan() {
   start_server veth-ac.100 AC-VLAN pap; wait_servers
   probe vlan --password-file /run/password --vlan 100
@@ -243,7 +253,7 @@ case_bench() {
   echo 0 >$R/bench.status
 }
 
-all="pap chap wrong_password no_ac two_acs two_acs_named echo_stop vlan throughput pppd_baseline"
+all="pap chap wrong_password no_ac two_acs two_acs_named echo_stop sigterm vlan throughput pppd_baseline"
 cases=$(echo "${FTTH_LAB_CASES:-$all}" | tr ',' ' ')
 for name in $cases; do
   say "case $name"
