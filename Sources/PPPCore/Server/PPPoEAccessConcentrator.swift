@@ -273,7 +273,8 @@ public struct PPPoEAccessConcentrator: Sendable {
             sessions[key] = session
             return handleLCP(outputs, key: key, now: now)
         case PPPFrame.pap:
-            guard session.lcp.state == .opened, case .request(let id, let peer, let password)? = try? PAPPacket.decode(ppp.information)
+            guard session.lcp.state == .opened,
+                case .request(let id, let peer, let password)? = try? PAPPacket.decode(ppp.information)
             else { return [] }
             let user = String(decoding: peer, as: UTF8.self)
             let ok = checks(user: user) { $0 == String(decoding: password, as: UTF8.self) }
