@@ -101,6 +101,9 @@ public final class PPPoESessionRunner {
     /// The client's state, for a caller that wants its session details after `run`.
     public var session: PPPoESessionInfo? { client.session }
 
+    /// The phases' timings so far, also of a dial that failed.
+    public var timings: PPPoETimings { client.timings }
+
     /// Time since the runner was made: the client's clock.
     private func now() -> Duration { origin.duration(to: .now) }
 
@@ -121,31 +124,34 @@ public final class PPPoESessionRunner {
             if ready < 0 && errno != EINTR {
                 throw PPPoELinkError(.pcapIO, "poll on \(link.interface) failed: \(errnoText(-errno))")
             }
+            // One clock reading per wake-up serves its whole batch: in a virtual machine without
+            // a vDSO every reading is a system call, as costly as moving a packet.
+            let woke = now()
             if fds[1].revents != 0 {
                 var drain = [UInt8](repeating: 0, count: 64)
                 while Glibc.read(wakeRead, &drain, drain.count) > 0 {}
                 if !closing {
-                    events(.log(elapsed: now(), "hanging up: LCP Terminate-Request, then PADT"))
+                    events(.log(elapsed: woke, "hanging up: LCP Terminate-Request, then PADT"))
                     beginClose(events)
                 }
             }
             if fds[0].revents != 0 {
                 try link.receive { frame in
-                    perform(client.receive(frame: frame, now: now()), events)
+                    perform(client.receive(frame: frame, now: woke), events)
                 }
             }
             if fds.count > 2, fds[2].revents != 0, let tun {
                 // A bounded batch, so frames from the wire are never starved by a busy sender.
                 for _ in 0..<64 {
                     guard let count = try tun.read(into: &packet) else { break }
-                    perform(client.sendIPv4(Array(packet[0..<count]), now: now()), events)
+                    perform(client.sendIPv4(Array(packet[0..<count]), now: woke), events)
                 }
             }
-            if let deadline = client.nextDeadline, now() >= deadline {
-                perform(client.tick(now: now()), events)
+            if let deadline = client.nextDeadline, woke >= deadline {
+                perform(client.tick(now: woke), events)
             }
-            if let holdDeadline, !closing, now() >= holdDeadline {
-                events(.log(elapsed: now(), "held the session for \(options.hold ?? .zero); hanging up"))
+            if let holdDeadline, !closing, woke >= holdDeadline {
+                events(.log(elapsed: woke, "held the session for \(options.hold ?? .zero); hanging up"))
                 beginClose(events)
             }
         }
