@@ -394,6 +394,21 @@ import Testing
         #expect(client.sendIPv4(FrameTests.tcpSYN(mss: 1460), now: .zero).isEmpty)
     }
 
+    /// As with pppoe-server, whose pppd starts after the PADS: the client's first Configure-Request
+    /// is lost; the access concentrator's own request shows it is listening, so the client sends
+    /// its request again at once instead of after the 3-second restart timer.
+    @Test func lostFirstConfigureRequestIsResentWhenThePeersArrives() throws {
+        var lab = PPPoELab()
+        lab.latency = .milliseconds(1)
+        let lostOne = LostFirst()
+        lab.dropToACs = { frame in lostOne.drop(frame) }
+        lab.start()
+        lab.runUntilUp()
+        let timings = try #require(lab.ups.first?.timings)
+        #expect(try #require(timings.lcp) < .milliseconds(100))
+        #expect(lab.clientPackets(PPPFrame.lcp).filter { $0.code == PPPControlPacket.configureRequest }.count == 2)
+    }
+
     @Test func lcpThatNeverConvergesFails() {
         var lab = PPPoELab()
         // Every LCP frame from the access concentrator is lost after the PADS.
@@ -422,5 +437,20 @@ import Testing
             destination: destination, source: source, etherType: EthernetFrame.pppoeDiscovery,
             payload: PPPoEPacket(code: .padt, sessionID: session, tags: []).encode()
         ).encode()
+    }
+}
+
+/// Drops the first LCP Configure-Request it sees.
+final class LostFirst: @unchecked Sendable {
+    // Only the lab's single-threaded run loop calls `drop`, so the flag needs no lock.
+    private var dropped = false
+
+    func drop(_ bytes: [UInt8]) -> Bool {
+        guard !dropped, let frame = try? EthernetFrame.decode(bytes), frame.etherType == EthernetFrame.pppoeSession,
+            let packet = try? PPPoEPacket.decode(frame.payload), let ppp = try? PPPFrame.decode(packet.payload),
+            ppp.protocolNumber == PPPFrame.lcp, ppp.information.first == PPPControlPacket.configureRequest
+        else { return false }
+        dropped = true
+        return true
     }
 }

@@ -72,6 +72,11 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
     public var maxFailure: Int
     /// Configure-Requests sent so far (for logs and tests).
     public private(set) var requestsSent = 0
+    /// Whether the restart timer is cut short once, when the peer's first Configure-Request comes
+    /// before any answer to ours: over PPPoE the access concentrator often starts its PPP process
+    /// only after the PADS, so our first request is lost, and waiting out the 3-second timer (as
+    /// pppd does) adds 3 s to every dial. The early expiry is the table's TO+ event.
+    public var resendOnFirstPeerRequest = false
 
     private var restartCounter = 0
     private var failureCounter = 0
@@ -79,6 +84,8 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
     private var lastRequest: PPPControlPacket?
     private var lastTerminateID: UInt8 = 0
     private var timedOut = false
+    private var heardAnswer = false
+    private var resentEarly = false
 
     /// Makes a negotiator in the Initial state.
     public init(
@@ -128,27 +135,29 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
             if !rejects.isEmpty {
                 let reply = PPPControlPacket(
                     code: PPPControlPacket.configureReject, identifier: packet.identifier, options: rejects)
-                return run(.rcrMinus, now: now, reply: reply)
+                return run(.rcrMinus, now: now, reply: reply) + resendIfUnanswered(now: now)
             }
             if !naks.isEmpty {
                 // After Max-Failure Naks without an Ack the options are rejected instead (RFC 1661).
                 let code =
                     failureCounter >= maxFailure ? PPPControlPacket.configureReject : PPPControlPacket.configureNak
                 let reply = PPPControlPacket(code: code, identifier: packet.identifier, options: naks)
-                return run(.rcrMinus, now: now, reply: reply)
+                return run(.rcrMinus, now: now, reply: reply) + resendIfUnanswered(now: now)
             }
             let ack = PPPControlPacket(
                 code: PPPControlPacket.configureAck, identifier: packet.identifier, data: packet.data)
-            return run(.rcrPlus, now: now, reply: ack, acked: options)
+            return run(.rcrPlus, now: now, reply: ack, acked: options) + resendIfUnanswered(now: now)
         case PPPControlPacket.configureAck:
             guard let lastRequest, packet.identifier == lastRequest.identifier, packet.data == lastRequest.data
             else { return [] }
+            heardAnswer = true
             policy.acknowledged((try? packet.options()) ?? [])
             return run(.rca, now: now)
         case PPPControlPacket.configureNak, PPPControlPacket.configureReject:
             guard let lastRequest, packet.identifier == lastRequest.identifier,
                 let options = try? packet.options()
             else { return [] }
+            heardAnswer = true
             if packet.code == PPPControlPacket.configureNak {
                 policy.naked(options)
             } else {
@@ -178,6 +187,15 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
         }
     }
 
+    /// The early TO+ of `resendOnFirstPeerRequest`: at most once per open.
+    private mutating func resendIfUnanswered(now: Duration) -> [PPPNegotiatorOutput] {
+        guard resendOnFirstPeerRequest, !heardAnswer, !resentEarly, restartCounter > 0,
+            state == .reqSent || state == .ackSent
+        else { return [] }
+        resentEarly = true
+        return run(.toPlus, now: now)
+    }
+
     private static func rejectAllOf(_ packet: PPPControlPacket) -> PPPControlPacket {
         PPPControlPacket(code: PPPControlPacket.configureReject, identifier: packet.identifier, data: packet.data)
     }
@@ -196,6 +214,8 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
         if event == .up || event == .open {
             timedOut = false
             failureCounter = 0
+            heardAnswer = false
+            resentEarly = false
         }
         state = next
         var outputs: [PPPNegotiatorOutput] = []

@@ -51,6 +51,7 @@ public struct PPPoEClient: Sendable {
             policy: LCPPolicy(desiredMRU: config.mru, magicNumber: config.magicNumber),
             restartTimer: config.restartTimer)
         self.ipcp = PPPNegotiator(policy: IPCPPolicy(), restartTimer: config.restartTimer)
+        self.lcp.resendOnFirstPeerRequest = true
     }
 
     /// When `tick(now:)` next has work; nil when nothing is pending.
@@ -314,7 +315,7 @@ public struct PPPoEClient: Sendable {
             lcpExtraID &+= 1
             let reject = PPPControlPacket(
                 code: PPPControlPacket.protocolReject, identifier: lcpExtraID,
-                data: .u16(ppp.protocolNumber) + ppp.information.prefix(config.mru - 10))
+                data: .u16(ppp.protocolNumber) + ppp.information.prefix(max(0, lcp.policy.mru - 10)))
             return [sessionSend(PPPFrame.lcp, reject.encode())]
         }
     }

@@ -12,6 +12,8 @@ public struct PPPoEAccessConcentratorConfig: Sendable {
         case rejectAll
         /// Answers every PADR with a PADS carrying Generic-Error and this text.
         case padsError(String)
+        /// Shapes every session to this rate each way (below the plan rate: a slow line).
+        case slowLine(mbps: Double)
     }
 
     /// The access concentrator's MAC address, 6 bytes.
@@ -39,6 +41,14 @@ public struct PPPoEAccessConcentratorConfig: Sendable {
     public var restartTimer: Duration = .seconds(3)
     /// The faults to show.
     public var faults: [Fault] = []
+    /// The plan rate each session is shaped to, each way, in Mbit/s; nil = unshaped.
+    public var planMbps: Double? = nil
+
+    /// The rate sessions are shaped to: a slow line's, else the plan's.
+    public var shapedMbps: Double? {
+        for case .slowLine(let mbps) in faults { return mbps }
+        return planMbps
+    }
 
     /// Makes a configuration with the defaults above.
     public init(macAddress: [UInt8], accounts: [String: String] = [:]) {
@@ -88,13 +98,14 @@ public struct PPPoEAccessConcentrator: Sendable {
         var challenge: [UInt8] = []
         var challengeID: UInt8 = 0
         var upSince: Duration?
+        var downstream: TokenBucket?
+        var upstream: TokenBucket?
     }
 
     /// The configuration.
     public let config: PPPoEAccessConcentratorConfig
     private var sessions: [SessionKey: Session] = [:]
     private var nextSessionID: UInt16 = 1
-    private var nextHost = 0
     private var counter: UInt32 = 0
 
     /// Makes an access concentrator with no sessions.
@@ -153,8 +164,13 @@ public struct PPPoEAccessConcentrator: Sendable {
     public mutating func sendIPv4(_ packet: [UInt8], now: Duration) -> [Action] {
         guard packet.count >= 20 else { return [] }
         let destination = Array(packet[16..<20])
-        guard let session = sessions.values.first(where: { $0.address == destination && $0.upSince != nil }) else {
+        guard var session = sessions.values.first(where: { $0.address == destination && $0.upSince != nil }) else {
             return []
+        }
+        if session.downstream != nil {
+            let passes = session.downstream!.admit(bytes: packet.count, now: now)
+            sessions[session.key] = session
+            guard passes else { return [] }
         }
         var clamped = packet
         TCPMSSClamp.clamp(&clamped, maxMSS: session.lcp.policy.mru - 40)
@@ -228,9 +244,7 @@ public struct PPPoEAccessConcentrator: Sendable {
             }
             let key = SessionKey(mac: frame.source, sessionID: nextSessionID)
             nextSessionID = nextSessionID == 0xFFFE ? 1 : nextSessionID + 1
-            var address = config.firstClientAddress
-            address[3] &+= UInt8(truncatingIfNeeded: nextHost)
-            nextHost += 1
+            let address = freeAddress()
             var session = Session(
                 key: key, vlan: frame.vlan, lcp: newLCP(), ipcp: newIPCP(address: address), address: address)
             let pads = PPPoEPacket(code: .pads, sessionID: key.sessionID, tags: base)
@@ -247,6 +261,14 @@ public struct PPPoEAccessConcentrator: Sendable {
         case .pado, .pads, .session:
             return []
         }
+    }
+
+    /// The first address from `firstClientAddress` on that no session holds.
+    private func freeAddress() -> [UInt8] {
+        let used = Set(sessions.values.map(\.address))
+        var address = config.firstClientAddress
+        for _ in 0..<256 where used.contains(address) { address[3] &+= 1 }
+        return address
     }
 
     private func newLCP() -> PPPNegotiator<LCPPolicy> {
@@ -310,6 +332,11 @@ public struct PPPoEAccessConcentrator: Sendable {
             return handleIPCP(outputs, key: key, now: now)
         case PPPFrame.ipv4:
             guard session.upSince != nil else { return [] }
+            if session.upstream != nil {
+                let passes = session.upstream!.admit(bytes: ppp.information.count, now: now)
+                sessions[key] = session
+                guard passes else { return [] }
+            }
             var packet = ppp.information
             TCPMSSClamp.clamp(&packet, maxMSS: session.lcp.policy.mru - 40)
             return [.deliverIPv4(session: key, packet: packet)]
@@ -406,6 +433,8 @@ public struct PPPoEAccessConcentrator: Sendable {
                 actions.append(send(session, PPPFrame.ipcp, packet.encode()))
             case .layerUp:
                 session.upSince = now
+                session.downstream = config.shapedMbps.map { TokenBucket(mbps: $0) }
+                session.upstream = config.shapedMbps.map { TokenBucket(mbps: $0) }
                 sessions[key] = session
                 actions.append(.sessionUp(key, address: session.address, username: session.username))
             case .layerDown:
