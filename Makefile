@@ -17,7 +17,7 @@ demo: build
 
 test: deps
 	set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build-test.log
-	@if grep -E "^$(CURDIR)/(Sources|Tests)/.*: warning:" .build-test.log; then \
+	@if grep -E "^$(CURDIR)/(Sources|Tests|Fuzz)/.*: warning:" .build-test.log; then \
 		echo "error: the compiler warned about the project's code (above); fix it"; exit 1; fi
 	$(SWIFT) format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks Fuzz
 	# One test at a time: many suites start real agents and tools (snmpd, snmpsim, net-snmp's

@@ -124,8 +124,10 @@ public final class PPPoESessionRunner {
             if ready < 0 && errno != EINTR {
                 throw PPPoELinkError(.pcapIO, "poll on \(link.interface) failed: \(errnoText(-errno))")
             }
-            // One clock reading per wake-up serves its whole batch: in a virtual machine without
-            // a vDSO every reading is a system call, as costly as moving a packet.
+            // Once the session is up, one clock reading per wake-up serves its whole batch: in a
+            // virtual machine without a vDSO every reading is a system call, as costly as moving a
+            // packet. Before that every frame gets its own, or two phases ending in one batch
+            // (LCP open, then the Authenticate-Ack) would time the second as 0 ms.
             let woke = now()
             if fds[1].revents != 0 {
                 var drain = [UInt8](repeating: 0, count: 64)
@@ -137,7 +139,7 @@ public final class PPPoESessionRunner {
             }
             if fds[0].revents != 0 {
                 try link.receive { frame in
-                    perform(client.receive(frame: frame, now: woke), events)
+                    perform(client.receive(frame: frame, now: client.phase == .up ? woke : now()), events)
                 }
             }
             if fds.count > 2, fds[2].revents != 0, let tun {
