@@ -275,6 +275,19 @@ import Testing
         #expect(lab.failure == .linkLost(reason: "PADT from the access concentrator"))
     }
 
+    @Test func padtWithABrokenTagListStillEndsTheSession() throws {
+        var lab = PPPoELab()
+        lab.start()
+        lab.runUntilUp()
+        let ours = try #require(lab.ups.first?.sessionID)
+        let broken = EthernetFrame(
+            destination: PPPoELab.clientMAC, source: PPPoELab.acMAC, etherType: EthernetFrame.pppoeDiscovery,
+            payload: PPPoEPacket(code: .padt, sessionID: ours, payload: [0x02, 0x03, 0x00, 0x40, 0x41]).encode())
+        lab.inject(broken.encode())
+        lab.run(for: .seconds(1))
+        #expect(lab.failure?.code == "link_lost")
+    }
+
     @Test func sessionFramesOfAnotherSessionAreIgnored() throws {
         var lab = PPPoELab()
         lab.start()

@@ -129,7 +129,10 @@ public struct PPPoEClient: Sendable {
         else { return [] }
         switch frame.etherType {
         case EthernetFrame.pppoeDiscovery:
-            guard let packet = try? PPPoEPacket.decode(frame.payload), let tags = try? packet.tags() else { return [] }
+            guard let packet = try? PPPoEPacket.decode(frame.payload) else { return [] }
+            // Tags are read leniently: a PADT with a broken tag list still ends our session, and
+            // an offer or confirmation without a readable Host-Uniq fails its check anyway.
+            let tags = (try? packet.tags()) ?? []
             return discovery(packet, tags: tags, from: frame.source, now: now)
         case EthernetFrame.pppoeSession:
             guard let offer, sessionID != 0, frame.source == offer.mac,
