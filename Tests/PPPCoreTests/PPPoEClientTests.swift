@@ -434,7 +434,7 @@ import Testing
 
     /// As with pppoe-server, whose pppd starts after the PADS: the client's first Configure-Request
     /// is lost; the access concentrator's own request shows it is listening, so the client sends
-    /// its request again at once instead of after the 3-second restart timer.
+    /// its request again two PADR round trips later instead of after the 3-second restart timer.
     @Test func lostFirstConfigureRequestIsResentWhenThePeersArrives() throws {
         var lab = PPPoELab()
         lab.latency = .milliseconds(1)

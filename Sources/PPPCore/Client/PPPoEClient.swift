@@ -29,6 +29,7 @@ public struct PPPoEClient: Sendable {
     private var discoveryDeadline: Duration?
     private var firstPADI: Duration?
     private var firstPADR: Duration?
+    private var lastPADR: Duration = .zero
     private var discoveryError: PPPoEFailure?
     private var offer: Offer?
     private var sessionID: UInt16 = 0
@@ -51,7 +52,6 @@ public struct PPPoEClient: Sendable {
             policy: LCPPolicy(desiredMRU: config.mru, magicNumber: config.magicNumber),
             restartTimer: config.restartTimer)
         self.ipcp = PPPNegotiator(policy: IPCPPolicy(), restartTimer: config.restartTimer)
-        self.lcp.resendOnFirstPeerRequest = true
     }
 
     /// When `tick(now:)` next has work; nil when nothing is pending.
@@ -194,6 +194,7 @@ public struct PPPoEClient: Sendable {
     private mutating func sendPADR(now: Duration) -> [PPPoEAction] {
         guard let offer else { return [] }
         attempts += 1
+        lastPADR = now
         discoveryDeadline = now + wait
         wait = min(wait * 2, max(config.discoveryTimeoutCap, config.discoveryTimeout))
         var tags = [offer.serviceName]
@@ -256,6 +257,8 @@ public struct PPPoEClient: Sendable {
             }
             sessionID = packet.sessionID
             timings.padrToPads = now - (firstPADR ?? now)
+            // The last PADR's round trip: LCP uses it to tell a lost first request from a slow peer.
+            lcp.peerRoundTrip = now - lastPADR
             phase = .lcp
             phaseStarted = now
             discoveryDeadline = nil
