@@ -74,4 +74,40 @@ private struct Insistent: PPPNegotiationPolicy {
         #expect(reply.map(\.code) == [PPPControlPacket.codeReject])
         #expect(reply.first?.data == odd.encode())
     }
+
+    /// A peer that got our first request answers it within the round trip: its own earlier
+    /// request must not make us send ours twice, and the timer goes back to its full period.
+    @Test func shortenedTimerNeverResendsToAPeerThatAnswers() {
+        var negotiator = PPPNegotiator(policy: Insistent())
+        negotiator.peerRoundTrip = .milliseconds(10)
+        _ = negotiator.up(now: .zero)
+        let ours = Self.sent(negotiator.open(now: .zero))[0]
+        // The peer's request (naked: value 1) comes first: the timer is cut to 2 × 10 + 10 ms.
+        let theirs = PPPControlPacket(
+            code: PPPControlPacket.configureRequest, identifier: 1, options: [PPPOption(type: 1, value: [1])])
+        _ = negotiator.receive(theirs, now: .milliseconds(1))
+        #expect(negotiator.deadline == .milliseconds(30))
+        let ack = PPPControlPacket(code: PPPControlPacket.configureAck, identifier: ours.identifier, data: ours.data)
+        _ = negotiator.receive(ack, now: .milliseconds(5))
+        #expect(negotiator.state == .ackRcvd)
+        #expect(negotiator.deadline == .seconds(3))
+        #expect(negotiator.requestsSent == 1)
+    }
+
+    @Test func shortenedTimerResendsALostRequest() {
+        var negotiator = PPPNegotiator(policy: Insistent())
+        negotiator.peerRoundTrip = .milliseconds(10)
+        _ = negotiator.up(now: .zero)
+        _ = negotiator.open(now: .zero)
+        let theirs = PPPControlPacket(
+            code: PPPControlPacket.configureRequest, identifier: 1, options: [PPPOption(type: 1, value: [7])])
+        _ = negotiator.receive(theirs, now: .milliseconds(2))
+        #expect(negotiator.state == .ackSent)
+        let resent = Self.sent(negotiator.tick(now: .milliseconds(30)))
+        #expect(resent.map(\.code) == [PPPControlPacket.configureRequest])
+        #expect(negotiator.deadline == .milliseconds(30) + .seconds(3))
+        // Only once: a second request of the peer's does not cut the timer again.
+        _ = negotiator.receive(theirs, now: .milliseconds(40))
+        #expect(negotiator.deadline == .milliseconds(30) + .seconds(3))
+    }
 }

@@ -70,32 +70,3 @@ import Testing
         #expect(ac.sessionKeys.isEmpty)
     }
 }
-
-@Suite struct TokenBucketTests {
-    @Test func passesTheRateAndDropsTheRest() {
-        // 1 Mbit/s = 125,000 bytes/s; offered 1,000-byte packets every millisecond (8 Mbit/s).
-        var bucket = TokenBucket(mbps: 1, burstBytes: 2000)
-        var passed = 0
-        for millisecond in 0..<1000 where bucket.admit(bytes: 1000, now: .milliseconds(millisecond)) {
-            passed += 1
-        }
-        #expect((125...127).contains(passed))
-    }
-
-    @Test func slowLineShapesTheSession() throws {
-        var lab = PPPoELab(acs: [PPPoELab.acConfig { $0.faults = [.slowLine(mbps: 1)] }])
-        lab.start()
-        lab.runUntilUp()
-        let address = try #require(lab.ups.first?.localIP)
-        let packet =
-            FrameTests.tcpSYN(mss: 1000, source: [192, 0, 2, 1], destination: address)
-            + [UInt8](
-                repeating: 0, count: 1456)
-        for step in 0..<100 {
-            lab.take(lab.acs[0].sendIPv4(packet, now: lab.now + .milliseconds(step)))
-        }
-        lab.run(for: .zero)
-        // 1 Mbit/s for 0.1 s is 12,500 bytes after a 24,000-byte burst: about 24 of the 100 packets.
-        #expect((20...28).contains(lab.delivered.count))
-    }
-}

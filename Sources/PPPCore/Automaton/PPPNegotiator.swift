@@ -72,11 +72,14 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
     public var maxFailure: Int
     /// Configure-Requests sent so far (for logs and tests).
     public private(set) var requestsSent = 0
-    /// Whether the restart timer is cut short once, when the peer's first Configure-Request comes
-    /// before any answer to ours: over PPPoE the access concentrator often starts its PPP process
-    /// only after the PADS, so our first request is lost, and waiting out the 3-second timer (as
-    /// pppd does) adds 3 s to every dial. The early expiry is the table's TO+ event.
-    public var resendOnFirstPeerRequest = false
+    /// The round-trip time to the peer, when known (PPPoE: PADR to PADS). With it the restart timer
+    /// is cut short once: when the peer's Configure-Request shows it is listening but ours is still
+    /// unanswered, the timer fires `2 × roundTrip + 10 ms` after our request instead of after 3 s.
+    /// Over PPPoE the access concentrator often starts its PPP process only after the PADS, so our
+    /// first request is lost, and waiting out the whole timer (as pppd does) adds 3 s to the dial;
+    /// a peer that did get it answers within the shorter wait, so nothing is sent twice. The
+    /// early expiry is the table's TO+ event.
+    public var peerRoundTrip: Duration?
 
     private var restartCounter = 0
     private var failureCounter = 0
@@ -85,7 +88,8 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
     private var lastTerminateID: UInt8 = 0
     private var timedOut = false
     private var heardAnswer = false
-    private var resentEarly = false
+    private var shortened = false
+    private var lastRequestAt: Duration = .zero
 
     /// Makes a negotiator in the Initial state.
     public init(
@@ -152,7 +156,10 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
             else { return [] }
             heardAnswer = true
             policy.acknowledged((try? packet.options()) ?? [])
-            return run(.rca, now: now)
+            let outputs = run(.rca, now: now)
+            // Ack-Rcvd keeps the timer running for the peer's request: back to its full period.
+            if shortened, state.timerRuns { deadline = lastRequestAt + restartTimer }
+            return outputs
         case PPPControlPacket.configureNak, PPPControlPacket.configureReject:
             guard let lastRequest, packet.identifier == lastRequest.identifier,
                 let options = try? packet.options()
@@ -187,13 +194,15 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
         }
     }
 
-    /// The early TO+ of `resendOnFirstPeerRequest`: at most once per open.
+    /// The shortened restart timer of `peerRoundTrip`: at most once per open.
     private mutating func resendIfUnanswered(now: Duration) -> [PPPNegotiatorOutput] {
-        guard resendOnFirstPeerRequest, !heardAnswer, !resentEarly, restartCounter > 0,
-            state == .reqSent || state == .ackSent
+        guard let peerRoundTrip, !heardAnswer, !shortened, restartCounter > 0, state == .reqSent || state == .ackSent
         else { return [] }
-        resentEarly = true
-        return run(.toPlus, now: now)
+        shortened = true
+        let early = lastRequestAt + peerRoundTrip * 2 + .milliseconds(10)
+        if now >= early { return run(.toPlus, now: now) }
+        deadline = min(deadline ?? early, early)
+        return []
     }
 
     private static func rejectAllOf(_ packet: PPPControlPacket) -> PPPControlPacket {
@@ -215,7 +224,7 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
             timedOut = false
             failureCounter = 0
             heardAnswer = false
-            resentEarly = false
+            shortened = false
         }
         state = next
         var outputs: [PPPNegotiatorOutput] = []
@@ -235,6 +244,7 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
                     code: PPPControlPacket.configureRequest, identifier: bumpIdentifier(),
                     options: policy.requestOptions())
                 lastRequest = request
+                lastRequestAt = now
                 restartCounter -= 1
                 requestsSent += 1
                 deadline = now + restartTimer

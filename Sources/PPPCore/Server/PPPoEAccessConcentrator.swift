@@ -12,8 +12,6 @@ public struct PPPoEAccessConcentratorConfig: Sendable {
         case rejectAll
         /// Answers every PADR with a PADS carrying Generic-Error and this text.
         case padsError(String)
-        /// Shapes every session to this rate each way (below the plan rate: a slow line).
-        case slowLine(mbps: Double)
     }
 
     /// The access concentrator's MAC address, 6 bytes.
@@ -41,14 +39,6 @@ public struct PPPoEAccessConcentratorConfig: Sendable {
     public var restartTimer: Duration = .seconds(3)
     /// The faults to show.
     public var faults: [Fault] = []
-    /// The plan rate each session is shaped to, each way, in Mbit/s; nil = unshaped.
-    public var planMbps: Double? = nil
-
-    /// The rate sessions are shaped to: a slow line's, else the plan's.
-    public var shapedMbps: Double? {
-        for case .slowLine(let mbps) in faults { return mbps }
-        return planMbps
-    }
 
     /// Makes a configuration with the defaults above.
     public init(macAddress: [UInt8], accounts: [String: String] = [:]) {
@@ -98,8 +88,6 @@ public struct PPPoEAccessConcentrator: Sendable {
         var challenge: [UInt8] = []
         var challengeID: UInt8 = 0
         var upSince: Duration?
-        var downstream: TokenBucket?
-        var upstream: TokenBucket?
     }
 
     /// The configuration.
@@ -164,13 +152,8 @@ public struct PPPoEAccessConcentrator: Sendable {
     public mutating func sendIPv4(_ packet: [UInt8], now: Duration) -> [Action] {
         guard packet.count >= 20 else { return [] }
         let destination = Array(packet[16..<20])
-        guard var session = sessions.values.first(where: { $0.address == destination && $0.upSince != nil }) else {
+        guard let session = sessions.values.first(where: { $0.address == destination && $0.upSince != nil }) else {
             return []
-        }
-        if session.downstream != nil {
-            let passes = session.downstream!.admit(bytes: packet.count, now: now)
-            sessions[session.key] = session
-            guard passes else { return [] }
         }
         var clamped = packet
         TCPMSSClamp.clamp(&clamped, maxMSS: session.lcp.policy.mru - 40)
@@ -332,11 +315,6 @@ public struct PPPoEAccessConcentrator: Sendable {
             return handleIPCP(outputs, key: key, now: now)
         case PPPFrame.ipv4:
             guard session.upSince != nil else { return [] }
-            if session.upstream != nil {
-                let passes = session.upstream!.admit(bytes: ppp.information.count, now: now)
-                sessions[key] = session
-                guard passes else { return [] }
-            }
             var packet = ppp.information
             TCPMSSClamp.clamp(&packet, maxMSS: session.lcp.policy.mru - 40)
             return [.deliverIPv4(session: key, packet: packet)]
@@ -433,8 +411,6 @@ public struct PPPoEAccessConcentrator: Sendable {
                 actions.append(send(session, PPPFrame.ipcp, packet.encode()))
             case .layerUp:
                 session.upSince = now
-                session.downstream = config.shapedMbps.map { TokenBucket(mbps: $0) }
-                session.upstream = config.shapedMbps.map { TokenBucket(mbps: $0) }
                 sessions[key] = session
                 actions.append(.sessionUp(key, address: session.address, username: session.username))
             case .layerDown:
