@@ -56,12 +56,12 @@ struct LinkDialer: SessionDialer {
                                 first.answer(
                                     .failed(
                                         code: failure.code, message: failure.description,
-                                        phases: Self.phases(runner.session?.timings)))
+                                        phases: Self.phases(runner.timings)))
                             } else {
                                 first.answer(
                                     .failed(
                                         code: "hung_up", message: "the probe hung up before the session was up",
-                                        phases: Self.phases(runner.session?.timings)))
+                                        phases: Self.phases(runner.timings)))
                             }
                         }
                     }
