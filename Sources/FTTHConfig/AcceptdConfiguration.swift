@@ -72,6 +72,8 @@ public struct AcceptdConfiguration: Sendable {
     public var api: APISettings
     /// How test ONUs authenticate: by serial, or by a per-port password.
     public var activation: ActivationPolicy
+    /// `[service]`: how service tests run (what probes dial, the wait, the fraction that passes).
+    public var service: ServiceTestPolicy
 
     /// The embedded defaults: store under `var/`, the DESIGN §3 profiles, the default naming rule,
     /// and no CVLAN range.
@@ -85,6 +87,7 @@ public struct AcceptdConfiguration: Sendable {
         push = PushConfiguration()
         api = APISettings()
         activation = ActivationPolicy()
+        service = ServiceTestPolicy()
     }
 
     /// Reads and validates a TOML file. Throws ``ConfigurationError`` naming the file and key.
@@ -112,7 +115,7 @@ public struct AcceptdConfiguration: Sendable {
         try Self.allowOnly(
             [
                 "store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler", "push",
-                "api", "activation",
+                "api", "activation", "service",
             ],
             in: root, at: nil)
         let reader = TOMLReader(table: root, path: "")
@@ -123,6 +126,7 @@ public struct AcceptdConfiguration: Sendable {
         if let r = try reader.optionalTable("push") { push = try PushConfiguration(push: r) }
         if let r = try reader.optionalTable("api") { api = try APISettings(r) }
         if let r = try reader.optionalTable("activation") { activation = try ActivationPolicy(r) }
+        if let r = try reader.optionalTable("service") { service = try ServiceTestPolicy(r) }
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")

@@ -41,6 +41,7 @@ public struct Daemon: Sendable {
             backoff: .seconds(e.backoffSeconds), maximumBackoff: .seconds(e.maxBackoffSeconds))
         engineConfiguration.checkpoint = try Self.crashCheckpoint(environment, logger: logger)
         engineConfiguration.activation = configuration.activation
+        engineConfiguration.service = configuration.service
         engine = AcceptanceEngine(
             store: store, drivers: drivers, configuration: engineConfiguration, logger: Logger(label: "ftth.engine"))
         if e.schedulerTickSeconds > 0 {

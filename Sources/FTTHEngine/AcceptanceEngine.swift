@@ -9,6 +9,8 @@ public struct TestProgress: Sendable, Hashable {
     public var message: String
     /// Set once a line result is recorded.
     public var verdict: LineVerdict?
+    /// Set once the service result is recorded (projects that need a service test).
+    public var service: ServiceVerdict?
 }
 
 /// Runs port tests (DESIGN §2 steps 2–3): provision the test ONU with the reserved CVLAN, wait
@@ -17,7 +19,7 @@ public struct TestProgress: Sendable, Hashable {
 /// Transient OLT failures are retried with backoff; permanent ones end the run with the OLT's
 /// words. Per-OLT limits keep the load on each OLT small.
 public actor AcceptanceEngine {
-    let store: any AcceptanceStore & TestRunStore & ThresholdStore
+    let store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore
     let drivers: any OLTDriverProvider
     let configuration: EngineConfiguration
     let clock: any Clock<Duration>
@@ -35,7 +37,7 @@ public actor AcceptanceEngine {
 
     /// `clock` times waits and backoff (inject a test clock); `now` stamps records.
     public init(
-        store: any AcceptanceStore & TestRunStore & ThresholdStore, drivers: any OLTDriverProvider,
+        store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore, drivers: any OLTDriverProvider,
         configuration: EngineConfiguration,
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
         logger: Logger = Logger(label: "ftth.engine")
@@ -102,14 +104,14 @@ public actor AcceptanceEngine {
     /// How many progress streams are open: the live views a daemon is feeding.
     public var progressSubscriberCount: Int { subscribers.count }
 
-    func publish(_ run: TestRun, _ message: String, verdict: LineVerdict? = nil) {
+    func publish(_ run: TestRun, _ message: String, verdict: LineVerdict? = nil, service: ServiceVerdict? = nil) {
         logger.info(
             "\(message)",
             metadata: [
                 "run.id": "\(run.id)", "port.id": "\(run.port.key)", "olt.id": "\(run.port.olt)",
                 "step": "\(run.step.rawValue)",
             ])
-        let event = TestProgress(run: run, message: message, verdict: verdict)
+        let event = TestProgress(run: run, message: message, verdict: verdict, service: service)
         for continuation in subscribers.values { continuation.yield(event) }
     }
 
@@ -189,6 +191,7 @@ public actor AcceptanceEngine {
                 case .provisioning: run = try await provision(run, driver)
                 case .awaitingOnline: run = try await awaitOnline(run, driver)
                 case .reading: run = try await read(run, driver)
+                case .awaitingService: run = try await awaitService(run)
                 case .finished, .failed, .cancelled: break
                 }
             } catch _ where Task.isCancelled {
@@ -368,7 +371,52 @@ public actor AcceptanceEngine {
         let next = try await store.finishTestRun(
             run.id, readings: readings, verdict: verdict, outcome: outcome, at: now())
         configuration.checkpoint?(.recorded, next.port.key)
-        publish(next, outcome, verdict: verdict)
+        if next.step == .awaitingService {
+            publish(next, "\(outcome); line result recorded, now the service test", verdict: verdict)
+        } else {
+            publish(next, outcome, verdict: verdict)
+        }
+        return next
+    }
+
+    /// The service half (DESIGN §2 step 4): the run holds a test account and waits for a probe's
+    /// result, polling the store every poll interval, up to the configured wait (counted from
+    /// when the wait began, so a restarted daemon waits only what is left). No account free →
+    /// the service fails at once; no result in time → `not_tested`. Either way the verdict goes
+    /// through the port's workflow and the account is free again.
+    func awaitService(_ run: TestRun) async throws -> TestRun {
+        let policy = configuration.service
+        guard let test = try await store.serviceTest(runID: run.id) else {
+            return await end(run, .failed, "the run awaits a service test the store does not have")
+        }
+        if test.username == nil {
+            return try await finishService(
+                run, ServiceRule.noTestAccount(planMbps: test.planMbps, minFraction: policy.minFraction))
+        }
+        if test.state == .waiting {
+            publish(run, "waiting up to \(policy.wait) for a probe to dial \(test.username ?? "") through the test ONT")
+        }
+        let elapsed = now().timeIntervalSince(test.createdAt)
+        var waited = Duration.seconds(max(0, elapsed.isFinite ? Int64(elapsed) : 0))
+        var current = test
+        while current.verdict == nil && waited < policy.wait {
+            let step = min(configuration.pollInterval, policy.wait - waited)
+            try await clock.sleep(for: step)
+            waited += step
+            if cancelled.contains(run.id) { return run }
+            current = try await store.serviceTest(runID: run.id) ?? current
+        }
+        let verdict =
+            current.verdict
+            ?? ServiceRule.notTested(waited: policy.wait, planMbps: test.planMbps, minFraction: policy.minFraction)
+        return try await finishService(run, verdict)
+    }
+
+    func finishService(_ run: TestRun, _ verdict: ServiceVerdict) async throws -> TestRun {
+        let outcome = [run.outcome, "service \(verdict.verdict.rawValue): \(verdict.reason)"].compactMap { $0 }
+            .joined(separator: "; ")
+        let next = try await store.finishServiceTest(runID: run.id, verdict: verdict, outcome: outcome, at: now())
+        publish(next, "service \(verdict.verdict.rawValue): \(verdict.reason)", service: verdict)
         return next
     }
 }

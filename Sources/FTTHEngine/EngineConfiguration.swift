@@ -21,6 +21,8 @@ public struct EngineConfiguration: Sendable {
     public var maximumBackoff: Duration
     /// How test ONUs authenticate on each OLT, and how a port's password is made.
     public var activation = ActivationPolicy()
+    /// How service tests run: the wait for a probe's result, the fraction of the plan that passes.
+    public var service = ServiceTestPolicy()
     /// Called at each ``EngineCheckpoint`` of a run, before the work that follows it: the
     /// daemon's crash tests stop the process there (`FTTH_ACCEPTD_CRASH_AT`); nil otherwise.
     public var checkpoint: (@Sendable (EngineCheckpoint, PortKey) -> Void)?

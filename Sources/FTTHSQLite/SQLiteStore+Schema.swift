@@ -131,6 +131,7 @@ extension SQLiteStore {
         migrator.registerMigration("v2-api-access") { db in try migrateAPIAccess(db) }
         registerTestRunMigration(&migrator)
         registerOutboxMigration(&migrator)
+        registerServiceTestMigration(&migrator)
         return migrator
     }
 }

@@ -159,6 +159,7 @@ extension SQLiteStore: TestRunStore {
             try db.execute(
                 sql: "UPDATE test_runs SET step = ?, onu_id = ?, attempt = ?, outcome = ?, updated_at = ? WHERE id = ?",
                 arguments: [step.rawValue, test.onuID, attempt, outcome, at, id])
+            if !step.isActive { try Self.endServiceTest(db, runID: id) }
             return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
         }
     }
@@ -199,6 +200,13 @@ extension SQLiteStore: TestRunStore {
             try Self.insertLineResult(
                 db, run.port.key, runID: id, readings: readings, verdict: verdict, json: json, at: at)
             let port = try Self.loadPort(db, run.port.key)
+            if try Self.beginServiceTest(db, run: run, line: verdict.verdict, at: at) {
+                try db.execute(
+                    sql:
+                        "UPDATE test_runs SET step = 'awaiting_service', attempt = 0, outcome = ?, updated_at = ? WHERE id = ?",
+                    arguments: [outcome, at, id])
+                return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
+            }
             try db.execute(
                 sql: "UPDATE test_runs SET step = 'finished', attempt = 0, outcome = ?, updated_at = ? WHERE id = ?",
                 arguments: [outcome, at, id])

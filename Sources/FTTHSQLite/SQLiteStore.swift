@@ -135,8 +135,11 @@ public final class SQLiteStore: AcceptanceStore {
                 }
                 try db.execute(
                     sql:
-                        "INSERT INTO projects (code, name, acceptance_required, state, created_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [project.code, project.name, project.acceptanceRequired, project.state.rawValue, at])
+                        "INSERT INTO projects (code, name, acceptance_required, state, created_at, service_test) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        project.code, project.name, project.acceptanceRequired, project.state.rawValue, at,
+                        project.serviceTest,
+                    ])
                 projectIDs[project.code] = db.lastInsertedRowID
                 try db.execute(
                     sql: """
@@ -165,13 +168,13 @@ public final class SQLiteStore: AcceptanceStore {
                         arguments: [ponID]) ?? 1
                 try db.execute(
                     sql: """
-                        INSERT INTO splitters (project_id, pon_port_id, name, ratio, port_count, pon_index)
-                        VALUES (?, ?, ?, ?, ?, ?)
+                        INSERT INTO splitters (project_id, pon_port_id, name, ratio, port_count, pon_index, plan_mbps)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         projectIDs[splitter.projectCode]!, ponID, splitter.name, splitter.ratio.outputs,
                         splitter.portCount,
-                        index,
+                        index, splitter.planMbps,
                     ])
                 let splitterID = db.lastInsertedRowID
                 summary.splitters += 1
@@ -266,12 +269,12 @@ public final class SQLiteStore: AcceptanceStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.code, p.name, p.acceptance_required, p.state,
+                    SELECT p.code, p.name, p.acceptance_required, p.state, p.service_test,
                         (SELECT COUNT(*) FROM splitters s WHERE s.project_id = p.id) AS splitters,
                         COUNT(sp.id) AS ports,
                         SUM(sp.line_verdict IS NOT NULL AND sp.awaiting_retest = 0) AS tested,
-                        SUM(sp.line_verdict = 'pass' AND sp.awaiting_retest = 0) AS passed,
-                        SUM(sp.line_verdict = 'fail' AND sp.awaiting_retest = 0) AS failed
+                        SUM(\(Self.overallSQL) = 'pass' AND sp.awaiting_retest = 0) AS passed,
+                        SUM(\(Self.overallSQL) = 'fail' AND sp.awaiting_retest = 0) AS failed
                     FROM projects p
                     LEFT JOIN splitters s ON s.project_id = p.id
                     LEFT JOIN splitter_ports sp ON sp.splitter_id = s.id
@@ -281,17 +284,25 @@ public final class SQLiteStore: AcceptanceStore {
                 ProjectSummary(
                     project: Project(
                         code: row["code"], name: row["name"], acceptanceRequired: row["acceptance_required"],
-                        state: ProjectState(rawValue: row["state"]) ?? .entered),
+                        state: ProjectState(rawValue: row["state"]) ?? .entered, serviceTest: row["service_test"]),
                     splitters: row["splitters"], ports: row["ports"], tested: row["tested"] ?? 0,
                     passed: row["passed"] ?? 0, failed: row["failed"] ?? 0)
             }
         }
     }
 
+    /// A port's overall verdict in SQL, as ``PortVerdict/overall`` decides it: the line verdict
+    /// alone, or line ∧ service when the project needs a service test (`sp`, `p` in scope).
+    static let overallSQL = """
+        (CASE WHEN p.service_test = 0 THEN sp.line_verdict
+            WHEN sp.line_verdict = 'fail' OR sp.service_verdict = 'fail' THEN 'fail'
+            WHEN sp.line_verdict = 'pass' AND sp.service_verdict = 'pass' THEN 'pass' END)
+        """
+
     static let portSelect = """
         SELECT sp.id, p.code, s.name AS splitter, sp.number, o.address, o.name AS olt_name, o.dialect,
             pp.frame, pp.slot, pp.port, pp.svlan, pp.olt_id, sp.onu_name, sp.cvlan, sp.onu_serial, sp.onu_password,
-            sp.activation, sp.line_verdict, sp.service_verdict, sp.awaiting_retest
+            sp.activation, sp.line_verdict, sp.service_verdict, sp.awaiting_retest, p.service_test, s.plan_mbps
         FROM splitter_ports sp
         JOIN splitters s ON s.id = sp.splitter_id
         JOIN projects p ON p.id = s.project_id
@@ -310,7 +321,8 @@ public final class SQLiteStore: AcceptanceStore {
             activation: ActivationStatus(rawValue: row["activation"]) ?? .notActivated,
             verdict: PortVerdict(
                 line: (row["line_verdict"] as String?).flatMap(Verdict.init(rawValue:)),
-                service: (row["service_verdict"] as String?).flatMap(Verdict.init(rawValue:))),
+                service: (row["service_verdict"] as String?).flatMap(Verdict.init(rawValue:)),
+                serviceRequired: row["service_test"]),
             awaitingRetest: row["awaiting_retest"])
         let address: String = row["address"]
         guard let olt = ManagementAddress(address) else {
@@ -676,9 +688,9 @@ public final class SQLiteStore: AcceptanceStore {
                 db,
                 sql: """
                     SELECT p.id, p.state, p.acceptance_required,
-                        SUM(sp.line_verdict = 'pass' AND sp.awaiting_retest = 0) AS passed,
-                        SUM(sp.line_verdict = 'fail' AND sp.awaiting_retest = 0) AS failed,
-                        SUM(sp.line_verdict IS NULL OR sp.awaiting_retest = 1) AS untested,
+                        SUM(\(Self.overallSQL) = 'pass' AND sp.awaiting_retest = 0) AS passed,
+                        SUM(\(Self.overallSQL) = 'fail' AND sp.awaiting_retest = 0) AS failed,
+                        SUM(\(Self.overallSQL) IS NULL OR sp.awaiting_retest = 1) AS untested,
                         SUM(sp.activation != 'not_activated') AS activated,
                         (SELECT COUNT(*) FROM test_runs r JOIN splitter_ports rp ON rp.id = r.port_id
                             JOIN splitters rs ON rs.id = rp.splitter_id WHERE rs.project_id = p.id) AS runs
@@ -750,12 +762,21 @@ public final class SQLiteStore: AcceptanceStore {
     static func followTests(
         _ db: Database, projectCode code: String, started: Bool, result: (PortKey, LineVerdict)? = nil, at: Date
     ) throws {
+        try followTests(
+            db, projectCode: code, started: started,
+            result: result.map { ($0.0, $0.1.verdict, $0.1.reasons) }, at: at)
+    }
+
+    /// As above, for a result of any part of a port's test (the service's too).
+    static func followTests(
+        _ db: Database, projectCode code: String, started: Bool, result: (PortKey, Verdict, [String])?, at: Date
+    ) throws {
         let facts = try projectFacts(db, code).facts
         let event: ProjectEvent?
         if started {
             event = try ProjectWorkflow.testStarting(facts)
-        } else if let (port, verdict) = result {
-            event = ProjectWorkflow.resultRecorded(facts, port: port, verdict: verdict)
+        } else if let (port, verdict, reasons) = result {
+            event = ProjectWorkflow.resultRecorded(facts, port: port, verdict: verdict, reasons: reasons)
         } else {
             event = nil
         }

@@ -157,6 +157,13 @@ public struct PortResultsResponse: Codable, Sendable, Hashable {
     /// Oldest first.
     public var results: [LineResultResponse]
     public var history: [HistoryEntryResponse]
+    /// The port's service tests, oldest first; only for a project that needs a service test.
+    public var serviceResults: [ServiceResultResponse]?
+
+    enum CodingKeys: String, CodingKey {
+        case port, results, history
+        case serviceResults = "service_results"
+    }
 
     /// A port's row, results and history.
     public init(port: ActivationRowResponse, results: [LineResultResponse], history: [HistoryEntryResponse]) {

@@ -16,6 +16,8 @@ public struct ProjectResponse: Codable, Sendable, Hashable {
     /// The workflow state, such as `building`, `awaiting_review` or `withdrawn`.
     public var state: String
     public var acceptanceRequired: Bool
+    /// Whether each port test includes a service test; passed and failed then count overall verdicts.
+    public var serviceTest: Bool?
     public var splitters: Int
     public var ports: Int
     public var tested: Int
@@ -24,7 +26,7 @@ public struct ProjectResponse: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case code, name, state, splitters, ports, tested, passed, failed
-        case acceptanceRequired = "acceptance_required"
+        case acceptanceRequired = "acceptance_required", serviceTest = "service_test"
     }
 
     /// The project as the store summarises it.
@@ -33,6 +35,7 @@ public struct ProjectResponse: Codable, Sendable, Hashable {
         name = s.project.name
         state = s.project.state.rawValue
         acceptanceRequired = s.project.acceptanceRequired
+        serviceTest = s.project.serviceTest
         splitters = s.splitters
         ports = s.ports
         tested = s.tested

@@ -72,10 +72,13 @@ public struct ProjectCreateRequest: Codable, Sendable, Hashable {
         public var name: String?
         public var ratio: String?
         public var ports: Int?
+        /// This splitter's plan rate, Mbit/s, when it differs from the project's.
+        public var planMbps: Double?
 
         /// JSON key → export column.
         public enum CodingKeys: String, CodingKey, CaseIterable {
             case oltName = "olt_name", oltIP = "olt_ip", oltDialect = "olt_dialect", pon, svlan, name, ratio, ports
+            case planMbps = "plan_mbps"
 
             /// The column of a project export this key fills.
             public var column: String {
@@ -84,6 +87,7 @@ public struct ProjectCreateRequest: Codable, Sendable, Hashable {
                 case .name: "splitter_name"
                 case .ratio: "splitter_ratio"
                 case .ports: "splitter_ports"
+                case .planMbps: "plan_mbps"
                 }
             }
         }
@@ -91,8 +95,9 @@ public struct ProjectCreateRequest: Codable, Sendable, Hashable {
         /// A splitter.
         public init(
             oltName: String?, oltIP: String?, oltDialect: String?, pon: String?, svlan: Int?, name: String?,
-            ratio: String?, ports: Int? = nil
+            ratio: String?, ports: Int? = nil, planMbps: Double? = nil
         ) {
+            self.planMbps = planMbps
             self.oltName = oltName
             self.oltIP = oltIP
             self.oltDialect = oltDialect
@@ -117,17 +122,23 @@ public struct ProjectCreateRequest: Codable, Sendable, Hashable {
             name = try c.decodeIfPresent(String.self, forKey: .name)
             ratio = try c.decodeIfPresent(String.self, forKey: .ratio)
             ports = try c.decodeWholeNumberIfPresent(forKey: .ports)
+            planMbps = try c.decodeIfPresent(Double.self, forKey: .planMbps)
         }
     }
 
     public var code: String?
     public var name: String?
     public var acceptanceRequired: Bool?
+    /// Whether each port test includes a service test (PPPoE dial and throughput).
+    public var serviceTest: Bool?
+    /// The plan rate, Mbit/s, of every splitter that gives none of its own.
+    public var planMbps: Double?
     public var splitters: [Splitter]
 
     /// JSON key → export column.
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case code, name, acceptanceRequired = "acceptance_required", splitters
+        case serviceTest = "service_test", planMbps = "plan_mbps"
 
         /// The column of a project export this key fills; nil for `splitters`.
         public var column: String? {
@@ -135,13 +146,20 @@ public struct ProjectCreateRequest: Codable, Sendable, Hashable {
             case .code: "project_code"
             case .name: "project_name"
             case .acceptanceRequired: "acceptance_required"
-            case .splitters: nil
+            case .serviceTest: "service_test"
+            // A plan problem is named at the splitter's own key (`splitters[i].plan_mbps`).
+            case .planMbps, .splitters: nil
             }
         }
     }
 
     /// A project.
-    public init(code: String?, name: String?, acceptanceRequired: Bool? = nil, splitters: [Splitter]) {
+    public init(
+        code: String?, name: String?, acceptanceRequired: Bool? = nil, serviceTest: Bool? = nil,
+        planMbps: Double? = nil, splitters: [Splitter]
+    ) {
+        self.serviceTest = serviceTest
+        self.planMbps = planMbps
         self.code = code
         self.name = name
         self.acceptanceRequired = acceptanceRequired
@@ -152,11 +170,13 @@ public struct ProjectCreateRequest: Codable, Sendable, Hashable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(
             known: Set(CodingKeys.allCases.map(\.rawValue)),
-            hint: "a project has code, name, acceptance_required and splitters")
+            hint: "a project has code, name, acceptance_required, service_test, plan_mbps and splitters")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         code = try c.decodeIfPresent(String.self, forKey: .code)
         name = try c.decodeIfPresent(String.self, forKey: .name)
         acceptanceRequired = try c.decodeIfPresent(Bool.self, forKey: .acceptanceRequired)
+        serviceTest = try c.decodeIfPresent(Bool.self, forKey: .serviceTest)
+        planMbps = try c.decodeIfPresent(Double.self, forKey: .planMbps)
         splitters = try c.decode([Splitter].self, forKey: .splitters)
     }
 }

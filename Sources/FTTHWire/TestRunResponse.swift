@@ -29,16 +29,18 @@ public struct TestRunResponse: Codable, Sendable, Hashable {
     public var verdict: String?
     public var reasons: [String]?
     public var warnings: [String]?
+    /// The run's service test, for a project that needs one: its account, state and verdict.
+    public var service: ServiceResultResponse?
 
     enum CodingKeys: String, CodingKey {
         case id, project, splitter, port, step, active, profile, pon, svlan, cvlan, attempt, outcome, serial
-        case verdict, reasons, warnings
+        case verdict, reasons, warnings, service
         case oltIP = "olt_ip", onuName = "onu_name", onuID = "onu_id", startedAt = "started_at"
         case updatedAt = "updated_at"
     }
 
-    /// The run, with its own recorded result when there is one.
-    public init(_ run: TestRun, result: LineResultRecord? = nil) {
+    /// The run, with its own recorded result and its service test when there are.
+    public init(_ run: TestRun, result: LineResultRecord? = nil, service: ServiceTest? = nil) {
         id = run.id
         project = run.port.key.projectCode
         splitter = run.port.key.splitter
@@ -60,6 +62,7 @@ public struct TestRunResponse: Codable, Sendable, Hashable {
         verdict = result?.verdict.verdict.rawValue
         reasons = result?.verdict.reasons
         warnings = result?.verdict.warnings
+        self.service = service.map(ServiceResultResponse.init)
     }
 
     /// `project splitter port n`, for messages.
@@ -73,12 +76,23 @@ public struct ProgressEventResponse: Codable, Sendable, Hashable {
     /// Once judged: the line verdict and its reasons.
     public var verdict: String?
     public var reasons: [String]?
+    /// Once the service test is judged: its verdict, and why (the figures when it passed).
+    public var serviceVerdict: String?
+    public var serviceReason: ServiceReasonWire?
 
-    /// A step of `run`, in the engine's `message`, with the `verdict` once judged.
-    public init(run: TestRun, message: String, verdict: LineVerdict?) {
+    enum CodingKeys: String, CodingKey {
+        case run, message, verdict, reasons
+        case serviceVerdict = "service_verdict", serviceReason = "service_reason"
+    }
+
+    /// A step of `run`, in the engine's `message`, with the `verdict` once judged and the
+    /// `service` verdict once the service test is.
+    public init(run: TestRun, message: String, verdict: LineVerdict?, service: ServiceVerdict? = nil) {
         self.run = TestRunResponse(run)
         self.message = message
         self.verdict = verdict?.verdict.rawValue
         reasons = verdict?.reasons
+        serviceVerdict = service?.verdict.rawValue
+        serviceReason = service.map { ServiceReasonWire(code: $0.failure?.code ?? "pass", message: $0.reason) }
     }
 }

@@ -53,7 +53,8 @@ struct ResultsCommand: AsyncParsableCommand {
         let row = body.port
         print(
             "\(label): test ONU \(row.onuName) on OLT \(row.oltIP) PON \(row.ponPort), activation \(row.activationStatus), "
-                + "test \(row.testStatus), line \(row.lineVerdict ?? "-"), overall \(row.overallVerdict ?? "-")")
+                + "test \(row.testStatus), line \(row.lineVerdict ?? "-"), service \(row.serviceVerdict ?? "-"), overall \(row.overallVerdict ?? "-")"
+        )
         guard let latest = body.results.last else {
             print("no result yet: `ftthctl test start --project \(project) --splitter \(splitter) --port \(port)`")
             return

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FTTHCore
 import FTTHWire
 import Foundation
 
@@ -206,14 +207,34 @@ struct TestShow: AsyncParsableCommand {
                 return
             }
             var table = TextTable("FIELD", "VALUE")
-            let rows: [(String, String)] = [
+            var rows: [(String, String)] = [
                 ("test", String(run.id)), ("port", run.portLabel), ("step", run.step),
                 ("active", run.active ? "yes" : "no"), ("profile", run.profile), ("OLT", run.oltIP), ("PON", run.pon),
                 ("test ONU", run.onuName), ("ONU id", run.onuID.map(String.init) ?? "-"),
                 ("SVLAN", String(run.svlan)), ("CVLAN", String(run.cvlan)), ("attempt", String(run.attempt)),
                 ("started", run.startedAt.formatted(.iso8601)), ("updated", run.updatedAt.formatted(.iso8601)),
-                ("outcome", run.outcome ?? "-"),
+                ("outcome", run.outcome ?? "-"), ("line verdict", run.verdict ?? "-"),
             ]
+            if let service = run.service {
+                let m = service.measurement
+                rows += [
+                    ("service test", "\(service.state), account \(service.username ?? "none free")"),
+                    ("service verdict", service.verdict ?? "-"),
+                    ("service reason", service.reason.map { "\($0.code): \($0.message)" } ?? "-"),
+                    (
+                        "throughput",
+                        "down \(m?.downMbps.map { String($0) } ?? "-"), up \(m?.upMbps.map { String($0) } ?? "-") Mbit/s of plan \(service.planMbps)"
+                    ),
+                ]
+                // The one rule of FTTHCore: line ∧ service.
+                let overall = PortVerdict(
+                    line: run.verdict.flatMap(Verdict.init(rawValue:)),
+                    service: service.verdict.flatMap(Verdict.init(rawValue:)), serviceRequired: true
+                ).overall
+                rows.append(("overall verdict", overall?.rawValue ?? "-"))
+            } else {
+                rows.append(("overall verdict", run.verdict ?? "-"))
+            }
             for (field, value) in rows { table.add([field, value]) }
             print(table.rendered())
         }

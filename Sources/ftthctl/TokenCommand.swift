@@ -5,7 +5,7 @@ import Foundation
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
-        abstract: "Manage the bearer tokens of the HTTP API (roles: crew, admin, integration).",
+        abstract: "Manage the bearer tokens of the HTTP API (roles: crew, admin, integration, probe).",
         subcommands: [TokenCreate.self, TokenList.self, TokenRevoke.self]
     )
 }
@@ -17,12 +17,15 @@ struct TokenCreate: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @Option(name: .long, help: "Unique name of the holder, such as crew-north or inventory.")
     var name: String
-    @Option(name: .long, help: "crew, admin or integration.")
+    @Option(
+        name: .long,
+        help: "crew, admin, integration or probe (a probe may only take service tests and post their results).")
     var role: String
 
     func validate() throws {
         guard APIRole(rawValue: role) != nil else {
-            throw ValidationError("--role must be one of crew, admin, integration, not '\(role)'")
+            throw ValidationError(
+                "--role must be one of \(APIRole.allCases.map(\.rawValue).joined(separator: ", ")), not '\(role)'")
         }
         guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.@".contains($0)) })
         else {

@@ -83,6 +83,35 @@ final class APIFixture: Sendable {
         }
     }
 
+    /// Imports project S1 (service test, plan 300 Mbit/s) and the accounts `accounts`, and takes a
+    /// test of its port 1 to its line result: the run then awaits its service test, whose id it
+    /// returns (1 in a new fixture).
+    @discardableResult
+    func awaitService(accounts: [String] = ["u1"]) async throws -> Int64 {
+        _ = try await store.importProjects(
+            try ProjectImportPlan(
+                csv: """
+                    project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports,service_test,plan_mbps
+                    S1,Service Court,HW-1,10.0.0.1,huawei-ma5800,0/1/2,1003,SP-S,1:8,2,yes,300
+                    """, file: "s1.csv"), namingRule: .standard, source: "s1.csv", at: t0, progress: nil)
+        if !accounts.isEmpty {
+            let csv = "username,password\n" + accounts.map { "\($0),secret-\($0)" }.joined(separator: "\n")
+            _ = try await store.importTestAccounts(
+                try TestAccountImport(csv: csv, file: "accounts.csv"), source: "accounts.csv", at: t0)
+        }
+        let port = PortKey(projectCode: "S1", splitter: "SP-S", port: 1)
+        let run = try await store.beginTestRun(
+            port, serial: ONUSerial("HWTC7E570009"), profile: .build,
+            configuredRanges: [CVLANRange(name: "svc", first: VLANID(3100)!, last: VLANID(3109)!)], at: t0)
+        _ = try await store.advanceTestRun(run.id, to: .awaitingOnline, onuID: 1, attempt: 0, outcome: nil, at: t0)
+        _ = try await store.advanceTestRun(run.id, to: .reading, onuID: 1, attempt: 0, outcome: nil, at: t0)
+        let readings = OpticalReadings(
+            oltTx: .dBm(DBm(3.5)), oltRx: .dBm(DBm(-18)), onuTx: .dBm(DBm(2.1)), onuRx: .dBm(DBm(-17.2)))
+        let verdict = ThresholdProfile.build.evaluate(readings)
+        _ = try await store.finishTestRun(run.id, readings: readings, verdict: verdict, outcome: verdict.summary, at: t0)
+        return try await store.serviceTest(runID: run.id)!.id
+    }
+
     /// Moves P2 to awaiting review, as the engine does when every port passed.
     func bringP2ToReview() async throws {
         _ = try await store.applyProjectEvent("P2", .startTesting, actor: "engine", at: t0)

@@ -84,6 +84,23 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         RouteCase(
             method: .delete, route: "/v1/tests/{id}", uri: "/v1/tests/1", allowed: [.crew, .admin],
             success: .accepted, prepare: { try await $0.beginTest() }),
+        RouteCase(
+            method: .post, route: "/v1/service-tests/claim", uri: "/v1/service-tests/claim", allowed: [.probe],
+            success: .ok, prepare: { try await $0.awaitService() }),
+        RouteCase(
+            method: .post, route: "/v1/service-tests/{id}/result", uri: "/v1/service-tests/1/result",
+            allowed: [.probe], success: .ok, contentType: "application/json",
+            body: #"{"result": "pass", "phases": {}, "dns": [], "down_mbps": 290, "up_mbps": 250, "measured_at": "2026-12-05T08:00:00Z"}"#,
+            prepare: { try await $0.awaitService() }),
+        RouteCase(
+            method: .get, route: "/v1/speedtest/download", uri: "/v1/speedtest/download?bytes=100",
+            allowed: [.probe, .crew, .admin], success: .ok),
+        RouteCase(
+            method: .post, route: "/v1/speedtest/upload", uri: "/v1/speedtest/upload",
+            allowed: [.probe, .crew, .admin], success: .ok, contentType: "application/octet-stream", body: "12345"),
+        RouteCase(
+            method: .get, route: "/v1/speedtest/ping", uri: "/v1/speedtest/ping", allowed: [.probe, .crew, .admin],
+            success: .ok),
     ]
 
     /// Routes whose success cannot be a finished response (a live stream): their access rules
@@ -93,7 +110,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
 
 /// Who knocks: no token, a broken header, an unknown or revoked token, or a valid one of a role.
 enum Caller: Sendable, CaseIterable, CustomTestStringConvertible {
-    case noToken, malformedHeader, basicScheme, unknownToken, revokedToken, crew, admin, integration
+    case noToken, malformedHeader, basicScheme, unknownToken, revokedToken, crew, admin, integration, probe
 
     var testDescription: String { "\(self)" }
 
@@ -102,6 +119,7 @@ enum Caller: Sendable, CaseIterable, CustomTestStringConvertible {
         case .crew: .crew
         case .admin: .admin
         case .integration: .integration
+        case .probe: .probe
         default: nil
         }
     }
@@ -114,7 +132,7 @@ enum Caller: Sendable, CaseIterable, CustomTestStringConvertible {
         case .basicScheme: headers[.authorization] = "Basic YWRtaW46YWRtaW4="
         case .unknownToken: headers[.authorization] = "Bearer ftth_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
         case .revokedToken: headers[.authorization] = "Bearer \(fixture.revokedSecret)"
-        case .crew, .admin, .integration: headers = fixture.headers(role!)
+        case .crew, .admin, .integration, .probe: headers = fixture.headers(role!)
         }
         if let contentType { headers[.contentType] = contentType }
         return headers
@@ -126,7 +144,7 @@ enum Caller: Sendable, CaseIterable, CustomTestStringConvertible {
         case .malformedHeader, .basicScheme: "auth.malformed_header"
         case .unknownToken: "auth.invalid_token"
         case .revokedToken: "auth.revoked_token"
-        case .crew, .admin, .integration: nil
+        case .crew, .admin, .integration, .probe: nil
         }
     }
 }

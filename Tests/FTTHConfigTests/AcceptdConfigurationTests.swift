@@ -81,6 +81,7 @@ import Testing
         #expect(cplus.minONURx == DBm(-20))
         #expect(cplus.maxDownstreamAttenuation == Decibels(32))
         #expect(c.cvlanRanges.map(\.name) == ["city-test"])
+        #expect(c.service == ServiceTestPolicy())
     }
 
     @Test func profilesOverrideDisableAndInherit() throws {

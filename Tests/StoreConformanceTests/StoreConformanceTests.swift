@@ -23,10 +23,10 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     }
 
     final class Handle {
-        let store: any AcceptanceStore & TestRunStore & ThresholdStore
+        let store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore
         let cleanup: () -> Void
 
-        init(store: any AcceptanceStore & TestRunStore & ThresholdStore, cleanup: @escaping () -> Void) {
+        init(store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore, cleanup: @escaping () -> Void) {
             self.store = store
             self.cleanup = cleanup
         }

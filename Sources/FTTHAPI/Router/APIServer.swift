@@ -6,7 +6,7 @@ import Foundation
 import Hummingbird
 
 /// The store the API works on: acceptance data, tokens and audited thresholds.
-public typealias APIStore = AcceptanceStore & ThresholdStore & TokenStore
+public typealias APIStore = AcceptanceStore & ThresholdStore & TokenStore & ServiceTestStore
 
 /// One route of the API and the roles it is open to.
 public struct APIRoute: Sendable, Hashable {
@@ -29,7 +29,7 @@ public enum APIServer {
     /// The access table: every route of ``buildRouter(store:configuration:now:)`` with the roles it
     /// is open to, the one place that says so. The OpenAPI document states the same roles.
     public static let routes: [APIRoute] = [
-        APIRoute(.get, "/v1/openapi.yaml", Set(APIRole.allCases)),
+        APIRoute(.get, "/v1/openapi.yaml", [.crew, .admin, .integration]),
         APIRoute(.get, "/v1/projects", [.crew, .admin, .integration]),
         APIRoute(.post, "/v1/projects", [.integration, .admin]),
         APIRoute(.post, "/v1/projects/import", [.integration, .admin]),
@@ -44,6 +44,12 @@ public enum APIServer {
         APIRoute(.get, "/v1/thresholds", [.crew, .admin]),
         APIRoute(.put, "/v1/thresholds/{name}", [.admin]),
         APIRoute(.get, "/v1/thresholds/{name}/history", [.admin]),
+        // A probe may only take service tests, post their results and measure: nothing else.
+        APIRoute(.post, "/v1/service-tests/claim", [.probe]),
+        APIRoute(.post, "/v1/service-tests/{id}/result", [.probe]),
+        APIRoute(.get, "/v1/speedtest/download", [.probe, .crew, .admin]),
+        APIRoute(.post, "/v1/speedtest/upload", [.probe, .crew, .admin]),
+        APIRoute(.get, "/v1/speedtest/ping", [.probe, .crew, .admin]),
     ]
 
     /// The access table of the engine's routes, added with
@@ -69,6 +75,7 @@ public enum APIServer {
         router.mount(PortRoutes(store: store), access: routes)
         router.mount(ReviewRoutes(store: store, now: now), access: routes)
         router.mount(ThresholdRoutes(store: store, configuration: configuration, now: now), access: routes)
+        router.mount(ServiceTestRoutes(store: store, policy: configuration.service, now: now), access: routes)
         return router
     }
 
@@ -77,7 +84,7 @@ public enum APIServer {
     /// that proxies keep it open and a client that went away is noticed (and unsubscribed) then
     /// rather than at the next test. `clock` times the heartbeat (inject a test clock).
     public static func addEngineRoutes(
-        engine: AcceptanceEngine, store: any TestRunStore, to router: Router<APIRequestContext>,
+        engine: AcceptanceEngine, store: any TestRunStore & ServiceTestStore, to router: Router<APIRequestContext>,
         heartbeat: Duration = .seconds(15), clock: any Clock<Duration> = ContinuousClock()
     ) {
         router.mount(TestRoutes(engine: engine, store: store, heartbeat: heartbeat, clock: clock), access: engineRoutes)

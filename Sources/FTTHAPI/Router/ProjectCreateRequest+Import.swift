@@ -9,6 +9,7 @@ extension ProjectCreateRequest {
         project["project_code"] = code
         project["project_name"] = name
         project["acceptance_required"] = acceptanceRequired.map { $0 ? "yes" : "no" }
+        project["service_test"] = serviceTest.map { $0 ? "yes" : "no" }
         let rows = splitters.enumerated().map { i, splitter in
             var fields = project
             typealias Key = Splitter.CodingKeys
@@ -20,6 +21,7 @@ extension ProjectCreateRequest {
             fields[Key.name.column] = splitter.name
             fields[Key.ratio.column] = splitter.ratio
             fields[Key.ports.column] = splitter.ports.map(String.init)
+            fields[Key.planMbps.column] = (splitter.planMbps ?? planMbps).map { String($0) }
             return CSVTable.Row(line: i + 1, fields: fields)
         }
         return CSVTable(file: "body", header: [], rows: rows)

@@ -27,18 +27,23 @@ struct PortRoutes: APIRouteGroup {
         let history = try await store.portHistory(key)
         guard let row = try await store.activationList(projectCode: key.projectCode).first(where: { $0.key == key })
         else { throw StoreError.notFound("port \(key)") }
-        return try APIServer.json(
-            PortResultsResponse(
-                port: ActivationRowResponse(row), results: results.map(LineResultResponse.init),
-                history: history.map(HistoryEntryResponse.init)))
+        var response = PortResultsResponse(
+            port: ActivationRowResponse(row), results: results.map(LineResultResponse.init),
+            history: history.map(HistoryEntryResponse.init))
+        if row.workflow.verdict.serviceRequired {
+            response.serviceResults = try await store.serviceTests(key).map(ServiceResultResponse.init)
+        }
+        return try APIServer.json(response)
     }
 
     @Sendable func report(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let code = try context.pathParameter("code")
         let rows = try await store.activationList(projectCode: code)
-        var report = ProjectReportCSV()
+        let serviceColumns = rows.first?.workflow.verdict.serviceRequired ?? false
+        var report = ProjectReportCSV(serviceColumns: serviceColumns)
         for row in rows {
-            report.add(row, latest: try await store.lineResults(row.key).last)
+            let service = serviceColumns ? try await store.serviceTests(row.key).last { $0.verdict != nil } : nil
+            report.add(row, latest: try await store.lineResults(row.key).last, service: service)
         }
         var headers: HTTPFields = [:]
         headers[.contentType] = "text/csv; charset=utf-8"

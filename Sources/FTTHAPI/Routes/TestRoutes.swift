@@ -9,7 +9,7 @@ struct TestRoutes: APIRouteGroup {
     static let mount = "/v1"
 
     let engine: AcceptanceEngine
-    let store: any TestRunStore
+    let store: any TestRunStore & ServiceTestStore
     /// How often the progress stream sends a comment line while nothing happens.
     let heartbeat: Duration
     let clock: any Clock<Duration>
@@ -54,7 +54,10 @@ struct TestRoutes: APIRouteGroup {
 
     @Sendable func test(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let run = try await run(context)
-        return try APIServer.json(TestRunResponse(run, result: try await store.lineResult(runID: run.id)))
+        return try APIServer.json(
+            TestRunResponse(
+                run, result: try await store.lineResult(runID: run.id),
+                service: try await store.serviceTest(runID: run.id)))
     }
 
     @Sendable func cancel(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -75,7 +78,8 @@ struct TestRoutes: APIRouteGroup {
         let events = progress.compactMap { event -> ByteBuffer? in
             if let project, event.run.port.key.projectCode != project { return nil }
             if let runID, event.run.id != runID { return nil }
-            let body = ProgressEventResponse(run: event.run, message: event.message, verdict: event.verdict)
+            let body = ProgressEventResponse(
+                run: event.run, message: event.message, verdict: event.verdict, service: event.service)
             guard let data = try? encoder.encode(body) else { return nil }
             return ByteBuffer(string: "event: progress\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
         }

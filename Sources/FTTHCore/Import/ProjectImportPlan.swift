@@ -14,6 +14,9 @@ public struct ProjectImportPlan: Sendable {
         public var portCount: Int
         public var olt: ManagementAddress
         public var pon: PONAddress
+        /// The plan rate of the splitter's ports, Mbit/s, that the service test judges against;
+        /// nil when the row gives none (required when the project needs a service test).
+        public var planMbps: Double?
     }
 
     public var projects: [Located<Project>]
@@ -29,7 +32,7 @@ public struct ProjectImportPlan: Sendable {
         "project_code", "project_name", "olt_name", "olt_ip", "olt_dialect", "pon", "svlan", "splitter_name",
         "splitter_ratio",
     ]
-    public static let optionalColumns = ["acceptance_required", "splitter_ports"]
+    public static let optionalColumns = ["acceptance_required", "splitter_ports", "service_test", "plan_mbps"]
 
     /// Parses and validates a project export. Throws ``CSVProblems`` listing every problem with
     /// its file, line and column; a file with any problem yields no plan at all.
@@ -87,6 +90,32 @@ public struct ProjectImportPlan: Sendable {
                 case "no", "n", "false", "0", "否": acceptance = false
                 default: problems.append(CSVProblem(at("acceptance_required"), "'\(acceptanceText)' is not yes or no"))
                 }
+            }
+            var serviceTest = false
+            let serviceText = text("service_test").lowercased()
+            if !serviceText.isEmpty {
+                switch serviceText {
+                case "yes", "y", "true", "1", "是": serviceTest = true
+                case "no", "n", "false", "0", "否": serviceTest = false
+                default: problems.append(CSVProblem(at("service_test"), "'\(serviceText)' is not yes or no"))
+                }
+            }
+            var planMbps: Double?
+            let planText = text("plan_mbps")
+            if planText.isEmpty {
+                if serviceTest {
+                    problems.append(
+                        CSVProblem(
+                            at("plan_mbps"),
+                            "is empty; the service test judges throughput against the plan rate, give it in Mbit/s (such as 300)"
+                        ))
+                }
+            } else if let value = Double(planText), value.isFinite, value > 0, value <= 100_000 {
+                planMbps = value
+            } else {
+                problems.append(
+                    CSVProblem(
+                        at("plan_mbps"), "'\(planText)' is not a plan rate in Mbit/s (a number above 0, such as 300)"))
             }
             let oltName = checkText("olt_name", require("olt_name"))
             var oltAddress: ManagementAddress?
@@ -146,13 +175,20 @@ public struct ProjectImportPlan: Sendable {
             else { continue }
 
             // The same project, OLT and PON port may appear on many rows; they must agree.
-            let project = Project(code: code, name: projectName, acceptanceRequired: acceptance)
+            let project = Project(
+                code: code, name: projectName, acceptanceRequired: acceptance, serviceTest: serviceTest)
             if let existing = projects[code] {
                 if existing.value.name != projectName || existing.value.acceptanceRequired != acceptance {
                     problems.append(
                         CSVProblem(
                             at("project_name"),
                             "project \(code) was described differently on \(existing.location): name and acceptance_required must match"
+                        ))
+                } else if existing.value.serviceTest != serviceTest {
+                    problems.append(
+                        CSVProblem(
+                            at("service_test"),
+                            "project \(code) has service_test \(existing.value.serviceTest ? "yes" : "no") on \(existing.location) but \(serviceTest ? "yes" : "no") here; a project's ports are all service-tested or none"
                         ))
                 }
             } else {
@@ -197,7 +233,7 @@ public struct ProjectImportPlan: Sendable {
                     Located(
                         value: SplitterEntry(
                             projectCode: code, name: splitterName, ratio: ratio, portCount: portCount, olt: oltAddress,
-                            pon: pon),
+                            pon: pon, planMbps: planMbps),
                         location: at("splitter_name")))
             }
         }

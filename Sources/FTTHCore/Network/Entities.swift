@@ -57,12 +57,30 @@ public struct Project: Sendable, Hashable, Codable {
     /// 100 % for new builds with splitters; projects without splitters may skip the test.
     public var acceptanceRequired: Bool
     public var state: ProjectState
+    /// Whether each port test includes a service test (PPPoE dial and throughput), imported as
+    /// `service_test`; the port's overall verdict is then line ∧ service.
+    public var serviceTest: Bool
 
-    public init(code: String, name: String, acceptanceRequired: Bool, state: ProjectState = .entered) {
+    public init(
+        code: String, name: String, acceptanceRequired: Bool, state: ProjectState = .entered, serviceTest: Bool = false
+    ) {
         self.code = code
         self.name = name
         self.acceptanceRequired = acceptanceRequired
         self.state = state
+        self.serviceTest = serviceTest
+    }
+
+    enum CodingKeys: String, CodingKey { case code, name, acceptanceRequired, state, serviceTest }
+
+    /// Reads a project; one written before service tests existed has none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        code = try c.decode(String.self, forKey: .code)
+        name = try c.decode(String.self, forKey: .name)
+        acceptanceRequired = try c.decode(Bool.self, forKey: .acceptanceRequired)
+        state = try c.decode(ProjectState.self, forKey: .state)
+        serviceTest = try c.decodeIfPresent(Bool.self, forKey: .serviceTest) ?? false
     }
 }
 

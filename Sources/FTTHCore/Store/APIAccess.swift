@@ -8,6 +8,9 @@ public enum APIRole: String, Sendable, Hashable, Codable, CaseIterable, CustomSt
     case admin
     /// The resource inventory system: imports projects and reads them.
     case integration
+    /// A field probe (`ftth-probe run`): takes service tests, posts their results and uses the
+    /// speed-test endpoints; nothing else.
+    case probe
 
     /// The role's name, as written on the command line and in the API.
     public var description: String { rawValue }

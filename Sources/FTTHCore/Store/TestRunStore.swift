@@ -9,7 +9,10 @@ public enum TestRunStep: String, Sendable, Hashable, Codable, CaseIterable {
     case awaitingOnline = "awaiting_online"
     /// Reading the four powers and judging them.
     case reading
-    /// A line result was recorded.
+    /// The line result is recorded; the port's service test (PPPoE dial and throughput through
+    /// the test ONT) holds a test account and waits for a probe's result.
+    case awaitingService = "awaiting_service"
+    /// Its results were recorded (line, and service when the project needs one).
     case finished
     /// The test could not be run (the OLT refused, the ONU could not be provisioned).
     case failed
@@ -17,7 +20,9 @@ public enum TestRunStep: String, Sendable, Hashable, Codable, CaseIterable {
     case cancelled
 
     /// Whether work remains: a run in one of these steps is resumed after a restart.
-    public var isActive: Bool { self == .provisioning || self == .awaitingOnline || self == .reading }
+    public var isActive: Bool {
+        self == .provisioning || self == .awaitingOnline || self == .reading || self == .awaitingService
+    }
 }
 
 /// One port test, from CVLAN allocation to its recorded result.
@@ -95,7 +100,9 @@ public protocol TestRunStore: Sendable {
 
     /// Records the line result of run `id` and ends the run (``TestRunStep/finished`` with
     /// `outcome`) in one transaction: a run has one result at most, and a result never exists
-    /// without its run having ended. Throws ``StoreError/conflict(location:message:)`` when the
+    /// without its run having ended. When the port's project needs a service test and the line
+    /// passed, the run goes to ``TestRunStep/awaitingService`` instead, holding the first free test account (none
+    /// when the pool has none free; the engine then fails the service at once). Throws ``StoreError/conflict(location:message:)`` when the
     /// run is not at ``TestRunStep/reading`` (its result is already recorded, or it ended).
     func finishTestRun(_ id: Int64, readings: OpticalReadings, verdict: LineVerdict, outcome: String, at: Date)
         async throws -> TestRun

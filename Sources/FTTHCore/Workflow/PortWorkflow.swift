@@ -16,17 +16,34 @@ public enum TestStatus: String, Sendable, Hashable, Codable, CaseIterable {
 public struct PortVerdict: Sendable, Hashable, Codable {
     public var line: Verdict?
     public var service: Verdict?
+    /// Whether the port's project needs a service test (imported `service_test`).
+    public var serviceRequired: Bool
 
-    public init(line: Verdict? = nil, service: Verdict? = nil) {
+    /// `serviceRequired` false: the line verdict alone is the port's verdict.
+    public init(line: Verdict? = nil, service: Verdict? = nil, serviceRequired: Bool = true) {
         self.line = line
         self.service = service
+        self.serviceRequired = serviceRequired
     }
 
-    /// Fail as soon as either part fails; pass only when both passed; nil while incomplete.
+    /// The operator's report: overall = line ∧ service when the project needs a service test
+    /// (fail as soon as either part fails, pass only when both passed, nil while incomplete);
+    /// overall = line when it does not. Decided here, once.
     public var overall: Verdict? {
+        guard serviceRequired else { return line }
         if line == .fail || service == .fail { return .fail }
         if line == .pass && service == .pass { return .pass }
         return nil
+    }
+
+    enum CodingKeys: String, CodingKey { case line, service, serviceRequired }
+
+    /// Reads a verdict; one written before service tests existed needs both parts.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        line = try c.decodeIfPresent(Verdict.self, forKey: .line)
+        service = try c.decodeIfPresent(Verdict.self, forKey: .service)
+        serviceRequired = try c.decodeIfPresent(Bool.self, forKey: .serviceRequired) ?? true
     }
 }
 
@@ -88,7 +105,7 @@ public struct PortWorkflow: Sendable, Hashable, Codable {
     public var testStatus: TestStatus { verdict.line != nil && !awaitingRetest ? .done : .notDone }
 
     private mutating func startNewRound() {
-        verdict = PortVerdict()
+        verdict = PortVerdict(serviceRequired: verdict.serviceRequired)
         awaitingRetest = false
     }
 
@@ -128,7 +145,7 @@ public struct PortWorkflow: Sendable, Hashable, Codable {
                 throw refuse("the port was never activated or tested")
             }
             awaitingRetest = true
-            verdict = PortVerdict()
+            verdict = PortVerdict(serviceRequired: verdict.serviceRequired)
         case .deactivated:
             guard activation != .notActivated else {
                 throw refuse("no test ONU was ever provisioned for this port")

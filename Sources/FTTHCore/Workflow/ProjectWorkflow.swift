@@ -185,11 +185,18 @@ extension ProjectWorkflow {
     /// review may have a port tested again (a crew re-checking before the administrator
     /// decides): the review stays open, but a failed result sends the project back to rework.
     public static func resultRecorded(_ facts: ProjectFacts, port: PortKey, verdict: LineVerdict) -> ProjectEvent? {
+        resultRecorded(facts, port: port, verdict: verdict.verdict, reasons: verdict.reasons)
+    }
+
+    /// The project event a recorded result brings, for any part of a port's test: `verdict` is
+    /// that part's (line, or service), `reasons` why it failed.
+    public static func resultRecorded(_ facts: ProjectFacts, port: PortKey, verdict: Verdict, reasons: [String])
+        -> ProjectEvent?
+    {
         switch facts.workflow.state {
-        case .awaitingReview where verdict.verdict == .fail:
+        case .awaitingReview where verdict == .fail:
             return .retestFailed(
-                detail: "\(port) failed its re-test"
-                    + (verdict.reasons.isEmpty ? "" : ": " + verdict.reasons.joined(separator: "; ")))
+                detail: "\(port) failed its re-test" + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")))
         case .testing where facts.untested == 0:
             return .testsCompleted(passed: facts.passed, failed: facts.failed, untested: 0)
         default:
