@@ -3,7 +3,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: deps build demo test format lint clean bench-engine
+.PHONY: deps build demo test format lint clean bench-engine fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -28,6 +28,11 @@ test: deps
 bench-engine: deps
 	$(SWIFT) build -c release
 	.build/release/engine-bench
+
+# libFuzzer over PPPCore's frame decoders and client (FUZZ_SECONDS each run, default 60).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	scripts/fuzz-pppcore.sh $(FUZZ_SECONDS)
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks

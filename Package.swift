@@ -5,6 +5,12 @@ let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6)
 ]
 
+// `PPPCORE_FUZZ=1 swift build ... -Xswiftc -sanitize=fuzzer` (scripts/fuzz-pppcore.sh): ppp-fuzz then
+// exports LLVMFuzzerTestOneInput and leaves `main` to libFuzzer.
+let pppFuzzSettings: [SwiftSetting] =
+    Context.environment["PPPCORE_FUZZ"] == "1"
+    ? [.define("PPPCORE_FUZZING"), .unsafeFlags(["-parse-as-library"])] : []
+
 let package = Package(
     name: "ftth-acceptance",
     platforms: [.macOS(.v15)],
@@ -26,6 +32,7 @@ let package = Package(
         .executable(name: "ftthctl", targets: ["ftthctl"]),
         .executable(name: "olt-sim", targets: ["olt-sim"]),
         .executable(name: "ftth-acceptd", targets: ["ftth-acceptd"]),
+        .library(name: "PPPCore", targets: ["PPPCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -111,6 +118,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // PPPoE and PPP in user space as pure state machines (frames, RFC 1661's automaton, the client,
+        // a small access concentrator): no I/O, time passed in by the caller.
+        .target(
+            name: "PPPCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        // Feeds bytes to every PPPCore decoder and to a client. A plain build replays files given as
+        // arguments; `scripts/fuzz-pppcore.sh` builds it for libFuzzer (PPPCORE_FUZZ=1).
+        .executableTarget(
+            name: "ppp-fuzz", dependencies: ["PPPCore"], path: "Fuzz/PPPCoreFuzz",
+            swiftSettings: swiftSettings + pppFuzzSettings),
         // The acceptance engine: port tests step by step over the store and the OLT drivers.
         .target(
             name: "FTTHEngine", dependencies: ["FTTHCore", .product(name: "Logging", package: "swift-log")],
@@ -195,6 +212,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // One set of contract tests every store runs (issue 10): a PostgreSQL store joins its list.
+        .testTarget(
+            name: "PPPCoreTests",
+            dependencies: ["PPPCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StoreConformanceTests",
             dependencies: ["FTTHCore", "FTTHSQLite"],
