@@ -3,7 +3,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: deps build demo test format lint clean bench-engine fuzz
+.PHONY: deps build demo test format lint clean bench-engine fuzz bench-probe
 
 deps:
 	@scripts/install-deps.sh
@@ -33,6 +33,12 @@ bench-engine: deps
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	scripts/fuzz-pppcore.sh $(FUZZ_SECONDS)
+
+# ftth-probe against pppd + rp-pppoe in one User-Mode Linux run (docs/benchmarks.md): release builds.
+bench-probe: deps
+	$(SWIFT) build -c release --product ftth-probe
+	$(SWIFT) build -c release --product probe-bench
+	.build/release/probe-bench
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks

@@ -33,6 +33,7 @@ let package = Package(
         .executable(name: "olt-sim", targets: ["olt-sim"]),
         .executable(name: "ftth-acceptd", targets: ["ftth-acceptd"]),
         .library(name: "PPPCore", targets: ["PPPCore"]),
+        .executable(name: "ftth-probe", targets: ["ftth-probe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -128,6 +129,18 @@ let package = Package(
         .executableTarget(
             name: "ppp-fuzz", dependencies: ["PPPCore"], path: "Fuzz/PPPCoreFuzz",
             swiftSettings: swiftSettings + pppFuzzSettings),
+        // libpcap (libpcap-dev) as a system library: the service probe's PPPoE frames.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // Linux TUN devices and interface ioctls (address, peer, MTU, up, MAC) for the probe.
+        .target(name: "CTun"),
+        // The probe's link: PPPCore's client carried out over libpcap frames and a TUN device.
+        .target(name: "PPPoELink", dependencies: ["PPPCore", "CPcap", "CTun"], swiftSettings: swiftSettings),
+        // The field probe: `ftth-probe dial` (PPPoE in user space).
+        .executableTarget(
+            name: "ftth-probe",
+            dependencies: ["PPPoELink", "PPPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
         // The acceptance engine: port tests step by step over the store and the OLT drivers.
         .target(
             name: "FTTHEngine", dependencies: ["FTTHCore", .product(name: "Logging", package: "swift-log")],
@@ -195,6 +208,10 @@ let package = Package(
         // Benchmarks: executables that print figures (docs/benchmarks.md), never timed tests.
         .executableTarget(
             name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
+            swiftSettings: swiftSettings),
+        // ftth-probe vs pppd + rp-pppoe inside User-Mode Linux (scripts/uml-lab.sh --cases bench).
+        .executableTarget(
+            name: "probe-bench", dependencies: ["PPPoELink"], path: "Benchmarks/ProbeBench",
             swiftSettings: swiftSettings),
         // Runs olt-sim, ftthctl and ftth-acceptd as processes: of their modules it uses only the
         // API's wire types.
@@ -309,6 +326,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ftth-probe against rp-pppoe's pppoe-server and real pppd in User-Mode Linux (scripts/uml-lab.sh);
+        // runs the built executable, so it links none of the probe's modules.
+        .testTarget(name: "ProbeLabTests", swiftSettings: swiftSettings),
+        // PcapLink and TunDevice on the host kernel (a veth pair, a TUN device; needs root).
+        .testTarget(name: "PPPoELinkTests", dependencies: ["PPPoELink"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FTTHConfigTests",
             dependencies: ["FTTHConfig", "SNMPModel"],

@@ -1,0 +1,99 @@
+#include "ctun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int ftth_copy_name(struct ifreq *request, const char *name) {
+    if (name == NULL || strlen(name) >= IFNAMSIZ) return -ENAMETOOLONG;
+    memset(request, 0, sizeof *request);
+    strncpy(request->ifr_name, name, IFNAMSIZ - 1);
+    return 0;
+}
+
+int ftth_tun_open(const char *name, char *actual) {
+    struct ifreq request;
+    int status = ftth_copy_name(&request, name);
+    if (status < 0) return status;
+    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    request.ifr_flags = IFF_TUN | IFF_NO_PI;
+    if (ioctl(fd, TUNSETIFF, &request) < 0) {
+        int saved = errno;
+        close(fd);
+        return -saved;
+    }
+    memset(actual, 0, FTTH_IFNAMSIZ);
+    strncpy(actual, request.ifr_name, FTTH_IFNAMSIZ - 1);
+    return fd;
+}
+
+/// Runs one interface ioctl on a throwaway datagram socket.
+static int ftth_if_ioctl(unsigned long command, struct ifreq *request) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    int status = ioctl(fd, command, request) < 0 ? -errno : 0;
+    close(fd);
+    return status;
+}
+
+static void ftth_set_address(struct sockaddr *target, uint32_t address) {
+    struct sockaddr_in in;
+    memset(&in, 0, sizeof in);
+    in.sin_family = AF_INET;
+    in.sin_addr.s_addr = address;
+    memcpy(target, &in, sizeof in);
+}
+
+int ftth_if_set_ipv4(const char *name, uint32_t local, uint32_t peer) {
+    struct ifreq request;
+    int status = ftth_copy_name(&request, name);
+    if (status < 0) return status;
+    ftth_set_address(&request.ifr_addr, local);
+    if ((status = ftth_if_ioctl(SIOCSIFADDR, &request)) < 0) return status;
+    ftth_set_address(&request.ifr_dstaddr, peer);
+    if ((status = ftth_if_ioctl(SIOCSIFDSTADDR, &request)) < 0) return status;
+    ftth_set_address(&request.ifr_netmask, 0xffffffffu);
+    return ftth_if_ioctl(SIOCSIFNETMASK, &request);
+}
+
+int ftth_if_set_mtu(const char *name, int mtu) {
+    struct ifreq request;
+    int status = ftth_copy_name(&request, name);
+    if (status < 0) return status;
+    request.ifr_mtu = mtu;
+    return ftth_if_ioctl(SIOCSIFMTU, &request);
+}
+
+int ftth_if_set_up(const char *name) {
+    struct ifreq request;
+    int status = ftth_copy_name(&request, name);
+    if (status < 0) return status;
+    if ((status = ftth_if_ioctl(SIOCGIFFLAGS, &request)) < 0) return status;
+    request.ifr_flags |= IFF_UP | IFF_RUNNING;
+    return ftth_if_ioctl(SIOCSIFFLAGS, &request);
+}
+
+int ftth_if_hwaddr(const char *name, uint8_t *mac) {
+    struct ifreq request;
+    int status = ftth_copy_name(&request, name);
+    if (status < 0) return status;
+    if ((status = ftth_if_ioctl(SIOCGIFHWADDR, &request)) < 0) return status;
+    memcpy(mac, request.ifr_hwaddr.sa_data, 6);
+    return 0;
+}
+
+int ftth_if_get_mtu(const char *name, int *mtu) {
+    struct ifreq request;
+    int status = ftth_copy_name(&request, name);
+    if (status < 0) return status;
+    if ((status = ftth_if_ioctl(SIOCGIFMTU, &request)) < 0) return status;
+    *mtu = request.ifr_mtu;
+    return 0;
+}

@@ -1,0 +1,30 @@
+#ifndef FTTH_CTUN_H
+#define FTTH_CTUN_H
+// Linux TUN devices and the interface ioctls the service probe needs. Each function returns 0
+// (or a file descriptor) on success and -errno on failure, so Swift can say what failed.
+#include <stdint.h>
+
+/// Interface names hold at most this many bytes, the terminating zero included (IFNAMSIZ).
+#define FTTH_IFNAMSIZ 16
+
+/// Opens /dev/net/tun and creates (or attaches to) the TUN interface `name` (a pattern such as
+/// "ftth%d" lets the kernel number it) with IFF_TUN | IFF_NO_PI. The kernel's name is written to
+/// `actual` (FTTH_IFNAMSIZ bytes). Returns the descriptor, close-on-exec, or -errno.
+int ftth_tun_open(const char *name, char *actual);
+
+/// Sets the IPv4 address `local` and the point-to-point peer `peer` (both in network byte order,
+/// netmask /32) of interface `name`.
+int ftth_if_set_ipv4(const char *name, uint32_t local, uint32_t peer);
+
+/// Sets the MTU of interface `name`.
+int ftth_if_set_mtu(const char *name, int mtu);
+
+/// Sets interface `name` up (IFF_UP | IFF_RUNNING).
+int ftth_if_set_up(const char *name);
+
+/// Reads the Ethernet address of interface `name` into `mac` (6 bytes).
+int ftth_if_hwaddr(const char *name, uint8_t *mac);
+
+/// Reads the MTU of interface `name` into `mtu`.
+int ftth_if_get_mtu(const char *name, int *mtu);
+#endif

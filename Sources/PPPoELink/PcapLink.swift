@@ -1,0 +1,144 @@
+import CPcap
+import CTun
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// One Ethernet interface opened through libpcap for PPPoE: discovery and session frames (also
+/// 802.1Q-tagged) coming in, whole frames going out with `pcap_inject`.
+///
+/// Reads never block: the handle is non-blocking and a caller polls `selectableDescriptor`
+/// (with immediate mode libpcap ignores its own read timeout, so `pcap_next_ex` could otherwise
+/// wait forever). Only the incoming direction is captured, so our own frames never come back.
+/// Not thread-safe: one loop owns it.
+public final class PcapLink {
+    /// The interface's name, as given.
+    public let interface: String
+    /// The interface's Ethernet address: the source of our frames.
+    public let macAddress: [UInt8]
+    /// The descriptor to poll for readability; then call `receive`.
+    public let selectableDescriptor: Int32
+    private var handle: OpaquePointer?
+
+    /// PPPoE discovery (0x8863) and session (0x8864) frames, untagged or behind one 802.1Q tag.
+    /// `ether proto` keeps the offsets; `vlan` shifts them only for what follows it.
+    public static let filter =
+        "ether proto 0x8863 or ether proto 0x8864 or (vlan and (ether proto 0x8863 or ether proto 0x8864))"
+
+    /// Opens `interface` for PPPoE frames. Throws `PPPoELinkError` (.pcapOpen, .pcapFilter,
+    /// .interface) naming the interface and what to check (its name, root or CAP_NET_RAW).
+    /// `outgoing` also captures the frames this host sends (a measuring tap, not a client).
+    public init(interface: String, snapshotLength: Int32 = 2048, outgoing: Bool = false) throws(PPPoELinkError) {
+        self.interface = interface
+        var mac = [UInt8](repeating: 0, count: 6)
+        let macStatus = ftth_if_hwaddr(interface, &mac)
+        guard macStatus == 0 else {
+            throw PPPoELinkError(
+                .interface,
+                "cannot read the Ethernet address of interface \(interface): \(errnoText(macStatus)); "
+                    + "check the name with `ip link` (the test ONT's LAN port)")
+        }
+        macAddress = mac
+
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        guard let handle = pcap_create(interface, &errorBuffer) else {
+            throw PPPoELinkError(
+                .pcapOpen, "libpcap cannot open \(interface): \(Self.cText(errorBuffer))")
+        }
+        func fail(_ what: String, _ code: PPPoELinkError.Code = .pcapOpen) -> PPPoELinkError {
+            let message = String(cString: pcap_geterr(handle))
+            pcap_close(handle)
+            return PPPoELinkError(
+                code,
+                "libpcap on \(interface): \(what) failed: \(message); the probe needs root or "
+                    + "CAP_NET_RAW and CAP_NET_ADMIN, and the interface must exist and be up")
+        }
+        pcap_set_snaplen(handle, snapshotLength)
+        pcap_set_promisc(handle, 0)
+        pcap_set_immediate_mode(handle, 1)
+        let activated = pcap_activate(handle)
+        guard activated >= 0 else { throw fail("activating the capture (status \(activated))") }
+        guard pcap_setdirection(handle, outgoing ? PCAP_D_INOUT : PCAP_D_IN) == 0 else {
+            throw fail("choosing the capture direction")
+        }
+        guard pcap_setnonblock(handle, 1, &errorBuffer) == 0 else { throw fail("non-blocking mode") }
+
+        var program = bpf_program()
+        guard pcap_compile(handle, &program, Self.filter, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+            throw fail("compiling the filter `\(Self.filter)`", .pcapFilter)
+        }
+        defer { pcap_freecode(&program) }
+        guard pcap_setfilter(handle, &program) == 0 else { throw fail("installing the PPPoE filter", .pcapFilter) }
+
+        let descriptor = pcap_get_selectable_fd(handle)
+        guard descriptor >= 0 else { throw fail("getting a descriptor to poll") }
+        selectableDescriptor = descriptor
+        self.handle = handle
+    }
+
+    deinit { close() }
+
+    /// Puts one whole Ethernet frame on the wire. Throws `.pcapIO` when the interface refuses it.
+    public func send(_ frame: [UInt8]) throws(PPPoELinkError) {
+        guard let handle else { throw PPPoELinkError(.pcapIO, "\(interface): sending on a closed link") }
+        let sent = frame.withUnsafeBytes { pcap_inject(handle, $0.baseAddress, $0.count) }
+        guard sent == frame.count else {
+            throw PPPoELinkError(
+                .pcapIO,
+                "\(interface): sending a \(frame.count)-byte frame failed: \(String(cString: pcap_geterr(handle))); "
+                    + "check the interface is up (`ip link set \(interface) up`) and its cable")
+        }
+    }
+
+    /// Hands every frame waiting now to `body`, at most `limit` of them, and returns how many.
+    /// Never blocks. Throws `.pcapIO` when the capture fails (the interface went away).
+    @discardableResult
+    public func receive(limit: Int = 64, _ body: ([UInt8]) -> Void) throws(PPPoELinkError) -> Int {
+        try receiveTimestamped(limit: limit) { frame, _ in body(frame) }
+    }
+
+    /// As `receive`, with each frame's capture time (the kernel's, seconds since 1970).
+    @discardableResult
+    public func receiveTimestamped(limit: Int = 64, _ body: ([UInt8], Double) -> Void) throws(PPPoELinkError) -> Int {
+        guard let handle else { return 0 }
+        var count = 0
+        while count < limit {
+            var header: UnsafeMutablePointer<pcap_pkthdr>?
+            var data: UnsafePointer<UInt8>?
+            let status = pcap_next_ex(handle, &header, &data)
+            if status == 0 { break }
+            guard status == 1, let header, let data else {
+                throw PPPoELinkError(
+                    .pcapIO,
+                    "\(interface): reading frames failed: \(String(cString: pcap_geterr(handle))); "
+                        + "was the interface removed or set down?")
+            }
+            let time = header.pointee.ts
+            body(
+                Array(UnsafeBufferPointer(start: data, count: Int(header.pointee.caplen))),
+                Double(time.tv_sec) + Double(time.tv_usec) / 1e6)
+            count += 1
+        }
+        return count
+    }
+
+    /// The interface's MTU, for the largest PPPoE payload it can carry (MTU − 8).
+    public func mtu() -> Int? {
+        var value: Int32 = 0
+        return ftth_if_get_mtu(interface, &value) == 0 ? Int(value) : nil
+    }
+
+    /// A C string in a buffer, up to its terminating zero.
+    private static func cText(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Releases the capture; later sends fail and receives return nothing.
+    public func close() {
+        if let handle { pcap_close(handle) }
+        handle = nil
+    }
+}

@@ -1,0 +1,120 @@
+import CTun
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// A Linux TUN interface carrying the dialled session's IPv4 packets, so that ordinary sockets
+/// and tools (iperf3, curl) run over the session: packets the kernel routes into it are read
+/// here and sent into the session; packets from the session are written here.
+///
+/// The descriptor is non-blocking; a caller polls `fileDescriptor`. The interface disappears when
+/// the descriptor is closed. Not thread-safe: one loop owns it.
+public final class TunDevice {
+    /// The interface's name as the kernel gave it (`ftth0` for the pattern `ftth%d`).
+    public let name: String
+    /// The descriptor to poll, read and write.
+    public private(set) var fileDescriptor: Int32
+
+    /// Creates the TUN interface `name` (a `%d` pattern lets the kernel number it). Throws `.tun`
+    /// when /dev/net/tun is missing or the probe lacks CAP_NET_ADMIN.
+    public init(name: String = "ftth%d") throws(PPPoELinkError) {
+        var actual = [CChar](repeating: 0, count: Int(FTTH_IFNAMSIZ))
+        let descriptor = ftth_tun_open(name, &actual)
+        guard descriptor >= 0 else {
+            throw PPPoELinkError(
+                .tun,
+                "cannot create the TUN interface \(name): \(errnoText(descriptor)); the probe needs "
+                    + "/dev/net/tun (modprobe tun) and root or CAP_NET_ADMIN")
+        }
+        let flags = fcntl(descriptor, F_GETFL)
+        _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
+        fileDescriptor = descriptor
+        self.name = String(decoding: actual.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    deinit { close() }
+
+    /// Gives the interface the session's addresses (`local` ↔ `peer`, /32), its MTU (the
+    /// negotiated MRU) and sets it up. Throws `.tun` naming the step that failed.
+    public func configure(local: [UInt8], peer: [UInt8], mtu: Int) throws(PPPoELinkError) {
+        precondition(local.count == 4 && peer.count == 4, "IPv4 addresses are 4 bytes")
+        func networkOrder(_ bytes: [UInt8]) -> UInt32 {
+            // The bytes are already in network order; load them as they lie in memory.
+            bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+        }
+        let steps: [(String, () -> Int32)] = [
+            (
+                "setting address \(Self.dotted(local)) peer \(Self.dotted(peer))",
+                {
+                    ftth_if_set_ipv4(self.name, networkOrder(local), networkOrder(peer))
+                }
+            ),
+            ("setting MTU \(mtu)", { ftth_if_set_mtu(self.name, Int32(mtu)) }),
+            ("setting it up", { ftth_if_set_up(self.name) }),
+        ]
+        for (what, step) in steps {
+            let status = step()
+            guard status == 0 else {
+                throw PPPoELinkError(.tun, "TUN interface \(name): \(what) failed: \(errnoText(status))")
+            }
+        }
+    }
+
+    /// Adds a route to `destination` (CIDR, or `default`) through this interface with `ip route`.
+    /// Throws `.route` with ip's own message.
+    public func addRoute(_ destination: String) throws(PPPoELinkError) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        process.arguments = ["route", "replace", destination, "dev", name]
+        let errors = Pipe()
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            throw PPPoELinkError(
+                .route, "cannot run /usr/sbin/ip to add route \(destination): \(error); install iproute2")
+        }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw PPPoELinkError(
+                .route,
+                "ip route replace \(destination) dev \(name) failed: "
+                    + message.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    /// Reads one packet into `buffer` (sized to hold the MTU) and returns its length, or nil when
+    /// none is waiting. Throws `.tun` when the device fails.
+    public func read(into buffer: inout [UInt8]) throws(PPPoELinkError) -> Int? {
+        let count = buffer.withUnsafeMutableBytes { Glibc.read(fileDescriptor, $0.baseAddress, $0.count) }
+        if count >= 0 { return count }
+        let error = errno
+        if error == EAGAIN || error == EWOULDBLOCK || error == EINTR { return nil }
+        throw PPPoELinkError(.tun, "reading from TUN interface \(name) failed: \(errnoText(-error))")
+    }
+
+    /// Writes one IPv4 packet into the kernel. A full queue drops the packet, as a link would.
+    public func write(_ packet: [UInt8]) throws(PPPoELinkError) {
+        let count = packet.withUnsafeBytes { Glibc.write(fileDescriptor, $0.baseAddress, $0.count) }
+        if count >= 0 { return }
+        let error = errno
+        if error == EAGAIN || error == EWOULDBLOCK || error == EINTR || error == ENOBUFS { return }
+        throw PPPoELinkError(.tun, "writing to TUN interface \(name) failed: \(errnoText(-error))")
+    }
+
+    /// Closes the descriptor, which removes the interface and its routes.
+    public func close() {
+        if fileDescriptor >= 0 { _ = Glibc.close(fileDescriptor) }
+        fileDescriptor = -1
+    }
+
+    /// "10.67.0.10" for [10, 67, 0, 10].
+    public static func dotted(_ address: [UInt8]) -> String {
+        address.map(String.init).joined(separator: ".")
+    }
+}
