@@ -72,8 +72,8 @@ struct SessionRateLimiterTests {
         #expect(toA)
         let fromB = (0..<50).map { _ in limiter.admitUpstream(Self.packet(from: b, to: bras), now: .zero) }
         #expect(fromB.allSatisfy { $0 })
-        #expect(limiter.buckets(address: a)?.upstream.droppedPackets == 1)
-        #expect(limiter.buckets(address: a)?.downstream.passedPackets == 1)
+        #expect(limiter.session(address: a)?.upstream.droppedPackets == 1)
+        #expect(limiter.session(address: a)?.downstream.passedPackets == 1)
         // Addresses without a session, and runts, pass unshaped.
         let other: [UInt8] = [192, 0, 2, 1]
         let fromOther = (0..<10).map { _ in limiter.admitUpstream(Self.packet(from: other, to: bras), now: .zero) }
@@ -82,8 +82,26 @@ struct SessionRateLimiterTests {
         #expect(runt)
         // A closed session is forgotten.
         limiter.close(address: a)
-        #expect(limiter.buckets(address: a)?.upstream == nil)
+        #expect(limiter.session(address: a) == nil)
         let afterClose = limiter.admitUpstream(Self.packet(from: a, to: bras), now: .zero)
         #expect(afterClose)
+    }
+
+    @Test func aCutSessionPassesNothingEitherWayFromItsTime() {
+        let bras: [UInt8] = [10, 67, 0, 1]
+        let a: [UInt8] = [10, 67, 0, 10]
+        var limiter = SessionRateLimiter()
+        limiter.open(address: a, bitsPerSecond: 1_000_000_000, now: .zero, cutFrom: .seconds(2))
+        let before = [
+            limiter.admitUpstream(Self.packet(from: a, to: bras), now: .seconds(1)),
+            limiter.admitDownstream(Self.packet(from: bras, to: a), now: .milliseconds(1999)),
+        ]
+        let after = [
+            limiter.admitUpstream(Self.packet(from: a, to: bras), now: .seconds(2)),
+            limiter.admitDownstream(Self.packet(from: bras, to: a), now: .seconds(60)),
+        ]
+        #expect(before == [true, true])
+        #expect(after == [false, false])
+        #expect(limiter.session(address: a)?.cutPackets == 2)
     }
 }
