@@ -12,8 +12,10 @@ public struct SimBRASConfiguration: Sendable, Equatable {
     public var tunName: String
     /// The AC-Name the BRAS offers in its PADO.
     public var acName: String
-    /// The Service-Name it offers; empty answers a PADI asking for any service (or this one).
+    /// The Service-Name it offers (a PADI asking for any service gets it too).
     public var serviceName: String
+    /// The authentication it asks in LCP.
+    public var auth: SimBRASAuth
     /// The BRAS's own IPv4 address (the sessions' peer, the TUN's address) and the prefix length
     /// of the subnet the sessions get their addresses from (.10 upward).
     public var address: [UInt8]
@@ -26,14 +28,17 @@ public struct SimBRASConfiguration: Sendable, Equatable {
     public var accounts: [SimBRASAccount]
 
     public init(
-        interface: String, tunName: String = "ftthbras0", acName: String = "olt-sim-BRAS", serviceName: String = "",
-        address: [UInt8] = [10, 67, 0, 1], prefixLength: Int = 24, dns: [[UInt8]] = [[10, 67, 0, 1]],
+        interface: String, tunName: String = "ftthbras0", acName: String = "olt-sim-BRAS",
+        serviceName: String = "internet",
+        auth: SimBRASAuth = .chap, address: [UInt8] = [10, 67, 0, 1], prefixLength: Int = 24,
+        dns: [[UInt8]] = [[10, 67, 0, 1]],
         planMbps: Double = 100, accounts: [SimBRASAccount] = []
     ) {
         self.interface = interface
         self.tunName = tunName
         self.acName = acName
         self.serviceName = serviceName
+        self.auth = auth
         self.address = address
         self.prefixLength = prefixLength
         self.dns = dns
@@ -47,6 +52,13 @@ public struct SimBRASConfiguration: Sendable, Equatable {
         if case .slowLine(let mbps) = account?.fault { return mbps * 1_000_000 }
         return planMbps * 1_000_000
     }
+}
+
+/// The authentication protocol the simulated BRAS asks in LCP.
+public enum SimBRASAuth: String, Sendable, Equatable {
+    case pap
+    /// CHAP with MD5.
+    case chap
 }
 
 /// A test account the simulated BRAS knows, and what goes wrong with it.
@@ -78,8 +90,8 @@ public enum SimBRASFault: Sendable, Equatable, CustomStringConvertible {
     /// The BRAS never answers this account's authentication request, like a RADIUS server that
     /// is down: the dial fails when authentication times out.
     case noAnswer
-    /// The BRAS stops answering LCP echoes (and forwarding) this long after the session is up:
-    /// the probe loses the session mid-measurement.
+    /// The BRAS stops answering LCP echoes, and carries nothing more, this long after the
+    /// session is up (a BRAS that hung): the probe loses the session mid-measurement.
     case echoStops(after: Duration)
     /// The session is shaped to this rate each way instead of the plan rate.
     case slowLine(mbps: Double)
@@ -116,7 +128,9 @@ public enum SimBRASFault: Sendable, Equatable, CustomStringConvertible {
 extension SimBRASConfiguration {
     /// Reads `[bras]`; errors name the key (`bras.accounts[1].fault`) and say what to write.
     static func parse(_ r: TOMLReader) throws -> SimBRASConfiguration {
-        try r.allow(["interface", "tun_name", "ac_name", "service_name", "address", "dns", "plan_mbps", "accounts"])
+        try r.allow([
+            "interface", "tun_name", "ac_name", "service_name", "auth", "address", "dns", "plan_mbps", "accounts",
+        ])
         let interface = try r.string("interface")
         guard Self.isInterfaceName(interface) else {
             throw r.error(
@@ -144,6 +158,10 @@ extension SimBRASConfiguration {
         }
         guard dns.count <= 2 else { throw r.error("dns", "IPCP gives at most two DNS servers; list one or two") }
         let plan = try r.double("plan_mbps", default: 100, range: 0.1...10_000)
+        let authText = try r.string("auth", default: "chap")
+        guard let auth = SimBRASAuth(rawValue: authText) else {
+            throw r.error("auth", "'\(authText)' is not an authentication the BRAS asks: use \"pap\" or \"chap\"")
+        }
         var accounts: [SimBRASAccount] = []
         for a in try r.tables("accounts") {
             try a.allow(["username", "password", "fault"])
@@ -171,7 +189,7 @@ extension SimBRASConfiguration {
         }
         return SimBRASConfiguration(
             interface: interface, tunName: tunName, acName: try r.string("ac_name", default: "olt-sim-BRAS"),
-            serviceName: r.table["service_name"] == nil ? "" : try r.string("service_name"), address: address,
+            serviceName: try r.string("service_name", default: "internet"), auth: auth, address: address,
             prefixLength: prefix, dns: dns, planMbps: plan, accounts: accounts)
     }
 

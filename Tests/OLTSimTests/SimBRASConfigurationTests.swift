@@ -19,7 +19,8 @@ struct SimBRASConfigurationTests {
                 [bras]
                 interface = "bras0"
                 ac_name = "BRAS-Lab"
-                service_name = "internet"
+                service_name = "fibre"
+                auth = "pap"
                 address = "10.68.0.1/16"
                 dns = ["10.68.0.53", "10.68.0.54"]
                 plan_mbps = 200
@@ -51,7 +52,8 @@ struct SimBRASConfigurationTests {
         #expect(bras.interface == "bras0")
         #expect(bras.tunName == "ftthbras0")
         #expect(bras.acName == "BRAS-Lab")
-        #expect(bras.serviceName == "internet")
+        #expect(bras.serviceName == "fibre")
+        #expect(bras.auth == .pap)
         #expect(bras.address == [10, 68, 0, 1])
         #expect(bras.prefixLength == 16)
         #expect(bras.dns == [[10, 68, 0, 53], [10, 68, 0, 54]])
@@ -82,7 +84,8 @@ struct SimBRASConfigurationTests {
         #expect(bras.address == [10, 67, 0, 1])
         #expect(bras.prefixLength == 24)
         #expect(bras.dns == [[10, 67, 0, 1]])
-        #expect(bras.serviceName == "")
+        #expect(bras.serviceName == "internet")
+        #expect(bras.auth == .chap)
         #expect(bras.planMbps == 100)
         #expect(bras.accounts[0].fault == .echoStops(after: .seconds(2)))
         #expect(try SimConfiguration(toml: Self.city).bras == nil)
@@ -92,6 +95,10 @@ struct SimBRASConfigurationTests {
         ("[bras]\n[[bras.accounts]]\nusername = \"u\"\npassword = \"p\"", "bras.interface"),
         ("[bras]\ninterface = \"a/b\"\n[[bras.accounts]]\nusername = \"u\"\npassword = \"p\"", "bras.interface"),
         ("[bras]\ninterface = \"bras0\"", "bras.accounts"),
+        (
+            "[bras]\ninterface = \"bras0\"\nauth = \"eap\"\n[[bras.accounts]]\nusername = \"u\"\npassword = \"p\"",
+            "bras.auth"
+        ),
         (
             "[bras]\ninterface = \"bras0\"\ncolour = 1\n[[bras.accounts]]\nusername = \"u\"\npassword = \"p\"",
             "bras.colour"
