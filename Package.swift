@@ -29,11 +29,12 @@ let package = Package(
         .library(name: "FTTHWebhook", targets: ["FTTHWebhook"]),
         .library(name: "FTTHWire", targets: ["FTTHWire"]),
         .library(name: "FTTHAPI", targets: ["FTTHAPI"]),
+        .library(name: "FTTHProbe", targets: ["FTTHProbe"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
         .executable(name: "olt-sim", targets: ["olt-sim"]),
         .executable(name: "ftth-acceptd", targets: ["ftth-acceptd"]),
-        .library(name: "PPPCore", targets: ["PPPCore"]),
         .executable(name: "ftth-probe", targets: ["ftth-probe"]),
+        .library(name: "PPPCore", targets: ["PPPCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -119,6 +120,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libpcap (libpcap-dev) as a system library: the service probe's PPPoE frames.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // Linux TUN devices and interface ioctls (address, peer, MTU, up, MAC) for the probe.
+        .target(name: "CTun"),
+        // The probe's link: PPPCore's client carried out over libpcap frames and a TUN device.
+        .target(name: "PPPoELink", dependencies: ["PPPCore", "CPcap", "CTun"], swiftSettings: swiftSettings),
+        // The field probe: `ftth-probe dial` (PPPoE in user space).
+        .executableTarget(
+            name: "ftth-probe",
+            dependencies: [
+                "PPPoELink", "PPPCore", "FTTHProbe", "FTTHCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // PPPoE and PPP in user space as pure state machines (frames, RFC 1661's automaton, the client,
         // a small access concentrator): no I/O, time passed in by the caller.
         .target(
@@ -129,18 +145,6 @@ let package = Package(
         .executableTarget(
             name: "ppp-fuzz", dependencies: ["PPPCore"], path: "Fuzz/PPPCoreFuzz",
             swiftSettings: swiftSettings + pppFuzzSettings),
-        // libpcap (libpcap-dev) as a system library: the service probe's PPPoE frames.
-        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
-        // Linux TUN devices and interface ioctls (address, peer, MTU, up, MAC) for the probe.
-        .target(name: "CTun"),
-        // The probe's link: PPPCore's client carried out over libpcap frames and a TUN device.
-        .target(name: "PPPoELink", dependencies: ["PPPCore", "CPcap", "CTun"], swiftSettings: swiftSettings),
-        // The field probe: `ftth-probe dial` (PPPoE in user space).
-        .executableTarget(
-            name: "ftth-probe",
-            dependencies: ["PPPoELink", "PPPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: swiftSettings
-        ),
         // The acceptance engine: port tests step by step over the store and the OLT drivers.
         .target(
             name: "FTTHEngine", dependencies: ["FTTHCore", .product(name: "Logging", package: "swift-log")],
@@ -219,6 +223,24 @@ let package = Package(
             name: "engine-bench", dependencies: ["ProcessLab", "FTTHWire"], path: "Benchmarks/EngineBench",
             swiftSettings: swiftSettings),
         // Product executables run as processes by the end-to-end tests and the benchmarks.
+        // The service probe's measuring and reporting: iperf3 and the daemon's speed-test endpoints
+        // through the dialled session, and the spool that keeps results until the daemon has them.
+        .target(
+            name: "FTTHProbe",
+            dependencies: [
+                "FTTHCore", "FTTHWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FTTHProbeTests",
+            dependencies: ["FTTHProbe", "ProcessLab"],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "ProcessLab", swiftSettings: swiftSettings),
         // A clock that moves only when a test says so: the tests' delays become ordering facts.
         .target(name: "TestClocks", swiftSettings: swiftSettings),

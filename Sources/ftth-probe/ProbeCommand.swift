@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 @main
-struct FTTHProbe: AsyncParsableCommand {
+struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ftth-probe",
         abstract: "The field probe of the FTTH acceptance test: PPPoE in user space through the test ONT.",
@@ -12,7 +12,7 @@ struct FTTHProbe: AsyncParsableCommand {
 
             Exit status: 0 pass, 1 the dial or the session failed, 2 bad usage.
             """,
-        subcommands: [DialCommand.self]
+        subcommands: [DialCommand.self, RunCommand.self]
     )
 
     /// Exit status of a command line the probe cannot act on (a missing password file too).

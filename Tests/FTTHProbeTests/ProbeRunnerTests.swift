@@ -1,0 +1,233 @@
+import FTTHCore
+import FTTHProbe
+import FTTHWire
+import Foundation
+import ProcessLab
+import Synchronization
+import Testing
+
+/// A dialer that answers as told and records what happened, in order.
+private final class ScriptedDialer: SessionDialer, Sendable {
+    let events: Mutex<[String]> = Mutex([])
+    let requests: Mutex<[DialRequest]> = Mutex([])
+    let outcome: @Sendable () -> DialOutcome
+
+    init(_ outcome: @escaping @Sendable () -> DialOutcome) { self.outcome = outcome }
+
+    func dial(_ request: DialRequest) async -> DialOutcome {
+        requests.withLock { $0.append(request) }
+        events.withLock { $0.append("dial") }
+        return outcome()
+    }
+
+    struct Session: DialedSession {
+        let dialer: ScriptedDialer
+        var localAddress = "127.0.0.1"
+        var dns = ["10.67.0.1"]
+        var mru = 1480
+        var mss = 1440
+        var acName = "BRAS-1"
+        var phases = ServicePhases(padiToPADO: 3, padrToPADS: 2, lcp: 10, authentication: 4, ipcp: 5, total: 24)
+        func hangUp() async { dialer.events.withLock { $0.append("hang up") } }
+    }
+}
+
+/// A daemon that hands out the given assignments and records the posts; posts fail while `down`.
+private actor FakeDaemon: ProbeDaemon {
+    var assignments: [ServiceTestAssignment]
+    var posts: [(key: String, path: String, body: Data)] = []
+    var recorded: [String: Data] = [:]
+    var down = false
+    var refuseWith: Int?
+    let events: ScriptedDialer?
+
+    init(_ assignments: [ServiceTestAssignment], events: ScriptedDialer? = nil) {
+        self.assignments = assignments
+        self.events = events
+    }
+
+    func setDown(_ value: Bool) { down = value }
+    func setRefusal(_ status: Int?) { refuseWith = status }
+
+    func claim() async throws -> ServiceTestAssignment? {
+        if down { throw ProbeDaemonError("no answer") }
+        return assignments.isEmpty ? nil : assignments.removeFirst()
+    }
+
+    func post(path: String, key: String, body: Data) async throws -> PostAnswer {
+        events?.events.withLock { $0.append("post") }
+        if down { throw ProbeDaemonError("no answer from the daemon") }
+        posts.append((key, path, body))
+        if let refuseWith { return .refused(status: refuseWith, message: "no such service test") }
+        if recorded[key] != nil { return .recorded(replayed: true) }
+        recorded[key] = body
+        return .recorded(replayed: false)
+    }
+}
+
+private func assignment(id: Int64 = 7, iperf3: String = "") -> ServiceTestAssignment {
+    ServiceTestAssignment(
+        id: id, runID: 40 + id, project: "P2026-0412", splitter: "SP01", port: 3, username: "test01", password: "pw1",
+        serviceName: "ftth", acName: "", vlan: 100, planMbps: 100, durationS: 1, minFraction: 0.8,
+        iperf3Server: iperf3, speedtestURL: "/v1/speedtest", resultURL: "/v1/service-tests/\(id)/result")
+}
+
+private func spool() throws -> ResultSpool {
+    try ResultSpool(
+        directory: FileManager.default.temporaryDirectory.appendingPathComponent("probe-spool-\(UUID().uuidString)"))
+}
+
+private func job(_ dialer: ScriptedDialer) -> ServiceTestJob {
+    ServiceTestJob(
+        interface: "eth1", dialer: dialer, daemon: ServerAddress(host: "127.0.0.1", port: 1), token: "t", log: { _ in })
+}
+
+@Suite struct ProbeRunnerTests {
+    @Test func noWaitingTestIsAnIdleRound() async throws {
+        let dialer = ScriptedDialer { .failed(code: "x", message: "", phases: ServicePhases()) }
+        let runner = ProbeRunner(daemon: FakeDaemon([]), job: job(dialer), spool: try spool(), log: { _ in })
+        #expect(try await runner.round() == .idle)
+        #expect(dialer.events.withLock { $0 }.isEmpty)
+    }
+
+    @Test func aFailedDialIsPostedAsAFailWithTheProbesCodeAndPhases() async throws {
+        let dialer = ScriptedDialer {
+            .failed(
+                code: "auth_rejected", message: "the BRAS rejected test01: Authentication failed",
+                phases: ServicePhases(padiToPADO: 3, padrToPADS: 2, lcp: 11))
+        }
+        let daemon = FakeDaemon([assignment()])
+        let spool = try spool()
+        let runner = ProbeRunner(daemon: daemon, job: job(dialer), spool: spool, log: { _ in })
+        #expect(try await runner.round() == .tested(id: 7, result: .fail, delivered: true))
+        let posts = await daemon.posts
+        #expect(posts.count == 1)
+        #expect(posts[0].path == "/v1/service-tests/7/result")
+        let sent = try WireJSON.decoder().decode(ServiceMeasurementWire.self, from: posts[0].body)
+        #expect(sent.result == .fail)
+        #expect(sent.reason?.code == "auth_rejected")
+        #expect(sent.reason?.message.contains("Authentication failed") == true)
+        #expect(sent.phases.lcpMs == 11 && sent.phases.authMs == nil)
+        // The dial used the assignment's account, service, VLAN, and routes the daemon through the line.
+        let request = try #require(dialer.requests.withLock { $0.first })
+        #expect(request.username == "test01" && request.password == "pw1" && request.vlan == 100)
+        #expect(request.serviceName == "ftth" && request.acName == nil && request.interface == "eth1")
+        // The daemon on loopback is not routed through the line.
+        #expect(request.routes.isEmpty)
+        #expect(try spool.pending().isEmpty)
+    }
+
+    /// A real iperf3 server on loopback stands for the one behind the BRAS; the dialled session is
+    /// scripted (the real dial is proven in the lab tests).
+    @Test func aSessionIsMeasuredBothWaysAndTheResultPostedBeforeTheHangUp() async throws {
+        let port = try freeTCPPort()
+        let server = try LabProcess(
+            "iperf3 -s", path: "/usr/bin/iperf3", arguments: ["-s", "-p", String(port), "--bind", "127.0.0.1"])
+        defer { server.crash() }
+        try await poll("iperf3 server listening on \(port)", seconds: 10) { acceptsTCP(port: port) }
+        // `events` records, in order, the daemon's posts and the session's hang-up.
+        let events = ScriptedDialer { fatalError("only records") }
+        let dialer = ScriptedDialer { .up(ScriptedDialer.Session(dialer: events)) }
+        let daemon = FakeDaemon([assignment(iperf3: "127.0.0.1:\(port)")], events: events)
+        let runner = ProbeRunner(daemon: daemon, job: job(dialer), spool: try spool(), log: { _ in })
+        #expect(try await runner.round() == .tested(id: 7, result: .pass, delivered: true))
+        #expect(events.events.withLock { $0 } == ["post", "hang up"])
+        let posts = await daemon.posts
+        let sent = try WireJSON.decoder().decode(ServiceMeasurementWire.self, from: posts[0].body)
+        #expect(sent.result == .pass && sent.reason == nil)
+        #expect((sent.downMbps ?? 0) > 1 && (sent.upMbps ?? 0) > 1)
+        #expect(sent.rttMs != nil)
+        #expect(sent.mru == 1480 && sent.mss == 1440 && sent.ip == "127.0.0.1" && sent.dns == ["10.67.0.1"])
+        #expect(sent.server == "iperf3 127.0.0.1:\(port)")
+        #expect(sent.phases.totalMs == 24)
+        // The daemon judges it with the one rule in FTTHCore.
+        let verdict = ServiceRule.judge(sent.measurement, planMbps: 100, minFraction: 0.8)
+        #expect(verdict.verdict == .pass)
+    }
+
+    @Test func anUnreachableIperfServerFailsTheTestWithItsReason() async throws {
+        let port = try freeTCPPort()
+        let events = ScriptedDialer { fatalError("only records") }
+        let dialer = ScriptedDialer { .up(ScriptedDialer.Session(dialer: events)) }
+        let daemon = FakeDaemon([assignment(iperf3: "127.0.0.1:\(port)")])
+        let runner = ProbeRunner(daemon: daemon, job: job(dialer), spool: try spool(), log: { _ in })
+        #expect(try await runner.round() == .tested(id: 7, result: .fail, delivered: true))
+        let posts = await daemon.posts
+        let sent = try WireJSON.decoder().decode(ServiceMeasurementWire.self, from: posts[0].body)
+        #expect(sent.reason?.code == "throughput_failed")
+        #expect(sent.reason?.message.contains("Connection refused") == true)
+        #expect(events.events.withLock { $0 } == ["hang up"])
+    }
+
+    @Test func aResultTheDaemonCouldNotTakeIsKeptAndSentOnceLater() async throws {
+        let dialer = ScriptedDialer {
+            .failed(code: "no_access_concentrator", message: "no AC", phases: ServicePhases())
+        }
+        let daemon = FakeDaemon([assignment(id: 9)])
+        let spool = try spool()
+        let runner = ProbeRunner(daemon: daemon, job: job(dialer), spool: spool, log: { _ in })
+        // The claim gets through; then the daemon goes away before the result is posted.
+        let racing = ProbeRunner(daemon: GoesDownAfterClaim(daemon), job: job(dialer), spool: spool, log: { _ in })
+        #expect(try await racing.round() == .tested(id: 9, result: .fail, delivered: false))
+        let kept = try spool.pending()
+        #expect(kept.count == 1 && kept[0].path == "/v1/service-tests/9/result")
+        #expect(await daemon.posts.isEmpty)
+        // Back again: the next round sends it first, once, under the key it was kept with.
+        await daemon.setDown(false)
+        #expect(try await runner.round() == .idle)
+        let posts = await daemon.posts
+        #expect(posts.count == 1 && posts[0].key == kept[0].key && posts[0].body == kept[0].body)
+        #expect(try spool.pending().isEmpty)
+        await runner.flush()
+        #expect(await daemon.posts.count == 1)
+    }
+
+    @Test func aResultRefusedForGoodLeavesTheSpoolWithALogLine() async throws {
+        let dialer = ScriptedDialer {
+            .failed(code: "no_access_concentrator", message: "no AC", phases: ServicePhases())
+        }
+        let daemon = FakeDaemon([assignment()])
+        await daemon.setRefusal(404)
+        let lines = Mutex<[String]>([])
+        let spool = try spool()
+        let runner = ProbeRunner(
+            daemon: daemon, job: job(dialer), spool: spool, log: { line in lines.withLock { $0.append(line) } })
+        #expect(try await runner.round() == .tested(id: 7, result: .fail, delivered: true))
+        #expect(try spool.pending().isEmpty)
+        #expect(lines.withLock { $0 }.contains { $0.contains("refused by the daemon (HTTP 404)") })
+    }
+}
+
+/// Passes the claim through, then is down for every post.
+private struct GoesDownAfterClaim: ProbeDaemon {
+    let daemon: FakeDaemon
+    init(_ daemon: FakeDaemon) { self.daemon = daemon }
+    func claim() async throws -> ServiceTestAssignment? {
+        let claimed = try await daemon.claim()
+        await daemon.setDown(true)
+        return claimed
+    }
+    func post(path: String, key: String, body: Data) async throws -> PostAnswer {
+        try await daemon.post(path: path, key: key, body: body)
+    }
+}
+
+@Suite struct RoutedHostsTests {
+    @Test func theMeasuredServerAndTheDaemonGoThroughTheLineButLoopbackDoesNot() {
+        let job = ServiceTestJob(
+            interface: "eth1", dialer: NoDialer(), daemon: ServerAddress(host: "192.0.2.10", port: 8080), token: "t",
+            log: { _ in })
+        #expect(job.target(of: assignment(iperf3: "198.51.100.7:5202")) == .iperf3("198.51.100.7:5202"))
+        #expect(job.target(of: assignment()) == .speedTest(ServerAddress(host: "192.0.2.10", port: 8080)))
+        let local = ServiceTestJob(
+            interface: "eth1", dialer: NoDialer(), daemon: ServerAddress(host: "127.0.0.1", port: 8080), token: "t",
+            log: { _ in })
+        #expect(local.target(of: assignment()).description == "http://127.0.0.1:8080/v1/speedtest")
+    }
+
+    private struct NoDialer: SessionDialer {
+        func dial(_ request: DialRequest) async -> DialOutcome {
+            .failed(code: "x", message: "", phases: ServicePhases())
+        }
+    }
+}
