@@ -1,4 +1,5 @@
 import FTTHConfig
+import Foundation
 import Testing
 
 @testable import OLTSim
@@ -68,6 +69,23 @@ struct SimBRASConfigurationTests {
         #expect(bras.rateBitsPerSecond(account: bras.accounts[0]) == 200_000_000)
         #expect(bras.rateBitsPerSecond(account: bras.accounts[4]) == 50_000_000)
         #expect(bras.rateBitsPerSecond(account: nil) == 200_000_000)
+    }
+
+    @Test func theDemosBRASFollowsTheSampleCity() throws {
+        let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config")
+        let city = try String(contentsOf: config.appendingPathComponent("olt-sim.toml"), encoding: .utf8)
+        let bras = try String(contentsOf: config.appendingPathComponent("demo-bras.toml"), encoding: .utf8)
+        let c = try SimConfiguration(toml: city + bras)
+        let demo = try #require(c.bras)
+        #expect(demo.interface == "ftthdemo-bras")
+        #expect(demo.accounts.count == 6)
+        #expect(demo.accounts.compactMap(\.fault).count == 4)
+        // The accounts the demo imports into the daemon are the BRAS's.
+        let csv = try String(contentsOf: config.appendingPathComponent("demo-accounts.csv"), encoding: .utf8)
+        let imported = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        #expect(imported.map { $0[0] } == demo.accounts.map(\.username))
+        #expect(imported.map { $0[1] } == demo.accounts.map(\.password))
     }
 
     @Test func theDefaultsAreTheDemosBRAS() throws {
