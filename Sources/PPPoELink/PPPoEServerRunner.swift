@@ -15,7 +15,8 @@ import PPPCore
 /// One thread runs `run`, which polls the capture, the TUN device and a wake-up pipe with the
 /// access concentrator's `nextDeadline` as its timeout, feeds the access concentrator what
 /// arrives and does what it decides. Besides the access concentrator's decisions it only shapes
-/// each session's packets to its rate (`SessionRateLimiter`), the plan rate a BRAS enforces.
+/// each session's packets to its rate (`SessionRateLimiter`, the plan rate a BRAS enforces),
+/// waking also when a packet held by the shaper may leave.
 /// `closer` stops it from another thread; every open session then gets a PADT.
 public final class PPPoEServerRunner {
     /// Where the sessions' IPv4 meets the host.
@@ -151,10 +152,15 @@ public final class PPPoEServerRunner {
                 // A bounded batch, so frames from the wire are never starved by a busy sender.
                 for _ in 0..<64 {
                     guard let count = try tun.read(into: &packet) else { break }
-                    let ipv4 = Array(packet[0..<count])
-                    guard limiter.admitDownstream(ipv4, now: now()) else { continue }
-                    perform(concentrator.sendIPv4(ipv4, now: now()), events)
+                    for ipv4 in limiter.offerDownstream(Array(packet[0..<count]), now: now()) {
+                        perform(concentrator.sendIPv4(ipv4, now: now()), events)
+                    }
                 }
+            }
+            if let due = limiter.nextRelease, now() >= due {
+                let released = limiter.release(now: now())
+                for ipv4 in released.upstream { writeToTun(ipv4, events) }
+                for ipv4 in released.downstream { perform(concentrator.sendIPv4(ipv4, now: now()), events) }
             }
             if let deadline = concentrator.nextDeadline, now() >= deadline {
                 perform(concentrator.tick(now: now()), events)
@@ -165,15 +171,26 @@ public final class PPPoEServerRunner {
         for key in open { perform(concentrator.terminate(key, now: now()), events) }
     }
 
-    /// Until the access concentrator's deadline; -1 (forever) when it has none.
+    /// Until the access concentrator's deadline or the shaper's next release; -1 (forever) when
+    /// neither has one.
     private func timeoutMilliseconds() -> Int32 {
-        guard let deadline = concentrator.nextDeadline else { return -1 }
+        guard let deadline = [concentrator.nextDeadline, limiter.nextRelease].compactMap({ $0 }).min() else {
+            return -1
+        }
         let left = deadline - now()
         if left <= .zero { return 0 }
         let (seconds, attoseconds) = left.components
         // Rounded up, so the loop never wakes just before a deadline and spins.
         let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
         return Int32(clamping: milliseconds)
+    }
+
+    private func writeToTun(_ packet: [UInt8], _ events: (Event) -> Void) {
+        do {
+            try tun.write(packet)
+        } catch {
+            events(.log(elapsed: now(), "\(error)"))
+        }
     }
 
     /// Does what the access concentrator decided, in order.
@@ -187,12 +204,7 @@ public final class PPPoEServerRunner {
                     events(.log(elapsed: now(), "\(error)"))
                 }
             case .deliverIPv4(_, let packet):
-                guard limiter.admitUpstream(packet, now: now()) else { continue }
-                do {
-                    try tun.write(packet)
-                } catch {
-                    events(.log(elapsed: now(), "\(error)"))
-                }
+                for ipv4 in limiter.offerUpstream(packet, now: now()) { writeToTun(ipv4, events) }
             case .log(let line):
                 events(.log(elapsed: now(), line))
             case .sessionUp(let key, let address, let username):
