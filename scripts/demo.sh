@@ -60,14 +60,32 @@ rm -rf "$dir"
 mkdir -p "$dir"
 pids=()
 probe_pid=""
+# SIGTERM to each process, then up to 10 s for all of them to end, then SIGKILL (and its
+# children, such as an iperf3 the probe started), so that cleaning up never hangs.
+stop() {
+  local pid
+  for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+  local alive
+  for _ in $(seq 100); do
+    alive=no
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=yes; done
+    [[ $alive == no ]] && break
+    sleep 0.1
+  done
+  local child
+  for pid in "$@"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "process $pid ($(ps -o comm= -p "$pid")) did not stop within 10 s of SIGTERM: killing it" >&2
+      for child in $(ps -o pid= --ppid "$pid"); do kill -KILL "$child" 2>/dev/null || true; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+}
 cleanup() {
   # The probe first, so that it hangs its session up while the BRAS still answers.
-  if [[ -n $probe_pid ]]; then
-    kill "$probe_pid" 2>/dev/null || true
-    wait "$probe_pid" 2>/dev/null || true
-  fi
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [[ -n $probe_pid ]] && stop "$probe_pid"
+  [[ ${#pids[@]} -gt 0 ]] && stop "${pids[@]}"
   if [[ $service == yes ]]; then
     ip netns delete "$netns" 2>/dev/null || true
     ip link delete ftthdemo-bras 2>/dev/null || true
@@ -135,7 +153,7 @@ wait_for "$dir/olt-sim.log" "olt-sim ready" "${pids[-1]}" olt-sim
 step "olt-sim serves the sample city" grep -v "^bras: " "$dir/olt-sim.log"
 
 if [[ $service == yes ]]; then
-  iperf3 --server --bind 10.67.0.1 --port 5201 >"$dir/iperf3.log" 2>&1 &
+  iperf3 --server --bind 10.67.0.1 --port 5201 --forceflush >"$dir/iperf3.log" 2>&1 &
   pids+=($!)
   wait_for "$dir/iperf3.log" "Server listening" "${pids[-1]}" "iperf3 -s on 10.67.0.1"
   say "iperf3 listens on the BRAS's address 10.67.0.1:5201, behind the BRAS's TUN interface"
