@@ -76,12 +76,29 @@ enum FuzzPeer {
 }
 
 #if PPPCORE_FUZZING
-    /// libFuzzer's entry point (the build passes -sanitize=fuzzer; libFuzzer owns `main`).
+    /// libFuzzer's entry point (the build passes -sanitize=fuzzer).
     @_cdecl("LLVMFuzzerTestOneInput")
     public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
         fuzzOne(bytes)
         return 0
+    }
+
+    /// libFuzzer's driver, linked in by -sanitize=fuzzer.
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func LLVMFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<Int32>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+    ) -> Int32
+
+    /// SwiftPM links an executable's `main` to `<module>_main` (here `ppp_fuzz_main`); with
+    /// -parse-as-library there is none, so this one hands the command line to libFuzzer's driver.
+    @_cdecl("ppp_fuzz_main")
+    public func pppFuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+        var count = argc
+        var arguments = argv
+        return LLVMFuzzerRunDriver(&count, &arguments) { data, size in LLVMFuzzerTestOneInput(data, size) }
     }
 #else
     /// Replays inputs (a crash file, a corpus) without libFuzzer: `ppp-fuzz FILE...`.

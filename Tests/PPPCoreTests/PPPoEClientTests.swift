@@ -137,6 +137,65 @@ import Testing
         #expect(tags.first(PPPoETag.acCookie)?.value.count == 16)
     }
 
+    @Test func padrEchoesRelaySessionIdAndCookieOfAHandMadeOffer() throws {
+        var client = PPPoEClient(config: PPPoELab.clientConfig())
+        _ = client.start(now: .zero)
+        let offer: [PPPoETag] = [
+            PPPoETag(type: PPPoETag.acName, text: "relay-ac"), PPPoETag(type: PPPoETag.serviceName, text: "internet"),
+            PPPoETag(type: PPPoETag.hostUniq, value: [0xCA, 0xFE]),
+            PPPoETag(type: PPPoETag.acCookie, value: [1, 2, 3]),
+            PPPoETag(type: PPPoETag.relaySessionID, value: [9, 9, 9, 9]),
+        ]
+        let actions = client.receive(frame: Self.discovery(.pado, tags: offer), now: .milliseconds(1))
+        let padr = try #require(
+            actions.compactMap { action -> PPPoEPacket? in
+                guard case .send(let bytes) = action else { return nil }
+                return try? PPPoEPacket.decode(EthernetFrame.decode(bytes).payload)
+            }.first)
+        #expect(padr.code == .padr)
+        #expect(Set(try padr.tags()) == Set(offer.filter { $0.type != PPPoETag.acName }))
+    }
+
+    @Test func padoWithoutOurHostUniqIsIgnored() {
+        var client = PPPoEClient(config: PPPoELab.clientConfig())
+        _ = client.start(now: .zero)
+        let offer = [PPPoETag(type: PPPoETag.acName, text: "other"), PPPoETag(type: PPPoETag.hostUniq, value: [1])]
+        let actions = client.receive(frame: Self.discovery(.pado, tags: offer), now: .zero)
+        #expect(client.phase == .discovery)
+        #expect(actions.contains(.log("PADO ignored: its Host-Uniq is not ours")))
+    }
+
+    @Test func padoErrorTagEndsDiscoveryWithItsText() {
+        var client = PPPoEClient(config: PPPoELab.clientConfig())
+        _ = client.start(now: .zero)
+        let offer = [
+            PPPoETag(type: PPPoETag.acName, text: "bras"), PPPoETag(type: PPPoETag.hostUniq, value: [0xCA, 0xFE]),
+            PPPoETag(type: PPPoETag.serviceNameError, text: "unknown service"),
+        ]
+        _ = client.receive(frame: Self.discovery(.pado, tags: offer), now: .zero)
+        let actions = client.tick(now: .seconds(2))
+        #expect(actions.last == .finished(.failed(.padoError(tag: "Service-Name-Error", text: "unknown service"))))
+    }
+
+    @Test func framesForAnotherMACAreIgnored() {
+        var client = PPPoEClient(config: PPPoELab.clientConfig())
+        _ = client.start(now: .zero)
+        let offer = [
+            PPPoETag(type: PPPoETag.acName, text: "bras"), PPPoETag(type: PPPoETag.hostUniq, value: [0xCA, 0xFE]),
+        ]
+        #expect(client.receive(frame: Self.discovery(.pado, tags: offer, to: [2, 0, 0, 0, 0, 7]), now: .zero).isEmpty)
+        #expect(client.phase == .discovery)
+    }
+
+    static func discovery(
+        _ code: PPPoECode, session: UInt16 = 0, tags: [PPPoETag], to destination: [UInt8] = PPPoELab.clientMAC
+    ) -> [UInt8] {
+        EthernetFrame(
+            destination: destination, source: PPPoELab.acMAC, etherType: EthernetFrame.pppoeDiscovery,
+            payload: PPPoEPacket(code: code, sessionID: session, tags: tags).encode()
+        ).encode()
+    }
+
     @Test func vlanTaggedSession() throws {
         var lab = PPPoELab(
             client: PPPoELab.clientConfig { $0.vlan = 100 }, acs: [PPPoELab.acConfig { $0.vlan = 100 }])

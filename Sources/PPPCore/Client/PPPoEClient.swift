@@ -314,7 +314,7 @@ public struct PPPoEClient: Sendable {
             lcpExtraID &+= 1
             let reject = PPPControlPacket(
                 code: PPPControlPacket.protocolReject, identifier: lcpExtraID,
-                data: .u16(ppp.protocolNumber) + ppp.information.prefix(config.mru - 10))
+                data: .u16(ppp.protocolNumber) + ppp.information.prefix(max(0, lcp.policy.mru - 10)))
             return [sessionSend(PPPFrame.lcp, reject.encode())]
         }
     }

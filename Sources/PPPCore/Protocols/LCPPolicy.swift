@@ -35,10 +35,14 @@ public struct LCPPolicy: PPPNegotiationPolicy {
     private var askMagic = true
     private var authNaks = 0
 
-    /// Makes the rules; `desiredMRU` is capped at 1492.
+    /// The smallest MRU RFC 1661 lets an implementation ask.
+    public static let minimumMRU = 64
+
+    /// Makes the rules; `desiredMRU` is kept within 64...1492.
     public init(desiredMRU: Int = 1492, magicNumber: UInt32, requestedAuth: PPPAuthProtocol? = nil) {
-        self.desiredMRU = min(desiredMRU, Self.pppoeMaximumMRU)
-        self.localMRU = min(desiredMRU, Self.pppoeMaximumMRU)
+        let mru = min(max(desiredMRU, Self.minimumMRU), Self.pppoeMaximumMRU)
+        self.desiredMRU = mru
+        self.localMRU = mru
         self.magicNumber = magicNumber
         self.requestedAuth = requestedAuth
     }
@@ -50,7 +54,10 @@ public struct LCPPolicy: PPPNegotiationPolicy {
 
     public mutating func requestOptions() -> [PPPOption] {
         var options: [PPPOption] = []
-        if askMRU { options.append(PPPOption(type: Self.mruOption, value: .u16(UInt16(desiredMRU)))) }
+        if askMRU {
+            let mru = min(max(desiredMRU, Self.minimumMRU), Self.pppoeMaximumMRU)
+            options.append(PPPOption(type: Self.mruOption, value: .u16(UInt16(mru))))
+        }
         if let requestedAuth { options.append(requestedAuth.option) }
         if askMagic, magicNumber != 0 { options.append(PPPOption(type: Self.magicOption, value: .u32(magicNumber))) }
         return options
@@ -60,7 +67,7 @@ public struct LCPPolicy: PPPNegotiationPolicy {
         switch option.type {
         case Self.mruOption:
             guard let value = option.u16 else { return .reject }
-            let limit = maximumPeerMRU ?? Self.pppoeMaximumMRU
+            let limit = min(max(maximumPeerMRU ?? Self.pppoeMaximumMRU, Self.minimumMRU), Self.pppoeMaximumMRU)
             if Int(value) > limit { return .nak(PPPOption(type: Self.mruOption, value: .u16(UInt16(limit)))) }
             if value < 64 { return .nak(PPPOption(type: Self.mruOption, value: .u16(64))) }
             return .ack
