@@ -351,8 +351,9 @@ let package = Package(
         // ftth-probe against rp-pppoe's pppoe-server and real pppd in User-Mode Linux (scripts/uml-lab.sh);
         // runs the built executable, so it links none of the probe's modules.
         .testTarget(name: "ProbeLabTests", swiftSettings: swiftSettings),
-        // PcapLink and TunDevice on the host kernel (a veth pair, a TUN device; needs root).
-        .testTarget(name: "PPPoELinkTests", dependencies: ["PPPoELink"], swiftSettings: swiftSettings),
+        // PcapLink, TunDevice and the runner on the host kernel (a veth pair, a TUN device, PPPCore's
+        // access concentrator as the peer; needs root).
+        .testTarget(name: "PPPoELinkTests", dependencies: ["PPPoELink", "PPPCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FTTHConfigTests",
             dependencies: ["FTTHConfig", "SNMPModel"],

@@ -96,7 +96,7 @@ servers=""
 # start_server INTERFACE AC-NAME AUTH: one pppoe-server, foreground, its pid kept.
 start_server() {
   ip netns exec ac pppoe-server -F -I "$1" -C "$2" -S internet -O /etc/ppp/options-$3 \
-    -L 10.67.0.1 -R 10.67.0.10 -N 8 >>/run/pppoe-server.log 2>&1 &
+    -L 10.67.0.1 -R 10.67.0.10 -N 64 >>/run/pppoe-server.log 2>&1 &
   servers="$servers $!"
 }
 # The case is over: the server pppd need not wait for a Terminate-Ack from a probe that left.
@@ -112,11 +112,11 @@ wait_servers() { sleep 0.3; }
 
 # probe CASE ARGS...: runs the probe in ns cl with the test account; JSON, log and status kept.
 probe() {
-  name=$1
+  probe_case=$1
   shift
   ip netns exec cl "$PROBE" dial --interface veth-cl --username probe-test --json "$@" \
-    >$R/$name.json 2>$R/$name.log
-  echo $? >$R/$name.status
+    >$R/$probe_case.json 2>$R/$probe_case.log
+  echo $? >$R/$probe_case.status
 }
 # Copies the servers' logs of the case, then clears them for the next.
 server_logs() {
@@ -159,6 +159,16 @@ case_echo_stop() {
   for pid in $(pgrep -x pppd); do kill -STOP "$pid"; done
   wait $prober
 }
+# SIGTERM while the session is up: the probe hangs up (LCP Terminate-Request, PADT) and passes.
+case_sigterm() {
+  start_server mv1 AC-ONE pap; wait_servers
+  probe sigterm --password-file /run/password --hold 60 --tun ftth-term &
+  prober=$!
+  for _ in $(seq 100); do ip -n cl link show ftth-term >/dev/null 2>&1 && break; sleep 0.1; done
+  say "sigterm: session up; SIGTERM to ftth-probe $(pgrep -x ftth-probe)"
+  kill -TERM $(pgrep -x ftth-probe)
+  wait $prober
+}
 case_vlan() {
   start_server veth-ac.100 AC-VLAN pap; wait_servers
   probe vlan --password-file /run/password --vlan 100
@@ -192,11 +202,16 @@ case_pppd_baseline() {
 bench_seconds=${FTTH_LAB_BENCH_SECONDS:-4}
 bench_runs=${FTTH_LAB_BENCH_RUNS:-5}
 now() { date +%s.%N; }
+pppd_address=""
 pppd_up() {
   ip netns exec cl pppd plugin rp-pppoe.so veth-cl user probe-test password s3cret-Pa55 noauth nodetach \
     noipdefault noipv6 maxfail 1 logfile /run/pppd-client.log >/dev/null 2>&1 &
   client=$!
-  for _ in $(seq 400); do ip -n cl addr show ppp0 2>/dev/null | grep -q 'inet ' && return 0; sleep 0.02; done
+  for _ in $(seq 400); do
+    pppd_address=$(ip -n cl -4 addr show ppp0 2>/dev/null | sed -n 's/.*inet \([0-9.]*\) .*/\1/p')
+    [ -n "$pppd_address" ] && return 0
+    sleep 0.02
+  done
   say "bench: pppd got no address: $(cat /run/pppd-client.log)"
 }
 pppd_down() { kill $client; wait $client; }
@@ -231,7 +246,7 @@ case_bench() {
     echo "clock_ticks $(getconf CLK_TCK)"
     grep -E 'VmHWM|VmRSS' /run/status; } >$R/bench-ours-cpu.txt
   pppd_up
-  iperf_both pppd 10.67.0.1 10.67.0.10
+  iperf_both pppd 10.67.0.1 "$pppd_address"
   pppd_down
   ip -n ac addr add 10.99.0.1/24 dev veth-ac
   ip -n cl addr add 10.99.0.2/24 dev veth-cl
@@ -243,7 +258,7 @@ case_bench() {
   echo 0 >$R/bench.status
 }
 
-all="pap chap wrong_password no_ac two_acs two_acs_named echo_stop vlan throughput pppd_baseline"
+all="pap chap wrong_password no_ac two_acs two_acs_named echo_stop sigterm vlan throughput pppd_baseline"
 cases=$(echo "${FTTH_LAB_CASES:-$all}" | tr ',' ' ')
 for name in $cases; do
   say "case $name"

@@ -137,7 +137,7 @@ struct BenchFigures {
         var ticks = 100.0
         var samples: [String: (time: Double, cpu: Double)] = [:]
         for line in text("bench-ours-cpu.txt").split(separator: "\n") {
-            let parts = line.split(separator: " ")
+            let parts = line.split(whereSeparator: \.isWhitespace)
             if parts.first == "clock_ticks", parts.count > 1 { ticks = Double(parts[1]) ?? ticks }
             if parts.first == "VmHWM:", parts.count > 1 { peakRSSKilobytes = Int(parts[1]) }
             if parts.first == "before" || parts.first == "after", parts.count > 2, let time = Double(parts[1]),

@@ -101,6 +101,9 @@ public final class PPPoESessionRunner {
     /// The client's state, for a caller that wants its session details after `run`.
     public var session: PPPoESessionInfo? { client.session }
 
+    /// The phases' timings so far, also of a dial that failed.
+    public var timings: PPPoETimings { client.timings }
+
     /// Time since the runner was made: the client's clock.
     private func now() -> Duration { origin.duration(to: .now) }
 

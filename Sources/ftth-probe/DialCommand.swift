@@ -156,7 +156,7 @@ struct DialCommand: ParsableCommand {
                     break
                 }
             }
-            report.finish(outcome, timings: runner.session?.timings)
+            report.finish(outcome, timings: runner.timings)
         } catch {
             report.failLink(error)
         }

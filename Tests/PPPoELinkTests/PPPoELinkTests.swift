@@ -26,10 +26,11 @@ struct PPPoELinkTests {
         }
     }
 
-    /// A veth pair named for this process, up, removed when `body` ends.
-    static func withVethPair(_ body: (String, String) throws -> Void) throws {
-        let a = "ftv\(getpid() % 100_000)a"
-        let b = "ftv\(getpid() % 100_000)b"
+    /// A veth pair named for this process and `tag` (suites run side by side), up, removed when
+    /// `body` ends.
+    static func withVethPair(tag: String, _ body: (String, String) throws -> Void) throws {
+        let a = "ftv\(getpid() % 100_000)\(tag)a"
+        let b = "ftv\(getpid() % 100_000)\(tag)b"
         try ip("link", "add", a, "type", "veth", "peer", "name", b)
         defer { try? ip("link", "del", a) }
         try ip("link", "set", a, "up")
@@ -61,7 +62,7 @@ struct PPPoELinkTests {
 
     @Test("PPPoE frames (plain and 802.1Q-tagged) pass the filter; other frames and our own do not")
     func pcapFilterAndDirection() throws {
-        try Self.withVethPair { a, b in
+        try Self.withVethPair(tag: "f") { a, b in
             let sender = try PcapLink(interface: a)
             let receiver = try PcapLink(interface: b)
             #expect(sender.macAddress.count == 6 && sender.macAddress != receiver.macAddress)

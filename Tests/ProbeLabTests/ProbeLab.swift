@@ -10,8 +10,13 @@ struct ProbeLab: Sendable {
     let launcherOutput: String
     let launcherStatus: Int32
 
-    /// The one run, started by the first test that asks.
-    static let shared = Task<ProbeLab, any Error> { try ProbeLab.run() }
+    /// The one run, started by the first test that asks. The lab blocks for a minute or more,
+    /// so it waits on a thread of its own, not on the cooperative pool.
+    static let shared = Task<ProbeLab, any Error> {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try ProbeLab.run() }) }
+        }
+    }
 
     /// The repository's root, from this file's place in it.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -93,6 +93,15 @@ struct ProbeLabTests {
         #expect(run.ip == Self.clientIP, "the session was up first\n\(lab.logs("echo_stop"))")
     }
 
+    @Test("SIGTERM while up: the probe hangs up cleanly (the server's pppd sees our Terminate-Request) and passes")
+    func hangUpOnSignal() async throws {
+        try await expectPass("sigterm", acName: "AC-ONE")
+        let lab = try await ProbeLab.shared.value
+        let run = lab.result("sigterm")
+        #expect(run.logLines.contains { $0.contains("hanging up") }, "\(lab.logs("sigterm"))")
+        #expect(lab.text("sigterm-server.log").contains("LCP terminated by peer"), "\(lab.logs("sigterm"))")
+    }
+
     @Test("An 802.1Q-tagged session (VLAN 100) comes up")
     func vlan() async throws {
         try await expectPass("vlan", acName: "AC-VLAN")
