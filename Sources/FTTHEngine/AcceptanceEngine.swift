@@ -393,8 +393,12 @@ public actor AcceptanceEngine {
             return try await finishService(
                 run, ServiceRule.noTestAccount(planMbps: test.planMbps, minFraction: policy.minFraction))
         }
+        let minutes = policy.wait.components.seconds / 60
         if test.state == .waiting {
-            publish(run, "waiting up to \(policy.wait) for a probe to dial \(test.username ?? "") through the test ONT")
+            publish(
+                run,
+                "line passed; waiting up to \(minutes) min for a probe (`ftth-probe run`) to dial with test account \(test.username ?? "") through the test ONT"
+            )
         }
         let elapsed = now().timeIntervalSince(test.createdAt)
         var waited = Duration.seconds(max(0, elapsed.isFinite ? Int64(elapsed) : 0))
@@ -404,7 +408,11 @@ public actor AcceptanceEngine {
             try await clock.sleep(for: step)
             waited += step
             if cancelled.contains(run.id) { return run }
+            let previous = current
             current = try await store.serviceTest(runID: run.id) ?? current
+            if previous.state == .waiting, current.state == .claimed {
+                publish(run, "probe \(current.claimedBy ?? "?") took the service test and is dialling")
+            }
         }
         let verdict =
             current.verdict

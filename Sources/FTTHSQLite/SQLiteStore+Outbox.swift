@@ -98,8 +98,7 @@ extension SQLiteStore: OutboxStore {
             let ports = try Row.fetchAll(
                 db,
                 sql: Self.portSelect + """
-                     WHERE p.code = ? AND sp.line_verdict = 'pass' AND sp.awaiting_retest = 0
-                        AND (sp.service_verdict IS NULL OR sp.service_verdict = 'pass')
+                     WHERE p.code = ? AND \(Self.overallSQL) = 'pass' AND sp.awaiting_retest = 0
                     ORDER BY s.id, sp.number
                     """,
                 arguments: [projectCode])

@@ -8,7 +8,7 @@ public struct TestRunResponse: Codable, Sendable, Hashable {
     public var project: String
     public var splitter: String
     public var port: Int
-    /// provisioning, awaiting_online, reading, finished, failed or cancelled.
+    /// provisioning, awaiting_online, reading, awaiting_service, finished, failed or cancelled.
     public var step: String
     public var active: Bool
     public var profile: String

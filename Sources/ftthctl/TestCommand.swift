@@ -26,7 +26,11 @@ struct TestStart: AsyncParsableCommand {
             Ctrl-C stops waiting but does NOT cancel the test: it goes on in the daemon; \
             `ftthctl test show ID` shows it and `ftthctl test cancel ID` cancels it.
 
-            Exit status: 0 the line passed; 1 the line failed, or the test failed or was cancelled; \
+            A project that needs the service test waits, after a passed line, for a probe \
+            (`ftth-probe run`) to dial and measure through the test ONT; its result is printed too.
+
+            Exit status: 0 the line (and the service, when tested) passed; 1 either failed, or the \
+            test failed or was cancelled; \
             2 the daemon refused the request (no or wrong token, missing role, unknown port, port \
             already under test); 3 no daemon answered at the URL; 64 wrong command-line usage.
             """)
@@ -142,7 +146,7 @@ struct TestStart: AsyncParsableCommand {
             print(
                 "{\n\"run\": \(String(decoding: runData, as: UTF8.self)),\n\"results\": \(String(decoding: resultsData, as: UTF8.self))\n}"
             )
-            return results.results.last { $0.runID == id }?.verdict != "pass"
+            return results.results.last { $0.runID == id }?.verdict != "pass" || run.service?.verdict == "fail"
         }
         // This run's own result, never an older one of the port.
         guard let own = results.results.last(where: { $0.runID == id }) else {
@@ -150,7 +154,11 @@ struct TestStart: AsyncParsableCommand {
             return true
         }
         print(PortResultText.summary(own, of: label))
-        return own.verdict != "pass"
+        if let service = run.service {
+            print(
+                "service \(service.verdict?.uppercased() ?? "NOT JUDGED"): \(service.reason?.message ?? "no result")")
+        }
+        return own.verdict != "pass" || run.service?.verdict == "fail"
     }
 
     func runJSON(_ client: DaemonClient, id: Int64, label: String) async throws -> Data {
@@ -177,6 +185,13 @@ struct TestStart: AsyncParsableCommand {
         case "reading":
             text =
                 "reading: " + (run.outcome ?? "ONU \(run.onuID.map(String.init) ?? "?") is online; reading the optics")
+        case "awaiting_service":
+            let service = run.service
+            let state =
+                service?.state == "claimed"
+                ? "probe \(service?.claimedBy ?? "?") is dialling with test account \(service?.username ?? "?")"
+                : "waiting for a probe (`ftth-probe run`) to dial with test account \(service?.username ?? "?")"
+            text = "awaiting_service: line \(run.verdict ?? "?"); \(state)"
         case "finished":
             // The outcome holds the verdict and every reason; the summary printed next lists them.
             let outcome = run.outcome ?? "line result recorded"

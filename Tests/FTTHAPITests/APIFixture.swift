@@ -108,7 +108,8 @@ final class APIFixture: Sendable {
         let readings = OpticalReadings(
             oltTx: .dBm(DBm(3.5)), oltRx: .dBm(DBm(-18)), onuTx: .dBm(DBm(2.1)), onuRx: .dBm(DBm(-17.2)))
         let verdict = ThresholdProfile.build.evaluate(readings)
-        _ = try await store.finishTestRun(run.id, readings: readings, verdict: verdict, outcome: verdict.summary, at: t0)
+        _ = try await store.finishTestRun(
+            run.id, readings: readings, verdict: verdict, outcome: verdict.summary, at: t0)
         return try await store.serviceTest(runID: run.id)!.id
     }
 

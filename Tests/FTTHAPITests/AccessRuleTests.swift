@@ -90,7 +90,8 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         RouteCase(
             method: .post, route: "/v1/service-tests/{id}/result", uri: "/v1/service-tests/1/result",
             allowed: [.probe], success: .ok, contentType: "application/json",
-            body: #"{"result": "pass", "phases": {}, "dns": [], "down_mbps": 290, "up_mbps": 250, "measured_at": "2026-12-05T08:00:00Z"}"#,
+            body:
+                #"{"result": "pass", "phases": {}, "dns": [], "down_mbps": 290, "up_mbps": 250, "measured_at": "2026-12-05T08:00:00Z"}"#,
             prepare: { try await $0.awaitService() }),
         RouteCase(
             method: .get, route: "/v1/speedtest/download", uri: "/v1/speedtest/download?bytes=100",

@@ -79,7 +79,8 @@ import Testing
 
         let g = try await APIFixture()
         let gid = try await g.awaitService()
-        let failed = #"{"result": "fail", "reason": {"code": "auth_rejected", "message": "Authentication failed: bad password"}, "phases": {"padi_pado_ms": 11}, "dns": [], "measured_at": "2026-12-05T08:00:00Z"}"#
+        let failed =
+            #"{"result": "fail", "reason": {"code": "auth_rejected", "message": "Authentication failed: bad password"}, "phases": {"padi_pado_ms": 11}, "dns": [], "measured_at": "2026-12-05T08:00:00Z"}"#
         let rejected = try await g.request(
             .post, "/v1/service-tests/\(gid)/result", headers: headers(g, key: "k"), body: failed)
         #expect(rejected.status == .ok, "\(rejected.text)")
@@ -90,9 +91,21 @@ import Testing
         let f = try await APIFixture()
         let id = try await f.awaitService()
         let cases: [(String, String, HTTPResponse.Status, String?)] = [
-            ("/v1/service-tests/\(id)/result", #"{"result": "fail", "phases": {}, "dns": [], "measured_at": "2026-12-05T08:00:00Z"}"#, .unprocessableContent, "reason"),
-            ("/v1/service-tests/\(id)/result", #"{"result": "maybe", "phases": {}, "dns": [], "measured_at": "2026-12-05T08:00:00Z"}"#, .unprocessableContent, "result"),
-            ("/v1/service-tests/\(id)/result", #"{"result": "pass", "phases": {}, "dns": [], "down_mbps": -1, "measured_at": "2026-12-05T08:00:00Z"}"#, .unprocessableContent, "down_mbps"),
+            (
+                "/v1/service-tests/\(id)/result",
+                #"{"result": "fail", "phases": {}, "dns": [], "measured_at": "2026-12-05T08:00:00Z"}"#,
+                .unprocessableContent, "reason"
+            ),
+            (
+                "/v1/service-tests/\(id)/result",
+                #"{"result": "maybe", "phases": {}, "dns": [], "measured_at": "2026-12-05T08:00:00Z"}"#,
+                .unprocessableContent, "result"
+            ),
+            (
+                "/v1/service-tests/\(id)/result",
+                #"{"result": "pass", "phases": {}, "dns": [], "down_mbps": -1, "measured_at": "2026-12-05T08:00:00Z"}"#,
+                .unprocessableContent, "down_mbps"
+            ),
             ("/v1/service-tests/\(id)/result", "not json", .badRequest, "body"),
             ("/v1/service-tests/99/result", Self.measurement, .notFound, nil),
         ]
@@ -118,7 +131,9 @@ import Testing
         #expect((results.json["service_results"] as? [Any])?.count == 1)
         let report = try await f.request(.get, "/v1/projects/S1/report.csv", headers: f.headers(.crew))
         #expect(report.text.hasPrefix("splitter,splitter_port,"))
-        #expect(report.text.split(separator: "\r\n").first?.hasSuffix(",service_reason,down_mbps,up_mbps,rtt_ms,plan_mbps") == true)
+        #expect(
+            report.text.split(separator: "\r\n").first?.hasSuffix(",service_reason,down_mbps,up_mbps,rtt_ms,plan_mbps")
+                == true)
         // A project without the service test keeps its report's columns.
         let p1 = try await f.request(.get, "/v1/projects/P1/report.csv", headers: f.headers(.crew))
         #expect(p1.text.split(separator: "\r\n").first?.hasSuffix(",reasons,warnings") == true)
@@ -164,5 +179,20 @@ import Testing
         }
         let crew = try await f.request(.post, "/v1/service-tests/claim", headers: f.headers(.crew))
         #expect(crew.status == .forbidden)
+    }
+
+    @Test func aProgressEventCarriesTheServiceVerdictOnceJudged() async throws {
+        let f = try await APIFixture()
+        _ = try await f.awaitService()
+        let run = try #require(try await f.store.testRun(id: 1))
+        let verdict = ServiceRule.judge(
+            ServiceMeasurement(dialSucceeded: false, failureCode: "no_access_concentrator", measuredAt: t0),
+            planMbps: 300, minFraction: 0.8)
+        let event = ProgressEventResponse(run: run, message: "service fail", verdict: nil, service: verdict)
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: try WireJSON.encoder().encode(event)) as? [String: Any])
+        #expect(json["service_verdict"] as? String == "fail")
+        #expect((json["service_reason"] as? [String: Any])?["code"] as? String == "no_access_concentrator")
+        #expect((json["run"] as? [String: Any])?["step"] as? String == "awaiting_service")
     }
 }

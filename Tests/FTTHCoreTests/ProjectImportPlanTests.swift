@@ -11,7 +11,8 @@ struct ProjectImportPlanTests {
     static let goodRow: [String: String] = [
         "project_code": "P2026-001", "project_name": "Garden Estate Phase 1", "olt_name": "OLT-A", "olt_ip": "10.0.0.1",
         "olt_dialect": "huawei-ma5800", "pon": "0/1/3", "svlan": "100", "splitter_name": "FTTH-A-01",
-        "splitter_ratio": "1:8", "acceptance_required": "yes", "splitter_ports": "", "service_test": "", "plan_mbps": "",
+        "splitter_ratio": "1:8", "acceptance_required": "yes", "splitter_ports": "", "service_test": "",
+        "plan_mbps": "",
     ]
 
     static func field(_ value: String) -> String {

@@ -95,11 +95,15 @@ final class HookedClock: Clock, Sendable {
         #expect(test.verdict?.measurement?.downMbps == 291.5)
         #expect(ended.outcome?.contains("service pass") == true)
         var last: TestProgress?
+        var messages: [String] = []
         for await event in progress {
             last = event
+            messages.append(event.message)
             if !event.run.step.isActive { break }
         }
         #expect(last?.service?.verdict == .pass)
+        #expect(messages.contains { $0.contains("waiting up to 30 min for a probe") })
+        #expect(messages.contains { $0.contains("probe probe-1 took the service test") })
     }
 
     @Test func aSlowLineFailsTheServiceWithTheDirectionBelowThePlan() async throws {

@@ -33,7 +33,8 @@ struct ServiceTestConformanceTests {
     func lineDone(_ store: any TestRunStore, _ port: PortKey, serial: String, onu: Int) async throws -> TestRun {
         let run = try await store.beginTestRun(
             port, serial: ONUSerial(serial), profile: .build, configuredRanges: [Self.range], at: Base.t0)
-        _ = try await store.advanceTestRun(run.id, to: .awaitingOnline, onuID: onu, attempt: 0, outcome: nil, at: Base.t0)
+        _ = try await store.advanceTestRun(
+            run.id, to: .awaitingOnline, onuID: onu, attempt: 0, outcome: nil, at: Base.t0)
         _ = try await store.advanceTestRun(run.id, to: .reading, onuID: onu, attempt: 0, outcome: nil, at: Base.t0)
         let verdict = ThresholdProfile.build.evaluate(Base.good)
         return try await store.finishTestRun(
@@ -185,7 +186,8 @@ struct ServiceTestConformanceTests {
             at: Base.t0, progress: nil)
         let line = try await store.beginTestRun(
             Base.p1, serial: ONUSerial("HWTC00000009"), profile: .build, configuredRanges: [Base.range], at: Base.t0)
-        _ = try await store.advanceTestRun(line.id, to: .awaitingOnline, onuID: 9, attempt: 0, outcome: nil, at: Base.t0)
+        _ = try await store.advanceTestRun(
+            line.id, to: .awaitingOnline, onuID: 9, attempt: 0, outcome: nil, at: Base.t0)
         _ = try await store.advanceTestRun(line.id, to: .reading, onuID: 9, attempt: 0, outcome: nil, at: Base.t0)
         let verdict = ThresholdProfile.build.evaluate(Base.good)
         let ended = try await store.finishTestRun(

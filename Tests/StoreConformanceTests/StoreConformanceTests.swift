@@ -26,7 +26,9 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
         let store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore
         let cleanup: () -> Void
 
-        init(store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore, cleanup: @escaping () -> Void) {
+        init(
+            store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore, cleanup: @escaping () -> Void
+        ) {
             self.store = store
             self.cleanup = cleanup
         }

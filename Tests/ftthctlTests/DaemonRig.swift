@@ -18,6 +18,10 @@ final class DaemonRig: @unchecked Sendable {
     static let failProject = "P-CTL-FAIL"
     static let failSplitter = "SP-FAULT"
     static let failSerial = "HWTC7E570002"
+    /// The project that needs the service test (plan 100 Mbit/s); its port's line passes.
+    static let serviceProject = "P-CTL-SVC"
+    static let serviceSplitter = "SP-SVC"
+    static let serviceSerial = "HWTC7E570003"
 
     // Registration takes 2 s, so a test waits for its ONU through at least two of the daemon's
     // polls and ftthctl (polling every 100 ms) sees that step even on a loaded machine.
@@ -61,12 +65,25 @@ final class DaemonRig: @unchecked Sendable {
         port = 1
         serial = "\(failSerial)"
         faults = ["dirty-connector:9"]
+
+        [[olt.pon]]
+        port = "0/1/2"
+        olt_tx_dbm = 3.0
+        [[olt.pon.splitter]]
+        name = "\(serviceSplitter)"
+        ratio = "1:8"
+        first_level_ratio = "1:4"
+        fibre_km = 2.0
+        [[olt.pon.splitter.ont]]
+        port = 1
+        serial = "\(serviceSerial)"
         """
 
     static let projectsCSV = """
-        project_code,project_name,acceptance_required,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports
-        \(passProject),Garden test,yes,HW-OLT-Test,10.20.0.1,huawei-ma5800,0/1/0,1001,\(passSplitter),1:8,1
-        \(failProject),Fault test,yes,HW-OLT-Test,10.20.0.1,huawei-ma5800,0/1/1,1002,\(failSplitter),1:8,1
+        project_code,project_name,acceptance_required,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports,service_test,plan_mbps
+        \(passProject),Garden test,yes,HW-OLT-Test,10.20.0.1,huawei-ma5800,0/1/0,1001,\(passSplitter),1:8,1,,
+        \(failProject),Fault test,yes,HW-OLT-Test,10.20.0.1,huawei-ma5800,0/1/1,1002,\(failSplitter),1:8,1,,
+        \(serviceProject),Service test,yes,HW-OLT-Test,10.20.0.1,huawei-ma5800,0/1/2,1003,\(serviceSplitter),1:8,1,yes,100
 
         """
 
@@ -75,6 +92,8 @@ final class DaemonRig: @unchecked Sendable {
     let daemon: AcceptdProcess
     let crewToken: String
     let adminToken: String
+    /// A field probe's token (role `probe`), made by `ftthctl token create --role probe`.
+    let probeToken: String
     /// The first `test start` of the passing port, run once for every test that needs a tested port.
     let passedRun = Memo()
 
@@ -90,8 +109,10 @@ final class DaemonRig: @unchecked Sendable {
     }
 
     private init(
-        cli: FTTHCtlRunner, sim: OLTSimProcess, daemon: AcceptdProcess, crewToken: String, adminToken: String
+        cli: FTTHCtlRunner, sim: OLTSimProcess, daemon: AcceptdProcess, crewToken: String, adminToken: String,
+        probeToken: String
     ) {
+        self.probeToken = probeToken
         self.cli = cli
         self.sim = sim
         self.daemon = daemon
@@ -112,6 +133,10 @@ final class DaemonRig: @unchecked Sendable {
         }
         let crew = try token("crew-test", "crew")
         let admin = try token("admin-test", "admin")
+        let probe = try token("probe-test", "probe")
+        try cli.write("accounts.csv", "username,password\nsvc-user-1,svc-secret-1\n")
+        let accounts = try cli.run("import", "accounts", cli.path("accounts.csv"), "--store", store)
+        guard accounts.status == 0 else { throw RigError("import accounts failed: \(accounts.stderr)") }
 
         try cli.write("olt-sim.toml", simConfiguration)
         let sim = try OLTSimProcess.start(cli, ["--config", cli.path("olt-sim.toml")])
@@ -159,7 +184,8 @@ final class DaemonRig: @unchecked Sendable {
             sim.stop()
             throw error
         }
-        return DaemonRig(cli: cli, sim: sim, daemon: daemon, crewToken: crew, adminToken: admin)
+        return DaemonRig(
+            cli: cli, sim: sim, daemon: daemon, crewToken: crew, adminToken: admin, probeToken: probe)
     }
 
     func stop() {

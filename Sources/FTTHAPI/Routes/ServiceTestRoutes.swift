@@ -80,7 +80,9 @@ struct ServiceTestRoutes: APIRouteGroup {
             recorded = try await store.recordServiceResult(
                 id, verdict: verdict, idempotencyKey: key, bodyDigest: digest, at: now())
         } catch let error as StoreError {
-            throw APIError(error, field: error.code == "store.conflict" ? Self.idempotencyKey.rawName : nil)
+            // A conflict over the key names the header; one over the test's state names nothing.
+            let aboutKey = error.code == "store.conflict" && error.description.contains("Idempotency-Key")
+            throw APIError(error, field: aboutKey ? Self.idempotencyKey.rawName : nil)
         }
         var response = try APIServer.json(ServiceResultResponse(recorded.test))
         if recorded.replayed { response.headers[Self.idempotentReplayed] = "true" }
