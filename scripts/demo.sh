@@ -153,7 +153,9 @@ wait_for "$dir/olt-sim.log" "olt-sim ready" "${pids[-1]}" olt-sim
 step "olt-sim serves the sample city" grep -v "^bras: " "$dir/olt-sim.log"
 
 if [[ $service == yes ]]; then
-  iperf3 --server --bind 10.67.0.1 --port 5201 --forceflush >"$dir/iperf3.log" 2>&1 &
+  # A test whose session died (echo_stops) is given up after 3 s without acknowledgements (or 5 s
+  # without data), so the server is free for the next port's test.
+  iperf3 --server --bind 10.67.0.1 --port 5201 --forceflush --snd-timeout 3000 --rcv-timeout 5000 >"$dir/iperf3.log" 2>&1 &
   pids+=($!)
   wait_for "$dir/iperf3.log" "Server listening" "${pids[-1]}" "iperf3 -s on 10.67.0.1"
   say "iperf3 listens on the BRAS's address 10.67.0.1:5201, behind the BRAS's TUN interface"

@@ -94,7 +94,10 @@ struct ServiceEndToEndTests {
             let iperfPort = try freeTCPPort()
             let server = try LabProcess(
                 "iperf3", path: "/usr/bin/iperf3",
-                arguments: ["--server", "--bind", network.brasAddress, "--port", String(iperfPort), "--forceflush"])
+                arguments: [
+                    "--server", "--bind", network.brasAddress, "--port", String(iperfPort), "--forceflush",
+                    "--snd-timeout", "3000", "--rcv-timeout", "5000",
+                ])
             iperf = server
             try await server.waitFor("iperf3 to listen", timeout: 10) { $0.standardOutput.contains("Server listening") }
             try await lab.startDaemon(
