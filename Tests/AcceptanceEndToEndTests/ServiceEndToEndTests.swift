@@ -10,10 +10,11 @@ import Testing
 /// and removed by the test.
 @Suite("Service test end to end", .serialized, .enabled(if: getuid() == 0, "needs root: network namespaces, veth, TUN"))
 struct ServiceEndToEndTests {
-    /// E2E-S: two ports of the Huawei splitter with the service test, plan 50 Mbit/s.
+    /// E2E-S: the Huawei splitter's ports with the service test, plan 50 Mbit/s; ports 1 and 3 are
+    /// tested (port 2 has a dirty connector: its line fails and it never reaches the service test).
     static let projectCSV = """
         project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports,service_test,plan_mbps
-        E2E-S,Lab service,HW,10.77.0.1,huawei-ma5800,0/1/0,1001,HW-SP1,1:8,2,yes,50
+        E2E-S,Lab service,HW,10.77.0.1,huawei-ma5800,0/1/0,1001,HW-SP1,1:8,4,yes,50
         """
     static let accountsCSV = """
         username,password
@@ -111,7 +112,7 @@ struct ServiceEndToEndTests {
             let tokenFile = lab.path("probe.token")
             try (lab.probeToken + "\n").write(toFile: tokenFile, atomically: true, encoding: .utf8)
 
-            let ports = (1...2).map { PortKey(projectCode: "E2E-S", splitter: "HW-SP1", port: $0) }
+            let ports = [1, 3].map { PortKey(projectCode: "E2E-S", splitter: "HW-SP1", port: $0) }
             var ids: [Int] = []
             for port in ports { ids.append(try await lab.startTest(port)) }
             // One probe run per port: each takes the oldest waiting service test, dials, measures, posts.
