@@ -2,8 +2,9 @@
 # the Debian packages that are missing.
 SWIFT ?= swift
 SHELL := /bin/bash
+FUZZ_SECONDS ?= 60
 
-.PHONY: deps build demo test format lint clean bench-engine fuzz bench-probe
+.PHONY: deps build demo test format lint clean bench-engine bench-probe fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -16,12 +17,14 @@ demo: build
 
 test: deps
 	set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build-test.log
-	@if grep -E "^$(CURDIR)/(Sources|Tests)/.*: warning:" .build-test.log; then \
+	@if grep -E "^$(CURDIR)/(Sources|Tests|Fuzz)/.*: warning:" .build-test.log; then \
 		echo "error: the compiler warned about the project's code (above); fix it"; exit 1; fi
-	$(SWIFT) format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks Fuzz
 	# One test at a time: many suites start real agents and tools (snmpd, snmpsim, net-snmp's
 	# commands, olt-sim's agents); run side by side on 2 cores they starve each other into timeouts.
 	$(SWIFT) test --skip-build --no-parallel
+	# PPPCore's frame decoders and client under libFuzzer, for a bounded time, without a crash.
+	scripts/fuzz-pppcore.sh $(FUZZ_SECONDS)
 
 # The daemon's port-test throughput against olt-sim (docs/benchmarks.md); several --product
 # flags would build only the last, so everything is built.
@@ -29,22 +32,21 @@ bench-engine: deps
 	$(SWIFT) build -c release
 	.build/release/engine-bench
 
-# libFuzzer over PPPCore's frame decoders and client (FUZZ_SECONDS each run, default 60).
-FUZZ_SECONDS ?= 60
-fuzz: deps
-	scripts/fuzz-pppcore.sh $(FUZZ_SECONDS)
-
 # ftth-probe against pppd + rp-pppoe in one User-Mode Linux run (docs/benchmarks.md): release builds.
 bench-probe: deps
 	$(SWIFT) build -c release --product ftth-probe
 	$(SWIFT) build -c release --product probe-bench
 	.build/release/probe-bench
 
+# libFuzzer over PPPCore's frame decoders and client (FUZZ_SECONDS, default 60; make test runs it too).
+fuzz: deps
+	scripts/fuzz-pppcore.sh $(FUZZ_SECONDS)
+
 format:
-	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks
+	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks Fuzz
 
 lint:
-	$(SWIFT) format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks Fuzz
 
 clean:
 	rm -rf .build var

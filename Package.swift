@@ -237,7 +237,11 @@ let package = Package(
         ),
         .testTarget(
             name: "FTTHProbeTests",
-            dependencies: ["FTTHProbe", "ProcessLab"],
+            dependencies: [
+                "FTTHProbe", "ProcessLab", "FTTHCore", "FTTHWire", "FTTHAPI", "FTTHConfig", "FTTHSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),

@@ -9,7 +9,9 @@ scratch=.build-fuzz
 # PPPCORE_FUZZ=1 makes Package.swift build ppp-fuzz as a library-style module whose entry point is
 # LLVMFuzzerTestOneInput, leaving `main` to libFuzzer.
 export PPPCORE_FUZZ=1
-swift build --scratch-path "$scratch" -c debug -Xswiftc -sanitize=fuzzer,address --product ppp-fuzz
+# ASan's runtime makes gold print one "Cannot export local symbol" line per symbol: noise, filtered.
+swift build --scratch-path "$scratch" -c debug -Xswiftc -sanitize=fuzzer,address --product ppp-fuzz 2>&1 \
+    | { grep -v "Cannot export local symbol" || true; }
 corpus="$scratch/corpus"
 crashes="$scratch/crashes"
 mkdir -p "$corpus" "$crashes"

@@ -124,31 +124,36 @@ public final class PPPoESessionRunner {
             if ready < 0 && errno != EINTR {
                 throw PPPoELinkError(.pcapIO, "poll on \(link.interface) failed: \(errnoText(-errno))")
             }
+            // Once the session is up, one clock reading per wake-up serves its whole batch: in a
+            // virtual machine without a vDSO every reading is a system call, as costly as moving a
+            // packet. Before that every frame gets its own, or two phases ending in one batch
+            // (LCP open, then the Authenticate-Ack) would time the second as 0 ms.
+            let woke = now()
             if fds[1].revents != 0 {
                 var drain = [UInt8](repeating: 0, count: 64)
                 while Glibc.read(wakeRead, &drain, drain.count) > 0 {}
                 if !closing {
-                    events(.log(elapsed: now(), "hanging up: LCP Terminate-Request, then PADT"))
+                    events(.log(elapsed: woke, "hanging up: LCP Terminate-Request, then PADT"))
                     beginClose(events)
                 }
             }
             if fds[0].revents != 0 {
                 try link.receive { frame in
-                    perform(client.receive(frame: frame, now: now()), events)
+                    perform(client.receive(frame: frame, now: client.phase == .up ? woke : now()), events)
                 }
             }
             if fds.count > 2, fds[2].revents != 0, let tun {
                 // A bounded batch, so frames from the wire are never starved by a busy sender.
                 for _ in 0..<64 {
                     guard let count = try tun.read(into: &packet) else { break }
-                    perform(client.sendIPv4(Array(packet[0..<count]), now: now()), events)
+                    perform(client.sendIPv4(Array(packet[0..<count]), now: woke), events)
                 }
             }
-            if let deadline = client.nextDeadline, now() >= deadline {
-                perform(client.tick(now: now()), events)
+            if let deadline = client.nextDeadline, woke >= deadline {
+                perform(client.tick(now: woke), events)
             }
-            if let holdDeadline, !closing, now() >= holdDeadline {
-                events(.log(elapsed: now(), "held the session for \(options.hold ?? .zero); hanging up"))
+            if let holdDeadline, !closing, woke >= holdDeadline {
+                events(.log(elapsed: woke, "held the session for \(options.hold ?? .zero); hanging up"))
                 beginClose(events)
             }
         }

@@ -75,7 +75,7 @@ struct DialReport {
         var phaseObject: [String: Any] = [:]
         for (key, value) in phases { phaseObject[key] = rounded(value) }
         var reason: Any = NSNull()
-        if let reasonCode { reason = ["code": reasonCode, "text": reasonText ?? ""] }
+        if let reasonCode { reason = ["code": reasonCode, "message": reasonText ?? ""] }
         return [
             "result": result,
             "phases": phaseObject,

@@ -61,6 +61,31 @@ import Testing
         #expect(lab.client.nextDeadline == nil)
     }
 
+    @Test func lostPAPRequestIsRetransmitted() {
+        var lab = PPPoELab()
+        let lost = LostFirst(protocolNumber: PPPFrame.pap, code: 1)
+        lab.dropToACs = { lost.drop($0) }
+        lab.start()
+        lab.runUntilUp()
+        #expect(lab.ups.count == 1)
+        #expect(lab.clientPackets(PPPFrame.pap).count == 2)
+        #expect(lab.ups.first?.timings.authentication == .seconds(3))
+    }
+
+    @Test func unansweredPAPEndsInAuthTimeout() {
+        var lab = PPPoELab()
+        lab.dropToACs = { frame in
+            guard let decoded = try? EthernetFrame.decode(frame), let packet = try? PPPoEPacket.decode(decoded.payload),
+                let ppp = try? PPPFrame.decode(packet.payload)
+            else { return false }
+            return ppp.protocolNumber == PPPFrame.pap
+        }
+        lab.start()
+        lab.run()
+        #expect(lab.failure == .authTimeout)
+        #expect(lab.clientPackets(PPPFrame.pap).count == 10)
+    }
+
     @Test func rejectAllFaultRefusesTheRightPassword() {
         var lab = PPPoELab(acs: [PPPoELab.acConfig { $0.faults = [.rejectAll] }])
         lab.start()
@@ -275,6 +300,19 @@ import Testing
         #expect(lab.failure == .linkLost(reason: "PADT from the access concentrator"))
     }
 
+    @Test func padtWithABrokenTagListStillEndsTheSession() throws {
+        var lab = PPPoELab()
+        lab.start()
+        lab.runUntilUp()
+        let ours = try #require(lab.ups.first?.sessionID)
+        let broken = EthernetFrame(
+            destination: PPPoELab.clientMAC, source: PPPoELab.acMAC, etherType: EthernetFrame.pppoeDiscovery,
+            payload: PPPoEPacket(code: .padt, sessionID: ours, payload: [0x02, 0x03, 0x00, 0x40, 0x41]).encode())
+        lab.inject(broken.encode())
+        lab.run(for: .seconds(1))
+        #expect(lab.failure?.code == "link_lost")
+    }
+
     @Test func sessionFramesOfAnotherSessionAreIgnored() throws {
         var lab = PPPoELab()
         lab.start()
@@ -394,6 +432,21 @@ import Testing
         #expect(client.sendIPv4(FrameTests.tcpSYN(mss: 1460), now: .zero).isEmpty)
     }
 
+    /// As with pppoe-server, whose pppd starts after the PADS: the client's first Configure-Request
+    /// is lost; the access concentrator's own request shows it is listening, so the client sends
+    /// its request again two PADR round trips later instead of after the 3-second restart timer.
+    @Test func lostFirstConfigureRequestIsResentWhenThePeersArrives() throws {
+        var lab = PPPoELab()
+        lab.latency = .milliseconds(1)
+        let lostOne = LostFirst()
+        lab.dropToACs = { frame in lostOne.drop(frame) }
+        lab.start()
+        lab.runUntilUp()
+        let timings = try #require(lab.ups.first?.timings)
+        #expect(try #require(timings.lcp) < .milliseconds(100))
+        #expect(lab.clientPackets(PPPFrame.lcp).filter { $0.code == PPPControlPacket.configureRequest }.count == 2)
+    }
+
     @Test func lcpThatNeverConvergesFails() {
         var lab = PPPoELab()
         // Every LCP frame from the access concentrator is lost after the PADS.
@@ -422,5 +475,27 @@ import Testing
             destination: destination, source: source, etherType: EthernetFrame.pppoeDiscovery,
             payload: PPPoEPacket(code: .padt, sessionID: session, tags: []).encode()
         ).encode()
+    }
+}
+
+/// Drops the first packet of one protocol and code it sees (by default an LCP Configure-Request).
+final class LostFirst: @unchecked Sendable {
+    // Only the lab's single-threaded run loop calls `drop`, so the flag needs no lock.
+    private var dropped = false
+    private let protocolNumber: UInt16
+    private let code: UInt8
+
+    init(protocolNumber: UInt16 = PPPFrame.lcp, code: UInt8 = PPPControlPacket.configureRequest) {
+        self.protocolNumber = protocolNumber
+        self.code = code
+    }
+
+    func drop(_ bytes: [UInt8]) -> Bool {
+        guard !dropped, let frame = try? EthernetFrame.decode(bytes), frame.etherType == EthernetFrame.pppoeSession,
+            let packet = try? PPPoEPacket.decode(frame.payload), let ppp = try? PPPFrame.decode(packet.payload),
+            ppp.protocolNumber == protocolNumber, ppp.information.first == code
+        else { return false }
+        dropped = true
+        return true
     }
 }

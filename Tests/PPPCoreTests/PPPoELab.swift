@@ -25,6 +25,8 @@ struct PPPoELab {
     var acEvents: [PPPoEAccessConcentrator.Action] = []
     /// Frames from the access concentrators to drop (by predicate) before the client sees them.
     var dropToClient: @Sendable ([UInt8]) -> Bool = { _ in false }
+    /// Frames from the client to drop (by predicate) before the access concentrators see them.
+    var dropToACs: @Sendable ([UInt8]) -> Bool = { _ in false }
     /// Rewrites frames from the access concentrators before the client sees them.
     var rewriteToClient: @Sendable ([UInt8]) -> [UInt8] = { $0 }
     /// When each of `clientFrames` was sent.
@@ -94,7 +96,7 @@ struct PPPoELab {
             case .send(let frame):
                 clientFrames.append(frame)
                 clientFrameTimes.append(now)
-                toACs.append(frame)
+                if !dropToACs(frame) { toACs.append(frame) }
             case .deliverIPv4(let packet): delivered.append(packet)
             case .log(let line): logs.append(line)
             case .up(let info): ups.append(info)

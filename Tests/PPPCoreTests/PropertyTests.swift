@@ -66,4 +66,26 @@ import Testing
             #expect((try? again.options()) == options)
         }
     }
+
+    @Test func authPacketsRoundTrip() async {
+        let text = Gen.uint8().array(of: 0...40)
+        await propertyCheck(count: 300, input: Gen.uint8(in: 0...6), Gen.uint8(), text, text) { kind, id, a, b in
+            let pap: PAPPacket? =
+                switch kind {
+                case 0: .request(identifier: id, peerID: a, password: b)
+                case 1: .ack(identifier: id, message: a)
+                case 2: .nak(identifier: id, message: b)
+                default: nil
+                }
+            if let pap { #expect((try? PAPPacket.decode(pap.encode())) == pap) }
+            let chap: CHAPPacket =
+                switch kind % 4 {
+                case 0: .challenge(identifier: id, value: a, name: b)
+                case 1: .response(identifier: id, value: a, name: b)
+                case 2: .success(identifier: id, message: a)
+                default: .failure(identifier: id, message: b)
+                }
+            #expect((try? CHAPPacket.decode(chap.encode())) == chap)
+        }
+    }
 }

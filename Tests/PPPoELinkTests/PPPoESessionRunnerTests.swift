@@ -111,6 +111,44 @@ struct PPPoESessionRunnerTests {
         return count == 4 && Array(answer[0..<4]) == message
     }
 
+    /// What a command printed.
+    static func output(_ path: String, _ arguments: String...) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return "" }
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text
+    }
+
+    @Test("A TUN device that cannot be made hangs the session up and says why")
+    func tunFailureClosesSession() throws {
+        try PPPoELinkTests.withVethPair(tag: "t") { client, server in
+            let concentrator = Concentrator()
+            try concentrator.start(interface: server, accounts: ["probe": "secret"])
+            defer { concentrator.stop() }
+            let config = PPPoEClientConfig(
+                macAddress: [0, 0, 0, 0, 0, 0], username: "probe", password: "secret", hostUniq: [5, 6, 7, 8])
+            // 16 bytes and more do not fit an interface name.
+            let runner = try PPPoESessionRunner(
+                interface: client, config: config, options: .init(tunName: "a-name-far-too-long-for-linux"))
+            #expect {
+                _ = try runner.run { _ in }
+            } throws: { error in
+                (error as? PPPoELinkError)?.code == .tun
+            }
+            var sawDown = false
+            for _ in 0..<100 where !sawDown {
+                sawDown = concentrator.events.withLock { $0.contains { $0.hasPrefix("down") } }
+                if !sawDown { usleep(10_000) }
+            }
+            #expect(sawDown, "the session was hung up: \(concentrator.events.withLock { $0 })")
+        }
+    }
+
     @Test("The session comes up, carries a datagram both ways through the TUN device, and hangs up cleanly")
     func sessionThroughTun() throws {
         try PPPoELinkTests.withVethPair(tag: "r") { client, server in
@@ -122,17 +160,19 @@ struct PPPoESessionRunnerTests {
                 macAddress: [0, 0, 0, 0, 0, 0], username: "probe", password: "secret", hostUniq: [1, 2, 3, 4])
             config.discoveryTimeout = .milliseconds(500)
             let runner = try PPPoESessionRunner(
-                interface: client, config: config, options: .init(tunName: "ftthrt%d"))
+                interface: client, config: config, options: .init(tunName: "ftthrt%d", routes: ["10.213.7.0/24"]))
             let echoed = Mutex<Bool?>(nil)
             var up: PPPoESessionInfo?
             var lines: [String] = []
+            var routes = ""
             let closer = runner.closer
             let outcome = try runner.run { event in
                 switch event {
                 case .log(_, let line):
                     lines.append(line)
-                case .up(let info, _, _):
+                case .up(let info, let tunName, _):
                     up = info
+                    routes = Self.output("/usr/sbin/ip", "route", "show", "dev", tunName)
                     // The echo waits on the runner, so it runs on a thread of its own.
                     Thread.detachNewThread {
                         let result = Self.udpEcho(local: "10.212.0.10", peer: "10.212.0.1")
@@ -148,6 +188,7 @@ struct PPPoESessionRunnerTests {
             #expect(session.localIP == [10, 212, 0, 10])
             #expect(session.peerIP == [10, 212, 0, 1])
             #expect(session.acName == "veth-bras")
+            #expect(routes.contains("10.213.7.0/24"), "the route goes through the TUN device: \(routes)")
             #expect(echoed.withLock { $0 } == true, "the datagram came back through the session: \(lines)")
             // The concentrator saw the hang-up (LCP Terminate-Request, then PADT).
             var sawDown = false

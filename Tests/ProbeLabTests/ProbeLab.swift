@@ -91,7 +91,7 @@ struct CaseResult {
 
     var result: String? { json["result"] as? String }
     var reasonCode: String? { (json["reason"] as? [String: Any])?["code"] as? String }
-    var reasonText: String? { (json["reason"] as? [String: Any])?["text"] as? String }
+    var reasonText: String? { (json["reason"] as? [String: Any])?["message"] as? String }
     var ip: String? { json["ip"] as? String }
     var dns: [String] { json["dns"] as? [String] ?? [] }
     var mru: Int? { json["mru"] as? Int }

@@ -25,9 +25,12 @@ struct ProbeLabTests {
         #expect(run.mru == 1492, "\(lab.logs(name))")
         #expect(run.mss == 1452, "\(lab.logs(name))")
         #expect(run.acName == acName, "\(lab.logs(name))")
-        for phase in ["padi_pado_ms", "padr_pads_ms", "lcp_ms", "auth_ms", "ipcp_ms", "total_ms"] {
-            #expect((run.phases[phase] ?? -1) > 0, "phase \(phase) not timed\n\(lab.logs(name))")
+        // Every phase is timed. One may read 0 ms: the runner reads the clock once per wake-up, and
+        // frames that arrive together (pppd's CHAP Success and its IPCP Configure-Ack) share it.
+        for phase in ["padi_pado_ms", "padr_pads_ms", "lcp_ms", "auth_ms", "ipcp_ms"] {
+            #expect((run.phases[phase] ?? -1) >= 0, "phase \(phase) not timed\n\(lab.logs(name))")
         }
+        #expect((run.phases["total_ms"] ?? 0) > 0, "the dial not timed\n\(lab.logs(name))")
         let sum = ["padi_pado_ms", "padr_pads_ms", "lcp_ms", "auth_ms", "ipcp_ms"].compactMap { run.phases[$0] }
             .reduce(0, +)
         #expect(sum <= (run.phases["total_ms"] ?? 0) + 1, "phases add up to more than the total\n\(lab.logs(name))")

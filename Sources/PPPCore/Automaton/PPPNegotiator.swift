@@ -72,6 +72,14 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
     public var maxFailure: Int
     /// Configure-Requests sent so far (for logs and tests).
     public private(set) var requestsSent = 0
+    /// The round-trip time to the peer, when known (PPPoE: PADR to PADS). With it the restart timer
+    /// is cut short once: when the peer's Configure-Request shows it is listening but ours is still
+    /// unanswered, the timer fires `2 × roundTrip + 10 ms` after our request instead of after 3 s.
+    /// Over PPPoE the access concentrator often starts its PPP process only after the PADS, so our
+    /// first request is lost, and waiting out the whole timer (as pppd does) adds 3 s to the dial;
+    /// a peer that did get it answers within the shorter wait, so nothing is sent twice. The
+    /// early expiry is the table's TO+ event.
+    public var peerRoundTrip: Duration?
 
     private var restartCounter = 0
     private var failureCounter = 0
@@ -79,6 +87,9 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
     private var lastRequest: PPPControlPacket?
     private var lastTerminateID: UInt8 = 0
     private var timedOut = false
+    private var heardAnswer = false
+    private var shortened = false
+    private var lastRequestAt: Duration = .zero
 
     /// Makes a negotiator in the Initial state.
     public init(
@@ -128,27 +139,32 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
             if !rejects.isEmpty {
                 let reply = PPPControlPacket(
                     code: PPPControlPacket.configureReject, identifier: packet.identifier, options: rejects)
-                return run(.rcrMinus, now: now, reply: reply)
+                return run(.rcrMinus, now: now, reply: reply) + resendIfUnanswered(now: now)
             }
             if !naks.isEmpty {
                 // After Max-Failure Naks without an Ack the options are rejected instead (RFC 1661).
                 let code =
                     failureCounter >= maxFailure ? PPPControlPacket.configureReject : PPPControlPacket.configureNak
                 let reply = PPPControlPacket(code: code, identifier: packet.identifier, options: naks)
-                return run(.rcrMinus, now: now, reply: reply)
+                return run(.rcrMinus, now: now, reply: reply) + resendIfUnanswered(now: now)
             }
             let ack = PPPControlPacket(
                 code: PPPControlPacket.configureAck, identifier: packet.identifier, data: packet.data)
-            return run(.rcrPlus, now: now, reply: ack, acked: options)
+            return run(.rcrPlus, now: now, reply: ack, acked: options) + resendIfUnanswered(now: now)
         case PPPControlPacket.configureAck:
             guard let lastRequest, packet.identifier == lastRequest.identifier, packet.data == lastRequest.data
             else { return [] }
+            heardAnswer = true
             policy.acknowledged((try? packet.options()) ?? [])
-            return run(.rca, now: now)
+            let outputs = run(.rca, now: now)
+            // Ack-Rcvd keeps the timer running for the peer's request: back to its full period.
+            if shortened, state.timerRuns { deadline = lastRequestAt + restartTimer }
+            return outputs
         case PPPControlPacket.configureNak, PPPControlPacket.configureReject:
             guard let lastRequest, packet.identifier == lastRequest.identifier,
                 let options = try? packet.options()
             else { return [] }
+            heardAnswer = true
             if packet.code == PPPControlPacket.configureNak {
                 policy.naked(options)
             } else {
@@ -178,6 +194,17 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
         }
     }
 
+    /// The shortened restart timer of `peerRoundTrip`: at most once per open.
+    private mutating func resendIfUnanswered(now: Duration) -> [PPPNegotiatorOutput] {
+        guard let peerRoundTrip, !heardAnswer, !shortened, restartCounter > 0, state == .reqSent || state == .ackSent
+        else { return [] }
+        shortened = true
+        let early = lastRequestAt + peerRoundTrip * 2 + .milliseconds(10)
+        if now >= early { return run(.toPlus, now: now) }
+        deadline = min(deadline ?? early, early)
+        return []
+    }
+
     private static func rejectAllOf(_ packet: PPPControlPacket) -> PPPControlPacket {
         PPPControlPacket(code: PPPControlPacket.configureReject, identifier: packet.identifier, data: packet.data)
     }
@@ -196,6 +223,8 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
         if event == .up || event == .open {
             timedOut = false
             failureCounter = 0
+            heardAnswer = false
+            shortened = false
         }
         state = next
         var outputs: [PPPNegotiatorOutput] = []
@@ -215,6 +244,7 @@ public struct PPPNegotiator<Policy: PPPNegotiationPolicy>: Sendable {
                     code: PPPControlPacket.configureRequest, identifier: bumpIdentifier(),
                     options: policy.requestOptions())
                 lastRequest = request
+                lastRequestAt = now
                 restartCounter -= 1
                 requestsSent += 1
                 deadline = now + restartTimer

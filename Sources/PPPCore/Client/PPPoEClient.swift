@@ -29,6 +29,7 @@ public struct PPPoEClient: Sendable {
     private var discoveryDeadline: Duration?
     private var firstPADI: Duration?
     private var firstPADR: Duration?
+    private var lastPADR: Duration = .zero
     private var discoveryError: PPPoEFailure?
     private var offer: Offer?
     private var sessionID: UInt16 = 0
@@ -128,7 +129,10 @@ public struct PPPoEClient: Sendable {
         else { return [] }
         switch frame.etherType {
         case EthernetFrame.pppoeDiscovery:
-            guard let packet = try? PPPoEPacket.decode(frame.payload), let tags = try? packet.tags() else { return [] }
+            guard let packet = try? PPPoEPacket.decode(frame.payload) else { return [] }
+            // Tags are read leniently: a PADT with a broken tag list still ends our session, and
+            // an offer or confirmation without a readable Host-Uniq fails its check anyway.
+            let tags = (try? packet.tags()) ?? []
             return discovery(packet, tags: tags, from: frame.source, now: now)
         case EthernetFrame.pppoeSession:
             guard let offer, sessionID != 0, frame.source == offer.mac,
@@ -190,6 +194,7 @@ public struct PPPoEClient: Sendable {
     private mutating func sendPADR(now: Duration) -> [PPPoEAction] {
         guard let offer else { return [] }
         attempts += 1
+        lastPADR = now
         discoveryDeadline = now + wait
         wait = min(wait * 2, max(config.discoveryTimeoutCap, config.discoveryTimeout))
         var tags = [offer.serviceName]
@@ -252,6 +257,8 @@ public struct PPPoEClient: Sendable {
             }
             sessionID = packet.sessionID
             timings.padrToPads = now - (firstPADR ?? now)
+            // The last PADR's round trip: LCP uses it to tell a lost first request from a slow peer.
+            lcp.peerRoundTrip = now - lastPADR
             phase = .lcp
             phaseStarted = now
             discoveryDeadline = nil

@@ -98,7 +98,6 @@ public struct PPPoEAccessConcentrator: Sendable {
     public let config: PPPoEAccessConcentratorConfig
     private var sessions: [SessionKey: Session] = [:]
     private var nextSessionID: UInt16 = 1
-    private var nextHost = 0
     private var counter: UInt32 = 0
 
     /// Makes an access concentrator with no sessions.
@@ -232,9 +231,7 @@ public struct PPPoEAccessConcentrator: Sendable {
             }
             let key = SessionKey(mac: frame.source, sessionID: nextSessionID)
             nextSessionID = nextSessionID == 0xFFFE ? 1 : nextSessionID + 1
-            var address = config.firstClientAddress
-            address[3] &+= UInt8(truncatingIfNeeded: nextHost)
-            nextHost += 1
+            let address = freeAddress()
             var session = Session(
                 key: key, vlan: frame.vlan, lcp: newLCP(), ipcp: newIPCP(address: address), address: address)
             let pads = PPPoEPacket(code: .pads, sessionID: key.sessionID, tags: base)
@@ -251,6 +248,14 @@ public struct PPPoEAccessConcentrator: Sendable {
         case .pado, .pads, .session:
             return []
         }
+    }
+
+    /// The first address from `firstClientAddress` on that no session holds.
+    private func freeAddress() -> [UInt8] {
+        let used = Set(sessions.values.map(\.address))
+        var address = config.firstClientAddress
+        for _ in 0..<256 where used.contains(address) { address[3] &+= 1 }
+        return address
     }
 
     private func newLCP() -> PPPNegotiator<LCPPolicy> {
