@@ -115,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "olt-sim",
             dependencies: [
-                "OLTSim", "OLTSimServer", "SNMPModel",
+                "OLTSim", "OLTSimServer", "SNMPModel", "PPPCore", "PPPoELink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

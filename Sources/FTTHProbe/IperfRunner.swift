@@ -62,6 +62,13 @@ enum ChildProcess {
         var launchError: String?
     }
 
+    /// Reads `handle` to its end on a thread of its own.
+    static func readToEnd(_ handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: handle.readDataToEndOfFile()) }.start()
+        }
+    }
+
     static func run(_ executable: String, _ arguments: [String], timeout: Duration) async throws -> Output {
         let process = Process()
         if executable.contains("/") {
@@ -87,9 +94,12 @@ enum ChildProcess {
             kill(pid, SIGKILL)
             return true
         }
-        // Read both pipes to their end on their own threads so a full pipe never blocks the child.
-        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+        // Read both pipes to their end on threads of their own so a full pipe never blocks the
+        // child. Not on the cooperative pool (Task.detached): on a 2-core machine the two blocking
+        // reads took all its threads, the timeout's task never ran, and the probe hung behind an
+        // iperf3 whose session had died (make demo, echo_stops).
+        async let stdout = Self.readToEnd(out.fileHandleForReading)
+        async let stderr = Self.readToEnd(err.fileHandleForReading)
         let (o, e) = await (stdout, stderr)
         process.waitUntilExit()
         killer.cancel()

@@ -11,10 +11,13 @@ public struct SimConfiguration: Sendable {
     public var olts: [SimOLT]
     /// How long an ONU takes to register after it is provisioned (ranging, OMCI).
     public var registrationSeconds: Double
+    /// The simulated BRAS (`[bras]`) a probe dials through the test ONT; nil: none.
+    public var bras: SimBRASConfiguration?
 
-    public init(olts: [SimOLT], registrationSeconds: Double = 5) {
+    public init(olts: [SimOLT], registrationSeconds: Double = 5, bras: SimBRASConfiguration? = nil) {
         self.olts = olts
         self.registrationSeconds = registrationSeconds
+        self.bras = bras
     }
 }
 
@@ -273,8 +276,9 @@ extension SimConfiguration {
             )
         }
         let r = TOMLReader(table: root, path: "")
-        try r.allow(["registration_seconds", "olt"])
+        try r.allow(["registration_seconds", "olt", "bras"])
         registrationSeconds = try r.double("registration_seconds", default: 5, range: 0...3600)
+        bras = try r.optionalTable("bras").map(SimBRASConfiguration.parse)
         olts = try r.tables("olt").map(Self.olt)
         guard !olts.isEmpty else {
             throw ConfigurationError(key: "olt", message: "no OLT configured: add at least one [[olt]] table")

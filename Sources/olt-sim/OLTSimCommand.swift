@@ -31,6 +31,12 @@ struct OLTSimCommand: AsyncParsableCommand {
             SIGUSR1 prints a `cli-stats {JSON}` line per OLT with a command line: sessions opened, \
             refused and at most open at once, and the commands typed by kind, counted since start; \
             the same lines are printed on stop. Runs until interrupted (Ctrl-C or SIGTERM).
+
+            With a [bras] table olt-sim is also the BRAS behind the OLTs: a PPPoE access \
+            concentrator in user space (libpcap) on the named interface, its sessions' IPv4 on a \
+            TUN interface holding the BRAS's address, each session shaped to the plan rate, and \
+            faults per test account (wrong password, no answer, echoes stopping, a slow line). It \
+            needs root (or CAP_NET_RAW and CAP_NET_ADMIN).
             """)
 
     @Option(name: .long, help: "Configuration file (TOML), such as config/olt-sim.toml.")
@@ -139,6 +145,18 @@ struct OLTSimCommand: AsyncParsableCommand {
                     + (e.sshPort.map { " ssh 127.0.0.1:\($0)" } ?? "")
                     + (e.hostKey.map { ", host key \($0)" } ?? ""))
         }
+        var bras: SimulatedBRAS?
+        if let configuration = configuration.bras {
+            do {
+                bras = try SimulatedBRAS(configuration)
+            } catch {
+                await cliServers.stop()
+                await agents.stop()
+                throw BRASStartError(
+                    description:
+                        "olt-sim: the BRAS ([bras]) cannot serve on interface \(configuration.interface): \(error)")
+            }
+        }
         if let portsFile {
             try (lines.joined(separator: "\n") + "\n").write(toFile: portsFile, atomically: true, encoding: .utf8)
         }
@@ -149,9 +167,14 @@ struct OLTSimCommand: AsyncParsableCommand {
         // Listening for SIGINT and SIGTERM before "ready" is said: a supervisor that stops
         // olt-sim as soon as it reads that line must not find the signal ignored or fatal.
         let termination = TerminationSignals()
+        if let bras {
+            bras.start(say: say)
+            say(bras.readyLine)
+        }
         say("olt-sim ready: \(bound.count) OLT(s). Ctrl-C to stop.")
         await termination.wait()
         statistics.cancel()
+        await bras?.stop()
         Self.sayStatistics(cliServers, cliBound)
         await cliServers.stop()
         await agents.stop()
@@ -173,6 +196,11 @@ struct OLTSimCommand: AsyncParsableCommand {
             say("cli-stats " + String(decoding: json, as: UTF8.self))
         }
     }
+}
+
+/// The BRAS of `[bras]` could not start: which interface, why, and what to check.
+struct BRASStartError: Error, CustomStringConvertible {
+    var description: String
 }
 
 /// Writes a line to standard output at once (unbuffered), so a test or a supervisor reading the

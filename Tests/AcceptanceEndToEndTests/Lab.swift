@@ -19,6 +19,7 @@ final class Lab: @unchecked Sendable {
     let storePath: String
     let crewToken: String
     let adminToken: String
+    let probeToken: String
     let receiver: PushReceiver
     var sim: LabProcess?
     var daemon: LabProcess?
@@ -95,16 +96,22 @@ final class Lab: @unchecked Sendable {
     static let huaweiPorts = (1...4).map { PortKey(projectCode: "E2E-1", splitter: "HW-SP1", port: $0) }
     static let ztePorts = (1...4).map { PortKey(projectCode: "E2E-2", splitter: "花园苑 ZTE-SP1", port: $0) }
 
-    init(receiverFailures: Int = 0) async throws {
+    /// `projectCSV` and `accountsCSV` (PPPoE test accounts) are imported into the lab's store.
+    init(receiverFailures: Int = 0, projectCSV: String = Lab.projectCSV, accountsCSV: String? = nil) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         storePath = directory.appendingPathComponent("store.sqlite").path
         let store = try SQLiteStore(path: storePath)
         _ = try await store.importProjects(
-            try ProjectImportPlan(csv: Self.projectCSV, file: "e2e.csv"), namingRule: .standard, source: "e2e.csv",
+            try ProjectImportPlan(csv: projectCSV, file: "e2e.csv"), namingRule: .standard, source: "e2e.csv",
             at: Date(), progress: nil)
+        if let accountsCSV {
+            _ = try await store.importTestAccounts(
+                try TestAccountImport(csv: accountsCSV, file: "accounts.csv"), source: "accounts.csv", at: Date())
+        }
         crewToken = try await store.createToken(name: "crew", role: .crew, at: Date()).secret
         adminToken = try await store.createToken(name: "admin", role: .admin, at: Date()).secret
+        probeToken = try await store.createToken(name: "probe", role: .probe, at: Date()).secret
         receiver = try await PushReceiver.start(failFirst: receiverFailures)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 20
@@ -113,11 +120,15 @@ final class Lab: @unchecked Sendable {
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    /// Starts olt-sim and learns its Telnet ports.
-    func startSimulator(latencyMilliseconds: Int = 20, registrationSeconds: Double = 1) async throws {
-        try Self.simulatorConfiguration(
-            latencyMilliseconds: latencyMilliseconds, registrationSeconds: registrationSeconds
-        ).write(toFile: path("olt-sim.toml"), atomically: true, encoding: .utf8)
+    /// Starts olt-sim and learns its Telnet ports; `extra` is appended to its configuration (a
+    /// `[bras]` table).
+    func startSimulator(latencyMilliseconds: Int = 20, registrationSeconds: Double = 1, extra: String = "")
+        async throws
+    {
+        try
+            (Self.simulatorConfiguration(
+                latencyMilliseconds: latencyMilliseconds, registrationSeconds: registrationSeconds) + "\n" + extra)
+            .write(toFile: path("olt-sim.toml"), atomically: true, encoding: .utf8)
         let sim = try LabProcess(
             "olt-sim", path: Self.executable("olt-sim"),
             arguments: ["--config", path("olt-sim.toml"), "--ports-file", path("ports.txt")])
@@ -138,11 +149,12 @@ final class Lab: @unchecked Sendable {
 
     /// Writes the daemon's configuration and starts it; returns once the API answers. Port 0:
     /// the kernel picks a free one and the daemon's log names it. `crashAt` names an engine
-    /// checkpoint where the daemon kills itself (`FTTH_ACCEPTD_CRASH_AT`).
-    func startDaemon(crashAt: String? = nil) async throws {
+    /// checkpoint where the daemon kills itself (`FTTH_ACCEPTD_CRASH_AT`). `apiHost` is where the
+    /// API listens; `extra` is appended to the configuration (a `[service]` table).
+    func startDaemon(crashAt: String? = nil, apiHost: String = "127.0.0.1", extra: String = "") async throws {
         let configuration = """
             [api]
-            host = "127.0.0.1"
+            host = "\(apiHost)"
             port = 0
             [store]
             path = "\(storePath)"
@@ -180,6 +192,7 @@ final class Lab: @unchecked Sendable {
             backoff_s = 1
             max_backoff_s = 1
             poll_s = 1
+            \(extra)
             """
         try configuration.write(toFile: path("acceptd.toml"), atomically: true, encoding: .utf8)
         let daemon = try LabProcess(
@@ -291,8 +304,11 @@ final class Lab: @unchecked Sendable {
 }
 
 /// Runs `body` with a lab, and stops everything it started whatever happens.
-func withLab(receiverFailures: Int = 0, _ body: (Lab) async throws -> Void) async throws {
-    let lab = try await Lab(receiverFailures: receiverFailures)
+func withLab(
+    receiverFailures: Int = 0, projectCSV: String = Lab.projectCSV, accountsCSV: String? = nil,
+    _ body: (Lab) async throws -> Void
+) async throws {
+    let lab = try await Lab(receiverFailures: receiverFailures, projectCSV: projectCSV, accountsCSV: accountsCSV)
     do {
         try await body(lab)
     } catch {

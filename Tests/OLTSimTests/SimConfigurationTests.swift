@@ -16,8 +16,9 @@ struct SimConfigurationTests {
         #expect(c.olts.map(\.dialect) == [.huaweiMA5800, .zteC300])
         #expect(c.olts[0].snmp.port == 16101)
         #expect(c.olts[0].snmp.v3Users.first?.user == "ftth")
-        // The sample project's 8 splitters, and one splitter in service per OLT.
-        #expect(c.olts.flatMap(\.pons).flatMap(\.splitters).count == 10)
+        // The sample projects' 9 splitters, and one splitter in service per OLT.
+        #expect(c.olts.flatMap(\.pons).flatMap(\.splitters).count == 11)
+        #expect(c.bras == nil)
         let sp01 = c.olts[0].pons[0].splitters[0]
         #expect(sp01.onts.map(\.port) == Array(1...8))
         #expect(sp01.onts[2].serial == ONUSerial("HWTC7E570001"))

@@ -39,6 +39,10 @@ public struct PPPoEAccessConcentratorConfig: Sendable {
     public var restartTimer: Duration = .seconds(3)
     /// The faults to show.
     public var faults: [Fault] = []
+    /// Faults of one account's sessions only, by user name (a PADI names no account, so they show
+    /// from authentication on): `noAnswer` leaves its authentication requests unanswered (a RADIUS
+    /// server that is down), `stopEchoes(after:)` silences its echoes, `rejectAll` refuses it.
+    public var accountFaults: [String: [Fault]] = [:]
 
     /// Makes a configuration with the defaults above.
     public init(macAddress: [UInt8], accounts: [String: String] = [:]) {
@@ -282,6 +286,9 @@ public struct PPPoEAccessConcentrator: Sendable {
                 case .request(let id, let peer, let password)? = try? PAPPacket.decode(ppp.information)
             else { return [] }
             let user = String(decoding: peer, as: UTF8.self)
+            if unanswered(user) {
+                return [.log("session \(key.sessionID): PAP request of \"\(user)\" left unanswered (test fault)")]
+            }
             let ok = checks(user: user) { $0 == String(decoding: password, as: UTF8.self) }
             let reply: PAPPacket =
                 ok
@@ -296,6 +303,9 @@ public struct PPPoEAccessConcentrator: Sendable {
                 id == session.challengeID, !session.challenge.isEmpty
             else { return [] }
             let user = String(decoding: name, as: UTF8.self)
+            if unanswered(user) {
+                return [.log("session \(key.sessionID): CHAP response of \"\(user)\" left unanswered (test fault)")]
+            }
             let challenge = session.challenge
             let ok = checks(user: user) {
                 CHAPClient.response(identifier: id, secret: Array($0.utf8), challenge: challenge) == value
@@ -323,15 +333,24 @@ public struct PPPoEAccessConcentrator: Sendable {
         }
     }
 
+    /// The faults that apply to `user`'s sessions: the access concentrator's and the account's.
+    private func faults(of user: String) -> [PPPoEAccessConcentratorConfig.Fault] {
+        config.faults + (config.accountFaults[user] ?? [])
+    }
+
+    private func unanswered(_ user: String) -> Bool {
+        config.accountFaults[user]?.contains(.noAnswer) ?? false
+    }
+
     private func checks(user: String, _ matches: (String) -> Bool) -> Bool {
-        guard !config.faults.contains(.rejectAll), let password = config.accounts[user] else { return false }
+        guard !faults(of: user).contains(.rejectAll), let password = config.accounts[user] else { return false }
         return matches(password)
     }
 
     private func rejection(_ user: String) -> String {
-        config.faults.contains(.rejectAll)
-            ? "Authentication refused for every account (test fault)"
-            : "Authentication failed for \(user): wrong user name or password"
+        if config.faults.contains(.rejectAll) { return "Authentication refused for every account (test fault)" }
+        if faults(of: user).contains(.rejectAll) { return "Authentication refused for \(user) (test fault)" }
+        return "Authentication failed for \(user): wrong user name or password"
     }
 
     private mutating func authenticated(_ ok: Bool, user: String, key: SessionKey, now: Duration) -> [Action] {
@@ -398,7 +417,7 @@ public struct PPPoEAccessConcentrator: Sendable {
 
     private func echoSilenced(_ session: Session, now: Duration) -> Bool {
         guard let since = session.upSince else { return false }
-        for case .stopEchoes(let after) in config.faults where now - since >= after { return true }
+        for case .stopEchoes(let after) in faults(of: session.username) where now - since >= after { return true }
         return false
     }
 
