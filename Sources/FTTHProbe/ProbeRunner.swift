@@ -1,3 +1,4 @@
+import FTTHCore
 import FTTHWire
 import Foundation
 import Synchronization
@@ -156,6 +157,12 @@ public struct ProbeRunner: Sendable {
                 log("service test \(assignment.id): cannot spool the result: \(error)")
             }
             if await deliver(key: key, path: path, body: body) { delivered.set() }
+        }
+        // What the daemon will judge, by the same rule, for the crew watching the probe.
+        if assignment.planMbps > 0, assignment.minFraction > 0, assignment.minFraction <= 1 {
+            let verdict = ServiceRule.judge(
+                measurement.measurement, planMbps: assignment.planMbps, minFraction: assignment.minFraction)
+            log("service test \(assignment.id): \(verdict.verdict.rawValue.uppercased()): \(verdict.reason)")
         }
         if !delivered.value {
             // Not yet delivered (the dial failed, or the post through the line did not get through).

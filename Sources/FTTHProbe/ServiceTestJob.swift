@@ -81,8 +81,14 @@ public struct ServiceTestJob: Sendable {
                         + (figures.rtt.map { ", RTT \(Self.format($0)) ms" } ?? ""))
             } catch {
                 measurement.result = .fail
-                measurement.reason = ServiceReasonWire(code: "throughput_failed", message: "\(error)")
-                log("service test \(assignment.id): throughput not measured: \(error)")
+                if let ended = session.endedWith {
+                    // The line went away under the measurement: that is the crew's reason.
+                    measurement.reason = ServiceReasonWire(
+                        code: ended.code, message: "\(ended.message) (during the throughput test)")
+                } else {
+                    measurement.reason = ServiceReasonWire(code: "throughput_failed", message: "\(error)")
+                }
+                log("service test \(assignment.id): throughput not measured: \(measurement.reason?.message ?? "")")
             }
             measurement.measuredAt = now()
             await whileUp(measurement)

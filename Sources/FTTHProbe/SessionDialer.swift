@@ -40,6 +40,9 @@ public protocol DialedSession: Sendable {
     var mss: Int { get }
     var acName: String { get }
     var phases: ServicePhases { get }
+    /// The failure that ended the session by itself (echo timeout, the AC's PADT), once it has;
+    /// nil while it is up.
+    var endedWith: (code: String, message: String)? { get }
     /// Ends the session cleanly (LCP Terminate-Request, then PADT).
     func hangUp() async
 }

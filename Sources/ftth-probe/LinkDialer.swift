@@ -67,6 +67,7 @@ struct LinkDialer: SessionDialer {
                     }
                     if case .failed(let failure) = outcome {
                         log("session ended: \(failure)")
+                        done.failed(code: failure.code, message: failure.description)
                     }
                 } catch let error as PPPoELinkError {
                     first.answer(.failed(code: error.code.rawValue, message: "\(error)", phases: ServicePhases()))
@@ -101,6 +102,7 @@ struct LinkSession: DialedSession {
     var mss: Int { info.mss }
     var acName: String { info.acName }
     var phases: ServicePhases { LinkDialer.phases(info.timings) }
+    var endedWith: (code: String, message: String)? { done.failure }
 
     func hangUp() async {
         closer.close()
@@ -127,6 +129,12 @@ final class FirstAnswer: Sendable {
 /// Set once the runner's thread has finished; `wait` returns from then on.
 final class Completion: Sendable {
     private let state = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let ended = Mutex<(code: String, message: String)?>(nil)
+
+    /// The session ended by itself with this failure.
+    func failed(code: String, message: String) { ended.withLock { $0 = (code, message) } }
+    var failure: (code: String, message: String)? { ended.withLock { $0 } }
+
     func finish() {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.done = true

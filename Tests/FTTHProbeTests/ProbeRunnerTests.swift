@@ -28,6 +28,7 @@ private final class ScriptedDialer: SessionDialer, Sendable {
         var mss = 1440
         var acName = "BRAS-1"
         var phases = ServicePhases(padiToPADO: 3, padrToPADS: 2, lcp: 10, authentication: 4, ipcp: 5, total: 24)
+        var endedWith: (code: String, message: String)? = nil
         func hangUp() async { dialer.events.withLock { $0.append("hang up") } }
     }
 }
@@ -228,6 +229,65 @@ private struct GoesDownAfterClaim: ProbeDaemon {
     private struct NoDialer: SessionDialer {
         func dial(_ request: DialRequest) async -> DialOutcome {
             .failed(code: "x", message: "", phases: ServicePhases())
+        }
+    }
+}
+
+@Suite struct SessionLostDuringMeasurementTests {
+    @Test func aSessionThatDiedUnderTheSpeedTestGivesItsOwnReason() async throws {
+        let port = try freeTCPPort()
+        let events = ScriptedDialerForLoss()
+        let daemon = FakeDaemonForLoss()
+        let job = ServiceTestJob(
+            interface: "eth1", dialer: events, daemon: ServerAddress(host: "127.0.0.1", port: 1), token: "t",
+            log: { _ in })
+        let runner = ProbeRunner(
+            daemon: daemon, job: job,
+            spool: try ResultSpool(
+                directory: FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")),
+            log: { _ in })
+        await daemon.give(
+            ServiceTestAssignment(
+                id: 3, runID: 9, project: "P", splitter: "S", port: 1, username: "u", password: "p", serviceName: "",
+                acName: "", vlan: nil, planMbps: 100, durationS: 1, minFraction: 0.8,
+                iperf3Server: "127.0.0.1:\(port)", speedtestURL: "/v1/speedtest",
+                resultURL: "/v1/service-tests/3/result"))
+        #expect(try await runner.round() == .tested(id: 3, result: .fail, delivered: true))
+        let body = try #require(await daemon.bodies.first)
+        let sent = try WireJSON.decoder().decode(ServiceMeasurementWire.self, from: body)
+        #expect(sent.reason?.code == "echo_timeout")
+        #expect(sent.reason?.message.contains("during the throughput test") == true)
+        #expect(sent.ip == "10.67.0.10")
+        // The daemon's rule says the session came up, then failed.
+        let verdict = ServiceRule.judge(sent.measurement, planMbps: 100, minFraction: 0.8)
+        #expect(verdict.failure?.code == "echo_timeout")
+        #expect(verdict.reason.hasPrefix("the session came up, then the service test failed (echo_timeout)"))
+    }
+
+    private struct ScriptedDialerForLoss: SessionDialer {
+        struct Lost: DialedSession {
+            var localAddress = "10.67.0.10"
+            var dns: [String] = []
+            var mru = 1492
+            var mss = 1452
+            var acName = "BRAS"
+            var phases = ServicePhases(total: 20)
+            var endedWith: (code: String, message: String)? = (
+                "echo_timeout", "the session stopped answering after 3 LCP echo requests"
+            )
+            func hangUp() async {}
+        }
+        func dial(_ request: DialRequest) async -> DialOutcome { .up(Lost()) }
+    }
+
+    private actor FakeDaemonForLoss: ProbeDaemon {
+        var waiting: [ServiceTestAssignment] = []
+        var bodies: [Data] = []
+        func give(_ assignment: ServiceTestAssignment) { waiting.append(assignment) }
+        func claim() async throws -> ServiceTestAssignment? { waiting.isEmpty ? nil : waiting.removeFirst() }
+        func post(path: String, key: String, body: Data) async throws -> PostAnswer {
+            bodies.append(body)
+            return .recorded(replayed: false)
         }
     }
 }

@@ -95,7 +95,10 @@ public enum ServiceRule {
         guard measurement.dialSucceeded else {
             let failure = ServiceFailure.dial(measurement.failureCode ?? "dial_failed")
             let said = measurement.failureMessage.map { ": \($0)" } ?? ""
-            return verdict(failure, "PPPoE dial failed (\(failure.code))\(said); \(failure.advice)")
+            // With an address the session came up and failed later (the line dropped, the speed test
+            // could not run); without one the dial itself failed.
+            let what = measurement.ip == nil ? "PPPoE dial failed" : "the session came up, then the service test failed"
+            return verdict(failure, "\(what) (\(failure.code))\(said); \(failure.advice)")
         }
         let required = planMbps * minFraction
         let needed = "\(mbps(required)) Mbit/s (\(percent(minFraction)) of the \(mbps(planMbps)) Mbit/s plan)"
