@@ -179,6 +179,8 @@ case_throughput() {
   probe throughput --password-file /run/password --exec sh -c \
     'iperf3 -c "$FTTH_PROBE_PEER" -B "$FTTH_PROBE_IP" -t 3 -J >'"$R"'/throughput-up.iperf.json;
      iperf3 -c "$FTTH_PROBE_PEER" -B "$FTTH_PROBE_IP" -t 3 -R -J >'"$R"'/throughput-down.iperf.json'
+  # The probe's own measurement: dial --iperf3 fills down_mbps, up_mbps and rtt_ms.
+  probe throughput_dial --password-file /run/password --iperf3 10.67.0.1 --duration 2
   kill "$(cat /run/iperf3.pid)" 2>/dev/null
 }
 # The baseline: Debian's pppd with the rp-pppoe plugin (kernel PPP) against the same server.

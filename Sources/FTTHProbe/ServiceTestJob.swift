@@ -139,8 +139,9 @@ public struct ServiceTestJob: Sendable {
 }
 
 /// Names to IPv4 addresses, for routes.
-enum HostResolver {
-    static func ipv4(_ host: String) -> String? {
+public enum HostResolver {
+    /// `host` as a dotted IPv4 address (itself when it is one); nil when it has none.
+    public static func ipv4(_ host: String) -> String? {
         var address = in_addr()
         if inet_pton(AF_INET, host, &address) == 1 { return host }
         var hints = addrinfo()

@@ -1,7 +1,9 @@
 import ArgumentParser
+import FTTHProbe
 import Foundation
 import PPPCore
 import PPPoELink
+import Synchronization
 
 /// `ftth-probe dial`: one PPPoE dial with a test account, each phase timed, the outcome printed
 /// (or one JSON object with --json). The session can be held or used by a command, then hung up.
@@ -56,6 +58,16 @@ struct DialCommand: ParsableCommand {
     @Option(name: .long, help: "A route (CIDR or `default`) through the session, once it is up; repeatable.")
     var route: [String] = []
 
+    @Option(
+        name: .long,
+        help:
+            "Measure throughput both ways through the session against this iperf3 server (host or host:port), then hang up."
+    )
+    var iperf3: String?
+
+    @Option(name: .long, help: "Seconds each direction of the --iperf3 measurement runs.")
+    var duration: Int = 10
+
     @Flag(name: .long, help: "Print one JSON object with the result; the log goes to standard error.")
     var json = false
 
@@ -69,7 +81,7 @@ struct DialCommand: ParsableCommand {
 
     enum CodingKeys: String, CodingKey {
         case interface, username, passwordFile, service, acName, vlan, echoInterval, echoMisses, discoveryTimeout
-        case discoveryAttempts, hold, tun, route
+        case discoveryAttempts, hold, tun, route, iperf3, duration
         case json, exec
     }
 
@@ -97,6 +109,16 @@ struct DialCommand: ParsableCommand {
         guard echoMisses >= 1 else { throw ValidationError("--echo-misses must be at least 1") }
         if let hold, hold < 0 { throw ValidationError("--hold must not be negative") }
         guard !username.isEmpty else { throw ValidationError("--username must not be empty") }
+        if let iperf3 {
+            guard !exec.isEmpty || hold == nil else {
+                throw ValidationError("--iperf3 hangs up when the measurement ends: leave out --hold")
+            }
+            guard exec.isEmpty else { throw ValidationError("use either --iperf3 or --exec, not both") }
+            guard HostResolver.ipv4(IperfRunner(server: iperf3).endpoint.host) != nil else {
+                throw ValidationError("--iperf3 \(iperf3): no IPv4 address for that host; give the server's address")
+            }
+        }
+        guard (1...300).contains(duration) else { throw ValidationError("--duration must be 1 to 300 seconds") }
     }
 
     func run() throws {
@@ -114,9 +136,14 @@ struct DialCommand: ParsableCommand {
         var options = PPPoESessionRunner.Options(tunName: tun, routes: route)
         if let hold {
             options.hold = .milliseconds(Int64(hold * 1000))
-        } else if exec.isEmpty {
+        } else if exec.isEmpty && iperf3 == nil {
             options.hold = .zero
         }
+        // The measured server is reached through the session.
+        if let iperf3, let address = HostResolver.ipv4(IperfRunner(server: iperf3).endpoint.host) {
+            options.routes.append("\(address)/32")
+        }
+        let throughput = DialThroughput()
 
         var report = DialReport(interface: interface, vlan: vlan)
         let output = DialOutput(json: json)
@@ -143,6 +170,11 @@ struct DialCommand: ParsableCommand {
                 case .up(let info, let tunName, let elapsed):
                     report.up(info, tunName: tunName)
                     output.up(info, tunName: tunName, elapsed: elapsed)
+                    if let iperf3 {
+                        throughput.start(
+                            server: iperf3, duration: .seconds(duration), bindAddress: TunDevice.dotted(info.localIP),
+                            closer: runner.closer)
+                    }
                     if !exec.isEmpty {
                         command = ExecCommand(
                             exec, info: info, tunName: tunName, outputToStandardError: json,
@@ -163,7 +195,53 @@ struct DialCommand: ParsableCommand {
         if let command {
             report.execStatus = command.waitAfterHangUp()
         }
+        if iperf3 != nil { report.throughput(throughput.wait()) }
         output.finish(report)
         if report.result != "pass" { throw ExitCode.failure }
+    }
+}
+
+/// `dial --iperf3`: iperf3 both ways through the session on a thread of its own (the runner's
+/// thread keeps carrying the session's frames), then the hang-up.
+final class DialThroughput: Sendable {
+    struct Figures: Sendable {
+        var down: Double?
+        var up: Double?
+        var rtt: Double?
+        var error: String?
+    }
+    private let figures = Mutex(Figures())
+    private let finished = DispatchSemaphore(value: 0)
+    private let started = Mutex(false)
+
+    func start(server: String, duration: Duration, bindAddress: String, closer: PPPoESessionRunner.Closer) {
+        started.withLock { $0 = true }
+        Thread.detachNewThread {
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                let runner = IperfRunner(server: server)
+                do {
+                    let down = try await runner.run(direction: .download, duration: duration, bindAddress: bindAddress)
+                    let up = try await runner.run(direction: .upload, duration: duration, bindAddress: bindAddress)
+                    self.figures.withLock {
+                        $0.down = down.megabitsPerSecond
+                        $0.up = up.megabitsPerSecond
+                        $0.rtt = up.meanRTT.map { $0.milliseconds }
+                    }
+                } catch {
+                    self.figures.withLock { $0.error = "\(error)" }
+                }
+                done.signal()
+            }
+            done.wait()
+            closer.close()
+            self.finished.signal()
+        }
+    }
+
+    /// The figures, once the measurement ended (at once when it never started: the dial failed).
+    func wait() -> Figures {
+        if started.withLock({ $0 }) { finished.wait() }
+        return figures.withLock { $0 }
     }
 }

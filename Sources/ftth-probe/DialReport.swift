@@ -13,6 +13,9 @@ struct DialReport {
     var session: PPPoESessionInfo?
     var tunName: String?
     var execStatus: Int32?
+    var downMbps: Double?
+    var upMbps: Double?
+    var rttMs: Double?
     /// The log lines with their time since the dial started (ms).
     var lines: [(milliseconds: Double, text: String)] = []
 
@@ -50,6 +53,18 @@ struct DialReport {
         }
     }
 
+    /// The figures of `--iperf3`; a session that came up but could not be measured fails.
+    mutating func throughput(_ figures: DialThroughput.Figures) {
+        downMbps = figures.down
+        upMbps = figures.up
+        rttMs = figures.rtt
+        if let error = figures.error, result == "pass" {
+            result = "fail"
+            reasonCode = "throughput_failed"
+            reasonText = error
+        }
+    }
+
     /// The link (pcap, TUN) failed: the dial fails with the link's own code and sentence.
     mutating func failLink(_ error: any Error) {
         result = "fail"
@@ -68,8 +83,7 @@ struct DialReport {
     }
 
     /// The JSON object: `result`, `phases`, `reason`, `ip`, `dns`, `mru`, `mss`, … with null for
-    /// what is unknown (throughput is measured elsewhere, so `down_mbps`, `up_mbps`, `rtt_ms` are
-    /// null here).
+    /// what is unknown (`down_mbps`, `up_mbps`, `rtt_ms` are measured with --iperf3 only).
     func jsonObject() -> [String: Any] {
         func rounded(_ value: Double?) -> Any { value.map { ($0 * 10).rounded() / 10 } ?? NSNull() }
         var phaseObject: [String: Any] = [:]
@@ -91,9 +105,9 @@ struct DialReport {
             "interface": interface,
             "vlan": vlan.map { Int($0) } ?? NSNull(),
             "tun": tunName ?? NSNull(),
-            "down_mbps": NSNull(),
-            "up_mbps": NSNull(),
-            "rtt_ms": NSNull(),
+            "down_mbps": rounded(downMbps),
+            "up_mbps": rounded(upMbps),
+            "rtt_ms": rounded(rttMs),
             "exec_status": execStatus.map { Int($0) } ?? NSNull(),
             "log": lines.map { ["t_ms": rounded($0.milliseconds), "text": $0.text] as [String: Any] },
         ]

@@ -127,6 +127,17 @@ struct ProbeLabTests {
         }
     }
 
+    @Test("dial --iperf3 measures both ways through the session and reports Mbit/s and RTT")
+    func dialMeasuresThroughput() async throws {
+        let lab = try await ProbeLab.shared.value
+        let run = lab.result("throughput_dial")
+        #expect(run.result == "pass", "\(lab.logs("throughput_dial"))")
+        for key in ["down_mbps", "up_mbps", "rtt_ms"] {
+            let value = (run.json[key] as? NSNumber)?.doubleValue ?? 0
+            #expect(value > 0, "\(key)\n\(lab.logs("throughput_dial"))")
+        }
+    }
+
     @Test("The lab's own baseline: Debian's pppd with the rp-pppoe plugin gets an address")
     func pppdBaseline() async throws {
         let lab = try await ProbeLab.shared.value
