@@ -61,15 +61,9 @@ public final class PPPoEServerRunner {
         case sessionDown(sessionID: UInt16, mac: [UInt8], reason: String, elapsed: Duration)
     }
 
-    /// Stops the runner from any thread.
-    public struct Closer: Sendable {
-        let descriptor: Int32
-        /// Asks the runner to end every session and return; safe from a signal handler's queue.
-        public func close() {
-            var byte: UInt8 = 1
-            _ = Glibc.write(descriptor, &byte, 1)
-        }
-    }
+    /// Stops the runner from any thread (it ends every session, then returns): the client
+    /// runner's wake-up handle, safe from a signal handler's queue.
+    public typealias Closer = PPPoESessionRunner.Closer
 
     /// The interface's capture, opened in `init`.
     public let link: PcapLink

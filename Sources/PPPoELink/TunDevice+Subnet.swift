@@ -8,26 +8,9 @@ extension TunDevice {
     public func configure(address: [UInt8], prefixLength: Int, mtu: Int) throws(PPPoELinkError) {
         precondition(address.count == 4 && (0...32).contains(prefixLength), "an IPv4 address and prefix length")
         let cidr = "\(Self.dotted(address))/\(prefixLength)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = ["address", "replace", cidr, "dev", name]
-        let errors = Pipe()
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            throw PPPoELinkError(
-                .tun, "cannot run /usr/sbin/ip to give \(name) the address \(cidr): \(error); install iproute2")
-        }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw PPPoELinkError(
-                .tun,
-                "ip address replace \(cidr) dev \(name) failed: "
-                    + message.trimmingCharacters(in: .whitespacesAndNewlines)
-                    + "; is another interface holding that subnet (`ip -4 address`)?")
-        }
+        try Self.ip(
+            ["address", "replace", cidr, "dev", name], code: .tun, what: "give \(name) the address \(cidr)",
+            hint: "; is another interface holding that subnet (`ip -4 address`)?")
         let steps: [(String, () -> Int32)] = [
             ("setting MTU \(mtu)", { ftth_if_set_mtu(self.name, Int32(mtu)) }),
             ("setting it up", { ftth_if_set_up(self.name) }),

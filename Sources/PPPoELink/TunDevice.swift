@@ -67,24 +67,30 @@ public final class TunDevice {
     /// Adds a route to `destination` (CIDR, or `default`) through this interface with `ip route`.
     /// Throws `.route` with ip's own message.
     public func addRoute(_ destination: String) throws(PPPoELinkError) {
+        try Self.ip(["route", "replace", destination, "dev", name], code: .route, what: "add route \(destination)")
+    }
+
+    /// Runs `/usr/sbin/ip ARGUMENTS`; throws `code` with ip's own message (and `hint`) when it fails.
+    static func ip(_ arguments: [String], code: PPPoELinkError.Code, what: String, hint: String = "")
+        throws(PPPoELinkError)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = ["route", "replace", destination, "dev", name]
+        process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
         do {
             try process.run()
         } catch {
-            throw PPPoELinkError(
-                .route, "cannot run /usr/sbin/ip to add route \(destination): \(error); install iproute2")
+            throw PPPoELinkError(code, "cannot run /usr/sbin/ip to \(what): \(error); install iproute2")
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             throw PPPoELinkError(
-                .route,
-                "ip route replace \(destination) dev \(name) failed: "
-                    + message.trimmingCharacters(in: .whitespacesAndNewlines))
+                code,
+                "ip \(arguments.joined(separator: " ")) failed: "
+                    + message.trimmingCharacters(in: .whitespacesAndNewlines) + hint)
         }
     }
 
