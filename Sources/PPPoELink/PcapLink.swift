@@ -39,7 +39,7 @@ public final class PcapLink {
             throw PPPoELinkError(
                 .interface,
                 "cannot read the Ethernet address of interface \(interface): \(errnoText(macStatus)); "
-                    + "check the name with `ip link` (the test ONT's LAN port)")
+                    + "check the name with `ip link`")
         }
         macAddress = mac
 
