@@ -46,7 +46,16 @@ fi
 case "$probe$results$root$bench$cases" in *" "*) echo "error: the paths must not contain spaces" >&2; exit 1 ;; esac
 
 rm -rf "$results"
-mkdir -p "$results"
+mkdir -p "$results/bin"
+# The lab mounts tmpfs over /tmp (and /run, …) of the read-only root, which would hide a checkout
+# under /tmp: the executables go in with the results directory, the one host folder it mounts.
+cp "$probe" "$results/bin/ftth-probe"
+lab_probe=/mnt/results/bin/ftth-probe
+lab_bench=""
+if [ -n "$bench" ]; then
+  cp "$bench" "$results/bin/$(basename "$bench")"
+  lab_bench=/mnt/results/bin/$(basename "$bench")
+fi
 begin=$(date +%s.%N)
 # UML keeps its memory in a file under TMPDIR; a fresh one per run. Its console goes to a file.
 umltmp=$(mktemp -d)
@@ -54,8 +63,8 @@ trap 'rm -rf "$umltmp"' EXIT
 set +e
 TMPDIR=$umltmp timeout 300 "$kernel" mem=512M rootfstype=hostfs rootflags=/ ro \
   init="$root/scripts/uml-lab-init.sh" con=null con0=fd:0,fd:1 \
-  FTTH_LAB_RESULTS="$results" FTTH_LAB_PROBE="$probe" FTTH_LAB_CASES="$cases" \
-  FTTH_LAB_MODULES="$modules" FTTH_LAB_BENCH="$bench" </dev/null >"$results/kernel.log" 2>&1
+  FTTH_LAB_RESULTS="$results" FTTH_LAB_PROBE="$lab_probe" FTTH_LAB_CASES="$cases" \
+  FTTH_LAB_MODULES="$modules" FTTH_LAB_BENCH="$lab_bench" </dev/null >"$results/kernel.log" 2>&1
 status=$?
 set -e
 end=$(date +%s.%N)
