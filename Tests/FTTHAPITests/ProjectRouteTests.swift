@@ -62,6 +62,41 @@ import Testing
         #expect(name.status == .ok)
     }
 
+    /// PATCH applies the rule create and import apply: a line break, an escape sequence or a NUL
+    /// byte in a name is refused, not stored (or cut) (issue 12, defect 4).
+    @Test func aNameWithControlCharactersIsRefusedByEveryRoute() async throws {
+        let f = try await APIFixture()
+        let names: [(String, String)] = [
+            (#"Garden\r\nX-Injected: 1"#, "U+D"), (#"Garden\u001b[2J\u001b[31mOK"#, "U+1B"),
+            (#"Garden\u0000Court"#, "U+0"),
+        ]
+        for (name, codePoint) in names {
+            let patch = try await f.request(
+                .patch, "/v1/projects/P1", headers: f.headers(.admin, contentType: "application/json"),
+                body: #"{"name": "\#(name)"}"#)
+            #expect(patch.status == .unprocessableContent, "\(name): \(patch.text)")
+            #expect(patch.errorField == "name", "\(name): \(patch.text)")
+            #expect(patch.errorMessage?.contains("control character \(codePoint)") == true, "\(patch.text)")
+
+            let create = try await f.request(
+                .post, "/v1/projects", headers: f.headers(.integration, contentType: "application/json"),
+                body: #"""
+                    {"code": "P9", "name": "\#(name)", "splitters": [
+                      {"olt_name": "HW-1", "olt_ip": "10.0.0.1", "olt_dialect": "huawei-ma5800", "pon": "0/1/0",
+                       "svlan": 1001, "name": "SP-9", "ratio": "1:4"}]}
+                    """#)
+            #expect(create.status == .unprocessableContent, "\(name): \(create.text)")
+            #expect(create.text.contains("control character \(codePoint)"), "\(create.text)")
+        }
+        let p1 = try await f.request(.get, "/v1/projects/P1", headers: f.headers(.admin))
+        #expect(p1.json["name"] as? String == "Garden Court")
+        // A good name is stored as create stores it: trimmed.
+        let renamed = try await f.request(
+            .patch, "/v1/projects/P1", headers: f.headers(.admin, contentType: "application/json"),
+            body: #"{"name": "  Garden Court II "}"#)
+        #expect(renamed.json["name"] as? String == "Garden Court II", "\(renamed.text)")
+    }
+
     @Test func anUntestedProjectIsWithdrawnAndATestedOneKept() async throws {
         let f = try await APIFixture()
         let withdrawn = try await f.request(.delete, "/v1/projects/P1", headers: f.headers(.admin))
