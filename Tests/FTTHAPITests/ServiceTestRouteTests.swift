@@ -108,6 +108,7 @@ import Testing
             ),
             ("/v1/service-tests/\(id)/result", "not json", .badRequest, "body"),
             ("/v1/service-tests/99/result", Self.measurement, .notFound, nil),
+            ("/v1/service-tests/x/result", Self.measurement, .badRequest, "id"),
         ]
         for (uri, body, status, field) in cases {
             let response = try await f.request(.post, uri, headers: headers(f, key: "k"), body: body)
