@@ -14,10 +14,7 @@ public final class SQLiteStore: AcceptanceStore {
     /// Throws ``StoreError/database(operation:message:)`` naming the file when it cannot.
     public init(path: String) throws {
         self.path = path
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
+        try Self.prepareFile(at: path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // Another process (the daemon, a second ftthctl) may hold the write lock briefly.
