@@ -422,6 +422,8 @@ import Testing
         (#"{"reason": null}"#, .unprocessableContent),
         (#"{"reason": "   "}"#, .unprocessableContent),
         (#"{"reason": 5}"#, .unprocessableContent),
+        (#"{"reason": "Redo SP-A\u001b[2J"}"#, .unprocessableContent),
+        (#"{"reason": "Redo SP-A\r\nX: 1"}"#, .unprocessableContent),
         (#"{"reason": "#, .badRequest),
         (#"["reason"]"#, .badRequest),
     ])

@@ -28,4 +28,14 @@ struct TextFieldRuleTests {
         }
         #expect(try TextFieldRule.name.validated(String(repeating: "名", count: 128)).count == 128)
     }
+
+    @Test("a reason may hold line feeds, and no other control character")
+    func reasonLines() throws {
+        #expect(try TextFieldRule.reason.validated("SP-A port 3: -29 dBm\nclean the connector") != "")
+        #expect(throws: TextFieldRule.Problem.controlCharacter("\r")) { try TextFieldRule.reason.validated("a\r\nb") }
+        #expect(throws: TextFieldRule.Problem.controlCharacter("\u{1B}")) {
+            try TextFieldRule.reason.validated("a\u{1B}[2J")
+        }
+        #expect(throws: TextFieldRule.Problem.controlCharacter("\n")) { try TextFieldRule.name.validated("a\nb") }
+    }
 }
