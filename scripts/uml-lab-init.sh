@@ -260,6 +260,24 @@ case_bench() {
   echo 0 >$R/bench.status
 }
 
+# System calls per packet (not in the default list): the probe's session carries iperf3 each way
+# while strace -c counts its calls (every thread); the TUN's packet counters before and after.
+case_syscalls() {
+  start_server mv1 AC-ONE pap; wait_servers
+  ip netns exec ac iperf3 -s -D -I /run/iperf3.pid
+  probe syscalls --password-file /run/password --exec sh -c \
+    'for way in up down; do
+       flag=""; [ $way = down ] && flag=-R
+       ip -s link show "$FTTH_PROBE_TUN" >'$R'/syscalls-$way-before.txt
+       strace -f -c -o '$R'/syscalls-$way.txt -p $PPID & tracer=$!
+       sleep 1
+       iperf3 -c "$FTTH_PROBE_PEER" -B "$FTTH_PROBE_IP" -t '$bench_seconds' $flag -J >'$R'/syscalls-$way.iperf.json
+       kill -INT $tracer; wait $tracer
+       ip -s link show "$FTTH_PROBE_TUN" >'$R'/syscalls-$way-after.txt
+     done'
+  kill "$(cat /run/iperf3.pid)" 2>/dev/null
+}
+
 all="pap chap wrong_password no_ac two_acs two_acs_named echo_stop sigterm vlan throughput pppd_baseline"
 cases=$(echo "${FTTH_LAB_CASES:-$all}" | tr ',' ' ')
 for name in $cases; do

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "ctun.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static int ftth_copy_name(struct ifreq *request, const char *name) {
@@ -96,4 +98,29 @@ int ftth_if_get_mtu(const char *name, int *mtu) {
     if ((status = ftth_if_ioctl(SIOCGIFMTU, &request)) < 0) return status;
     *mtu = request.ifr_mtu;
     return 0;
+}
+
+int ftth_send_frames(int fd, const uint8_t *const *frames, const uint32_t *lengths, int count) {
+    if (count <= 0) return 0;
+    if (count > FTTH_SEND_BATCH_MAX) count = FTTH_SEND_BATCH_MAX;
+    struct iovec vectors[FTTH_SEND_BATCH_MAX];
+    struct mmsghdr messages[FTTH_SEND_BATCH_MAX];
+    memset(messages, 0, sizeof(struct mmsghdr) * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        vectors[i].iov_base = (void *)frames[i];
+        vectors[i].iov_len = lengths[i];
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int sent = 0;
+    while (sent < count) {
+        int status = sendmmsg(fd, messages + sent, (unsigned int)(count - sent), 0);
+        if (status < 0) {
+            if (errno == EINTR) continue;
+            return sent > 0 ? sent : -errno;
+        }
+        if (status == 0) break;
+        sent += status;
+    }
+    return sent;
 }

@@ -112,15 +112,20 @@ public final class PPPoESessionRunner {
     public func run(_ events: (Event) -> Void) throws(PPPoELinkError) -> PPPoEOutcome {
         perform(client.start(now: now()), events)
         var packet = [UInt8](repeating: 0, count: 65_536)
+        var woke = now()
         while outcome == nil {
             if let error = pendingError, !closing {
                 events(.log(elapsed: now(), "closing the session: \(error)"))
                 beginClose(events)
             }
+            // Every frame the last wake-up produced leaves in one system call.
+            flush(events)
             var fds = [pollfd(fd: link.selectableDescriptor, events: Int16(POLLIN), revents: 0)]
             fds.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
             if let tun { fds.append(pollfd(fd: tun.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
-            let ready = poll(&fds, nfds_t(fds.count), timeoutMilliseconds())
+            // Once up, the last wake-up's clock reading serves the timeout too (the loop then
+            // wakes at most its own run time late for a timer of seconds).
+            let ready = poll(&fds, nfds_t(fds.count), timeoutMilliseconds(now: client.phase == .up ? woke : now()))
             if ready < 0 && errno != EINTR {
                 throw PPPoELinkError(.pcapIO, "poll on \(link.interface) failed: \(errnoText(-errno))")
             }
@@ -128,7 +133,7 @@ public final class PPPoESessionRunner {
             // virtual machine without a vDSO every reading is a system call, as costly as moving a
             // packet. Before that every frame gets its own, or two phases ending in one batch
             // (LCP open, then the Authenticate-Ack) would time the second as 0 ms.
-            let woke = now()
+            woke = now()
             if fds[1].revents != 0 {
                 var drain = [UInt8](repeating: 0, count: 64)
                 while Glibc.read(wakeRead, &drain, drain.count) > 0 {}
@@ -138,7 +143,7 @@ public final class PPPoESessionRunner {
                 }
             }
             if fds[0].revents != 0 {
-                try link.receive { frame in
+                try link.receive(limit: 1024) { frame in
                     perform(client.receive(frame: frame, now: client.phase == .up ? woke : now()), events)
                 }
             }
@@ -157,6 +162,7 @@ public final class PPPoESessionRunner {
                 beginClose(events)
             }
         }
+        flush(events)
         tun?.close()
         tun = nil
         if let pendingError { throw pendingError }
@@ -168,11 +174,21 @@ public final class PPPoESessionRunner {
         perform(client.close(now: now()), events)
     }
 
-    /// Until the earliest of the client's deadline and the hold's end; -1 (forever) when none.
-    private func timeoutMilliseconds() -> Int32 {
+    /// Sends the frames `perform` queued; a refused frame is logged, as a refused send always was.
+    private func flush(_ events: (Event) -> Void) {
+        do {
+            try link.flush()
+        } catch {
+            events(.log(elapsed: now(), "\(error)"))
+        }
+    }
+
+    /// Until the earliest of the client's deadline and the hold's end, from `now`; -1 (forever)
+    /// when none.
+    private func timeoutMilliseconds(now: Duration) -> Int32 {
         let deadlines = [client.nextDeadline, closing ? nil : holdDeadline].compactMap { $0 }
         guard let earliest = deadlines.min() else { return -1 }
-        let left = earliest - now()
+        let left = earliest - now
         if left <= .zero { return 0 }
         let (seconds, attoseconds) = left.components
         // Rounded up, so the loop never wakes just before a deadline and spins.
@@ -185,11 +201,8 @@ public final class PPPoESessionRunner {
         for action in actions {
             switch action {
             case .send(let frame):
-                do {
-                    try link.send(frame)
-                } catch {
-                    events(.log(elapsed: now(), "\(error)"))
-                }
+                // Sent by the loop's next `flush`, with the rest of this wake-up's frames.
+                link.enqueue(frame)
             case .deliverIPv4(let packet):
                 do {
                     try tun?.write(packet)

@@ -93,6 +93,63 @@ public final class PcapLink {
         }
     }
 
+    /// Frames queued by `enqueue`, sent by the next `flush`.
+    private var pending: [[UInt8]] = []
+
+    /// Queues one whole Ethernet frame for the next `flush`, which sends all queued frames with
+    /// one system call: a loop that gathers every frame of one wake-up pays one call, not one
+    /// per frame (in a virtual machine that traps system calls, the cost that matters).
+    public func enqueue(_ frame: [UInt8]) {
+        pending.append(frame)
+    }
+
+    /// Sends the frames queued by `enqueue`, in order, with sendmmsg(2) on the capture's packet
+    /// socket (bound to the interface, as `pcap_inject` uses it). The queue is emptied even when
+    /// the interface refuses frames (they are dropped, as a link would); throws `.pcapIO` then.
+    public func flush() throws(PPPoELinkError) {
+        guard !pending.isEmpty else { return }
+        let frames = pending
+        pending.removeAll(keepingCapacity: true)
+        guard let handle else { throw PPPoELinkError(.pcapIO, "\(interface): sending on a closed link") }
+        let descriptor = pcap_fileno(handle)
+        var start = 0
+        while start < frames.count {
+            let end = min(frames.count, start + Int(FTTH_SEND_BATCH_MAX))
+            let status = Self.sendBatch(descriptor, frames[start..<end])
+            if status == end - start {
+                start = end
+                continue
+            }
+            let dropped = frames.count - start - max(status, 0)
+            let reason = errnoText(status < 0 ? Int32(status) : -errno)
+            throw PPPoELinkError(
+                .pcapIO,
+                "\(interface): sending \(frames.count) frames dropped \(dropped) of them: \(reason); "
+                    + "check the interface is up (`ip link set \(interface) up`) and its cable")
+        }
+    }
+
+    /// One `ftth_send_frames` call over `frames` (at most FTTH_SEND_BATCH_MAX of them).
+    private static func sendBatch(_ descriptor: Int32, _ frames: ArraySlice<[UInt8]>) -> Int {
+        var pointers: [UnsafePointer<UInt8>?] = []
+        var lengths: [UInt32] = []
+        pointers.reserveCapacity(frames.count)
+        lengths.reserveCapacity(frames.count)
+        // The arrays' storage stays alive (and unmoved) while `frames` holds them; the pointers
+        // are only used during the call below.
+        func collect(_ index: ArraySlice<[UInt8]>.Index) -> Int {
+            if index == frames.endIndex {
+                return Int(ftth_send_frames(descriptor, pointers, lengths, Int32(pointers.count)))
+            }
+            return frames[index].withUnsafeBufferPointer { buffer in
+                pointers.append(buffer.baseAddress)
+                lengths.append(UInt32(buffer.count))
+                return collect(frames.index(after: index))
+            }
+        }
+        return collect(frames.startIndex)
+    }
+
     /// Hands every frame waiting now to `body`, at most `limit` of them, and returns how many.
     /// Never blocks. Throws `.pcapIO` when the capture fails (the interface went away).
     @discardableResult
@@ -101,28 +158,37 @@ public final class PcapLink {
     }
 
     /// As `receive`, with each frame's capture time (the kernel's, seconds since 1970).
+    ///
+    /// One `pcap_dispatch`: with frames waiting in libpcap's ring it hands them over without a
+    /// system call; only an empty ring costs one (a poll with no timeout), so a caller should
+    /// call this once per wake-up of its own poll, not until it returns 0.
     @discardableResult
     public func receiveTimestamped(limit: Int = 64, _ body: ([UInt8], Double) -> Void) throws(PPPoELinkError) -> Int {
         guard let handle else { return 0 }
-        var count = 0
-        while count < limit {
-            var header: UnsafeMutablePointer<pcap_pkthdr>?
-            var data: UnsafePointer<UInt8>?
-            let status = pcap_next_ex(handle, &header, &data)
-            if status == 0 { break }
-            guard status == 1, let header, let data else {
-                throw PPPoELinkError(
-                    .pcapIO,
-                    "\(interface): reading frames failed: \(String(cString: pcap_geterr(handle))); "
-                        + "was the interface removed or set down?")
+        typealias Sink = ([UInt8], Double) -> Void
+        let status = withoutActuallyEscaping(body) { body in
+            var sink: Sink = body
+            return withUnsafeMutablePointer(to: &sink) { sinkPointer in
+                pcap_dispatch(
+                    handle, Int32(clamping: limit),
+                    { user, header, data in
+                        guard let user, let header, let data else { return }
+                        let sink = UnsafeMutableRawPointer(user).assumingMemoryBound(to: Sink.self).pointee
+                        let time = header.pointee.ts
+                        sink(
+                            Array(UnsafeBufferPointer(start: data, count: Int(header.pointee.caplen))),
+                            Double(time.tv_sec) + Double(time.tv_usec) / 1e6)
+                    },
+                    UnsafeMutableRawPointer(sinkPointer).assumingMemoryBound(to: UInt8.self))
             }
-            let time = header.pointee.ts
-            body(
-                Array(UnsafeBufferPointer(start: data, count: Int(header.pointee.caplen))),
-                Double(time.tv_sec) + Double(time.tv_usec) / 1e6)
-            count += 1
         }
-        return count
+        guard status >= 0 else {
+            throw PPPoELinkError(
+                .pcapIO,
+                "\(interface): reading frames failed: \(String(cString: pcap_geterr(handle))); "
+                    + "was the interface removed or set down?")
+        }
+        return Int(status)
     }
 
     /// The interface's MTU, for the largest PPPoE payload it can carry (MTU − 8).

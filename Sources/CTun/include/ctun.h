@@ -27,4 +27,12 @@ int ftth_if_hwaddr(const char *name, uint8_t *mac);
 
 /// Reads the MTU of interface `name` into `mtu`.
 int ftth_if_get_mtu(const char *name, int *mtu);
+
+/// The most frames `ftth_send_frames` sends in one call (its message array lives on the stack).
+#define FTTH_SEND_BATCH_MAX 256
+
+/// Sends `count` (at most FTTH_SEND_BATCH_MAX) whole frames on the bound packet socket `fd`
+/// with one sendmmsg(2), retrying the rest after a partial send. Returns how many were sent
+/// (all of them, or those before a frame the kernel refused), or -errno when the first failed.
+int ftth_send_frames(int fd, const uint8_t *const *frames, const uint32_t *lengths, int count);
 #endif
