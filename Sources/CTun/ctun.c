@@ -19,14 +19,14 @@ static int ftth_copy_name(struct ifreq *request, const char *name) {
     return 0;
 }
 
-int ftth_tun_open(const char *name, char *actual) {
+static int ftth_tun_open_flags(const char *name, char *actual, short flags, unsigned int offloads) {
     struct ifreq request;
     int status = ftth_copy_name(&request, name);
     if (status < 0) return status;
     int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
     if (fd < 0) return -errno;
-    request.ifr_flags = IFF_TUN | IFF_NO_PI;
-    if (ioctl(fd, TUNSETIFF, &request) < 0) {
+    request.ifr_flags = flags;
+    if (ioctl(fd, TUNSETIFF, &request) < 0 || (offloads != 0 && ioctl(fd, TUNSETOFFLOAD, offloads) < 0)) {
         int saved = errno;
         close(fd);
         return -saved;
@@ -34,6 +34,23 @@ int ftth_tun_open(const char *name, char *actual) {
     memset(actual, 0, FTTH_IFNAMSIZ);
     strncpy(actual, request.ifr_name, FTTH_IFNAMSIZ - 1);
     return fd;
+}
+
+int ftth_tun_open(const char *name, char *actual) {
+    return ftth_tun_open_flags(name, actual, IFF_TUN | IFF_NO_PI, 0);
+}
+
+int ftth_tun_open_offload(const char *name, char *actual) {
+    return ftth_tun_open_flags(name, actual, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, TUN_F_CSUM | TUN_F_TSO4);
+}
+
+long ftth_tun_write_vnet(int fd, const uint8_t *header, const uint8_t *packet, uint32_t length) {
+    struct iovec parts[2] = {
+        {.iov_base = (void *)header, .iov_len = FTTH_VNET_HDR_LEN},
+        {.iov_base = (void *)packet, .iov_len = length},
+    };
+    ssize_t written = writev(fd, parts, 2);
+    return written < 0 ? -errno : (long)written;
 }
 
 /// Runs one interface ioctl on a throwaway datagram socket.

@@ -111,14 +111,15 @@ public final class PPPoESessionRunner {
     /// when the interface or the TUN device fails (after closing the session when it can).
     public func run(_ events: (Event) -> Void) throws(PPPoELinkError) -> PPPoEOutcome {
         perform(client.start(now: now()), events)
-        var packet = [UInt8](repeating: 0, count: 65_536)
+        var packet = [UInt8](repeating: 0, count: TunDevice.largestRead)
         var woke = now()
         while outcome == nil {
             if let error = pendingError, !closing {
                 events(.log(elapsed: now(), "closing the session: \(error)"))
                 beginClose(events)
             }
-            // Every frame the last wake-up produced leaves in one system call.
+            // Every frame the last wake-up produced leaves in one system call, and its packets for
+            // the kernel in as few as the TCP segments among them allow.
             flush(events)
             var fds = [pollfd(fd: link.selectableDescriptor, events: Int16(POLLIN), revents: 0)]
             fds.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
@@ -149,9 +150,13 @@ public final class PPPoESessionRunner {
             }
             if fds.count > 2, fds[2].revents != 0, let tun {
                 // A bounded batch, so frames from the wire are never starved by a busy sender.
+                // With the device's offloads one read may carry a 64 KiB TCP segment: its pieces
+                // leave in the same `flush` as the rest of the batch.
                 for _ in 0..<64 {
-                    guard let count = try tun.read(into: &packet) else { break }
-                    perform(client.sendIPv4(Array(packet[0..<count]), now: woke), events)
+                    let read = try tun.readPackets(into: &packet) { ipv4 in
+                        perform(client.sendIPv4(ipv4, now: woke), events)
+                    }
+                    guard read else { break }
                 }
             }
             if let deadline = client.nextDeadline, woke >= deadline {
@@ -174,10 +179,16 @@ public final class PPPoESessionRunner {
         perform(client.close(now: now()), events)
     }
 
-    /// Sends the frames `perform` queued; a refused frame is logged, as a refused send always was.
+    /// Sends the frames and writes the packets `perform` queued; a refused frame or packet is
+    /// logged, as a refused send or write always was.
     private func flush(_ events: (Event) -> Void) {
         do {
             try link.flush()
+        } catch {
+            events(.log(elapsed: now(), "\(error)"))
+        }
+        do {
+            try tun?.flush()
         } catch {
             events(.log(elapsed: now(), "\(error)"))
         }
@@ -204,11 +215,8 @@ public final class PPPoESessionRunner {
                 // Sent by the loop's next `flush`, with the rest of this wake-up's frames.
                 link.enqueue(frame)
             case .deliverIPv4(let packet):
-                do {
-                    try tun?.write(packet)
-                } catch {
-                    events(.log(elapsed: now(), "\(error)"))
-                }
+                // Written by the loop's next `flush`, merged with the batch's other TCP segments.
+                tun?.enqueue(packet)
             case .log(let line):
                 events(.log(elapsed: now(), line))
             case .up(let info):
@@ -223,7 +231,7 @@ public final class PPPoESessionRunner {
     /// Makes and configures the TUN interface for the session that just came up.
     private func bringUp(_ info: PPPoESessionInfo, _ events: (Event) -> Void) {
         do {
-            let device = try TunDevice(name: options.tunName)
+            let device = try TunDevice(name: options.tunName, offload: true)
             tun = device
             try device.configure(local: info.localIP, peer: info.peerIP, mtu: info.mru)
             for route in options.routes { try device.addRoute(route) }

@@ -12,6 +12,20 @@
 /// `actual` (FTTH_IFNAMSIZ bytes). Returns the descriptor, close-on-exec, or -errno.
 int ftth_tun_open(const char *name, char *actual);
 
+/// The virtio-net header that precedes every packet on a TUN device opened with
+/// `ftth_tun_open_offload` (struct virtio_net_hdr, host byte order).
+#define FTTH_VNET_HDR_LEN 10
+
+/// As `ftth_tun_open`, with IFF_VNET_HDR and the checksum and TCPv4 segmentation offloads
+/// (TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4): the kernel hands over TCP segments of up to 64 KiB
+/// with a partial checksum, each read and write carries a virtio-net header first, and the
+/// reader segments and checksums them. Returns the descriptor, close-on-exec, or -errno.
+int ftth_tun_open_offload(const char *name, char *actual);
+
+/// Writes the virtio-net header `header` (FTTH_VNET_HDR_LEN bytes) and `packet` as one packet
+/// into the TUN device `fd` (one writev). Returns the bytes written or -errno.
+long ftth_tun_write_vnet(int fd, const uint8_t *header, const uint8_t *packet, uint32_t length);
+
 /// Sets the IPv4 address `local` and the point-to-point peer `peer` (both in network byte order,
 /// netmask /32) of interface `name`.
 int ftth_if_set_ipv4(const char *name, uint32_t local, uint32_t peer);
