@@ -11,8 +11,10 @@ import CTun
 /// 802.1Q-tagged) coming in, whole frames going out with `pcap_inject`.
 ///
 /// Reads never block: the handle is non-blocking and a caller polls `selectableDescriptor`
-/// (with immediate mode libpcap ignores its own read timeout, so `pcap_next_ex` could otherwise
-/// wait forever). Only the incoming direction is captured, so our own frames never come back.
+/// (with immediate mode libpcap ignores its own read timeout, so a blocking read could otherwise
+/// wait forever). Only the incoming direction is captured, so our own frames never come back,
+/// and only frames to our address or to everyone, so the sessions of other PPPoE clients on the
+/// same link (another probe, a router, a kernel pppd) cost no wake-up.
 /// Not thread-safe: one loop owns it.
 public final class PcapLink {
     /// The interface's name, as given.
@@ -28,9 +30,18 @@ public final class PcapLink {
     public static let filter =
         "ether proto 0x8863 or ether proto 0x8864 or (vlan and (ether proto 0x8863 or ether proto 0x8864))"
 
+    /// `filter` for frames to `mac` or broadcast only; nil (a measuring tap) keeps every frame.
+    /// `ether dst` comes first: it reads the fixed destination field before `vlan` shifts offsets.
+    public static func filter(to mac: [UInt8]?) -> String {
+        guard let mac, mac.count == 6 else { return filter }
+        let address = mac.map { String($0, radix: 16) }.joined(separator: ":")
+        return "(ether dst \(address) or ether broadcast) and (\(filter))"
+    }
+
     /// Opens `interface` for PPPoE frames. Throws `PPPoELinkError` (.pcapOpen, .pcapFilter,
     /// .interface) naming the interface and what to check (its name, root or CAP_NET_RAW).
-    /// `outgoing` also captures the frames this host sends (a measuring tap, not a client).
+    /// `outgoing` also captures the frames this host sends and those to other addresses (a
+    /// measuring tap, not a client).
     public init(interface: String, snapshotLength: Int32 = 2048, outgoing: Bool = false) throws(PPPoELinkError) {
         self.interface = interface
         var mac = [UInt8](repeating: 0, count: 6)
@@ -67,8 +78,9 @@ public final class PcapLink {
         guard pcap_setnonblock(handle, 1, &errorBuffer) == 0 else { throw fail("non-blocking mode") }
 
         var program = bpf_program()
-        guard pcap_compile(handle, &program, Self.filter, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
-            throw fail("compiling the filter `\(Self.filter)`", .pcapFilter)
+        let filter = Self.filter(to: outgoing ? nil : mac)
+        guard pcap_compile(handle, &program, filter, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+            throw fail("compiling the filter `\(filter)`", .pcapFilter)
         }
         defer { pcap_freecode(&program) }
         guard pcap_setfilter(handle, &program) == 0 else { throw fail("installing the PPPoE filter", .pcapFilter) }
