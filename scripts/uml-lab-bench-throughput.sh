@@ -42,9 +42,14 @@ measure() {
     [ -n "$pppd_ip" ] || return 0
     bind=$pppd_ip
   fi
+  [ "$1" = ours ] && echo "counters-before $1-$2-$3 $(grep -h -E '^(voluntary_ctxt_switches|syscr|syscw)' \
+    /proc/$probe/status /proc/$probe/io | tr -s '\t\n' '  ') tun $(ip -s -o link show dev "$FTTH_PROBE_TUN" | tr -s ' ' | cut -d'\' -f4,6)" >>$cpu
   [ "$1" = ours ] && echo "before $(date +%s.%N) $(cat /proc/$probe/stat)" >>$cpu
   iperf3 -c "$FTTH_PROBE_PEER" -B "$bind" -t "$seconds" $flag -J >$R/bench-$1-$2-$3.iperf.json
   [ "$1" = ours ] && echo "after $(date +%s.%N) $(cat /proc/$probe/stat)" >>$cpu
+  # Wake-ups (voluntary context switches) and read/write system calls of the probe so far.
+  [ "$1" = ours ] && echo "counters $1-$2-$3 $(grep -h -E '^(voluntary_ctxt_switches|syscr|syscw)' \
+    /proc/$probe/status /proc/$probe/io | tr -s '\t\n' '  ') tun $(ip -s -o link show dev "$FTTH_PROBE_TUN" | tr -s ' ' | cut -d'\' -f4,6)" >>$cpu
   return 0
 }
 for round in $(seq "$rounds"); do

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 static int ftth_copy_name(struct ifreq *request, const char *name) {
@@ -140,4 +142,32 @@ int ftth_send_frames(int fd, const uint8_t *const *frames, const uint32_t *lengt
         sent += status;
     }
     return sent;
+}
+
+int64_t ftth_monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+int ftth_timer_open(void) {
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+int ftth_timer_arm(int fd, int64_t deadline_ns) {
+    struct itimerspec spec;
+    memset(&spec, 0, sizeof spec);
+    if (deadline_ns >= 0) {
+        // A zero it_value disarms: a deadline at the clock's origin is taken as 1 ns after it.
+        if (deadline_ns == 0) deadline_ns = 1;
+        spec.it_value.tv_sec = deadline_ns / 1000000000;
+        spec.it_value.tv_nsec = deadline_ns % 1000000000;
+    }
+    return timerfd_settime(fd, TFD_TIMER_ABSTIME, &spec, NULL) < 0 ? -errno : 0;
+}
+
+void ftth_timer_clear(int fd) {
+    uint64_t expirations;
+    (void)!read(fd, &expirations, sizeof expirations);
 }

@@ -26,6 +26,20 @@ int ftth_tun_open_offload(const char *name, char *actual);
 /// into the TUN device `fd` (one writev). Returns the bytes written or -errno.
 long ftth_tun_write_vnet(int fd, const uint8_t *header, const uint8_t *packet, uint32_t length);
 
+/// CLOCK_MONOTONIC in nanoseconds: the clock of `ftth_timer_arm`.
+int64_t ftth_monotonic_ns(void);
+
+/// A non-blocking, close-on-exec timerfd on CLOCK_MONOTONIC, or -errno: a deadline a poll loop
+/// waits for without reading the clock to compute its timeout.
+int ftth_timer_open(void);
+
+/// Arms timer `fd` to expire once at `deadline_ns` of CLOCK_MONOTONIC (absolute; a time already
+/// past expires at once), or disarms it when `deadline_ns` is negative. Returns 0 or -errno.
+int ftth_timer_arm(int fd, int64_t deadline_ns);
+
+/// Reads timer `fd`'s expiry count so that it no longer polls readable.
+void ftth_timer_clear(int fd);
+
 /// Sets the IPv4 address `local` and the point-to-point peer `peer` (both in network byte order,
 /// netmask /32) of interface `name`.
 int ftth_if_set_ipv4(const char *name, uint32_t local, uint32_t peer);
