@@ -131,10 +131,12 @@ public enum TunOffload {
     /// them, as from any card with GRO). Checks every TCP checksum on the way: a segment whose
     /// checksum is wrong is written alone, unmarked, and the kernel drops it as it always did.
     /// Packets that cannot merge (not TCP, SYN or FIN, out of order) pass in their place.
+    ///
+    /// Pure cumulative ACKs are thinned first (`thinAcknowledgements`).
     public static func coalesce(_ packets: [[UInt8]]) -> [Write] {
         var writes: [Write] = []
         var merge: Merge?
-        for packet in packets {
+        for packet in thinAcknowledgements(packets) {
             guard let segment = TCPSegment(packet) else {
                 if let done = merge?.write() { writes.append(done) }
                 merge = nil
@@ -147,6 +149,58 @@ public enum TunOffload {
         }
         if let done = merge?.write() { writes.append(done) }
         return writes
+    }
+
+    /// Drops a pure ACK of the batch when a later pure ACK of the same connection in the same
+    /// batch acknowledges more: the later one says all the earlier one did (a cumulative ACK and
+    /// a newer window), and each ACK written costs a system call. Only plain ACKs are thinned
+    /// (the ACK flag alone, no payload, options no more than NOP and timestamps, a right
+    /// checksum on the one that stays): duplicate ACKs (the same number, a sign of loss) and
+    /// ACKs with SACK blocks all pass, so loss recovery sees every one. Nothing changes on the
+    /// wire: the far end's ACKs crossed the access network in full; the local TCP sender gets
+    /// stretch ACKs, as behind any receive offload.
+    public static func thinAcknowledgements(_ packets: [[UInt8]]) -> [[UInt8]] {
+        var latest: [Connection: (index: Int, number: UInt32)] = [:]
+        var dropped = Set<Int>()
+        for (index, packet) in packets.enumerated() {
+            guard let (connection, number) = pureAcknowledgement(packet) else { continue }
+            if let earlier = latest[connection], Int32(bitPattern: number &- earlier.number) > 0 {
+                dropped.insert(earlier.index)
+            }
+            latest[connection] = (index, number)
+        }
+        guard !dropped.isEmpty else { return packets }
+        return packets.indices.filter { !dropped.contains($0) }.map { packets[$0] }
+    }
+
+    /// Addresses and ports of an IPv4 TCP packet.
+    struct Connection: Hashable {
+        let addresses: UInt64
+        let ports: UInt32
+    }
+
+    /// The connection and acknowledgement number of a plain pure ACK (see `thinAcknowledgements`).
+    static func pureAcknowledgement(_ packet: [UInt8]) -> (Connection, UInt32)? {
+        guard packet.count >= 40, packet.count <= 60, packet[0] == 0x45, packet[9] == 6,
+            packet[6] & 0x3F == 0, packet[7] == 0, Int(packet[2]) << 8 | Int(packet[3]) == packet.count,
+            packet[33] == acknowledgement, 20 + Int(packet[32] >> 4) * 4 == packet.count
+        else { return nil }
+        var option = 40
+        while option < packet.count {
+            switch packet[option] {
+            case 0: option = packet.count  // end of options
+            case 1: option += 1
+            case 8 where option + 10 <= packet.count && packet[option + 1] == 10: option += 10
+            default: return nil
+            }
+        }
+        let pseudo = sum(packet, from: 12, to: 20) + 6 + UInt64(packet.count - 20)
+        guard fold(pseudo + sum(packet, from: 20, to: packet.count)) == 0xFFFF else { return nil }
+        func word(_ index: Int) -> UInt32 {
+            UInt32(packet[index]) << 24 | UInt32(packet[index + 1]) << 16 | UInt32(packet[index + 2]) << 8
+                | UInt32(packet[index + 3])
+        }
+        return (Connection(addresses: UInt64(word(12)) << 32 | UInt64(word(16)), ports: word(20)), word(28))
     }
 
     /// A header that asks nothing of the kernel.

@@ -9,9 +9,10 @@ struct TunOffloadTests {
     static let destination: [UInt8] = [10, 67, 0, 1]
 
     /// An IPv4 TCP packet with a 12-byte option block (timestamps) and `payload`; checksums left 0.
-    static func tcpPacket(payload: [UInt8], flags: UInt8, sequence: UInt32 = 0xFFFF_FF00, id: UInt16 = 0xFFFE)
-        -> [UInt8]
-    {
+    static func tcpPacket(
+        payload: [UInt8], flags: UInt8, sequence: UInt32 = 0xFFFF_FF00, id: UInt16 = 0xFFFE,
+        acknowledging: UInt32 = 0x1000
+    ) -> [UInt8] {
         let headers = 20 + 32
         var p = [UInt8](repeating: 0, count: headers)
         p[0] = 0x45
@@ -29,7 +30,9 @@ struct TunOffloadTests {
         p[22] = 0x14  // port 5201
         p[23] = 0x51
         for (index, shift) in [24, 16, 8, 0].enumerated() { p[24 + index] = UInt8(sequence >> UInt32(shift) & 0xFF) }
-        p[28..<32] = [0, 0, 0x10, 0]  // ack
+        for (index, shift) in [24, 16, 8, 0].enumerated() {
+            p[28 + index] = UInt8(acknowledging >> UInt32(shift) & 0xFF)
+        }
         p[32] = 8 << 4  // 32-byte TCP header
         p[33] = flags
         p[34] = 0x01  // window
@@ -142,10 +145,12 @@ struct TunOffloadTests {
     }
 
     /// A TCP segment as it arrives from the session: checksums right, `payload` bytes.
-    static func arriving(sequence: UInt32, payload: Int, flags: UInt8 = 0x10, id: UInt16 = 1) -> [UInt8] {
+    static func arriving(
+        sequence: UInt32, payload: Int, flags: UInt8 = 0x10, id: UInt16 = 1, acknowledging: UInt32 = 0x1000
+    ) -> [UInt8] {
         var packet = tcpPacket(
             payload: (0..<payload).map { UInt8(truncatingIfNeeded: Int(sequence) + $0) }, flags: flags,
-            sequence: sequence, id: id)
+            sequence: sequence, id: id, acknowledging: acknowledging)
         packet.swapAt(12, 16)  // from the peer
         packet.swapAt(13, 17)
         packet.swapAt(14, 18)
@@ -202,5 +207,56 @@ struct TunOffloadTests {
         let writes = TunOffload.coalesce([a, broken])
         #expect(writes.map(\.packet) == [a, broken])
         #expect(writes.map { $0.header[0] } == [2, 0], "the broken one is left for the kernel to drop")
+    }
+
+    /// A pure ACK from the peer acknowledging `number` (timestamps option, no payload).
+    static func acknowledgement(_ number: UInt32, id: UInt16 = 1) -> [UInt8] {
+        arriving(sequence: 500, payload: 0, id: id, acknowledging: number)
+    }
+
+    @Test func aLaterPureAckOfTheSameConnectionSupersedesAnEarlierOne() {
+        let first = Self.acknowledgement(10_000, id: 1)
+        let data = Self.arriving(sequence: 500, payload: 100)
+        let second = Self.acknowledgement(12_896, id: 2)
+        // Across the 2^32 wrap: 0x10 comes after 0xFFFF_FFF0.
+        let third = Self.acknowledgement(0xFFFF_FFF0, id: 3)
+        let fourth = Self.acknowledgement(0x10, id: 4)
+        #expect(TunOffload.thinAcknowledgements([first, data, second]) == [data, second])
+        #expect(TunOffload.thinAcknowledgements([third, fourth]) == [fourth])
+        #expect(TunOffload.coalesce([first, second]).map(\.packet) == [second])
+    }
+
+    @Test func duplicateAcksSackBlocksOtherConnectionsAndBrokenAcksAllPass() {
+        let ack = Self.acknowledgement(10_000)
+        let duplicate = Self.acknowledgement(10_000, id: 2)
+        #expect(TunOffload.thinAcknowledgements([ack, duplicate]) == [ack, duplicate], "a sign of loss")
+        // A SACK block (kind 5) where the timestamps were: loss recovery needs every one.
+        var sack = Self.acknowledgement(12_000)
+        sack[40..<52] = [1, 1, 5, 10, 0, 0, 0x30, 0, 0, 0, 0x40, 0]
+        let older = Self.acknowledgement(11_000)
+        #expect(TunOffload.thinAcknowledgements([older, Self.fixChecksums(sack)]).count == 2)
+        // Another connection (another source port).
+        var other = Self.acknowledgement(13_000)
+        other[20] = 0x9D
+        #expect(TunOffload.thinAcknowledgements([older, Self.fixChecksums(other)]).count == 2)
+        // A later ACK with a wrong checksum never replaces a good one.
+        var broken = Self.acknowledgement(14_000)
+        broken[30] ^= 1
+        #expect(TunOffload.thinAcknowledgements([older, broken]) == [older, broken])
+    }
+
+    /// `packet` with its IP and TCP checksums made anew.
+    static func fixChecksums(_ packet: [UInt8]) -> [UInt8] {
+        var packet = packet
+        packet[10...11] = [0, 0]
+        packet[36...37] = [0, 0]
+        let ip = ~sum(packet[0..<20])
+        packet[10] = UInt8(ip >> 8)
+        packet[11] = UInt8(ip & 0xFF)
+        let pseudo = UInt32(sum(packet[12..<20])) + 6 + UInt32(packet.count - 20)
+        let tcp = ~sum(packet[20...], initial: pseudo)
+        packet[36] = UInt8(tcp >> 8)
+        packet[37] = UInt8(tcp & 0xFF)
+        return packet
     }
 }
