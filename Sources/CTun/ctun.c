@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -170,4 +171,9 @@ int ftth_timer_arm(int fd, int64_t deadline_ns) {
 void ftth_timer_clear(int fd) {
     uint64_t expirations;
     (void)!read(fd, &expirations, sizeof expirations);
+}
+
+void ftth_keep_heap(void) {
+    // Setting the trim threshold also stops glibc moving it (and the mmap threshold) on its own.
+    mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
 }

@@ -90,6 +90,8 @@ public final class PPPoESessionRunner {
         }
         wakeRead = fds[0]
         wakeWrite = fds[1]
+        // The process's heap keeps what the session's batches free (see `ftth_keep_heap`).
+        ftth_keep_heap()
         timer = ftth_timer_open()
         guard timer >= 0 else {
             throw PPPoELinkError(.interface, "cannot create the runner's timer (timerfd): \(errnoText(timer))")
