@@ -203,6 +203,7 @@ case_pppd_baseline() {
 # /proc while its session carries the traffic.
 bench_seconds=${FTTH_LAB_BENCH_SECONDS:-4}
 bench_runs=${FTTH_LAB_BENCH_RUNS:-5}
+bench_rounds=${FTTH_LAB_BENCH_ROUNDS:-3}
 now() { date +%s.%N; }
 pppd_address=""
 pppd_up() {
@@ -238,18 +239,14 @@ case_bench() {
     sleep 0.3
   done
   kill $capture
-  probe bench-ours-throughput --password-file /run/password --exec sh -c \
-    'cat /proc/$PPID/stat >/run/stat-before; date +%s.%N >/run/time-before
-     iperf3 -c "$FTTH_PROBE_PEER" -B "$FTTH_PROBE_IP" -t '$bench_seconds' -J >'$R'/bench-ours-up.iperf.json
-     iperf3 -c "$FTTH_PROBE_PEER" -B "$FTTH_PROBE_IP" -t '$bench_seconds' -R -J >'$R'/bench-ours-down.iperf.json
-     date +%s.%N >/run/time-after; cat /proc/$PPID/stat >/run/stat-after; cat /proc/$PPID/status >/run/status'
-  { echo "before $(cat /run/time-before) $(cat /run/stat-before)"
-    echo "after $(cat /run/time-after) $(cat /run/stat-after)"
-    echo "clock_ticks $(getconf CLK_TCK)"
-    grep -E 'VmHWM|VmRSS' /run/status; } >$R/bench-ours-cpu.txt
-  pppd_up
-  iperf_both pppd 10.67.0.1 "$pppd_address"
-  pppd_down
+  # Throughput: our session and pppd's up side by side (pppd on a macvlan with its own address,
+  # so our capture never wakes for its frames), measured in turn, ROUNDS times each way, the
+  # order swapped every round: a host whose load changes during the run weighs on both alike.
+  ip -n cl link add mvc link veth-cl type macvlan mode bridge
+  ip -n cl link set mvc up
+  export FTTH_BENCH_RESULTS=$R FTTH_BENCH_SECONDS=$bench_seconds FTTH_BENCH_ROUNDS=$bench_rounds
+  probe bench-ours-throughput --password-file /run/password --exec sh "$(dirname "$0")/uml-lab-bench-throughput.sh"
+  ip -n cl link del mvc
   ip -n ac addr add 10.99.0.1/24 dev veth-ac
   ip -n cl addr add 10.99.0.2/24 dev veth-cl
   iperf_both veth 10.99.0.1 10.99.0.2
@@ -258,6 +255,24 @@ case_bench() {
   kill "$(cat /run/iperf3.pid)" 2>/dev/null
   cp /run/pppd-client.log $R/bench-pppd-client.log 2>/dev/null
   echo 0 >$R/bench.status
+}
+
+# System calls per packet (not in the default list): the probe's session carries iperf3 each way
+# while strace -c counts its calls (every thread); the TUN's packet counters before and after.
+case_syscalls() {
+  start_server mv1 AC-ONE pap; wait_servers
+  ip netns exec ac iperf3 -s -D -I /run/iperf3.pid
+  probe syscalls --password-file /run/password --exec sh -c \
+    'for way in up down; do
+       flag=""; [ $way = down ] && flag=-R
+       ip -s link show "$FTTH_PROBE_TUN" >'$R'/syscalls-$way-before.txt
+       strace -f -c -o '$R'/syscalls-$way.txt -p $PPID & tracer=$!
+       sleep 1
+       iperf3 -c "$FTTH_PROBE_PEER" -B "$FTTH_PROBE_IP" -t '$bench_seconds' $flag -J >'$R'/syscalls-$way.iperf.json
+       kill -INT $tracer; wait $tracer
+       ip -s link show "$FTTH_PROBE_TUN" >'$R'/syscalls-$way-after.txt
+     done'
+  kill "$(cat /run/iperf3.pid)" 2>/dev/null
 }
 
 all="pap chap wrong_password no_ac two_acs two_acs_named echo_stop sigterm vlan throughput pppd_baseline"

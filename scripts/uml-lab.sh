@@ -64,7 +64,8 @@ set +e
 TMPDIR=$umltmp timeout 300 "$kernel" mem=512M rootfstype=hostfs rootflags=/ ro \
   init="$root/scripts/uml-lab-init.sh" con=null con0=fd:0,fd:1 \
   FTTH_LAB_RESULTS="$results" FTTH_LAB_PROBE="$lab_probe" FTTH_LAB_CASES="$cases" \
-  FTTH_LAB_MODULES="$modules" FTTH_LAB_BENCH="$lab_bench" </dev/null >"$results/kernel.log" 2>&1
+  FTTH_LAB_MODULES="$modules" FTTH_LAB_BENCH="$lab_bench" FTTH_LAB_BENCH_RUNS="${FTTH_LAB_BENCH_RUNS:-5}" \
+  FTTH_LAB_BENCH_SECONDS="${FTTH_LAB_BENCH_SECONDS:-4}" FTTH_LAB_BENCH_ROUNDS="${FTTH_LAB_BENCH_ROUNDS:-3}" </dev/null >"$results/kernel.log" 2>&1
 status=$?
 set -e
 end=$(date +%s.%N)

@@ -4,8 +4,8 @@ import Foundation
 /// veth link and the same rp-pppoe server (scripts/uml-lab.sh --cases bench):
 /// - PADI → IP address, ours vs Debian's pppd with the rp-pppoe plugin, timed on the wire by one
 ///   capture (`probe-bench capture`) for both, several runs each, medians;
-/// - TCP throughput (iperf3, receiver's figure) through our session, through pppd's, and over the
-///   plain veth, each way;
+/// - TCP throughput (iperf3, receiver's figure) through our session and pppd's, both up side by
+///   side and measured in turn (several rounds, medians), and over the plain veth, each way;
 /// - the probe's CPU seconds per Mbit/s while its session carries iperf3, and its peak RSS.
 ///
 /// Speeds inside UML are no absolute baseline (one virtual CPU, everything in one process);
@@ -27,18 +27,21 @@ struct ProbeBench {
         }
         var runs = 5
         var seconds = 4
+        var rounds = 3
         var index = 0
         while index < arguments.count {
             switch arguments[index] {
             case "--runs" where index + 1 < arguments.count: runs = Int(arguments[index + 1]) ?? runs
             case "--seconds" where index + 1 < arguments.count: seconds = Int(arguments[index + 1]) ?? seconds
+            case "--rounds" where index + 1 < arguments.count: rounds = Int(arguments[index + 1]) ?? rounds
             default:
                 throw BenchError(
-                    "usage: probe-bench [--runs N] [--seconds S]  (or: probe-bench capture …, inside the lab)")
+                    "usage: probe-bench [--runs N] [--seconds S] [--rounds R]  (or: probe-bench capture …, inside the lab)"
+                )
             }
             index += 2
         }
-        try BenchRun(runs: runs, seconds: seconds).run()
+        try BenchRun(runs: runs, seconds: seconds, rounds: rounds).run()
     }
 }
 
@@ -46,6 +49,7 @@ struct ProbeBench {
 struct BenchRun {
     var runs: Int
     var seconds: Int
+    var rounds: Int
 
     /// The executables beside this one (the same build directory).
     static let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -65,6 +69,7 @@ struct BenchRun {
         var environment = ProcessInfo.processInfo.environment
         environment["FTTH_LAB_BENCH_RUNS"] = String(runs)
         environment["FTTH_LAB_BENCH_SECONDS"] = String(seconds)
+        environment["FTTH_LAB_BENCH_ROUNDS"] = String(rounds)
         process.environment = environment
         let started = Date()
         try process.run()
@@ -74,7 +79,7 @@ struct BenchRun {
             throw BenchError("the lab failed (exit \(process.terminationStatus)); its files are in \(results.path)")
         }
         let figures = try BenchFigures(directory: results)
-        print(figures.report(labSeconds: labSeconds, runs: runs, seconds: seconds))
+        print(figures.report(labSeconds: labSeconds, runs: runs, seconds: seconds, rounds: rounds))
     }
 }
 
@@ -83,7 +88,8 @@ struct BenchFigures {
     var oursWire: [Double] = []
     var pppdWire: [Double] = []
     var oursSelfReported: [Double] = []
-    var throughput: [String: Double] = [:]
+    /// Mbit/s by path and direction ("ours-up"): one figure per round (the veth: one).
+    var throughput: [String: [Double]] = [:]
     var cpuSeconds: Double?
     var wallSeconds: Double?
     var peakRSSKilobytes: Int?
@@ -121,21 +127,30 @@ struct BenchFigures {
             else { continue }
             oursSelfReported.append(total)
         }
-        for path in ["ours", "pppd", "veth"] {
-            for direction in ["up", "down"] {
-                let name = "bench-\(path)-\(direction).iperf.json"
-                guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path),
-                    let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                    let end = object["end"] as? [String: Any],
-                    let received = end["sum_received"] as? [String: Any],
-                    let bits = (received["bits_per_second"] as? NSNumber)?.doubleValue
-                else { continue }
-                throughput["\(path)-\(direction)"] = bits / 1e6
-            }
+        func megabits(_ name: String) -> Double? {
+            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let end = object["end"] as? [String: Any],
+                let received = end["sum_received"] as? [String: Any],
+                let bits = (received["bits_per_second"] as? NSNumber)?.doubleValue
+            else { return nil }
+            return bits / 1e6
         }
-        // /proc/PID/stat of the probe before and after its iperf3 runs: utime + stime (fields 14, 15).
+        for direction in ["up", "down"] {
+            for path in ["ours", "pppd"] {
+                // Rounds in order, until the first one missing.
+                var figures: [Double] = []
+                while let figure = megabits("bench-\(path)-\(direction)-\(figures.count + 1).iperf.json") {
+                    figures.append(figure)
+                }
+                throughput["\(path)-\(direction)"] = figures
+            }
+            throughput["veth-\(direction)"] = megabits("bench-veth-\(direction).iperf.json").map { [$0] } ?? []
+        }
+        // /proc/PID/stat of the probe before and after each of its iperf3 runs: utime + stime
+        // (fields 14, 15), summed over the runs.
         var ticks = 100.0
-        var samples: [String: (time: Double, cpu: Double)] = [:]
+        var before: (time: Double, cpu: Double)?
         for line in text("bench-ours-cpu.txt").split(separator: "\n") {
             let parts = line.split(whereSeparator: \.isWhitespace)
             if parts.first == "clock_ticks", parts.count > 1 { ticks = Double(parts[1]) ?? ticks }
@@ -147,13 +162,20 @@ struct BenchFigures {
                 guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else {
                     continue
                 }
-                samples[String(parts[0])] = (time, user + system)
+                if parts[0] == "before" {
+                    before = (time, user + system)
+                } else if let start = before {
+                    cpuSeconds = (cpuSeconds ?? 0) + (user + system - start.cpu)
+                    wallSeconds = (wallSeconds ?? 0) + (time - start.time)
+                    before = nil
+                }
             }
         }
-        if let before = samples["before"], let after = samples["after"] {
-            cpuSeconds = (after.cpu - before.cpu) / ticks
-            wallSeconds = after.time - before.time
-        }
+        cpuSeconds = cpuSeconds.map { $0 / ticks }
+    }
+
+    static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
     static func median(_ values: [Double]) -> Double? {
@@ -163,7 +185,7 @@ struct BenchFigures {
             ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    func report(labSeconds: Double, runs: Int, seconds: Int) -> String {
+    func report(labSeconds: Double, runs: Int, seconds: Int, rounds: Int) -> String {
         func format(_ value: Double?, _ digits: Int = 1) -> String {
             value.map { String(format: "%.\(digits)f", $0) } ?? "—"
         }
@@ -174,7 +196,8 @@ struct BenchFigures {
         let ours = Self.median(oursWire)
         let pppd = Self.median(pppdWire)
         var lines = [
-            "probe-bench: one User-Mode Linux run, \(format(labSeconds)) s; \(runs) dials each; iperf3 \(seconds) s per run",
+            "probe-bench: one User-Mode Linux run, \(format(labSeconds)) s; \(runs) dials each; iperf3 \(seconds) s "
+                + "per run, \(rounds) rounds through each session in turn",
             "PADI → IP (wire, median of \(oursWire.count)/\(pppdWire.count) runs): ours \(format(ours)) ms, "
                 + "pppd + rp-pppoe plugin \(format(pppd)) ms, ratio \(ratio(ours, pppd)) (goal ≤ 1.0×)",
             "  ours, each run (ms): \(oursWire.map { format($0) }.joined(separator: " ")); "
@@ -182,15 +205,20 @@ struct BenchFigures {
             "  ours as the probe reports it (total_ms, median): \(format(Self.median(oursSelfReported))) ms",
         ]
         for direction in ["down", "up"] {
-            let mine = throughput["ours-\(direction)"]
-            let theirs = throughput["pppd-\(direction)"]
+            let mine = throughput["ours-\(direction)"] ?? []
+            let theirs = throughput["pppd-\(direction)"] ?? []
             lines.append(
-                "TCP \(direction) (Mbit/s, receiver): ours \(format(mine)), pppd \(format(theirs)), "
-                    + "plain veth \(format(throughput["veth-\(direction)"])); ours/pppd \(ratio(mine, theirs)) (goal ≥ 0.9×)"
-            )
+                "TCP \(direction) (Mbit/s, receiver, median of \(mine.count)/\(theirs.count) rounds): "
+                    + "ours \(format(Self.median(mine))), pppd \(format(Self.median(theirs))), plain veth "
+                    + "\(format(Self.median(throughput["veth-\(direction)"] ?? []))); ours/pppd "
+                    + "\(ratio(Self.median(mine), Self.median(theirs))) (goal ≥ 0.9×)")
+            lines.append(
+                "  each round, ours / pppd: "
+                    + zip(mine, theirs).map { "\(format($0)) / \(format($1)) (\(ratio($0, $1)))" }
+                    .joined(separator: ", "))
         }
         if let cpuSeconds, let wallSeconds, wallSeconds > 0 {
-            let rates = ["ours-up", "ours-down"].compactMap { throughput[$0] }
+            let rates = ["ours-up", "ours-down"].compactMap { (throughput[$0]).flatMap { Self.mean($0) } }
             let meanRate = rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
             let utilisation = cpuSeconds / wallSeconds
             lines.append(

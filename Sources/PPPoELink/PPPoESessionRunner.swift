@@ -1,3 +1,4 @@
+import CTun
 import Foundation
 import PPPCore
 
@@ -64,7 +65,10 @@ public final class PPPoESessionRunner {
     private var outcome: PPPoEOutcome?
     private var holdDeadline: Duration?
     private var pendingError: PPPoELinkError?
-    private let origin = ContinuousClock.now
+    /// CLOCK_MONOTONIC when the runner was made, in nanoseconds: the origin of the client's clock.
+    private let origin = ftth_monotonic_ns()
+    /// A timerfd armed at the next deadline, so that no wake-up reads the clock for poll's timeout.
+    private var timer: Int32 = -1
 
     /// Opens `interface` and prepares the client; `config.macAddress` is replaced by the
     /// interface's own address. Throws `PPPoELinkError` when the interface cannot be opened.
@@ -86,6 +90,12 @@ public final class PPPoESessionRunner {
         }
         wakeRead = fds[0]
         wakeWrite = fds[1]
+        // The process's heap keeps what the session's batches free (see `ftth_keep_heap`).
+        ftth_keep_heap()
+        timer = ftth_timer_open()
+        guard timer >= 0 else {
+            throw PPPoELinkError(.interface, "cannot create the runner's timer (timerfd): \(errnoText(timer))")
+        }
     }
 
     deinit {
@@ -93,6 +103,7 @@ public final class PPPoESessionRunner {
         link.close()
         if wakeRead >= 0 { _ = Glibc.close(wakeRead) }
         if wakeWrite >= 0 { _ = Glibc.close(wakeWrite) }
+        if timer >= 0 { _ = Glibc.close(timer) }
     }
 
     /// The handle that ends the session from another thread.
@@ -105,58 +116,100 @@ public final class PPPoESessionRunner {
     public var timings: PPPoETimings { client.timings }
 
     /// Time since the runner was made: the client's clock.
-    private func now() -> Duration { origin.duration(to: .now) }
+    private func now() -> Duration { .nanoseconds(ftth_monotonic_ns() - origin) }
 
     /// Dials and runs the session until it ends; returns how it ended. Throws `PPPoELinkError`
     /// when the interface or the TUN device fails (after closing the session when it can).
     public func run(_ events: (Event) -> Void) throws(PPPoELinkError) -> PPPoEOutcome {
         perform(client.start(now: now()), events)
-        var packet = [UInt8](repeating: 0, count: 65_536)
+        var packet = [UInt8](repeating: 0, count: TunDevice.largestRead)
+        var woke = now()
+        var armed: Duration?
         while outcome == nil {
             if let error = pendingError, !closing {
                 events(.log(elapsed: now(), "closing the session: \(error)"))
                 beginClose(events)
             }
-            var fds = [pollfd(fd: link.selectableDescriptor, events: Int16(POLLIN), revents: 0)]
-            fds.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
+            // Every frame the last wake-up produced leaves in one system call, and its packets for
+            // the kernel in as few as the TCP segments among them allow.
+            flush(events)
+            // The next deadline waits in the kernel: poll needs no timeout, so a wake-up need not
+            // read the clock to compute one (re-armed only when the deadline moves).
+            let deadline = [client.nextDeadline, closing ? nil : holdDeadline].compactMap { $0 }.min()
+            if deadline != armed {
+                armed = deadline
+                let nanoseconds = deadline.map { origin + max(0, Self.nanoseconds($0)) } ?? -1
+                let status = ftth_timer_arm(timer, nanoseconds)
+                guard status == 0 else {
+                    throw PPPoELinkError(.interface, "arming the runner's timer failed: \(errnoText(status))")
+                }
+            }
+            var fds = [
+                pollfd(fd: link.selectableDescriptor, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: timer, events: Int16(POLLIN), revents: 0),
+            ]
             if let tun { fds.append(pollfd(fd: tun.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
-            let ready = poll(&fds, nfds_t(fds.count), timeoutMilliseconds())
+            let ready = poll(&fds, nfds_t(fds.count), -1)
             if ready < 0 && errno != EINTR {
                 throw PPPoELinkError(.pcapIO, "poll on \(link.interface) failed: \(errnoText(-errno))")
             }
-            // Once the session is up, one clock reading per wake-up serves its whole batch: in a
-            // virtual machine without a vDSO every reading is a system call, as costly as moving a
-            // packet. Before that every frame gets its own, or two phases ending in one batch
-            // (LCP open, then the Authenticate-Ack) would time the second as 0 ms.
-            let woke = now()
+            // The clock is read only when something needs it: in a virtual machine without a
+            // vDSO every reading is a system call, as costly as moving a packet. Until the session
+            // is up every wake-up and every frame gets its own reading (or two phases ending in
+            // one batch, LCP open then the Authenticate-Ack, would time the second as 0 ms); once
+            // up, a deadline or a control frame reads it, IPv4 traffic does not (it needs no time).
+            let timerFired = fds[2].revents != 0
+            if timerFired { ftth_timer_clear(timer) }
+            var fresh = false
+            func clock() -> Duration {
+                if !fresh {
+                    woke = now()
+                    fresh = true
+                }
+                return woke
+            }
+            if client.phase != .up || timerFired { _ = clock() }
             if fds[1].revents != 0 {
                 var drain = [UInt8](repeating: 0, count: 64)
                 while Glibc.read(wakeRead, &drain, drain.count) > 0 {}
                 if !closing {
-                    events(.log(elapsed: woke, "hanging up: LCP Terminate-Request, then PADT"))
+                    events(.log(elapsed: clock(), "hanging up: LCP Terminate-Request, then PADT"))
                     beginClose(events)
                 }
             }
             if fds[0].revents != 0 {
-                try link.receive { frame in
-                    perform(client.receive(frame: frame, now: client.phase == .up ? woke : now()), events)
+                try link.receive(limit: 1024) { frame in
+                    let time: Duration
+                    if client.phase != .up {
+                        time = now()
+                    } else {
+                        time = Self.carriesIPv4(frame) ? woke : clock()
+                    }
+                    perform(client.receive(frame: frame, now: time), events)
                 }
             }
-            if fds.count > 2, fds[2].revents != 0, let tun {
+            if fds.count > 3, fds[3].revents != 0, let tun {
                 // A bounded batch, so frames from the wire are never starved by a busy sender.
+                // With the device's offloads one read may carry a 64 KiB TCP segment: its pieces
+                // leave in the same `flush` as the rest of the batch. (IPv4 needs no time.)
                 for _ in 0..<64 {
-                    guard let count = try tun.read(into: &packet) else { break }
-                    perform(client.sendIPv4(Array(packet[0..<count]), now: woke), events)
+                    let read = try tun.readPackets(into: &packet) { ipv4 in
+                        perform(client.sendIPv4(ipv4, now: woke), events)
+                    }
+                    guard read else { break }
                 }
             }
-            if let deadline = client.nextDeadline, woke >= deadline {
+            // A deadline that passed fired the timer, which read the clock.
+            if fresh, let deadline = client.nextDeadline, woke >= deadline {
                 perform(client.tick(now: woke), events)
             }
-            if let holdDeadline, !closing, woke >= holdDeadline {
+            if fresh, let holdDeadline, !closing, woke >= holdDeadline {
                 events(.log(elapsed: woke, "held the session for \(options.hold ?? .zero); hanging up"))
                 beginClose(events)
             }
         }
+        flush(events)
         tun?.close()
         tun = nil
         if let pendingError { throw pendingError }
@@ -168,16 +221,35 @@ public final class PPPoESessionRunner {
         perform(client.close(now: now()), events)
     }
 
-    /// Until the earliest of the client's deadline and the hold's end; -1 (forever) when none.
-    private func timeoutMilliseconds() -> Int32 {
-        let deadlines = [client.nextDeadline, closing ? nil : holdDeadline].compactMap { $0 }
-        guard let earliest = deadlines.min() else { return -1 }
-        let left = earliest - now()
-        if left <= .zero { return 0 }
-        let (seconds, attoseconds) = left.components
-        // Rounded up, so the loop never wakes just before a deadline and spins.
-        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: milliseconds)
+    /// Sends the frames and writes the packets `perform` queued; a refused frame or packet is
+    /// logged, as a refused send or write always was.
+    private func flush(_ events: (Event) -> Void) {
+        do {
+            try link.flush()
+        } catch {
+            events(.log(elapsed: now(), "\(error)"))
+        }
+        do {
+            try tun?.flush()
+        } catch {
+            events(.log(elapsed: now(), "\(error)"))
+        }
+    }
+
+    /// A duration in whole nanoseconds.
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    /// Whether `frame` is a PPPoE session frame carrying IPv4 (untagged or behind one 802.1Q
+    /// tag): traffic, which the client handles without the time. A peek for the clock's sake
+    /// only; the client decodes and checks every frame itself.
+    static func carriesIPv4(_ frame: [UInt8]) -> Bool {
+        let type = frame.count > 16 && frame[12] == 0x81 && frame[13] == 0x00 ? 16 : 12
+        guard frame.count >= type + 10 else { return false }
+        // EtherType 0x8864, then version/type, code, session id, length, and PPP protocol 0x0021.
+        return frame[type] == 0x88 && frame[type + 1] == 0x64 && frame[type + 8] == 0x00 && frame[type + 9] == 0x21
     }
 
     /// Does what the client decided, in order.
@@ -185,17 +257,11 @@ public final class PPPoESessionRunner {
         for action in actions {
             switch action {
             case .send(let frame):
-                do {
-                    try link.send(frame)
-                } catch {
-                    events(.log(elapsed: now(), "\(error)"))
-                }
+                // Sent by the loop's next `flush`, with the rest of this wake-up's frames.
+                link.enqueue(frame)
             case .deliverIPv4(let packet):
-                do {
-                    try tun?.write(packet)
-                } catch {
-                    events(.log(elapsed: now(), "\(error)"))
-                }
+                // Written by the loop's next `flush`, merged with the batch's other TCP segments.
+                tun?.enqueue(packet)
             case .log(let line):
                 events(.log(elapsed: now(), line))
             case .up(let info):
@@ -210,7 +276,7 @@ public final class PPPoESessionRunner {
     /// Makes and configures the TUN interface for the session that just came up.
     private func bringUp(_ info: PPPoESessionInfo, _ events: (Event) -> Void) {
         do {
-            let device = try TunDevice(name: options.tunName)
+            let device = try TunDevice(name: options.tunName, offload: true)
             tun = device
             try device.configure(local: info.localIP, peer: info.peerIP, mtu: info.mru)
             for route in options.routes { try device.addRoute(route) }

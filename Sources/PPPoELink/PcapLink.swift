@@ -11,8 +11,10 @@ import CTun
 /// 802.1Q-tagged) coming in, whole frames going out with `pcap_inject`.
 ///
 /// Reads never block: the handle is non-blocking and a caller polls `selectableDescriptor`
-/// (with immediate mode libpcap ignores its own read timeout, so `pcap_next_ex` could otherwise
-/// wait forever). Only the incoming direction is captured, so our own frames never come back.
+/// (with immediate mode libpcap ignores its own read timeout, so a blocking read could otherwise
+/// wait forever). Only the incoming direction is captured, so our own frames never come back,
+/// and only frames to our address or to everyone, so the sessions of other PPPoE clients on the
+/// same link (another probe, a router, a kernel pppd) cost no wake-up.
 /// Not thread-safe: one loop owns it.
 public final class PcapLink {
     /// The interface's name, as given.
@@ -28,9 +30,18 @@ public final class PcapLink {
     public static let filter =
         "ether proto 0x8863 or ether proto 0x8864 or (vlan and (ether proto 0x8863 or ether proto 0x8864))"
 
+    /// `filter` for frames to `mac` or broadcast only; nil (a measuring tap) keeps every frame.
+    /// `ether dst` comes first: it reads the fixed destination field before `vlan` shifts offsets.
+    public static func filter(to mac: [UInt8]?) -> String {
+        guard let mac, mac.count == 6 else { return filter }
+        let address = mac.map { String($0, radix: 16) }.joined(separator: ":")
+        return "(ether dst \(address) or ether broadcast) and (\(filter))"
+    }
+
     /// Opens `interface` for PPPoE frames. Throws `PPPoELinkError` (.pcapOpen, .pcapFilter,
     /// .interface) naming the interface and what to check (its name, root or CAP_NET_RAW).
-    /// `outgoing` also captures the frames this host sends (a measuring tap, not a client).
+    /// `outgoing` also captures the frames this host sends and those to other addresses (a
+    /// measuring tap, not a client).
     public init(interface: String, snapshotLength: Int32 = 2048, outgoing: Bool = false) throws(PPPoELinkError) {
         self.interface = interface
         var mac = [UInt8](repeating: 0, count: 6)
@@ -67,8 +78,9 @@ public final class PcapLink {
         guard pcap_setnonblock(handle, 1, &errorBuffer) == 0 else { throw fail("non-blocking mode") }
 
         var program = bpf_program()
-        guard pcap_compile(handle, &program, Self.filter, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
-            throw fail("compiling the filter `\(Self.filter)`", .pcapFilter)
+        let filter = Self.filter(to: outgoing ? nil : mac)
+        guard pcap_compile(handle, &program, filter, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+            throw fail("compiling the filter `\(filter)`", .pcapFilter)
         }
         defer { pcap_freecode(&program) }
         guard pcap_setfilter(handle, &program) == 0 else { throw fail("installing the PPPoE filter", .pcapFilter) }
@@ -93,6 +105,63 @@ public final class PcapLink {
         }
     }
 
+    /// Frames queued by `enqueue`, sent by the next `flush`.
+    private var pending: [[UInt8]] = []
+
+    /// Queues one whole Ethernet frame for the next `flush`, which sends all queued frames with
+    /// one system call: a loop that gathers every frame of one wake-up pays one call, not one
+    /// per frame (in a virtual machine that traps system calls, the cost that matters).
+    public func enqueue(_ frame: [UInt8]) {
+        pending.append(frame)
+    }
+
+    /// Sends the frames queued by `enqueue`, in order, with sendmmsg(2) on the capture's packet
+    /// socket (bound to the interface, as `pcap_inject` uses it). The queue is emptied even when
+    /// the interface refuses frames (they are dropped, as a link would); throws `.pcapIO` then.
+    public func flush() throws(PPPoELinkError) {
+        guard !pending.isEmpty else { return }
+        let frames = pending
+        pending.removeAll(keepingCapacity: true)
+        guard let handle else { throw PPPoELinkError(.pcapIO, "\(interface): sending on a closed link") }
+        let descriptor = pcap_fileno(handle)
+        var start = 0
+        while start < frames.count {
+            let end = min(frames.count, start + Int(FTTH_SEND_BATCH_MAX))
+            let status = Self.sendBatch(descriptor, frames[start..<end])
+            if status == end - start {
+                start = end
+                continue
+            }
+            let dropped = frames.count - start - max(status, 0)
+            let reason = errnoText(status < 0 ? Int32(status) : -errno)
+            throw PPPoELinkError(
+                .pcapIO,
+                "\(interface): sending \(frames.count) frames dropped \(dropped) of them: \(reason); "
+                    + "check the interface is up (`ip link set \(interface) up`) and its cable")
+        }
+    }
+
+    /// One `ftth_send_frames` call over `frames` (at most FTTH_SEND_BATCH_MAX of them).
+    private static func sendBatch(_ descriptor: Int32, _ frames: ArraySlice<[UInt8]>) -> Int {
+        var pointers: [UnsafePointer<UInt8>?] = []
+        var lengths: [UInt32] = []
+        pointers.reserveCapacity(frames.count)
+        lengths.reserveCapacity(frames.count)
+        // The arrays' storage stays alive (and unmoved) while `frames` holds them; the pointers
+        // are only used during the call below.
+        func collect(_ index: ArraySlice<[UInt8]>.Index) -> Int {
+            if index == frames.endIndex {
+                return Int(ftth_send_frames(descriptor, pointers, lengths, Int32(pointers.count)))
+            }
+            return frames[index].withUnsafeBufferPointer { buffer in
+                pointers.append(buffer.baseAddress)
+                lengths.append(UInt32(buffer.count))
+                return collect(frames.index(after: index))
+            }
+        }
+        return collect(frames.startIndex)
+    }
+
     /// Hands every frame waiting now to `body`, at most `limit` of them, and returns how many.
     /// Never blocks. Throws `.pcapIO` when the capture fails (the interface went away).
     @discardableResult
@@ -101,28 +170,37 @@ public final class PcapLink {
     }
 
     /// As `receive`, with each frame's capture time (the kernel's, seconds since 1970).
+    ///
+    /// One `pcap_dispatch`: with frames waiting in libpcap's ring it hands them over without a
+    /// system call; only an empty ring costs one (a poll with no timeout), so a caller should
+    /// call this once per wake-up of its own poll, not until it returns 0.
     @discardableResult
     public func receiveTimestamped(limit: Int = 64, _ body: ([UInt8], Double) -> Void) throws(PPPoELinkError) -> Int {
         guard let handle else { return 0 }
-        var count = 0
-        while count < limit {
-            var header: UnsafeMutablePointer<pcap_pkthdr>?
-            var data: UnsafePointer<UInt8>?
-            let status = pcap_next_ex(handle, &header, &data)
-            if status == 0 { break }
-            guard status == 1, let header, let data else {
-                throw PPPoELinkError(
-                    .pcapIO,
-                    "\(interface): reading frames failed: \(String(cString: pcap_geterr(handle))); "
-                        + "was the interface removed or set down?")
+        typealias Sink = ([UInt8], Double) -> Void
+        let status = withoutActuallyEscaping(body) { body in
+            var sink: Sink = body
+            return withUnsafeMutablePointer(to: &sink) { sinkPointer in
+                pcap_dispatch(
+                    handle, Int32(clamping: limit),
+                    { user, header, data in
+                        guard let user, let header, let data else { return }
+                        let sink = UnsafeMutableRawPointer(user).assumingMemoryBound(to: Sink.self).pointee
+                        let time = header.pointee.ts
+                        sink(
+                            Array(UnsafeBufferPointer(start: data, count: Int(header.pointee.caplen))),
+                            Double(time.tv_sec) + Double(time.tv_usec) / 1e6)
+                    },
+                    UnsafeMutableRawPointer(sinkPointer).assumingMemoryBound(to: UInt8.self))
             }
-            let time = header.pointee.ts
-            body(
-                Array(UnsafeBufferPointer(start: data, count: Int(header.pointee.caplen))),
-                Double(time.tv_sec) + Double(time.tv_usec) / 1e6)
-            count += 1
         }
-        return count
+        guard status >= 0 else {
+            throw PPPoELinkError(
+                .pcapIO,
+                "\(interface): reading frames failed: \(String(cString: pcap_geterr(handle))); "
+                    + "was the interface removed or set down?")
+        }
+        return Int(status)
     }
 
     /// The interface's MTU, for the largest PPPoE payload it can carry (MTU − 8).

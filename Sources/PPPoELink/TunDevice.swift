@@ -18,12 +18,20 @@ public final class TunDevice {
     public let name: String
     /// The descriptor to poll, read and write.
     public private(set) var fileDescriptor: Int32
+    /// Whether the device has the virtio-net header and the checksum and TCPv4 segmentation
+    /// offloads (`TunOffload`): every read and write then carries the header first.
+    public let offloads: Bool
 
-    /// Creates the TUN interface `name` (a `%d` pattern lets the kernel number it). Throws `.tun`
-    /// when /dev/net/tun is missing or the probe lacks CAP_NET_ADMIN.
-    public init(name: String = "ftth%d") throws(PPPoELinkError) {
+    /// Creates the TUN interface `name` (a `%d` pattern lets the kernel number it). With
+    /// `offload`, asks for the virtio-net header and the checksum and TCPv4 segmentation offloads
+    /// (see `offloads`), and goes without them when the kernel refuses. Throws `.tun` when
+    /// /dev/net/tun is missing or the probe lacks CAP_NET_ADMIN.
+    public init(name: String = "ftth%d", offload: Bool = false) throws(PPPoELinkError) {
         var actual = [CChar](repeating: 0, count: Int(FTTH_IFNAMSIZ))
-        let descriptor = ftth_tun_open(name, &actual)
+        var descriptor: Int32 = -1
+        if offload { descriptor = ftth_tun_open_offload(name, &actual) }
+        offloads = descriptor >= 0
+        if descriptor < 0 { descriptor = ftth_tun_open(name, &actual) }
         guard descriptor >= 0 else {
             throw PPPoELinkError(
                 .tun,
@@ -94,8 +102,10 @@ public final class TunDevice {
         }
     }
 
-    /// Reads one packet into `buffer` (sized to hold the MTU) and returns its length, or nil when
-    /// none is waiting. Throws `.tun` when the device fails.
+    /// Reads one packet into `buffer` (sized to hold the MTU, or 64 KiB and the header with
+    /// `offloads`) and returns its length, or nil when none is waiting. With `offloads` the
+    /// buffer starts with the virtio-net header: `readPackets` takes care of it. Throws `.tun`
+    /// when the device fails.
     public func read(into buffer: inout [UInt8]) throws(PPPoELinkError) -> Int? {
         let count = buffer.withUnsafeMutableBytes { Glibc.read(fileDescriptor, $0.baseAddress, $0.count) }
         if count >= 0 { return count }
@@ -104,11 +114,67 @@ public final class TunDevice {
         throw PPPoELinkError(.tun, "reading from TUN interface \(name) failed: \(errnoText(-error))")
     }
 
+    /// Reads what one packet from the kernel carries (see `read`) and hands `body` its IPv4
+    /// packets: one, or with `offloads` the segments of a large TCP segment, checksums complete.
+    /// Returns false when nothing was waiting. Throws `.tun` when the device fails.
+    public func readPackets(into buffer: inout [UInt8], _ body: ([UInt8]) -> Void) throws(PPPoELinkError) -> Bool {
+        guard let count = try read(into: &buffer) else { return false }
+        if offloads {
+            TunOffload.packets(from: buffer[0..<count], body)
+        } else {
+            body(Array(buffer[0..<count]))
+        }
+        return true
+    }
+
+    /// The largest read `readPackets` may need: a 64 KiB segment and the virtio-net header.
+    public static let largestRead = 65_536 + TunOffload.headerLength
+
+    /// Packets queued by `enqueue`, written by the next `flush`.
+    private var pending: [[UInt8]] = []
+
+    /// Queues one IPv4 packet for the next `flush`.
+    public func enqueue(_ packet: [UInt8]) {
+        pending.append(packet)
+    }
+
+    /// Writes the packets queued by `enqueue`, in order. With `offloads` consecutive segments of
+    /// one TCP connection go in as one (`TunOffload.coalesce`): one system call for a batch of
+    /// them. The queue is emptied either way; throws `.tun` (and drops the rest) when the device
+    /// fails.
+    public func flush() throws(PPPoELinkError) {
+        guard !pending.isEmpty else { return }
+        let packets = pending
+        pending.removeAll(keepingCapacity: true)
+        guard offloads else {
+            for packet in packets { try write(packet) }
+            return
+        }
+        for write in TunOffload.coalesce(packets) {
+            try self.write(write.packet, header: write.header)
+        }
+    }
+
     /// Writes one IPv4 packet into the kernel. A full queue drops the packet, as a link would.
     public func write(_ packet: [UInt8]) throws(PPPoELinkError) {
-        let count = packet.withUnsafeBytes { Glibc.write(fileDescriptor, $0.baseAddress, $0.count) }
-        if count >= 0 { return }
-        let error = errno
+        try write(packet, header: TunOffload.plainHeader)
+    }
+
+    /// Writes `packet`, with the virtio-net `header` before it when the device has `offloads`. A
+    /// full queue drops the packet, as a link would.
+    private func write(_ packet: [UInt8], header: [UInt8]) throws(PPPoELinkError) {
+        let error: Int32
+        if offloads {
+            let status = packet.withUnsafeBufferPointer {
+                ftth_tun_write_vnet(fileDescriptor, header, $0.baseAddress, UInt32($0.count))
+            }
+            if status >= 0 { return }
+            error = Int32(-status)
+        } else {
+            let count = packet.withUnsafeBytes { Glibc.write(fileDescriptor, $0.baseAddress, $0.count) }
+            if count >= 0 { return }
+            error = errno
+        }
         if error == EAGAIN || error == EWOULDBLOCK || error == EINTR || error == ENOBUFS { return }
         throw PPPoELinkError(.tun, "writing to TUN interface \(name) failed: \(errnoText(-error))")
     }

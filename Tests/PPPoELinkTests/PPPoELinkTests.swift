@@ -70,14 +70,24 @@ struct PPPoELinkTests {
             let tagged = Self.frame(
                 from: sender.macAddress, type: [0x81, 0x00], payload: [0x00, 0x64, 0x88, 0x63] + Self.padi)
             let other = Self.frame(from: sender.macAddress, type: [0x88, 0xB5], payload: [1, 2, 3, 4])
+            // A PPPoE session frame to another client on the link: not ours to wake up for.
+            var elsewhere = Self.frame(
+                from: sender.macAddress, type: [0x88, 0x64], payload: [0x11, 0, 0, 7, 0, 2, 0xC0, 0x21])
+            elsewhere.replaceSubrange(0..<6, with: [0x02, 0, 0, 0, 0, 0x99])
+            var toUs = elsewhere
+            toUs.replaceSubrange(0..<6, with: receiver.macAddress)
             try sender.send(other)
+            try sender.send(elsewhere)
+            try sender.send(toUs)
             try sender.send(discovery)
             try sender.send(tagged)
             let received = try Self.frames(on: receiver)
             #expect(received.contains(discovery), "the plain PADI arrives as sent: \(received)")
             #expect(received.contains(tagged), "the VLAN 100 PADI arrives with its tag: \(received)")
             #expect(!received.contains(other), "a frame of another ethertype is filtered out")
-            #expect(received.count == 2)
+            #expect(received.contains(toUs), "a session frame to our address arrives")
+            #expect(!received.contains(elsewhere), "a session frame to another address is filtered out")
+            #expect(received.count == 3)
             #expect(try Self.frames(on: sender, milliseconds: 100).isEmpty, "our own frames never come back")
         }
     }
