@@ -11,6 +11,15 @@
     /// and read only from libFuzzer's one fuzzing thread.
     nonisolated(unsafe) var selectedTarget: FuzzTarget?
 
+    /// libFuzzer's entry point (its own `main`, which SwiftPM's `--defsym main=` overrides, still
+    /// refers to it): feeds the target picked on the command line.
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+        let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+        selectedTarget?.run(bytes)
+        return 0
+    }
+
     /// libFuzzer's driver, linked in by -sanitize=fuzzer.
     @_silgen_name("LLVMFuzzerRunDriver")
     func LLVMFuzzerRunDriver(
@@ -40,11 +49,7 @@
         kept[Int(argc) - 1] = nil
         var count = argc - 1
         var pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = kept
-        return LLVMFuzzerRunDriver(&count, &pointer) { data, size in
-            let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-            selectedTarget?.run(bytes)
-            return 0
-        }
+        return LLVMFuzzerRunDriver(&count, &pointer) { data, size in LLVMFuzzerTestOneInput(data, size) }
     }
 #else
     /// Replays inputs (a crash file, a corpus) without libFuzzer: `ftth-fuzz TARGET FILE…`.
