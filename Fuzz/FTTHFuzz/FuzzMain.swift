@@ -37,17 +37,23 @@
         if arguments.count >= 2, arguments[1] == "seed" {
             return FuzzCommand.seed(Array(arguments.dropFirst(2)))
         }
-        guard arguments.count >= 2, let target = FuzzTarget.named(arguments[1]) else {
+        // libFuzzer runs itself again for -minimize_crash, -merge and -fork with the command line it
+        // was given, which lacks the target's name: the environment carries it to those runs.
+        let inherited = getenv("FTTH_FUZZ_TARGET").map { String(cString: $0) }
+        let named = arguments.count >= 2 ? FuzzTarget.named(arguments[1]) : nil
+        guard let target = named ?? inherited.flatMap(FuzzTarget.named) else {
             print(FuzzTarget.usage)
             return 2
         }
         selectedTarget = target
+        setenv("FTTH_FUZZ_TARGET", target.name, 1)
         // libFuzzer keeps pointers into argv for its whole run: this copy is never freed.
-        let kept = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: Int(argc))
+        let dropped = named == nil ? 0 : 1
+        let kept = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: Int(argc) + 1)
         kept[0] = argv?[0]
-        for i in 2..<Int(argc) { kept[i - 1] = argv?[i] }
-        kept[Int(argc) - 1] = nil
-        var count = argc - 1
+        for i in (1 + dropped)..<Int(argc) { kept[i - dropped] = argv?[i] }
+        kept[Int(argc) - dropped] = nil
+        var count = argc - Int32(dropped)
         var pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = kept
         return LLVMFuzzerRunDriver(&count, &pointer) { data, size in LLVMFuzzerTestOneInput(data, size) }
     }
