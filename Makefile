@@ -4,6 +4,7 @@ SWIFT ?= swift
 SHELL := /bin/bash
 # Seconds each libFuzzer target runs (scripts/fuzz.sh): 7 targets, about two minutes in all.
 FUZZ_SECONDS ?= 15
+SCHEMATHESIS_SECONDS ?= 60
 
 .PHONY: deps build demo test format lint clean bench-engine bench-probe fuzz
 
@@ -24,6 +25,9 @@ test: deps
 	# One test at a time: many suites start real agents and tools (snmpd, snmpsim, net-snmp's
 	# commands, olt-sim's agents); run side by side on 2 cores they starve each other into timeouts.
 	$(SWIFT) test --skip-build --no-parallel
+	# The daemon against its served OpenAPI document: strict YAML, then schemathesis for a bounded
+	# time (no 5xx; every status, content type and body documented).
+	scripts/schemathesis.sh $(SCHEMATHESIS_SECONDS)
 	# Every parser of outside bytes under libFuzzer, FUZZ_SECONDS each, without a crash.
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
