@@ -25,9 +25,11 @@ enum WireJSONFuzz {
             case 0: projectCreate(try RequestBody.decode(ProjectCreateRequest.self, from: body, example: "{}"))
             case 1:
                 let update = try RequestBody.decode(ProjectUpdateRequest.self, from: body, example: "{}")
-                _ = update.name?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                if let name = update.name { _ = try? TextFieldRule.name.validated(name) }
             case 2: _ = try RequestBody.decode(TestStartRequest.self, from: body, example: "{}")
-            case 3: _ = try RequestBody.decode(SendBackRequest.self, from: body, example: "{}")
+            case 3:
+                let sendBack = try RequestBody.decode(SendBackRequest.self, from: body, example: "{}")
+                _ = try? TextFieldRule.reason.validated(sendBack.reason)
             case 4: thresholds(try RequestBody.decode(ThresholdUpdateRequest.self, from: body, example: "{}"))
             default:
                 let result = try RequestBody.decode(ServiceMeasurementWire.self, from: body, example: "{}")
