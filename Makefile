@@ -2,7 +2,8 @@
 # the Debian packages that are missing.
 SWIFT ?= swift
 SHELL := /bin/bash
-FUZZ_SECONDS ?= 60
+# Seconds each libFuzzer target runs (scripts/fuzz.sh): 7 targets, about two minutes in all.
+FUZZ_SECONDS ?= 15
 SCHEMATHESIS_SECONDS ?= 60
 
 .PHONY: deps build demo test format lint clean bench-engine bench-probe fuzz
@@ -27,8 +28,8 @@ test: deps
 	# The daemon against its served OpenAPI document: strict YAML, then schemathesis for a bounded
 	# time (no 5xx; every status, content type and body documented).
 	scripts/schemathesis.sh $(SCHEMATHESIS_SECONDS)
-	# PPPCore's frame decoders and client under libFuzzer, for a bounded time, without a crash.
-	scripts/fuzz-pppcore.sh $(FUZZ_SECONDS)
+	# Every parser of outside bytes under libFuzzer, FUZZ_SECONDS each, without a crash.
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The daemon's port-test throughput against olt-sim (docs/benchmarks.md); several --product
 # flags would build only the last, so everything is built.
@@ -42,9 +43,10 @@ bench-probe: deps
 	$(SWIFT) build -c release --product probe-bench
 	.build/release/probe-bench
 
-# libFuzzer over PPPCore's frame decoders and client (FUZZ_SECONDS, default 60; make test runs it too).
+# libFuzzer over every parser of outside bytes (FUZZ_SECONDS each, default 15; make test runs it
+# too); `make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=snmp` for a longer run of one.
 fuzz: deps
-	scripts/fuzz-pppcore.sh $(FUZZ_SECONDS)
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Benchmarks Fuzz

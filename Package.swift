@@ -5,11 +5,11 @@ let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6)
 ]
 
-// `PPPCORE_FUZZ=1 swift build ... -Xswiftc -sanitize=fuzzer` (scripts/fuzz-pppcore.sh): ppp-fuzz then
-// exports LLVMFuzzerTestOneInput and leaves `main` to libFuzzer.
-let pppFuzzSettings: [SwiftSetting] =
-    Context.environment["PPPCORE_FUZZ"] == "1"
-    ? [.define("PPPCORE_FUZZING"), .unsafeFlags(["-parse-as-library"])] : []
+// `FTTH_FUZZ=1 swift build ... -Xswiftc -sanitize=fuzzer` (scripts/fuzz.sh): ftth-fuzz then hands
+// its command line to libFuzzer's driver instead of replaying files.
+let fuzzSettings: [SwiftSetting] =
+    Context.environment["FTTH_FUZZ"] == "1"
+    ? [.define("FTTH_FUZZING"), .unsafeFlags(["-parse-as-library"])] : []
 
 let package = Package(
     name: "ftth-acceptance",
@@ -140,11 +140,17 @@ let package = Package(
         .target(
             name: "PPPCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
-        // Feeds bytes to every PPPCore decoder and to a client. A plain build replays files given as
-        // arguments; `scripts/fuzz-pppcore.sh` builds it for libFuzzer (PPPCORE_FUZZ=1).
+        // One libFuzzer target per parser of outside bytes (PPP frames, SNMP datagrams, Telnet, CLI
+        // output, CSV, JSON bodies, TOML), picked by the first argument. A plain build replays files;
+        // `scripts/fuzz.sh` builds it for libFuzzer (FTTH_FUZZ=1). Uses internals (@testable):
+        // debug builds only.
         .executableTarget(
-            name: "ppp-fuzz", dependencies: ["PPPCore"], path: "Fuzz/PPPCoreFuzz",
-            swiftSettings: swiftSettings + pppFuzzSettings),
+            name: "ftth-fuzz",
+            dependencies: [
+                "PPPCore", "SNMPAgent", "SNMPModel", "OLTSim", "CLIModel", "FTTHCLI", "FTTHDrivers", "FTTHCore",
+                "FTTHWire", "FTTHAPI", "FTTHConfig",
+            ],
+            path: "Fuzz/FTTHFuzz", swiftSettings: swiftSettings + fuzzSettings),
         // The acceptance engine: port tests step by step over the store and the OLT drivers.
         .target(
             name: "FTTHEngine", dependencies: ["FTTHCore", .product(name: "Logging", package: "swift-log")],

@@ -42,6 +42,8 @@ public struct CLISessionEngine: Sendable {
     var tail: [UInt8] = []
     /// During login: the cleaned text since the user name was sent, where a refusal shows.
     var sinceCredentials: [UInt8] = []
+    /// How much of `sinceCredentials` was searched for a login failure already.
+    var refusalSearched = 0
 
     /// `endOfLine` ends every line sent: `"\r\n"` on Telnet (RFC 854), `"\r"` on an SSH pty.
     public init(
@@ -187,11 +189,14 @@ public struct CLISessionEngine: Sendable {
     }
 
     mutating func loginStep(usernameSent: Bool, passwordSent: Bool) -> Action {
-        // Complete lines only: a refusal read half-way would lose the rest of its sentence.
-        if let refusal = loginRefusal(includingTail: false) {
+        // Complete lines only: a refusal read half-way would lose the rest of its sentence. Each
+        // line is searched once (no failure text spans lines): searching all of them again on
+        // every read made a long banner cost quadratic time (found by `ftth-fuzz telnet`).
+        if let refusal = loginRefusal(includingTail: false, from: refusalSearched) {
             state = .failed
             return .failed(refusal)
         }
+        refusalSearched = sinceCredentials.count
         let line = TerminalText.clean(tail[...])
         if TerminalText.trailingMatch(line, style.usernamePrompts) != nil {
             guard !usernameSent else { return refused(line) }
@@ -211,6 +216,7 @@ public struct CLISessionEngine: Sendable {
             lines.removeAll()
             tail.removeAll()
             sinceCredentials.removeAll()
+            refusalSearched = 0
             return .loggedIn(prompt: prompt)
         }
         return .none
@@ -229,10 +235,14 @@ public struct CLISessionEngine: Sendable {
                 deviceText: said.isEmpty ? nil : said))
     }
 
-    func loginRefusal(includingTail: Bool) -> CLIError? {
+    /// The refusal the device printed since the credentials were sent, searching from `start`.
+    func loginRefusal(includingTail: Bool, from start: Int = 0) -> CLIError? {
         guard case .loggingIn(true, _) = state else { return nil }
         let text = includingTail ? sinceCredentials + TerminalText.clean(tail[...]) : sinceCredentials
-        guard let failure = style.loginFailures.first(where: { TerminalText.contains(text, $0) }) else { return nil }
+        let unsearched = Array(text[min(start, text.count)...])
+        guard let failure = style.loginFailures.first(where: { TerminalText.contains(unsearched, $0) }) else {
+            return nil
+        }
         let said =
             TerminalText.string(text).split(separator: "\n").first(where: { $0.contains(failure) })
             .map { String($0).trimmingWhitespace } ?? failure
@@ -250,6 +260,7 @@ public struct CLISessionEngine: Sendable {
         lines.append(contentsOf: cleaned)
         if case .loggingIn(true, _) = state {
             sinceCredentials.removeAll()
+            refusalSearched = 0
         }
         tail.removeAll()
     }

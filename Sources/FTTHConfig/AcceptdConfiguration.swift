@@ -108,16 +108,7 @@ public struct AcceptdConfiguration: Sendable {
     /// Parses and validates TOML text. Throws ``ConfigurationError`` naming the key.
     public init(toml text: String) throws {
         self.init()
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigurationError(
-                key: nil,
-                message:
-                    "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)"
-            )
-        }
+        let root = try TOMLText.parse(text)
         try Self.allowOnly(
             [
                 "store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler", "push",

@@ -265,16 +265,7 @@ extension SimConfiguration {
 
     /// Parses and validates TOML; errors name the key (`olt[0].pon[1].splitter[2].ratio`).
     public init(toml text: String) throws {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigurationError(
-                key: nil,
-                message:
-                    "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)"
-            )
-        }
+        let root = try TOMLText.parse(text)
         let r = TOMLReader(table: root, path: "")
         try r.allow(["registration_seconds", "olt", "bras"])
         registrationSeconds = try r.double("registration_seconds", default: 5, range: 0...3600)

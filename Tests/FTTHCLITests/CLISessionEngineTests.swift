@@ -254,6 +254,28 @@ struct CLISessionEngineTests {
             ])
     }
 
+    /// `ftth-fuzz telnet` timed out on a 7 KB login: every read searched everything since the
+    /// password again for a refusal. 6,000 banner lines one read each took minutes; now each line
+    /// is searched once, and a refusal after them is still found.
+    @Test(.timeLimit(.minutes(1)))
+    func longBannerDuringLoginIsSearchedOncePerLine() {
+        var e = Self.engine(.zte)
+        _ = Self.feed(&e, ["Username:", "admin\r\nPassword:"])
+        let line = Array("  Authorised access only; all sessions are logged by the network operator.\r\n".utf8)
+        var actions: [CLISessionEngine.Action] = []
+        for _ in 0..<6000 {
+            let action = e.received(line)
+            if action != .none { actions.append(action) }
+        }
+        #expect(actions.isEmpty)
+        let refusal = Self.feed(&e, ["%Error 20200: Bad password or user name\r\n"])
+        guard case .failed(let error) = refusal.first else {
+            Issue.record("expected the refusal after the banner, got \(refusal)")
+            return
+        }
+        #expect(error.deviceText == "%Error 20200: Bad password or user name")
+    }
+
     @Test func closedAfterAnUnfinishedRefusalIsAnAuthenticationFailure() {
         var e = Self.engine(.zte)
         _ = Self.feed(&e, ["Username:", "admin\r\nPassword:", "\r\n%Error 20200: Bad password or user name"])

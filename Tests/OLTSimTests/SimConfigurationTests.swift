@@ -8,6 +8,13 @@ import Testing
 
 @Suite("olt-sim configuration")
 struct SimConfigurationTests {
+    /// `ftth-fuzz toml` aborted olt-sim with this header (toml++ asserts a key follows `[`).
+    @Test func aHeaderWithoutAKeyIsAConfigurationError() {
+        #expect(throws: ConfigurationError.self) {
+            try SimConfiguration(toml: "[[olt]]\nname = \"a\"\n[\u{1}[olt.pon]]\n")
+        }
+    }
+
     @Test func theShippedSampleCityParses() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("config/olt-sim.toml").path
