@@ -118,7 +118,7 @@ public struct Daemon: Sendable {
         let router = APIServer.buildRouter(store: store, configuration: configuration)
         APIServer.addEngineRoutes(engine: engine, store: store, to: router)
         return Application(
-            router: router,
+            router: router, server: APIServer.server(configuration.api),
             configuration: .init(
                 address: .hostname(configuration.api.host, port: configuration.api.port), serverName: "ftth-acceptd"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.api.port) },

@@ -4,6 +4,7 @@ import FTTHEngine
 import FTTHWire
 import Foundation
 import Hummingbird
+import HummingbirdCore
 
 /// The store the API works on: acceptance data, tokens and audited thresholds.
 public typealias APIStore = AcceptanceStore & ThresholdStore & TokenStore & ServiceTestStore
@@ -97,7 +98,19 @@ public enum APIServer {
     ) -> some ApplicationProtocol {
         Application(
             router: buildRouter(store: store, configuration: configuration, now: now),
+            server: server(configuration.api),
             configuration: .init(address: .hostname(host, port: port), serverName: "ftth-acceptd"))
+    }
+
+    /// HTTP/1 with `[api]`'s connection cap and its idle, header and body timeouts
+    /// (``ConnectionDeadline``): what every application serving the API uses.
+    public static func server(_ settings: APISettings) -> HTTPServerBuilder {
+        func duration(_ seconds: Double) -> Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
+        return .guardedHTTP1(
+            timeouts: .init(
+                idle: duration(settings.idleTimeoutSeconds), head: duration(settings.headerTimeoutSeconds),
+                body: duration(settings.bodyTimeoutSeconds)),
+            limiter: ConnectionLimiter(maximum: settings.maxConnections))
     }
 
     /// Encodes `value` as the API's JSON (``FTTHWire/WireJSON``) with `status`.
