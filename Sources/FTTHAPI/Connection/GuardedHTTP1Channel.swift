@@ -165,11 +165,26 @@ final class ConnectionGuard {
             context.fireChannelRead(data)
         }
 
+        /// A response that says `Connection: close` (a refused body, a broken framing) ends the
+        /// connection once written: Hummingbird would otherwise read the rest of the body first.
+        private var closeAfterResponse = false
+
         func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-            if case .end = unwrapOutboundIn(data) {
+            switch unwrapOutboundIn(data) {
+            case .head(let head):
+                if head.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }
+                context.write(data, promise: promise)
+            case .body:
+                context.write(data, promise: promise)
+            case .end:
                 connection.carryOut(connection.deadline.responseEnded(), context)
+                guard closeAfterResponse else {
+                    context.write(data, promise: promise)
+                    return
+                }
+                context.writeAndFlush(data, promise: promise)
+                context.close(promise: nil)
             }
-            context.write(data, promise: promise)
         }
     }
 }

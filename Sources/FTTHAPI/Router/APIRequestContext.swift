@@ -15,8 +15,11 @@ public struct APIRequestContext: RequestContext {
         coreContext = .init(source: source)
     }
 
-    /// Project exports of a whole city fit comfortably.
-    public var maxUploadSize: Int { 32 * 1024 * 1024 }
+    /// The largest body the route reads (``APIRoute/bodyLimit``), set when the route is chosen.
+    public var bodyLimit = APIRoute.smallBody
+
+    /// What Hummingbird and ``RequestBody`` collect at most: the route's ``bodyLimit``.
+    public var maxUploadSize: Int { bodyLimit }
 
     /// The API's JSON (``FTTHWire/WireJSON``): ISO 8601 dates and a stable key order.
     public var responseEncoder: JSONEncoder { WireJSON.encoder() }
@@ -34,6 +37,18 @@ public struct APIRequestContext: RequestContext {
                 "\(name): '\(raw)' is not valid percent-encoding: encode the UTF-8 bytes as %XX", field: name)
         }
         return decoded
+    }
+
+    /// The path parameter `name` as a whole number from `minimum`, read by ``StrictInteger``;
+    /// otherwise 400 naming the parameter with `example`, such as `/ports/SP-A/3`.
+    func integerParameter(_ name: String, minimum: Int = 1, example: String) throws -> Int {
+        let raw = try parameters.require(name)
+        guard let value = StrictInteger.parse(raw), value >= minimum else {
+            throw APIError.badRequest(
+                "\(name): '\(raw)' is not a whole number from \(minimum) written in digits only, such as \(example)",
+                field: name)
+        }
+        return value
     }
 
     /// The authenticated token; routes run only behind ``BearerAuthMiddleware``.

@@ -25,9 +25,7 @@ struct TestRoutes: APIRouteGroup {
     @Sendable func start(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let code = try context.pathParameter("code")
         let splitter = try context.pathParameter("splitter")
-        guard let port = context.parameters.get("port", as: Int.self), port >= 1 else {
-            throw APIError.invalid("port", "must be a splitter port number from 1")
-        }
+        let port = try context.integerParameter("port", example: "/ports/SP-A/3/tests")
         let body =
             try await RequestBody.decodeIfPresent(
                 TestStartRequest.self, from: request, context: context, example: #"{"serial": "HWTC1A2B3C4D"}"#)
@@ -72,7 +70,7 @@ struct TestRoutes: APIRouteGroup {
     /// Server-sent events, one ``ProgressEventResponse`` per step, filtered by `?project=` or `?run=`.
     @Sendable func events(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let project = request.uri.queryParameters.get("project")
-        let runID = request.uri.queryParameters.get("run", as: Int64.self)
+        let runID = try Self.runFilter(request)
         let progress = await engine.progress()
         let encoder = WireJSON.encoder()
         let events = progress.compactMap { event -> ByteBuffer? in
@@ -109,8 +107,20 @@ struct TestRoutes: APIRouteGroup {
             body: ResponseBody(asyncSequence: stream))
     }
 
+    /// `?run=N`; a filter that is not a test id would otherwise match nothing silently and the
+    /// client would take the stream of every test for its own: 400 naming it.
+    static func runFilter(_ request: Request) throws -> Int64? {
+        guard let text = request.uri.queryParameters.get("run") else { return nil }
+        guard let id = StrictInteger.parse(text), id >= 1 else {
+            throw APIError.badRequest(
+                "run: '\(text)' is not a test id; give the number POST …/tests answered, such as ?run=12",
+                field: "run")
+        }
+        return Int64(id)
+    }
+
     func run(_ context: APIRequestContext) async throws -> TestRun {
-        guard let id = context.parameters.get("id", as: Int64.self) else {
+        guard let id = context.parameters.get("id").flatMap({ StrictInteger.parse($0) }).map(Int64.init) else {
             throw APIError.invalid("id", "must be a test id (a number)")
         }
         guard let run = try await store.testRun(id: id) else {
