@@ -128,11 +128,14 @@ import Testing
         try await withServer(Self.settings(maxConnections: 2)) { fixture, port in
             let first = try RawHTTPConnection(port: port)
             let second = try RawHTTPConnection(port: port)
-            // Both are served: a request on the first is answered before the third arrives.
+            // Both are served (each connection is counted on its own event loop: answering a
+            // request on each proves it was counted before the third arrives).
             let request =
                 "GET /v1/projects HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(fixture.secrets[.crew]!)\r\n\r\n"
             first.send(request)
             #expect(await first.readResponse(limit: .seconds(5))?.hasPrefix("HTTP/1.1 200") == true)
+            second.send(request)
+            #expect(await second.readResponse(limit: .seconds(5))?.hasPrefix("HTTP/1.1 200") == true)
             let third = try RawHTTPConnection(port: port)
             #expect(await third.readUntilClosed(limit: .seconds(5)).closed)
             second.send(request)

@@ -25,7 +25,9 @@ struct TestRoutes: APIRouteGroup {
     @Sendable func start(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let code = try context.pathParameter("code")
         let splitter = try context.pathParameter("splitter")
-        let port = try context.integerParameter("port", example: "/ports/SP-A/3/tests")
+        guard let port = context.parameters.get("port").flatMap({ StrictInteger.parse($0) }), port >= 1 else {
+            throw APIError.invalid("port", "must be a splitter port number from 1, in digits only")
+        }
         let body =
             try await RequestBody.decodeIfPresent(
                 TestStartRequest.self, from: request, context: context, example: #"{"serial": "HWTC1A2B3C4D"}"#)
