@@ -9,9 +9,12 @@ final class ConnectionLimiter: Sendable {
     private let open = Atomic<Int>(0)
     private let refusedCount = Atomic<Int>(0)
 
-    init(maximum: Int) {
+    private let statistics: APIStatistics
+
+    init(maximum: Int, statistics: APIStatistics = APIStatistics()) {
         precondition(maximum >= 1, "a connection cap below 1 serves nobody")
         self.maximum = maximum
+        self.statistics = statistics
     }
 
     /// Takes a place for a new connection; false when the cap is reached (the caller closes it).
@@ -20,6 +23,7 @@ final class ConnectionLimiter: Sendable {
         guard now <= maximum else {
             open.wrappingSubtract(1, ordering: .relaxed)
             refusedCount.wrappingAdd(1, ordering: .relaxed)
+            statistics.countRefusedConnection()
             return false
         }
         return true

@@ -10,9 +10,13 @@ public struct APIRequestContext: RequestContext {
     /// The authenticated token; nil only before ``BearerAuthMiddleware`` ran.
     public var token: APIToken?
 
+    /// The client's IP address as the socket saw it (a proxy's, behind one); nil in router tests.
+    public var remoteAddress: String?
+
     /// Creates an unauthenticated context.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The largest body the route reads (``APIRoute/bodyLimit``), set when the route is chosen.

@@ -76,14 +76,22 @@ public enum APIServer {
     ]
 
     /// The router with every route behind ``BearerAuthMiddleware`` and each route behind a
-    /// ``RoleMiddleware`` with its roles. `now` stamps audit records and workflow events.
+    /// ``RoleMiddleware`` with its roles. `now` stamps audit records and workflow events;
+    /// `clock` times the window of failed authentications (`[api] auth_failure_window_s`),
+    /// which are counted in `statistics`.
     public static func buildRouter(
         store: any APIStore, configuration: AcceptdConfiguration,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock(),
+        statistics: APIStatistics = APIStatistics()
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware())
-        router.add(middleware: BearerAuthMiddleware(store: store))
+        let api = configuration.api
+        router.add(
+            middleware: BearerAuthMiddleware(
+                store: store, limit: api.authFailureLimit,
+                window: .milliseconds(Int64((api.authFailureWindowSeconds * 1000).rounded())), clock: clock,
+                statistics: statistics))
         router.mount(DocumentRoutes(), access: routes)
         router.mount(ProjectRoutes(store: store, configuration: configuration, now: now), access: routes)
         router.mount(PortRoutes(store: store), access: routes)
@@ -117,13 +125,14 @@ public enum APIServer {
 
     /// HTTP/1 with `[api]`'s connection cap and its idle, header and body timeouts
     /// (``ConnectionDeadline``): what every application serving the API uses.
-    public static func server(_ settings: APISettings) -> HTTPServerBuilder {
+    public static func server(_ settings: APISettings, statistics: APIStatistics = APIStatistics()) -> HTTPServerBuilder
+    {
         func duration(_ seconds: Double) -> Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
         return .guardedHTTP1(
             timeouts: .init(
                 idle: duration(settings.idleTimeoutSeconds), head: duration(settings.headerTimeoutSeconds),
                 body: duration(settings.bodyTimeoutSeconds)),
-            limiter: ConnectionLimiter(maximum: settings.maxConnections))
+            limiter: ConnectionLimiter(maximum: settings.maxConnections, statistics: statistics))
     }
 
     /// Encodes `value` as the API's JSON (``FTTHWire/WireJSON``) with `status`.
