@@ -137,3 +137,47 @@ import Testing
         }
     }
 }
+
+/// The OpenAPI document lists the statuses these refusals answer with, on every route that can.
+@Suite struct HardenedStatusDocumentTests {
+    /// Per operation (`post /v1/projects`): whether its request body is JSON, and its statuses.
+    static func operations(in yaml: String) -> [String: (json: Bool, statuses: Set<String>)] {
+        let methods: Set<String> = ["get", "put", "post", "patch", "delete"]
+        var result: [String: (json: Bool, statuses: Set<String>)] = [:]
+        var path = ""
+        var current: String?
+        var inRequestBody = false
+        for line in yaml.split(separator: "\n").map(String.init) {
+            if line == "components:" { break }
+            let indent = line.prefix { $0 == " " }.count
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if indent == 2, text.hasPrefix("/"), text.hasSuffix(":") {
+                path = String(text.dropLast())
+            } else if indent == 4, methods.contains(String(text.dropLast())) {
+                current = "\(text.dropLast()) \(path)"
+                result[current!] = (false, [])
+            } else if current != nil, indent == 6 {
+                inRequestBody = text == "requestBody:"
+            } else if let current, inRequestBody, text.hasPrefix("application/json") {
+                result[current]?.json = true
+            } else if let current, indent == 8, text.hasPrefix("'"), text.count > 4 {
+                result[current]?.statuses.insert(String(text.dropFirst().prefix(3)))
+            }
+        }
+        return result
+    }
+
+    @Test func everyRouteDocuments429AndEveryJSONBody413And415() {
+        let operations = Self.operations(in: OpenAPIDocument.yaml)
+        #expect(operations.count == APIServer.routes.count + APIServer.engineRoutes.count)
+        for (name, operation) in operations {
+            #expect(operation.statuses.contains("429"), "\(name)")
+            if operation.json {
+                #expect(operation.statuses.isSuperset(of: ["400", "413", "415"]), "\(name)")
+            }
+        }
+        #expect(operations["post /v1/projects/import"]?.statuses.contains("413") == true)
+        #expect(operations["get /v1/events"]?.statuses.contains("400") == true)
+        #expect(operations["post /v1/speedtest/upload"]?.statuses.contains("400") == true)
+    }
+}
