@@ -18,6 +18,10 @@ public struct APISettings: Sendable, Hashable {
     /// Connections served at once; one more is closed at once (and logged), so that a crowd of
     /// idle clients cannot use up the daemon's file descriptors. Keep it well below `LimitNOFILE`.
     public var maxConnections = 512
+    /// Connections served at once from one client address, so that one address opening hundreds
+    /// cannot take every place from the others. Behind a proxy every client has the proxy's
+    /// address: raise it to `max_connections` there and let the proxy limit its clients.
+    public var maxConnectionsPerAddress = 64
     /// Failed authentications a source address may make within ``authFailureWindowSeconds``
     /// before it is answered 429 with `Retry-After` until the window has passed.
     public var authFailureLimit = 10
@@ -30,6 +34,7 @@ public struct APISettings: Sendable, Hashable {
         self.init()
         try r.allow([
             "host", "port", "idle_timeout_s", "header_timeout_s", "body_timeout_s", "max_connections",
+            "max_connections_per_address",
             "auth_failure_limit", "auth_failure_window_s",
         ])
         host = try r.string("host", default: host)
@@ -44,6 +49,8 @@ public struct APISettings: Sendable, Hashable {
         headerTimeoutSeconds = try r.double("header_timeout_s", default: headerTimeoutSeconds, range: 0.1...600)
         bodyTimeoutSeconds = try r.double("body_timeout_s", default: bodyTimeoutSeconds, range: 0.1...3600)
         maxConnections = try r.int("max_connections", default: maxConnections, range: 1...1_000_000)
+        maxConnectionsPerAddress = try r.int(
+            "max_connections_per_address", default: maxConnectionsPerAddress, range: 1...1_000_000)
         authFailureLimit = try r.int("auth_failure_limit", default: authFailureLimit, range: 1...1_000_000)
         authFailureWindowSeconds = try r.double(
             "auth_failure_window_s", default: authFailureWindowSeconds, range: 1...86_400)

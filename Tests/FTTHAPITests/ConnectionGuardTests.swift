@@ -64,9 +64,10 @@ import Testing
     /// Short timeouts, so that each case ends in well under a second; the ones a case does not
     /// test are long, so that a busy machine does not close its connection early.
     static func settings(
-        maxConnections: Int = 64, idle: Double = 30, header: Double = 30, body: Double = 30
+        maxConnections: Int = 64, perAddress: Int = 64, idle: Double = 30, header: Double = 30, body: Double = 30
     ) -> APISettings {
         var settings = APISettings()
+        settings.maxConnectionsPerAddress = perAddress
         settings.idleTimeoutSeconds = idle
         settings.headerTimeoutSeconds = header
         settings.bodyTimeoutSeconds = body
@@ -125,23 +126,60 @@ import Testing
     }
 
     @Test func aConnectionPastTheCapIsRefusedWhileTheOthersStillWork() async throws {
-        try await withServer(Self.settings(maxConnections: 2)) { fixture, port in
-            let first = try RawHTTPConnection(port: port)
-            let second = try RawHTTPConnection(port: port)
-            // Both are served (each connection is counted on its own event loop: answering a
-            // request on each proves it was counted before the third arrives).
+        try await withServer(Self.settings(maxConnections: 3)) { fixture, port in
             let request =
                 "GET /v1/projects HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(fixture.secrets[.crew]!)\r\n\r\n"
-            first.send(request)
-            #expect(await first.readResponse(limit: .seconds(5))?.hasPrefix("HTTP/1.1 200") == true)
-            second.send(request)
-            #expect(await second.readResponse(limit: .seconds(5))?.hasPrefix("HTTP/1.1 200") == true)
-            let third = try RawHTTPConnection(port: port)
-            #expect(await third.readUntilClosed(limit: .seconds(5)).closed)
-            second.send(request)
-            #expect(await second.readResponse(limit: .seconds(5))?.hasPrefix("HTTP/1.1 200") == true)
-            first.send(request)
-            #expect(await first.readResponse(limit: .seconds(5))?.hasPrefix("HTTP/1.1 200") == true)
+            // Opens connections one by one, each proven counted by an answer, until one is refused:
+            // the test framework's own client may hold one of the three places.
+            var served: [RawHTTPConnection] = []
+            var refused = false
+            for _ in 0..<4 where !refused {
+                let connection = try RawHTTPConnection(port: port)
+                connection.send(request)
+                if let answer = await connection.readResponse(limit: .seconds(5)) {
+                    #expect(answer.hasPrefix("HTTP/1.1 200"))
+                    served.append(connection)
+                } else {
+                    refused = await connection.readUntilClosed(limit: .seconds(5)).closed
+                }
+            }
+            #expect(refused)
+            #expect(served.count >= 2)
+            for connection in served {
+                connection.send(request)
+                #expect(await connection.readResponse(limit: .seconds(5))?.hasPrefix("HTTP/1.1 200") == true)
+            }
         }
+    }
+
+    @Test func oneAddressCannotTakeEveryPlace() async throws {
+        try await withServer(Self.settings(maxConnections: 10, perAddress: 1)) { fixture, port in
+            let request =
+                "GET /v1/projects HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(fixture.secrets[.crew]!)\r\n\r\n"
+            // Not 127.0.0.1: the test framework's own client holds a connection from there.
+            let first = try RawHTTPConnection(port: port, from: "127.0.0.3")
+            first.send(request)
+            #expect(await first.readResponse(limit: .seconds(5))?.hasPrefix("HTTP/1.1 200") == true)
+            let second = try RawHTTPConnection(port: port, from: "127.0.0.3")
+            #expect(await second.readUntilClosed(limit: .seconds(5)).closed)
+            let other = try RawHTTPConnection(port: port, from: "127.0.0.4")
+            other.send(request)
+            #expect(await other.readResponse(limit: .seconds(5))?.hasPrefix("HTTP/1.1 200") == true)
+        }
+    }
+}
+
+@Suite struct ConnectionLimiterTests {
+    @Test func theTotalAndThePerAddressCapsAreKeptAndPlacesComeBack() {
+        let limiter = ConnectionLimiter(maximum: 3, maximumPerAddress: 2)
+        #expect(limiter.acquire(address: "a") == nil)
+        #expect(limiter.acquire(address: "a") == nil)
+        #expect(limiter.acquire(address: "a") == .address)
+        #expect(limiter.acquire(address: "b") == nil)
+        #expect(limiter.acquire(address: "c") == .total)
+        limiter.release(address: "a")
+        #expect(limiter.acquire(address: "c") == nil)
+        #expect(limiter.current == 3)
+        #expect(limiter.refused == 2)
     }
 }

@@ -47,7 +47,8 @@ final class ConnectionGuard {
     private let limiter: ConnectionLimiter
     private let logger: Logger
     private var timer: Scheduled<Void>?
-    private var holdsPlace = false
+    /// The client's address while the connection holds a place under the caps.
+    private var place: String?
     private var started = false
 
     init(timeouts: ConnectionDeadline.Timeouts, limiter: ConnectionLimiter, logger: Logger) {
@@ -59,27 +60,32 @@ final class ConnectionGuard {
     fileprivate func start(_ context: ChannelHandlerContext) {
         guard !started else { return }
         started = true
-        guard limiter.acquire() else {
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        if let refusal = limiter.acquire(address: address) {
             // Refused before a byte is read: the client sees the connection closed. One line per
             // hundred refusals, so that a flood does not flood the journal too.
             if limiter.refused % 100 == 1 {
+                let cap =
+                    refusal == .total
+                    ? "\(limiter.maximum) are open ([api] max_connections)"
+                    : "\(limiter.maximumPerAddress) are open from \(address) ([api] max_connections_per_address)"
                 logger.warning(
-                    "refused a connection: \(limiter.maximum) are open ([api] max_connections); it was closed at once (\(limiter.refused) refused since the start)",
-                    metadata: ["http.peer": "\(context.channel.remoteAddress?.ipAddress ?? "?")"])
+                    "refused a connection: \(cap); it was closed at once (\(limiter.refused) refused since the start)",
+                    metadata: ["http.peer": "\(address)"])
             }
             context.close(promise: nil)
             return
         }
-        holdsPlace = true
+        place = address
         carryOut(deadline.connected(), context)
     }
 
     fileprivate func stop() {
         timer?.cancel()
         timer = nil
-        if holdsPlace {
-            holdsPlace = false
-            limiter.release()
+        if let address = place {
+            place = nil
+            limiter.release(address: address)
         }
     }
 

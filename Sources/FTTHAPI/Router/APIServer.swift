@@ -132,7 +132,9 @@ public enum APIServer {
             timeouts: .init(
                 idle: duration(settings.idleTimeoutSeconds), head: duration(settings.headerTimeoutSeconds),
                 body: duration(settings.bodyTimeoutSeconds)),
-            limiter: ConnectionLimiter(maximum: settings.maxConnections, statistics: statistics))
+            limiter: ConnectionLimiter(
+                maximum: settings.maxConnections, maximumPerAddress: settings.maxConnectionsPerAddress,
+                statistics: statistics))
     }
 
     /// Encodes `value` as the API's JSON (``FTTHWire/WireJSON``) with `status`.
