@@ -105,7 +105,7 @@ import Testing
             connection.send(
                 "POST /v1/projects HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(fixture.secrets[.admin]!)\r\n"
                     + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n")
-            let (text, closed) = await connection.readUntilClosed(limit: .seconds(5))
+            let (text, closed) = await connection.readUntilClosed(limit: .seconds(10))
             #expect(text.hasPrefix("HTTP/1.1 400"), "\(text)")
             #expect(text.contains("request.malformed"), "\(text)")
             #expect(closed)
@@ -130,7 +130,7 @@ import Testing
             connection.send(
                 "\(route) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(fixture.secrets[.admin]!)\r\n"
                     + "Content-Type: \(contentType)\r\nContent-Length: \(length)\r\n\r\n{\"name\": \"")
-            let (text, closed) = await connection.readUntilClosed(limit: .seconds(5))
+            let (text, closed) = await connection.readUntilClosed(limit: .seconds(10))
             #expect(text.hasPrefix("HTTP/1.1 413"), "\(text)")
             #expect(text.contains(limit), "\(text)")
             #expect(closed)
