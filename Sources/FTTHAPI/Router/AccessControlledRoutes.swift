@@ -40,7 +40,8 @@ final class AccessControlledRoutes {
             var context = context
             context.bodyLimit = route.bodyLimit
             // A declared length over the limit is refused before a byte of the body is read.
-            if let length = request.headers[.contentLength].flatMap({ StrictInteger.parse($0) }), length > route.bodyLimit {
+            let declared = request.headers[.contentLength].flatMap { StrictInteger.parse($0) }
+            if let declared, declared > route.bodyLimit {
                 throw APIError.tooLarge(limit: route.bodyLimit, method: method, path: full)
             }
             return try await handler(request, context)
