@@ -3,6 +3,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 FUZZ_SECONDS ?= 60
+SCHEMATHESIS_SECONDS ?= 60
 
 .PHONY: deps build demo test format lint clean bench-engine bench-probe fuzz
 
@@ -23,6 +24,9 @@ test: deps
 	# One test at a time: many suites start real agents and tools (snmpd, snmpsim, net-snmp's
 	# commands, olt-sim's agents); run side by side on 2 cores they starve each other into timeouts.
 	$(SWIFT) test --skip-build --no-parallel
+	# The daemon against its served OpenAPI document: strict YAML, then schemathesis for a bounded
+	# time (no 5xx; every status, content type and body documented).
+	scripts/schemathesis.sh $(SCHEMATHESIS_SECONDS)
 	# PPPCore's frame decoders and client under libFuzzer, for a bounded time, without a crash.
 	scripts/fuzz-pppcore.sh $(FUZZ_SECONDS)
 

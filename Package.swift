@@ -308,7 +308,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FTTHEngineTests",
-            dependencies: ["FTTHEngine", "FTTHCore", "FTTHSQLite", "FTTHDrivers", "OLTSim", "CLIModel"],
+            dependencies: [
+                "FTTHEngine", "FTTHCore", "FTTHSQLite", "FTTHDrivers", "OLTSim", "CLIModel",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

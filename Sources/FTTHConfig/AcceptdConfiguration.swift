@@ -47,10 +47,16 @@ extension ConfigurationError {
 public struct StoreConfiguration: Sendable, Hashable {
     /// Path of the SQLite database file.
     public var path: String
+    /// The file holding the key that encrypts the test accounts' passwords (`[store] key_file`);
+    /// nil: systemd's credential `ftth-store-key`, else a key file beside the store.
+    public var keyFile: String?
 
     public static let defaultPath = "var/ftth-acceptd.sqlite"
 
-    public init(path: String = StoreConfiguration.defaultPath) { self.path = path }
+    public init(path: String = StoreConfiguration.defaultPath, keyFile: String? = nil) {
+        self.path = path
+        self.keyFile = keyFile
+    }
 }
 
 /// The daemon's and `ftthctl`'s configuration, read from `config/ftth-acceptd.toml`
@@ -130,7 +136,17 @@ public struct AcceptdConfiguration: Sendable {
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")
-            try Self.allowOnly(["path"], in: table, at: "store")
+            try Self.allowOnly(["path", "key_file"], in: table, at: "store")
+            if let k = table["key_file"] {
+                guard let s = k.string, !s.isEmpty else {
+                    throw ConfigurationError(
+                        key: "store.key_file",
+                        message:
+                            "must be a non-empty string path to a file holding a 32-byte key in base64, such as \"/etc/ftth-acceptd/store.key\""
+                    )
+                }
+                store.keyFile = s
+            }
             if let p = table["path"] {
                 guard let s = p.string, !s.isEmpty else {
                     throw ConfigurationError(

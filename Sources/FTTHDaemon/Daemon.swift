@@ -30,9 +30,11 @@ public struct Daemon: Sendable {
     public init(configuration: AcceptdConfiguration, environment: [String: String], logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
-        let directory = URL(fileURLWithPath: configuration.store.path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: configuration.store.path)
+        // The store makes its directory (0700) and file (0600) itself.
+        store = try SQLiteStore(
+            path: configuration.store.path,
+            key: try StoreKey.resolve(
+                keyFile: configuration.store.keyFile, environment: environment, storePath: configuration.store.path))
         snmp = SNMPClient()
         drivers = ConfiguredDrivers(southbound: configuration.southbound, environment: environment, snmp: snmp)
         let e = configuration.engine

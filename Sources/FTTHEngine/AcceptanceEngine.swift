@@ -246,7 +246,19 @@ public actor AcceptanceEngine {
             spec.serial = run.serial ?? run.port.onuSerial
         }
         let provisioning = spec
-        let onuID = try await limiter.withSlot(run.port.olt) { try await driver.provision(provisioning) }
+        let onuID: Int
+        do {
+            onuID = try await limiter.withSlot(run.port.olt) { try await driver.provision(provisioning) }
+        } catch let error as OLTDriverError {
+            // An OLT that refuses the password may repeat it (in its error, or in the command line
+            // the driver names); the outcome, the progress stream and the log never carry it.
+            throw provisioning.password.map(error.redacting) ?? error
+        } catch {
+            if let password = provisioning.password, "\(error)".contains(password) {
+                throw RedactedError(error, secret: password)
+            }
+            throw error
+        }
         configuration.checkpoint?(.provisioned, run.port.key)
         let next = try await store.advanceTestRun(
             run.id, to: .awaitingOnline, onuID: onuID, attempt: 0, outcome: nil, at: now())
@@ -454,5 +466,15 @@ public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .noPassword(let port):
             "\(port) has no test ONU password, and its OLT authenticates test ONUs by password; start the test again to have one made"
         }
+    }
+}
+
+/// An error that is not an ``OLTDriverError`` whose text held a secret: only its text, with the
+/// secret replaced by ``OLTDriverError/redacted``, goes on.
+struct RedactedError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ error: any Error, secret: String) {
+        description = "\(error)".replacing(secret, with: OLTDriverError.redacted)
     }
 }

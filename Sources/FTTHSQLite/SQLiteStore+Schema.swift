@@ -2,7 +2,8 @@ import GRDB
 
 extension SQLiteStore {
     /// The schema, one migration per change; a released migration is never edited.
-    static var migrator: DatabaseMigrator {
+    /// Every schema change in order; `key` seals the secrets a migration encrypts.
+    static func migrator(key: StoreKey) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-foundation") { db in
             try db.execute(
@@ -132,6 +133,7 @@ extension SQLiteStore {
         registerTestRunMigration(&migrator)
         registerOutboxMigration(&migrator)
         registerServiceTestMigration(&migrator)
+        registerAccountPasswordMigration(&migrator, key: key)
         return migrator
     }
 }

@@ -172,11 +172,18 @@ extension SQLiteStore: ServiceTestStore {
                 sql: "UPDATE service_tests SET state = 'claimed', claimed_by = ?, claimed_at = ? WHERE id = ?",
                 arguments: [probe, at, test.id])
             guard
-                let password = try String.fetchOne(
-                    db, sql: "SELECT password FROM test_accounts WHERE username = ?", arguments: [username])
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, password FROM test_accounts WHERE username = ?", arguments: [username])
             else {
                 throw StoreError.corruptRow(
                     table: "service_tests", id: test.id, problem: "its test account \(username) is not in the pool")
+            }
+            guard let password = self.key.unseal(row["password"], context: username) else {
+                throw StoreError.corruptRow(
+                    table: "test_accounts", id: row["id"],
+                    problem:
+                        "the password of test account \(username) does not decrypt with this store's key: the key (credential \(StoreKey.credentialName), [store] key_file or \(self.path).key) is not the one it was imported with; restore that key, or import the account again"
+                )
             }
             let port = try Self.loadPort(db, test.port)
             try Self.event(

@@ -9,22 +9,23 @@ public final class SQLiteStore: AcceptanceStore {
     let pool: DatabasePool
     /// The file the store lives in, for messages.
     public let path: String
+    /// Encrypts the test accounts' passwords at rest.
+    let key: StoreKey
 
-    /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
-    /// Throws ``StoreError/database(operation:message:)`` naming the file when it cannot.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the store at `path` and migrates it to the current schema;
+    /// `key` encrypts the test accounts' passwords (nil: the key file beside the store, see
+    /// ``StoreKey``). Throws ``StoreError/database(operation:message:)`` naming the file when it cannot.
+    public init(path: String, key: StoreKey? = nil) throws {
         self.path = path
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
+        try Self.prepareFile(at: path)
+        self.key = try key ?? StoreKey.besideStore(path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // Another process (the daemon, a second ftthctl) may hold the write lock briefly.
         configuration.busyMode = .timeout(10)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            try Self.migrator(key: self.key).migrate(pool)
         } catch {
             throw StoreError.database(
                 operation: "opening \(path)",
@@ -254,7 +255,10 @@ public final class SQLiteStore: AcceptanceStore {
                 }
                 try db.execute(
                     sql: "INSERT INTO test_accounts (username, password, created_at) VALUES (?, ?, ?)",
-                    arguments: [entry.value.username, entry.value.password, at])
+                    arguments: [
+                        entry.value.username, try self.key.seal(entry.value.password, context: entry.value.username),
+                        at,
+                    ])
             }
             try Self.recordImport(
                 db, kind: "test_accounts", source: source, at: at, summary: "\(input.accounts.count) accounts")

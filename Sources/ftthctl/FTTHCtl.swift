@@ -54,7 +54,10 @@ struct StoreOptions: ParsableArguments {
 
     func open() throws -> (AcceptdConfiguration, SQLiteStore) {
         let configuration = try configOptions.load()
-        return (configuration, try SQLiteStore(path: store ?? configuration.store.path))
+        let path = store ?? configuration.store.path
+        let key = try StoreKey.resolve(
+            keyFile: configuration.store.keyFile, environment: ProcessInfo.processInfo.environment, storePath: path)
+        return (configuration, try SQLiteStore(path: path, key: key))
     }
 }
 

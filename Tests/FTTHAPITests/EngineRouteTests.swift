@@ -70,7 +70,12 @@ import Testing
         let gone = try await f.request(.delete, "/v1/tests/\(run.id)", headers: f.headers(.admin))
         #expect(gone.status == .conflict)
         #expect(try await f.request(.get, "/v1/tests/999", headers: f.headers(.crew)).status == .notFound)
-        #expect(try await f.request(.get, "/v1/tests/x", headers: f.headers(.crew)).status == .unprocessableContent)
+        // A path that cannot name a test is malformed, as the document says (issue 12, defect 5).
+        for method in [HTTPRequest.Method.get, .delete] {
+            let malformed = try await f.request(method, "/v1/tests/x", headers: f.headers(.crew))
+            #expect(malformed.status == .badRequest, "\(method): \(malformed.text)")
+            #expect(malformed.errorField == "id", "\(method): \(malformed.text)")
+        }
     }
 
     @Test(arguments: [Caller.noToken, .revokedToken, .integration])

@@ -1,10 +1,11 @@
-import FTTHAPI
 import FTTHCore
 import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import FTTHAPI
 
 @Suite struct ProjectRouteTests {
     @Test func projectsAreListedWithTheirCounts() async throws {
@@ -60,6 +61,41 @@ import Testing
             .patch, "/v1/projects/P2", headers: f.headers(.admin, contentType: "application/json"),
             body: #"{"name": "Riverside C"}"#)
         #expect(name.status == .ok)
+    }
+
+    /// PATCH applies the rule create and import apply: a line break, an escape sequence or a NUL
+    /// byte in a name is refused, not stored (or cut) (issue 12, defect 4).
+    @Test func aNameWithControlCharactersIsRefusedByEveryRoute() async throws {
+        let f = try await APIFixture()
+        let names: [(String, String)] = [
+            (#"Garden\r\nX-Injected: 1"#, "U+D"), (#"Garden\u001b[2J\u001b[31mOK"#, "U+1B"),
+            (#"Garden\u0000Court"#, "U+0"),
+        ]
+        for (name, codePoint) in names {
+            let patch = try await f.request(
+                .patch, "/v1/projects/P1", headers: f.headers(.admin, contentType: "application/json"),
+                body: #"{"name": "\#(name)"}"#)
+            #expect(patch.status == .unprocessableContent, "\(name): \(patch.text)")
+            #expect(patch.errorField == "name", "\(name): \(patch.text)")
+            #expect(patch.errorMessage?.contains("control character \(codePoint)") == true, "\(patch.text)")
+
+            let create = try await f.request(
+                .post, "/v1/projects", headers: f.headers(.integration, contentType: "application/json"),
+                body: #"""
+                    {"code": "P9", "name": "\#(name)", "splitters": [
+                      {"olt_name": "HW-1", "olt_ip": "10.0.0.1", "olt_dialect": "huawei-ma5800", "pon": "0/1/0",
+                       "svlan": 1001, "name": "SP-9", "ratio": "1:4"}]}
+                    """#)
+            #expect(create.status == .unprocessableContent, "\(name): \(create.text)")
+            #expect(create.text.contains("control character \(codePoint)"), "\(create.text)")
+        }
+        let p1 = try await f.request(.get, "/v1/projects/P1", headers: f.headers(.admin))
+        #expect(p1.json["name"] as? String == "Garden Court")
+        // A good name is stored as create stores it: trimmed.
+        let renamed = try await f.request(
+            .patch, "/v1/projects/P1", headers: f.headers(.admin, contentType: "application/json"),
+            body: #"{"name": "  Garden Court II "}"#)
+        #expect(renamed.json["name"] as? String == "Garden Court II", "\(renamed.text)")
     }
 
     @Test func anUntestedProjectIsWithdrawnAndATestedOneKept() async throws {
@@ -287,6 +323,62 @@ import Testing
         #expect(lines[1].contains("below build limit"))
         #expect(lines[2].hasPrefix("SP-A,2,") && lines[2].hasSuffix(",,,,,,,,,,,"))
     }
+
+    /// Text a spreadsheet would run as a formula is neutralised with a leading quote, numbers stay
+    /// numbers (a negative dBm starts with '-' too), and the file name of an odd project code is
+    /// quoted per RFC 6266 (issue 12, defect 6).
+    @Test func theReportNeutralisesFormulasAndQuotesItsFileName() async throws {
+        let f = try await APIFixture()
+        let code = #"BI-Q3';""#
+        _ = try await f.store.importProjects(
+            try ProjectImportPlan(
+                csv: """
+                    project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports
+                    "BI-Q3';\"\"",Formula Court,HW-1,10.0.0.1,huawei-ma5800,0/1/5,1005,=cmd|x,1:8,1
+                    "BI-Q3';\"\"",Formula Court,HW-1,10.0.0.1,huawei-ma5800,0/1/5,1005,@SUM(A1),1:8,1
+                    "BI-Q3';\"\"",Formula Court,HW-1,10.0.0.1,huawei-ma5800,0/1/5,1005,+1-2,1:8,1
+                    "BI-Q3';\"\"",Formula Court,HW-1,10.0.0.1,huawei-ma5800,0/1/5,1005,-3,1:8,1
+                    """, file: "formula.csv"), namingRule: .standard, source: "formula.csv", at: t0, progress: nil)
+        let key = PortKey(projectCode: code, splitter: "=cmd|x", port: 1)
+        _ = try await f.store.recordActivation(
+            key, serial: nil,
+            configuredRanges: [CVLANRange(name: "t", olt: nil, first: VLANID(3000)!, last: VLANID(3010)!)], at: t0)
+        let readings = OpticalReadings(
+            oltTx: .dBm(DBm(3.5)), oltRx: .dBm(DBm(-18)), onuTx: .dBm(DBm(2.1)), onuRx: .dBm(DBm(-21.3)))
+        try await f.store.recordLineResult(
+            key, readings: readings, verdict: ThresholdProfile.build.evaluate(readings), at: t0)
+
+        let response = try await f.request(
+            .get, "/v1/projects/BI-Q3%27%3B%22/report.csv", headers: f.headers(.admin))
+        #expect(response.status == .ok, "\(response.text)")
+        #expect(
+            response.headers[.contentDisposition]
+                == #"attachment; filename="BI-Q3___-report.csv"; filename*=UTF-8''BI-Q3%27%3B%22-report.csv"#)
+        let lines = response.text.split(separator: "\r\n").map(String.init)
+        #expect(lines.count == 5, "\(lines)")
+        let splitters = lines.dropFirst().map { $0.prefix { $0 != "," } }
+        #expect(splitters.sorted() == ["'+1-2", "'-3", "'=cmd|x", "'@SUM(A1)"], "\(lines)")
+        let tested = try #require(lines.first { $0.hasPrefix("'=cmd|x,1,") })
+        #expect(tested.contains(",3.50,-18.00,2.10,-21.30,"), "\(tested)")
+    }
+
+    @Test func aFileNameOutsideASCIIIsPercentEncodedWithAPlainFallback() {
+        #expect(
+            ContentDisposition.attachment(filename: "花园 A\\b-report.csv")
+                == #"attachment; filename="___A_b-report.csv"; filename*=UTF-8''%E8%8A%B1%E5%9B%AD%20A%5Cb-report.csv"#)
+    }
+
+    @Test(
+        "a text cell starting like a formula gets a quote; other text and numbers do not",
+        arguments: [
+            ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\tx", "'\tx"),
+            ("\rx", "\"'\rx\""), ("SP-A", "SP-A"), ("", ""), ("a,b", "\"a,b\""),
+            ("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""),
+        ])
+    func reportCells(_ text: String, _ written: String) {
+        #expect(ProjectReportCSV.Cell.text(text).field == written)
+        #expect(ProjectReportCSV.Cell.number("-21.30").field == "-21.30")
+    }
 }
 
 @Suite struct AcceptanceRouteTests {
@@ -330,6 +422,8 @@ import Testing
         (#"{"reason": null}"#, .unprocessableContent),
         (#"{"reason": "   "}"#, .unprocessableContent),
         (#"{"reason": 5}"#, .unprocessableContent),
+        (#"{"reason": "Redo SP-A\u001b[2J"}"#, .unprocessableContent),
+        (#"{"reason": "Redo SP-A\r\nX: 1"}"#, .unprocessableContent),
         (#"{"reason": "#, .badRequest),
         (#"["reason"]"#, .badRequest),
     ])

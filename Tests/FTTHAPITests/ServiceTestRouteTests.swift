@@ -108,11 +108,34 @@ import Testing
             ),
             ("/v1/service-tests/\(id)/result", "not json", .badRequest, "body"),
             ("/v1/service-tests/99/result", Self.measurement, .notFound, nil),
+            ("/v1/service-tests/x/result", Self.measurement, .badRequest, "id"),
         ]
         for (uri, body, status, field) in cases {
             let response = try await f.request(.post, uri, headers: headers(f, key: "k"), body: body)
             #expect(response.status == status, "\(body): \(response.text)")
             if let field { #expect(response.errorField == field, "\(response.text)") }
+        }
+    }
+
+    /// A test account's password goes to the probe that takes its service test, which dials with
+    /// it, and to no one else: no other route's answer carries it (issue 12, defect 8).
+    @Test func anAccountsPasswordIsAnsweredOnlyToTheProbeThatDialsWithIt() async throws {
+        let f = try await APIFixture()
+        let id = try await f.awaitService()
+        let claimed = try await f.request(.post, "/v1/service-tests/claim", headers: f.headers(.probe))
+        #expect(claimed.json["password"] as? String == "secret-u1", "\(claimed.text)")
+        let posted = try await f.request(
+            .post, "/v1/service-tests/\(id)/result", headers: headers(f, key: "k"), body: Self.measurement)
+        #expect(!posted.text.contains("secret-u1"))
+        for uri in [
+            "/v1/tests/1", "/v1/projects", "/v1/projects/S1", "/v1/projects/S1/activation-list",
+            "/v1/projects/S1/ports/SP-S/1/results", "/v1/projects/S1/report.csv",
+        ] {
+            for role in [APIRole.crew, .admin] {
+                let response = try await f.request(.get, uri, headers: f.headers(role))
+                #expect(response.status == .ok, "\(uri): \(response.text)")
+                #expect(!response.text.contains("secret-u1"), "\(uri) answered the password: \(response.text)")
+            }
         }
     }
 

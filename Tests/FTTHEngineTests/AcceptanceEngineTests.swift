@@ -3,6 +3,8 @@ import FTTHDrivers
 import FTTHEngine
 import FTTHSQLite
 import Foundation
+import InMemoryLogging
+import Logging
 import OLTSim
 import Testing
 
@@ -423,6 +425,38 @@ import Testing
         #expect(
             try await rig.store.activationList(projectCode: "P1").first { $0.key == EngineRig.port(3) }?
                 .onuPassword == password)
+    }
+
+    /// An OLT that refuses the password may repeat it; the run's outcome, the progress stream and
+    /// the log say it was refused, never what it was (issue 12, defect 8).
+    @Test func aRefusedPasswordIsNotRepeatedInTheOutcomeOrTheLog() async throws {
+        let rig = try await EngineRig().imported()
+        var activation = ActivationPolicy()
+        activation.passwordOLTs = [ManagementAddress("10.20.0.1")!]
+        var configuration = EngineConfiguration(
+            profiles: Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) }),
+            cvlanRanges: [EngineRig.range], onlineTimeout: .seconds(120), pollInterval: .seconds(5), maxAttempts: 3)
+        configuration.activation = activation
+        let logs = InMemoryLogHandler()
+        let engine = AcceptanceEngine(
+            store: rig.store, drivers: EchoingRefusalDrivers(inner: rig.drivers), configuration: configuration,
+            clock: rig.clock, now: { Date(timeIntervalSince1970: 1_790_000_000) },
+            logger: Logger(label: "test", factory: { _ in logs }))
+        let run = try await engine.begin(EngineRig.port(3), profile: "build")
+        let password = try #require(
+            try await rig.store.activationList(projectCode: "P1").first { $0.key == EngineRig.port(3) }?.onuPassword)
+        let ended = await engine.execute(run)
+        #expect(ended.step == .failed)
+        let outcome = ended.outcome ?? ""
+        #expect(outcome.contains("password-auth [redacted]"), "\(outcome)")
+        #expect(!outcome.contains(password), "\(outcome)")
+        let stored = try await rig.store.testRun(id: run.id)?.outcome ?? ""
+        #expect(!stored.contains(password) && stored.contains("Failure: The password [redacted] is invalid"))
+        let lines = logs.entries.map { "\($0.message) \($0.metadata)" }
+        #expect(lines.contains { $0.contains("[redacted]") }, "\(lines)")
+        #expect(!lines.contains { $0.contains(password) }, "\(lines)")
+        let history = try await rig.store.portHistory(EngineRig.port(3))
+        #expect(!history.contains { $0.detail.contains(password) })
     }
 
     @Test func aSerialOLTGivesNoPasswords() async throws {

@@ -134,3 +134,42 @@ struct StoppedClock: Clock {
         throw CancellationError()
     }
 }
+
+/// The rig's drivers, except that provisioning is refused the way a real OLT may refuse an ONU
+/// password: naming it in its error and in the command line it echoes.
+struct EchoingRefusalDrivers: OLTDriverProvider {
+    let inner: EngineRig.Drivers
+
+    func driver(for olt: ManagementAddress, dialect: VendorDialect) throws -> any OLTDriver {
+        EchoingRefusal(inner: try inner.driver(for: olt, dialect: dialect))
+    }
+
+    func provisioningProfiles(for olt: ManagementAddress) -> (line: String, service: String) {
+        inner.provisioningProfiles(for: olt)
+    }
+
+    struct EchoingRefusal: OLTDriver {
+        let inner: any OLTDriver
+        var description: String { inner.description }
+
+        func readOptics(pon: PONAddress, onuIDs: [Int]?) async throws -> PONOptics {
+            try await inner.readOptics(pon: pon, onuIDs: onuIDs)
+        }
+
+        func runState(pon: PONAddress, onuID: Int) async throws -> ONURunState {
+            try await inner.runState(pon: pon, onuID: onuID)
+        }
+
+        func listONUs(pon: PONAddress) async throws -> [ONUEntry] { try await inner.listONUs(pon: pon) }
+
+        func provision(_ spec: TestONUSpec) async throws -> Int {
+            let password = spec.password ?? ""
+            throw OLTDriverError(
+                .rejected, olt: description,
+                message: "the OLT refused `ont add 0 password-auth \(password) always-on omci`",
+                deviceText: "Failure: The password \(password) is invalid")
+        }
+
+        func remove(pon: PONAddress, onuID: Int) async throws { try await inner.remove(pon: pon, onuID: onuID) }
+    }
+}

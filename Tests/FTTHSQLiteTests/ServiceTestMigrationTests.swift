@@ -17,7 +17,7 @@ import Testing
         let t0 = Date(timeIntervalSince1970: 1_790_000_000)
         do {
             let old = try DatabaseQueue(path: path)
-            try SQLiteStore.migrator.migrate(old, upTo: "v4-outbox")
+            try SQLiteStore.migrator(key: .random()).migrate(old, upTo: "v4-outbox")
             try await old.write { db in
                 try db.execute(
                     sql: """

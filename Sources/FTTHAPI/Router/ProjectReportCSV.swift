@@ -26,26 +26,56 @@ struct ProjectReportCSV {
     mutating func add(_ row: ActivationListRow, latest: LineResultRecord?, service: ServiceTest? = nil) {
         let readings = latest?.readings
         let verdict = row.workflow.verdict
-        var fields = [
-            row.key.splitter, String(row.key.port), row.onuName,
-            readings?.oltTx.value?.decimalString ?? "", readings?.oltRx.value?.decimalString ?? "",
-            readings?.onuTx.value?.decimalString ?? "", readings?.onuRx.value?.decimalString ?? "",
-            latest?.verdict.downstreamAttenuation?.decimalString ?? "",
-            latest?.verdict.upstreamAttenuation?.decimalString ?? "",
-            verdict.line?.rawValue ?? "", verdict.service?.rawValue ?? "", verdict.overall?.rawValue ?? "",
-            latest?.verdict.reasons.joined(separator: "; ") ?? "",
-            latest?.verdict.warnings.joined(separator: "; ") ?? "",
+        // Numbers this file formats itself go out as they are, so a spreadsheet keeps -21.40 a
+        // number; every text cell (names from an import, reasons) is neutralised.
+        var fields: [Cell] = [
+            .text(row.key.splitter), .number(String(row.key.port)), .text(row.onuName),
+            .number(readings?.oltTx.value?.decimalString), .number(readings?.oltRx.value?.decimalString),
+            .number(readings?.onuTx.value?.decimalString), .number(readings?.onuRx.value?.decimalString),
+            .number(latest?.verdict.downstreamAttenuation?.decimalString),
+            .number(latest?.verdict.upstreamAttenuation?.decimalString),
+            .text(verdict.line?.rawValue ?? ""), .text(verdict.service?.rawValue ?? ""),
+            .text(verdict.overall?.rawValue ?? ""),
+            .text(latest?.verdict.reasons.joined(separator: "; ") ?? ""),
+            .text(latest?.verdict.warnings.joined(separator: "; ") ?? ""),
         ]
         if serviceColumns {
             let judged = service?.verdict
             let m = judged?.measurement
-            func number(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "" }
+            func number(_ value: Double?) -> Cell { .number(value.map { String(format: "%.1f", $0) }) }
             fields += [
-                judged.map { v in v.failure.map { "\($0.code): \(v.reason)" } ?? v.reason } ?? "",
-                number(m?.downMbps), number(m?.upMbps), number(m?.rttMs), service.map { number($0.planMbps) } ?? "",
+                .text(judged.map { v in v.failure.map { "\($0.code): \(v.reason)" } ?? v.reason } ?? ""),
+                number(m?.downMbps), number(m?.upMbps), number(m?.rttMs),
+                number(service.map(\.planMbps)),
             ]
         }
-        lines.append(fields.map(Self.escape).joined(separator: ","))
+        lines.append(fields.map(\.field).joined(separator: ","))
+    }
+
+    /// One cell of a row: a number this file formatted, or text that came from outside.
+    enum Cell {
+        /// A number formatted here (`-21.40`, `3`, `287.5`); nil is an empty cell.
+        case number(String?)
+        /// Text: a name from an import or a reason; neutralised against formula injection.
+        case text(String)
+
+        /// The cell as written to the file.
+        var field: String {
+            switch self {
+            case .number(let value): ProjectReportCSV.escape(value ?? "")
+            case .text(let value): ProjectReportCSV.escape(ProjectReportCSV.neutralised(value))
+            }
+        }
+    }
+
+    /// The characters a spreadsheet reads as the start of a formula (OWASP's CSV injection list).
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// Text that a spreadsheet would run as a formula (a splitter named `=cmd|x`) gets a leading
+    /// single quote, OWASP's rule: the spreadsheet shows it as text and hides the quote.
+    static func neutralised(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, formulaStarts.contains(Character(first)) else { return text }
+        return "'" + text
     }
 
     var text: String { lines.joined(separator: "\r\n") + "\r\n" }

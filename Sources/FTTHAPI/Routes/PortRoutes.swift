@@ -47,7 +47,7 @@ struct PortRoutes: APIRouteGroup {
         }
         var headers: HTTPFields = [:]
         headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"\(code)-report.csv\""
+        headers[.contentDisposition] = ContentDisposition.attachment(filename: "\(code)-report.csv")
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: report.text)))
     }
 

@@ -114,14 +114,18 @@ struct ProjectRoutes: APIRouteGroup {
         let body = try await RequestBody.decode(
             ProjectUpdateRequest.self, from: request, context: context,
             example: #"{"name": "Garden Court phase 2"}"#)
-        if let name = body.name, name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw APIError.invalid("name", "must be a non-empty string")
-        }
         guard body.name != nil || body.acceptanceRequired != nil else {
             throw APIError.invalid("body", "give name, acceptance_required or both")
         }
+        // The rule a name passes on create and import, so no route stores what another refuses.
+        let name: String?
+        do {
+            name = try body.name.map(TextFieldRule.name.validated)
+        } catch {
+            throw APIError.invalid("name", error.description)
+        }
         let summary = try await store.updateProject(
-            code, name: body.name, acceptanceRequired: body.acceptanceRequired, actor: context.authenticated.name,
+            code, name: name, acceptanceRequired: body.acceptanceRequired, actor: context.authenticated.name,
             at: now())
         return try APIServer.json(ProjectResponse(summary))
     }

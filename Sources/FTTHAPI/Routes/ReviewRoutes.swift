@@ -29,8 +29,15 @@ struct ReviewRoutes: APIRouteGroup {
         guard !body.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.invalid("reason", "must not be blank: say what the builder has to rework")
         }
+        // It is shown in the history, ftthctl and the webhook: no escape sequence or NUL byte.
+        let reason: String
+        do {
+            reason = try TextFieldRule.reason.validated(body.reason)
+        } catch {
+            throw APIError.invalid("reason", error.description)
+        }
         let state = try await store.applyProjectEvent(
-            code, .sendBack(reason: body.reason), actor: context.authenticated.name, at: now())
+            code, .sendBack(reason: reason), actor: context.authenticated.name, at: now())
         return try APIServer.json(ProjectStateResponse(code: code, state: state))
     }
 }

@@ -48,7 +48,8 @@ struct ServiceTestRoutes: APIRouteGroup {
     /// `Idempotent-Replayed: true`; the same key with another body is 409.
     @Sendable func result(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap({ StrictInteger.parse($0) }).map(Int64.init) else {
-            throw APIError.invalid("id", "must be a service test id (a number)")
+            throw APIError.badRequest(
+                "id: a service test id is a whole number, such as /v1/service-tests/42/result", field: "id")
         }
         let key = request.headers[Self.idempotencyKey]
         if let key, key.isEmpty || key.count > 200 {

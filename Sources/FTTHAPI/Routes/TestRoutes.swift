@@ -123,7 +123,8 @@ struct TestRoutes: APIRouteGroup {
 
     func run(_ context: APIRequestContext) async throws -> TestRun {
         guard let id = context.parameters.get("id").flatMap({ StrictInteger.parse($0) }).map(Int64.init) else {
-            throw APIError.invalid("id", "must be a test id (a number)")
+            // A path that cannot name a test is malformed (400), as a port that is not a number is.
+            throw APIError.badRequest("id: a test id is a whole number, such as /v1/tests/42", field: "id")
         }
         guard let run = try await store.testRun(id: id) else {
             throw APIError(.notFound, code: "test.not_found", message: "no test \(id)")

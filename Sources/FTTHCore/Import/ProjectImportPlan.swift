@@ -63,25 +63,18 @@ public struct ProjectImportPlan: Sendable {
                 if t.isEmpty { problems.append(CSVProblem(at(column), "is empty; a value is required")) }
                 return t.isEmpty ? nil : t
             }
-            func checkText(_ column: String, _ value: String?, max: Int = 128) -> String? {
-                guard let value else { return nil }
-                if value.count > max {
-                    problems.append(
-                        CSVProblem(at(column), "is \(value.count) characters long; at most \(max) are allowed"))
+            // Free text people read back: the one rule of every route that takes these fields.
+            func checkText(_ column: String, _ rule: TextFieldRule = .name) -> String? {
+                do {
+                    return try rule.validated(row.fields[column] ?? "")
+                } catch {
+                    problems.append(CSVProblem(at(column), error.description))
                     return nil
                 }
-                if let bad = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-                    problems.append(
-                        CSVProblem(
-                            at(column),
-                            "contains control character U+\(String(bad.value, radix: 16, uppercase: true)); remove it"))
-                    return nil
-                }
-                return value
             }
 
-            let code = checkText("project_code", require("project_code"), max: 64)
-            let projectName = checkText("project_name", require("project_name"))
+            let code = checkText("project_code", .projectCode)
+            let projectName = checkText("project_name")
             var acceptance = true
             let acceptanceText = text("acceptance_required").lowercased()
             if !acceptanceText.isEmpty {
@@ -117,7 +110,7 @@ public struct ProjectImportPlan: Sendable {
                     CSVProblem(
                         at("plan_mbps"), "'\(planText)' is not a plan rate in Mbit/s (a number above 0, such as 300)"))
             }
-            let oltName = checkText("olt_name", require("olt_name"))
+            let oltName = checkText("olt_name")
             var oltAddress: ManagementAddress?
             if let t = require("olt_ip") {
                 oltAddress = ManagementAddress(t)
@@ -147,7 +140,7 @@ public struct ProjectImportPlan: Sendable {
                 svlan = Int(t).flatMap(VLANID.init)
                 if svlan == nil { problems.append(CSVProblem(at("svlan"), "'\(t)' is not a VLAN id 1-4094")) }
             }
-            let splitterName = checkText("splitter_name", require("splitter_name"))
+            let splitterName = checkText("splitter_name")
             var ratio: SplitRatio?
             if let t = require("splitter_ratio") {
                 ratio = SplitRatio(t)

@@ -150,6 +150,20 @@ public struct OLTDriverError: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String {
         "OLT \(olt): \(message)" + (deviceText.map { " (OLT said: \($0))" } ?? "")
     }
+
+    /// What stands for a secret an OLT repeated (an ONU password it refused, echoed in its error
+    /// or in the command line a driver names).
+    public static let redacted = "[redacted]"
+
+    /// This error with every occurrence of `secret` in its message and the OLT's text replaced by
+    /// ``redacted``, so that it can go into a run's outcome, the progress stream and the log.
+    public func redacting(_ secret: String) -> OLTDriverError {
+        guard !secret.isEmpty else { return self }
+        var copy = self
+        copy.message = message.replacing(secret, with: Self.redacted)
+        copy.deviceText = deviceText?.replacing(secret, with: Self.redacted)
+        return copy
+    }
 }
 
 /// Drives one OLT: read optics and ONU state, provision and remove test ONUs. One

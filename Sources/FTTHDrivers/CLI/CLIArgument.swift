@@ -54,7 +54,12 @@ struct CLIArgument {
                 $0.isASCII && (("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0))
             })
         else {
-            throw refuse("ONU password", value, "it must be 1 to \(maximumLength) letters and digits")
+            // The password is a secret: the message says what is wrong with it, never what it is.
+            throw OLTDriverError(
+                .invalidInput, olt: olt,
+                message:
+                    "an ONU password of \(value.unicodeScalars.count) character(s) cannot be sent to the OLT: it must be 1 to \(maximumLength) letters and digits; nothing was sent"
+            )
         }
         return value
     }
