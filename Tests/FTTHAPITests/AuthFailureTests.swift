@@ -69,12 +69,16 @@ import Testing
             // A crew behind the same address still works.
             let valid = try await client.execute(uri: "/v1/projects", method: .get, headers: f.headers(.crew))
             #expect(valid.status == .ok)
-            clock.advance(by: .seconds(60))
+            // Half a second later the wait is rounded up, not down.
+            clock.advance(by: .milliseconds(500))
+            let again = try await client.execute(uri: "/v1/projects", method: .get, headers: bad)
+            #expect(again.headers[.retryAfter] == "60")
+            clock.advance(by: .milliseconds(59_500))
             let afterWindow = try await client.execute(uri: "/v1/projects", method: .get, headers: bad)
             #expect(afterWindow.status == .unauthorized)
         }
-        #expect(statistics.authFailures == 5)
-        #expect(statistics.authThrottled == 1)
+        #expect(statistics.authFailures == 6)
+        #expect(statistics.authThrottled == 2)
         let failures = log.entries.filter { $0.message.description == "authentication failed" }
         #expect(failures.count == 4)
         #expect(failures.first?.metadata["http.route"]?.description == "GET /v1/projects")

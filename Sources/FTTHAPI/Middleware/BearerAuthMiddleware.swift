@@ -71,7 +71,9 @@ public struct BearerAuthMiddleware: RouterMiddleware {
             return failure
         case .throttled(let retryAfter):
             statistics.countAuthFailure(throttled: true)
-            let seconds = max(1, Int((Double(retryAfter.components.seconds) + 0.999).rounded(.down)))
+            // Whole seconds, rounded up: a client that waits them finds the window passed.
+            let exact = Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18
+            let seconds = max(1, Int(exact.rounded(.up)))
             return APIError(
                 .tooManyRequests, code: "auth.too_many_failures",
                 message:
