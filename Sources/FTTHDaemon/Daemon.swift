@@ -21,6 +21,8 @@ public struct Daemon: Sendable {
     public let scheduler: AcceptanceScheduler?
     /// Nil while `[push] url` is not set: accepted ports wait in the outbox.
     public let pusher: OutboxPusher?
+    /// The API's counters (failed authentications, refused connections), for a later `/metrics`.
+    public let apiStatistics = APIStatistics()
     let snmp: SNMPClient
     let logger: Logger
 
@@ -117,10 +119,10 @@ public struct Daemon: Sendable {
     /// The HTTP API with the engine's routes, listening on `[api]`; `onRunning` is called once
     /// it accepts connections (with the port it bound, for port 0).
     public func application(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
-        let router = APIServer.buildRouter(store: store, configuration: configuration)
+        let router = APIServer.buildRouter(store: store, configuration: configuration, statistics: apiStatistics)
         APIServer.addEngineRoutes(engine: engine, store: store, to: router)
         return Application(
-            router: router,
+            router: router, server: APIServer.server(configuration.api, statistics: apiStatistics),
             configuration: .init(
                 address: .hostname(configuration.api.host, port: configuration.api.port), serverName: "ftth-acceptd"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.api.port) },

@@ -12,7 +12,7 @@ import Testing
     @Test func startingATestAnswersWithItsRunAndBadInputNamesTheField() async throws {
         let f = try await APIFixture()
         let started = try await f.request(
-            .post, "/v1/projects/P1/ports/SP-A/1/tests", headers: f.headers(.crew),
+            .post, "/v1/projects/P1/ports/SP-A/1/tests", headers: f.headers(.crew, contentType: "application/json"),
             body: #"{"serial": "485754437E570001", "profile": "user"}"#)
         #expect(started.status == .accepted)
         #expect(started.json["step"] as? String == "provisioning")
@@ -32,7 +32,8 @@ import Testing
             ("/v1/projects/P1/ports/SP-X/1/tests", nil, .notFound, nil),
         ]
         for (uri, body, status, field) in cases {
-            let response = try await f.request(.post, uri, headers: f.headers(.admin), body: body)
+            let headers = f.headers(.admin, contentType: body == nil ? nil : "application/json")
+            let response = try await f.request(.post, uri, headers: headers, body: body)
             #expect(response.status == status, "\(uri) \(body ?? ""): \(response.text)")
             if let field { #expect(response.errorField == field, "\(response.text)") }
         }

@@ -26,6 +26,29 @@ import Testing
         }
     }
 
+    @Test func theAPILimitsHaveDefaultsAndAreConfigured() throws {
+        let defaults = try AcceptdConfiguration(toml: "").api
+        #expect(defaults.headerTimeoutSeconds == 10)
+        #expect(defaults.maxConnections == 512)
+        let c = try AcceptdConfiguration(
+            toml: """
+                [api]
+                idle_timeout_s = 5
+                header_timeout_s = 2.5
+                body_timeout_s = 20
+                max_connections = 100
+                auth_failure_limit = 3
+                auth_failure_window_s = 120
+                """
+        ).api
+        #expect(c.idleTimeoutSeconds == 5)
+        #expect(c.headerTimeoutSeconds == 2.5)
+        #expect(c.bodyTimeoutSeconds == 20)
+        #expect(c.maxConnections == 100)
+        #expect(c.authFailureLimit == 3)
+        #expect(c.authFailureWindowSeconds == 120)
+    }
+
     @Test func activationIsBySerialUnlessPasswordOLTsAreNamed() throws {
         #expect(try AcceptdConfiguration(toml: "").activation == ActivationPolicy())
         let c = try AcceptdConfiguration(
@@ -129,6 +152,9 @@ import Testing
         ("colour = \"blue\"", "colour"),
         ("[api]\nport = 80", "api.port"),
         ("[api]\nport = 70000", "api.port"),
+        ("[api]\nheader_timeout_s = 0", "api.header_timeout_s"),
+        ("[api]\nmax_connections = 0", "api.max_connections"),
+        ("[api]\nauth_failure_limit = \"ten\"", "api.auth_failure_limit"),
     ])
     func anInvalidValueNamesItsKey(toml: String, key: String) {
         #expect {

@@ -57,6 +57,23 @@ extension APIError {
         APIError(.badRequest, code: "request.malformed", message: message, field: field)
     }
 
+    /// 413 naming the route's body limit. `Connection: close`: the server does not read the rest
+    /// of a body it refused (``ConnectionGuard`` closes the connection after the answer).
+    static func tooLarge(limit: Int, method: HTTPRequest.Method, path: String) -> APIError {
+        let hint = path.hasSuffix("/import") ? "split the file and import the parts" : "send a smaller body"
+        return APIError(
+            .contentTooLarge, code: "request.too_large",
+            message: "the body is larger than \(byteCount(limit)), the limit of \(method) \(path): \(hint)",
+            field: "body", headers: [.connection: "close"])
+    }
+
+    /// 1 KiB, 64 KiB, 4 MiB: a limit in the words a person reads.
+    static func byteCount(_ bytes: Int) -> String {
+        if bytes % (1024 * 1024) == 0 { return "\(bytes / (1024 * 1024)) MiB (\(bytes) bytes)" }
+        if bytes % 1024 == 0 { return "\(bytes / 1024) KiB (\(bytes) bytes)" }
+        return "\(bytes) bytes"
+    }
+
     /// 422: readable, but a value is not acceptable; `field` names it.
     static func invalid(_ field: String, _ message: String) -> APIError {
         APIError(.unprocessableContent, code: "request.invalid_value", message: "\(field): \(message)", field: field)

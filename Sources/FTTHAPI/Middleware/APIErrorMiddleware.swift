@@ -1,5 +1,7 @@
 import FTTHCore
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 
 /// Turns every error into an ``APIError`` JSON body: store errors by kind, the router's own
 /// 404 and 405, and anything unexpected as 500 without internals.
@@ -32,12 +34,20 @@ public struct APIErrorMiddleware: RouterMiddleware {
                         "\(request.method) is not allowed on \(request.uri.path): GET /v1/openapi.yaml lists the routes",
                     headers: error.headers)
             case .contentTooLarge:
-                throw APIError(
-                    .contentTooLarge, code: "request.too_large",
-                    message: "the body is larger than \(context.maxUploadSize) bytes: split the file")
+                throw APIError.tooLarge(limit: context.bodyLimit, method: request.method, path: request.uri.path)
             default:
                 throw APIError(error.status, code: "request.failed", message: error.body ?? error.status.reasonPhrase)
             }
+        } catch is NIOTooManyBytesError {
+            // A body without a Content-Length (chunked) that outgrew the route's limit.
+            throw APIError.tooLarge(limit: context.bodyLimit, method: request.method, path: request.uri.path)
+        } catch let error as HTTPParserError {
+            // The body's framing is broken (a chunk size `ZZZ`): the connection cannot be read on.
+            throw APIError(
+                .badRequest, code: "request.malformed",
+                message:
+                    "the request body could not be read (\(error)): check its Transfer-Encoding or Content-Length framing",
+                field: "body", headers: [.connection: "close"])
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(error)"])
             throw APIError(

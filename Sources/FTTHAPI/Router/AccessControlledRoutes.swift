@@ -35,7 +35,17 @@ final class AccessControlledRoutes {
         }
         let hummingbirdPath = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
         collection.group().add(middleware: RoleMiddleware(allowed: route.roles)).on(
-            RouterPath(hummingbirdPath), method: method, use: handler)
+            RouterPath(hummingbirdPath), method: method
+        ) { request, context in
+            var context = context
+            context.bodyLimit = route.bodyLimit
+            // A declared length over the limit is refused before a byte of the body is read.
+            let declared = request.headers[.contentLength].flatMap { StrictInteger.parse($0) }
+            if let declared, declared > route.bodyLimit {
+                throw APIError.tooLarge(limit: route.bodyLimit, method: method, path: full)
+            }
+            return try await handler(request, context)
+        }
     }
 }
 

@@ -5,14 +5,33 @@ import Hummingbird
 /// The one way the API reads a JSON body: into its ``FTTHWire`` request type with
 /// ``WireJSON/decoder()``. A body that is not a JSON object is 400 (`field`: `body`); a value
 /// of the wrong type, a missing required key or an unknown key is 422 naming the field by its
-/// path, such as `splitters[0].svlan` or `binding.min_olt_rx_dbm`.
+/// path, such as `splitters[0].svlan` or `binding.min_olt_rx_dbm`. A body sent without
+/// `Content-Type: application/json` is 415: a form or a text post is never taken for JSON.
 enum RequestBody {
     /// Decodes the body as `T`.
     static func decode<T: Decodable>(
         _ type: T.Type, from request: Request, context: APIRequestContext, example: String
     ) async throws -> T {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        try requireJSON(request)
         return try decode(type, from: Data(buffer.readableBytesView), example: example)
+    }
+
+    /// Throws 415 naming the header unless the request says its body is JSON
+    /// (`application/json`, with or without parameters, or an `application/…+json` type).
+    static func requireJSON(_ request: Request) throws {
+        let header = request.headers[.contentType] ?? ""
+        let type = header.split(separator: ";", maxSplits: 1).first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        if let type, type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json")) {
+            return
+        }
+        throw APIError(
+            .unsupportedMediaType, code: "request.content_type",
+            message:
+                "send the body as JSON with 'Content-Type: application/json'\(header.isEmpty ? "" : " (it was '\(header)')")",
+            field: "Content-Type")
     }
 
     /// Decodes the body as `T`, or nil when it is empty (a body every key of which is optional).
@@ -21,6 +40,7 @@ enum RequestBody {
     ) async throws -> T? {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { return nil }
+        try requireJSON(request)
         return try decode(type, from: Data(buffer.readableBytesView), example: example)
     }
 

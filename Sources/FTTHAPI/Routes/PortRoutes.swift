@@ -54,10 +54,7 @@ struct PortRoutes: APIRouteGroup {
     func portKey(_ context: APIRequestContext) throws -> PortKey {
         let code = try context.pathParameter("code")
         let splitter = try context.pathParameter("splitter")
-        guard let port = Int(try context.parameters.require("port")), port >= 1 else {
-            throw APIError.badRequest(
-                "port: the splitter port must be a whole number from 1, such as /ports/SP-A/3", field: "port")
-        }
+        let port = try context.integerParameter("port", example: "/ports/SP-A/3")
         return PortKey(projectCode: code, splitter: splitter, port: port)
     }
 }

@@ -47,7 +47,7 @@ struct ServiceTestRoutes: APIRouteGroup {
     /// with the same `Idempotency-Key` and body answers the first answer again, with
     /// `Idempotent-Replayed: true`; the same key with another body is 409.
     @Sendable func result(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        guard let id = context.parameters.get("id", as: Int64.self) else {
+        guard let id = context.parameters.get("id").flatMap({ StrictInteger.parse($0) }).map(Int64.init) else {
             throw APIError.badRequest(
                 "id: a service test id is a whole number, such as /v1/service-tests/42/result", field: "id")
         }
@@ -57,6 +57,7 @@ struct ServiceTestRoutes: APIRouteGroup {
                 Self.idempotencyKey.rawName, "must be 1 to 200 characters, the same for every retry of one upload")
         }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        try RequestBody.requireJSON(request)
         let data = Data(buffer.readableBytesView)
         let body = try RequestBody.decode(
             ServiceMeasurementWire.self, from: data,
@@ -97,7 +98,7 @@ struct ServiceTestRoutes: APIRouteGroup {
                 "bytes: give the download size, such as ?bytes=10000000 (at most \(Self.maxDownloadBytes))",
                 field: "bytes")
         }
-        guard let bytes = Int(text), bytes >= 1, bytes <= Self.maxDownloadBytes else {
+        guard let bytes = StrictInteger.parse(text), bytes >= 1, bytes <= Self.maxDownloadBytes else {
             throw APIError.badRequest(
                 "bytes: '\(text)' is not a size from 1 to \(Self.maxDownloadBytes) (1 GiB); ask for less and repeat",
                 field: "bytes")

@@ -25,8 +25,8 @@ struct TestRoutes: APIRouteGroup {
     @Sendable func start(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let code = try context.pathParameter("code")
         let splitter = try context.pathParameter("splitter")
-        guard let port = context.parameters.get("port", as: Int.self), port >= 1 else {
-            throw APIError.invalid("port", "must be a splitter port number from 1")
+        guard let port = context.parameters.get("port").flatMap({ StrictInteger.parse($0) }), port >= 1 else {
+            throw APIError.invalid("port", "must be a splitter port number from 1, in digits only")
         }
         let body =
             try await RequestBody.decodeIfPresent(
@@ -72,7 +72,7 @@ struct TestRoutes: APIRouteGroup {
     /// Server-sent events, one ``ProgressEventResponse`` per step, filtered by `?project=` or `?run=`.
     @Sendable func events(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let project = request.uri.queryParameters.get("project")
-        let runID = request.uri.queryParameters.get("run", as: Int64.self)
+        let runID = try Self.runFilter(request)
         let progress = await engine.progress()
         let encoder = WireJSON.encoder()
         let events = progress.compactMap { event -> ByteBuffer? in
@@ -109,8 +109,20 @@ struct TestRoutes: APIRouteGroup {
             body: ResponseBody(asyncSequence: stream))
     }
 
+    /// `?run=N`; a filter that is not a test id would otherwise match nothing silently and the
+    /// client would take the stream of every test for its own: 400 naming it.
+    static func runFilter(_ request: Request) throws -> Int64? {
+        guard let text = request.uri.queryParameters.get("run") else { return nil }
+        guard let id = StrictInteger.parse(text), id >= 1 else {
+            throw APIError.badRequest(
+                "run: '\(text)' is not a test id; give the number POST …/tests answered, such as ?run=12",
+                field: "run")
+        }
+        return Int64(id)
+    }
+
     func run(_ context: APIRequestContext) async throws -> TestRun {
-        guard let id = context.parameters.get("id", as: Int64.self) else {
+        guard let id = context.parameters.get("id").flatMap({ StrictInteger.parse($0) }).map(Int64.init) else {
             // A path that cannot name a test is malformed (400), as a port that is not a number is.
             throw APIError.badRequest("id: a test id is a whole number, such as /v1/tests/42", field: "id")
         }
