@@ -167,7 +167,14 @@ public protocol AcceptanceStore: Sendable {
     /// Adds PPPoE test accounts to the pool; a username already stored is a conflict.
     func importTestAccounts(_ input: TestAccountImport, source: String, at: Date) async throws -> Int
 
+    /// Every project with its counts, in code order. For a listing that can grow, page with
+    /// ``projects(after:limit:)``.
     func projects() async throws -> [ProjectSummary]
+    /// One page of projects with their counts, in code order: at most `limit` projects whose
+    /// code sorts after `after` (from the first one when nil).
+    func projects(after: String?, limit: Int) async throws -> [ProjectSummary]
+    /// One project with its counts, or nil when no project has that code.
+    func project(_ code: String) async throws -> ProjectSummary?
     func activationList(projectCode: String) async throws -> [ActivationListRow]
     func cvlanRanges() async throws -> [CVLANRange]
     func testAccountUsernames() async throws -> [String]
