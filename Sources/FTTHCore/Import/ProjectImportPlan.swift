@@ -305,6 +305,13 @@ public struct ProjectImportPlan: Sendable {
                         ))
                 }
             } else {
+                guard projects.count < limits.maxProjects else {
+                    throw refusal(
+                        CSVProblem(
+                            at("project_code"),
+                            "project \(code) is project \(projects.count + 1) of the file; at most \(limits.maxProjects) are imported at once (import.max_projects): split the export"
+                        ))
+                }
                 projects[code] = Located(value: project, location: at("project_code"))
                 projectOrder.append(code)
             }
@@ -342,6 +349,18 @@ public struct ProjectImportPlan: Sendable {
                         "splitter '\(splitterName)' of project \(code) is already listed on line \(first.line)"))
             } else {
                 splitterNames[splitterKey] = at("splitter_name")
+                var load = ponLoad[key, default: (0, 0)]
+                load.splitters += 1
+                load.ports += portCount
+                ponLoad[key] = load
+                if !overloaded.contains(key),
+                    let problem = limits.ponProblem(
+                        olt: oltAddress, pon: pon, splitters: load.splitters, ports: load.ports)
+                {
+                    overloaded.insert(key)
+                    limitBroken = true
+                    problems.append(CSVProblem(at("pon"), problem))
+                }
                 splitters.append(
                     Located(
                         value: SplitterEntry(

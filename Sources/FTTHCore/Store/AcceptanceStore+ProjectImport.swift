@@ -75,7 +75,7 @@ extension AcceptanceStore {
                 throw StoreError.conflict(
                     location: entry.location,
                     message:
-                        "project \(stored.project.code) is already imported (state \(stored.project.state.rawValue)); remove its rows from the file (changing an imported project is not supported yet)"
+                        "project \(stored.project.code) was already imported (state \(stored.project.state.rawValue)); remove its rows from the file (changing an imported project is not supported yet)"
                 )
             }
         }
@@ -98,7 +98,7 @@ extension AcceptanceStore {
                     imported: imported, failedProject: code, notImported: parts.count - i, cause: error)
             }
             imported.append(code)
-            _ = try await assignONUPasswords(for: part, policy: policy, at: at)
+            total.onuPasswords += try await assignONUPasswords(for: part, policy: policy, at: at)
             try await afterEach?(
                 ImportProgress(
                     projects: i + 1, totalProjects: parts.count, ports: total.ports, totalPorts: plan.portCount,

@@ -23,6 +23,8 @@ public struct ImportSummary: Sendable, Hashable, Codable {
     public var ponPorts = 0
     public var splitters = 0
     public var ports = 0
+    /// Ports that got a test ONU password (``AcceptanceStore/importProjectsByProject(_:namingRule:source:at:policy:afterEach:)``).
+    public var onuPasswords = 0
 
     public init() {}
 }
