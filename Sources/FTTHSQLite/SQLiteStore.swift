@@ -318,6 +318,24 @@ public final class SQLiteStore: AcceptanceStore {
         }
     }
 
+    public func storedProjectCodes(among codes: [String]) async throws -> Set<String> {
+        try await read("looking up project codes") { db in
+            var found: Set<String> = []
+            // In slices, as SQLite bounds the number of parameters of a statement.
+            var start = 0
+            while start < codes.count {
+                let slice = Array(codes[start..<min(start + 500, codes.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                found.formUnion(
+                    try String.fetchAll(
+                        db, sql: "SELECT code FROM projects WHERE code IN (\(marks))",
+                        arguments: StatementArguments(slice)))
+                start += 500
+            }
+            return found
+        }
+    }
+
     /// The projects of `source` (a table or subquery of `projects` rows) with their counts.
     static func projectSummaries(_ db: Database, from source: String, arguments: StatementArguments) throws
         -> [ProjectSummary]

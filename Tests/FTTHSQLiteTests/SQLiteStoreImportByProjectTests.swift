@@ -30,7 +30,7 @@ import Testing
         let (release, releaseNext) = AsyncStream.makeStream(of: Void.self)
         let importing = Task {
             try await store.importProjectsByProject(
-                plan, namingRule: .standard, source: "f.csv", at: t0, policy: ActivationPolicy(),
+                plan, namingRule: .standard, source: "f.csv", at: t0, policy: ActivationPolicy(), batchPorts: 0,
                 afterEach: { progress in
                     reachedNext.yield(progress)
                     if progress.projects == 1 {
@@ -69,7 +69,7 @@ import Testing
             Self.row("P2", "S2", olt: "10.0.0.9", oltName: "OTHER"), Self.row("P3", "S1", pon: "0/1/2"))
         let error = await #expect(throws: PartialImportError.self) {
             try await t.store.importProjectsByProject(
-                plan, namingRule: .standard, source: "f.csv", at: t0, policy: ActivationPolicy())
+                plan, namingRule: .standard, source: "f.csv", at: t0, policy: ActivationPolicy(), batchPorts: 0)
         }
         #expect(error?.imported == ["P1"])
         #expect(error?.failedProject == "P2")
@@ -78,6 +78,18 @@ import Testing
         #expect(try await t.store.projects().map(\.project.code) == ["P1", "X"])
         #expect(try await t.store.project("P1")?.ports == 8)
         #expect(try await t.store.project("P2") == nil)
+    }
+
+    @Test func smallProjectsShareATransactionUpToTheBatchSizeAndEachProjectStaysWhole() throws {
+        let plan = try Self.plan(
+            Self.row("A", "S1"), Self.row("B", "S1", pon: "0/1/1"), Self.row("B", "S2", pon: "0/1/1"),
+            Self.row("C", "S1", pon: "0/1/2"), Self.row("D", "S1", olt: "10.0.0.2", oltName: "HW-2"))
+        let batches = plan.batches(maxPorts: 16)
+        #expect(batches.map { $0.projects.map(\.value.code) } == [["A"], ["B"], ["C", "D"]])
+        #expect(batches.map(\.portCount) == [8, 16, 16])
+        #expect(batches[2].olts.map(\.value.name) == ["HW-1", "HW-2"])
+        #expect(batches[1].ponPorts.map(\.value.address.description) == ["0/1/1"])
+        #expect(plan.batches(maxPorts: 0).count == 4)
     }
 
     @Test func aProjectAlreadyStoredRefusesTheFileBeforeAnythingIsWritten() async throws {

@@ -1,20 +1,41 @@
 import Foundation
 
 extension ProjectImportPlan {
-    /// The plan cut into one plan per project, in the file's order: each holds its project, its
-    /// splitters and the OLTs and PON ports they hang on, so that each can be written in a
-    /// transaction of its own.
-    public var byProject: [ProjectImportPlan] {
+    /// The plan cut into plans of whole projects, in the file's order, each with at most
+    /// `maxPorts` ports unless a single project has more: each holds its projects, their
+    /// splitters and the OLTs and PON ports they hang on, to be written in a transaction of its
+    /// own. `maxPorts` 0 gives one plan per project.
+    public func batches(maxPorts: Int) -> [ProjectImportPlan] {
         var splittersOf: [String: [Located<SplitterEntry>]] = [:]
         for splitter in splitters { splittersOf[splitter.value.projectCode, default: []].append(splitter) }
-        return projects.map { project in
-            let own = splittersOf[project.value.code] ?? []
-            let oltAddresses = Set(own.map(\.value.olt))
-            let ponKeys = Set(own.map { PONKey(olt: $0.value.olt, pon: $0.value.pon) })
+        var groups: [[Located<Project>]] = []
+        var ports = 0
+        for project in projects {
+            let own = splittersOf[project.value.code]?.reduce(0) { $0 + $1.value.portCount } ?? 0
+            if groups.isEmpty || ports + own > maxPorts {
+                groups.append([])
+                ports = 0
+            }
+            groups[groups.count - 1].append(project)
+            ports += own
+        }
+        let oltByAddress = Dictionary(olts.map { ($0.value.address, $0) }, uniquingKeysWith: { a, _ in a })
+        let ponByKey = Dictionary(
+            ponPorts.map { (PONKey(olt: $0.value.olt, pon: $0.value.address), $0) }, uniquingKeysWith: { a, _ in a })
+        return groups.map { group in
+            let own = group.flatMap { splittersOf[$0.value.code] ?? [] }
+            var oltOrder: [ManagementAddress] = []
+            var seenOLTs: Set<ManagementAddress> = []
+            var ponOrder: [PONKey] = []
+            var seenPONs: Set<PONKey> = []
+            for splitter in own {
+                if seenOLTs.insert(splitter.value.olt).inserted { oltOrder.append(splitter.value.olt) }
+                let key = PONKey(olt: splitter.value.olt, pon: splitter.value.pon)
+                if seenPONs.insert(key).inserted { ponOrder.append(key) }
+            }
             return ProjectImportPlan(
-                projects: [project], olts: olts.filter { oltAddresses.contains($0.value.address) },
-                ponPorts: ponPorts.filter { ponKeys.contains(PONKey(olt: $0.value.olt, pon: $0.value.address)) },
-                splitters: own, limits: limits)
+                projects: group, olts: oltOrder.compactMap { oltByAddress[$0] },
+                ponPorts: ponOrder.compactMap { ponByKey[$0] }, splitters: own, limits: limits)
         }
     }
 }
@@ -31,12 +52,13 @@ public struct ImportProgress: Sendable, Hashable {
     public var lastProject: String
 }
 
-/// An import that stopped part-way: the projects before `failedProject` are stored whole (each
-/// was its own transaction), `failedProject` and the ones after it are not stored at all.
+/// An import that stopped part-way: the projects before `failedProject` are stored whole (their
+/// transactions committed), `failedProject` and the ones after it are not stored at all (the
+/// failed transaction, which may have held a few small projects, was rolled back).
 public struct PartialImportError: Error, Sendable, CustomStringConvertible {
     /// Codes of the projects that were written, in the file's order.
     public var imported: [String]
-    /// The project whose transaction failed and was rolled back.
+    /// The first project of the transaction that failed and was rolled back.
     public var failedProject: String
     /// How many projects, the failed one included, were not written.
     public var notImported: Int
@@ -57,33 +79,34 @@ public struct PartialImportError: Error, Sendable, CustomStringConvertible {
 }
 
 extension AcceptanceStore {
-    /// Writes a validated export one project per transaction, so that other requests get the
-    /// store between two projects and a project is never half-written: a project is the unit an
-    /// import writes whole or not at all. Projects already stored are refused before anything
-    /// is written. Each project's ports get their test ONU passwords under `policy` right after
-    /// it. `afterEach` runs between two projects' transactions (progress, a test's gate).
+    /// Writes a validated export in transactions of whole projects (one project, or several
+    /// small ones up to `batchPorts` ports), so that other requests get the store between two
+    /// transactions and a project is never half-written: a project is the unit an import writes
+    /// whole or not at all. Projects already stored are refused before anything is written.
+    /// Each transaction's ports get their test ONU passwords under `policy` right after it.
+    /// `afterEach` runs between two transactions (progress, a test's gate).
     ///
     /// Throws ``PartialImportError`` when a project's transaction fails (a conflict with stored
     /// data found while writing); a store error before anything was written is thrown as it is.
     public func importProjectsByProject(
         _ plan: ProjectImportPlan, namingRule: ONUNamingRule, source: String, at: Date,
-        policy: ActivationPolicy,
+        policy: ActivationPolicy, batchPorts: Int = 2048,
         afterEach: (@Sendable (ImportProgress) async throws -> Void)? = nil
     ) async throws -> ImportSummary {
-        for entry in plan.projects {
-            if let stored = try await project(entry.value.code) {
-                throw StoreError.conflict(
-                    location: entry.location,
-                    message:
-                        "project \(stored.project.code) was already imported (state \(stored.project.state.rawValue)); remove its rows from the file (changing an imported project is not supported yet)"
-                )
-            }
+        let stored = try await storedProjectCodes(among: plan.projects.map(\.value.code))
+        if let entry = plan.projects.first(where: { stored.contains($0.value.code) }) {
+            throw StoreError.conflict(
+                location: entry.location,
+                message:
+                    "project \(entry.value.code) was already imported\(stored.count > 1 ? " (and \(stored.count - 1) more of the file)" : ""); remove their rows from the file (changing an imported project is not supported yet)"
+            )
         }
         var total = ImportSummary()
         var imported: [String] = []
-        let parts = plan.byProject
-        for (i, part) in parts.enumerated() {
-            let code = part.projects[0].value.code
+        let parts = plan.batches(maxPorts: batchPorts)
+        var written = 0
+        for part in parts {
+            let codes = part.projects.map(\.value.code)
             do {
                 let summary = try await importProjects(
                     part, namingRule: namingRule, source: source, at: at, progress: nil)
@@ -95,14 +118,16 @@ extension AcceptanceStore {
             } catch let error as StoreError {
                 if imported.isEmpty { throw error }
                 throw PartialImportError(
-                    imported: imported, failedProject: code, notImported: parts.count - i, cause: error)
+                    imported: imported, failedProject: codes[0], notImported: plan.projects.count - written,
+                    cause: error)
             }
-            imported.append(code)
+            imported += codes
+            written += codes.count
             total.onuPasswords += try await assignONUPasswords(for: part, policy: policy, at: at)
             try await afterEach?(
                 ImportProgress(
-                    projects: i + 1, totalProjects: parts.count, ports: total.ports, totalPorts: plan.portCount,
-                    lastProject: code))
+                    projects: written, totalProjects: plan.projects.count, ports: total.ports,
+                    totalPorts: plan.portCount, lastProject: codes[codes.count - 1]))
         }
         return total
     }

@@ -177,6 +177,8 @@ public protocol AcceptanceStore: Sendable {
     func projects(after: String?, limit: Int) async throws -> [ProjectSummary]
     /// One project with its counts, or nil when no project has that code.
     func project(_ code: String) async throws -> ProjectSummary?
+    /// Which of `codes` are codes of stored projects.
+    func storedProjectCodes(among codes: [String]) async throws -> Set<String>
     func activationList(projectCode: String) async throws -> [ActivationListRow]
     func cvlanRanges() async throws -> [CVLANRange]
     func testAccountUsernames() async throws -> [String]
