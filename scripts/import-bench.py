@@ -97,26 +97,28 @@ def main():
     ap.add_argument("--wrk-seconds", type=int, default=15)
     ap.add_argument("--wrk-timeout", default="30s")
     ap.add_argument("--port", type=int, default=18480)
+    ap.add_argument("--store", help="use this existing store (no seeding): to run another build on the same data")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="ftth-import-bench-")
     config = os.path.join(work, "acceptd.toml")
     with open(config, "w") as f:
-        f.write(f'[api]\nhost = "127.0.0.1"\nport = {args.port}\n\n[store]\npath = "{work}/store.sqlite"\n')
+        store = os.path.abspath(args.store) if args.store else f"{work}/store.sqlite"
+        f.write(f'[api]\nhost = "127.0.0.1"\nport = {args.port}\n\n[store]\npath = "{store}"\n')
         if args.import_limits == "raised":
             f.write("\n[import]\nmax_file_bytes = 1073741824\nmax_rows = 10000000\nmax_projects = 1000000\n")
     ctl = os.path.join(args.bin, "ftthctl")
     daemon_bin = os.path.join(args.bin, "ftth-acceptd")
 
     seeded = 0
-    while seeded < args.seed_projects:
+    while seeded < args.seed_projects and not args.store:
         n = min(1000, args.seed_projects - seeded)
         seed = os.path.join(work, f"seed-{seeded}.csv")
         write_csv(seed, f"S{seeded // 1000:03d}-", n, olt_base=10_000 + seeded // 4096)
         subprocess.run([ctl, "import", "projects", "--config", config, seed], check=True, stdout=subprocess.DEVNULL)
         seeded += n
     token = subprocess.run(
-        [ctl, "token", "create", "--config", config, "--name", "bench", "--role", "admin"],
+        [ctl, "token", "create", "--config", config, "--name", f"bench-{os.getpid()}", "--role", "admin"],
         check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
 
     log = open(os.path.join(work, "daemon.log"), "w")
@@ -130,7 +132,7 @@ def main():
             time.sleep(0.1)
         else:
             sys.exit(f"the daemon did not answer on {base}; its log: {log.name}")
-        print(f"daemon pid {daemon.pid}, store {work}/store.sqlite, {seeded} projects seeded, "
+        print(f"daemon pid {daemon.pid}, store {store}, {seeded} projects seeded, "
               f"RSS {rss_kib(daemon.pid) / 1024:.1f} MiB")
 
         if args.projects > 0:
