@@ -733,7 +733,7 @@ public final class SQLiteStore: AcceptanceStore {
                     arguments: [id, at, state.rawValue, state.rawValue, actor, changes.joined(separator: "; ")])
             }
         }
-        guard let summary = try await projects().first(where: { $0.project.code == code }) else {
+        guard let summary = try await project(code) else {
             throw StoreError.notFound("project \(code)")
         }
         return summary
