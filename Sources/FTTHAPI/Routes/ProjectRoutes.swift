@@ -163,9 +163,22 @@ struct ProjectRoutes: APIRouteGroup {
                 throw limits.fileTooLarge(file: "body", bytes: length)
             }
             var reader = ProjectImportPlan.Reader(file: "body", limits: limits)
+            // A client sends the whole body before it reads the answer: after a refusal the rest
+            // is read and dropped (at most max_file_bytes in all), else both ends would wait.
+            var refusal: CSVProblems?
+            var received = 0
             for try await buffer in request.body {
-                try reader.read(buffer.readableBytesView)
+                received += buffer.readableBytes
+                if refusal == nil {
+                    do {
+                        try reader.read(buffer.readableBytesView)
+                    } catch let problems as CSVProblems {
+                        refusal = problems
+                    }
+                }
+                if let refusal, refusal.code == "import.too_large" || received > limits.maxFileBytes { break }
             }
+            if let refusal { throw refusal }
             plan = try reader.finish()
         } catch let problems as CSVProblems {
             let tooLarge = problems.code == "import.too_large"
@@ -176,7 +189,9 @@ struct ProjectRoutes: APIRouteGroup {
                     : "\(problems.problems.count) problem(s) in the CSV; nothing was imported",
                 problems: problems.problems.map {
                     .init(line: $0.location.line, column: $0.location.column, message: $0.message)
-                })
+                },
+                // The rest of a body too large to read is not waited for: the connection ends.
+                headers: tooLarge ? [.connection: "close"] : [:])
         }
         let source = "upload by \(context.authenticated.name)"
         let logger = context.logger
