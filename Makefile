@@ -6,7 +6,7 @@ SHELL := /bin/bash
 FUZZ_SECONDS ?= 15
 SCHEMATHESIS_SECONDS ?= 60
 
-.PHONY: deps build demo test format lint clean bench-engine bench-probe fuzz
+.PHONY: deps build demo test format lint clean bench-engine bench-probe bench-import fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -42,6 +42,12 @@ bench-probe: deps
 	$(SWIFT) build -c release --product ftth-probe
 	$(SWIFT) build -c release --product probe-bench
 	.build/release/probe-bench
+
+# A 30 MB project import into a running daemon, with wrk on GET /v1/projects (docs/benchmarks.md).
+bench-import: deps
+	$(SWIFT) build -c release --product ftth-acceptd
+	$(SWIFT) build -c release --product ftthctl
+	scripts/import-bench.py --bin .build/release --projects 400000 --import-limits raised
 
 # libFuzzer over every parser of outside bytes (FUZZ_SECONDS each, default 15; make test runs it
 # too); `make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=snmp` for a longer run of one.

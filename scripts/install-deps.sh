@@ -19,6 +19,7 @@ packages=(
   ppp              # pppd: the real PPP peer of the probe tests (inside User-Mode Linux)
   pppoe            # rp-pppoe's pppoe-server: the real access concentrator of the probe tests
   iperf3           # throughput through the dialled session, and its tests' server
+  wrk              # `make bench-import`: GET /v1/projects at 50 connections
   user-mode-linux  # a kernel with PPP for the probe tests: the host kernel has none
 )
 

@@ -80,6 +80,9 @@ public struct AcceptdConfiguration: Sendable {
     public var activation: ActivationPolicy
     /// `[service]`: how service tests run (what probes dial, the wait, the fraction that passes).
     public var service: ServiceTestPolicy
+    /// `[import]`: the plausibility limits of a project import (file size, rows, projects,
+    /// splitters and ports per PON port).
+    public var importLimits: ImportLimits
 
     /// The embedded defaults: store under `var/`, the DESIGN §3 profiles, the default naming rule,
     /// and no CVLAN range.
@@ -94,6 +97,7 @@ public struct AcceptdConfiguration: Sendable {
         api = APISettings()
         activation = ActivationPolicy()
         service = ServiceTestPolicy()
+        importLimits = .standard
     }
 
     /// Reads and validates a TOML file. Throws ``ConfigurationError`` naming the file and key.
@@ -112,7 +116,7 @@ public struct AcceptdConfiguration: Sendable {
         try Self.allowOnly(
             [
                 "store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler", "push",
-                "api", "activation", "service",
+                "api", "activation", "service", "import",
             ],
             in: root, at: nil)
         let reader = TOMLReader(table: root, path: "")
@@ -124,6 +128,7 @@ public struct AcceptdConfiguration: Sendable {
         if let r = try reader.optionalTable("api") { api = try APISettings(r) }
         if let r = try reader.optionalTable("activation") { activation = try ActivationPolicy(r) }
         if let r = try reader.optionalTable("service") { service = try ServiceTestPolicy(r) }
+        if let r = try reader.optionalTable("import") { importLimits = try ImportLimits(r) }
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")

@@ -180,7 +180,7 @@ public actor OutboxPusher {
         do {
             guard try await store.pendingOutboxCount(projectCode: code) == 0,
                 !(try await store.outboxMessages(projectCode: code).isEmpty),
-                try await store.projects().first(where: { $0.project.code == code })?.project.state == .accepted
+                try await store.project(code)?.project.state == .accepted
             else { return }
             _ = try await store.applyProjectEvent(code, .pushAcknowledged, actor: "outbox", at: now())
             publish(.projectPushed(code))

@@ -122,6 +122,38 @@ public final class SQLiteStore: AcceptanceStore {
                     summary.ponPorts += 1
                 }
             }
+            // What each PON port will carry, stored and imported together, within the plan's limits.
+            var added: [String: (splitters: Int, ports: Int, location: CSVLocation)] = [:]
+            for entry in plan.splitters {
+                let key = ponKey(entry.value.olt, entry.value.pon)
+                var load =
+                    added[key] ?? (
+                        0, 0, CSVLocation(file: entry.location.file, line: entry.location.line, column: "pon")
+                    )
+                load.splitters += 1
+                load.ports += entry.value.portCount
+                added[key] = load
+            }
+            for entry in plan.ponPorts {
+                let pon = entry.value
+                guard let load = added[ponKey(pon.olt, pon.address)], let ponID = ponIDs[ponKey(pon.olt, pon.address)]
+                else { continue }
+                let stored = try Row.fetchOne(
+                    db, sql: "SELECT COUNT(*), COALESCE(SUM(port_count), 0) FROM splitters WHERE pon_port_id = ?",
+                    arguments: [ponID])
+                let storedSplitters: Int = stored?[0] ?? 0
+                let storedPorts: Int = stored?[1] ?? 0
+                if let problem = plan.limits.ponProblem(
+                    olt: pon.olt, pon: pon.address, splitters: storedSplitters + load.splitters,
+                    ports: storedPorts + load.ports)
+                {
+                    throw StoreError.conflict(
+                        location: load.location,
+                        message:
+                            "\(problem) (\(storedSplitters) splitter(s) with \(storedPorts) port(s) are stored on it already)"
+                    )
+                }
+            }
             var projectIDs: [String: Int64] = [:]
             for entry in plan.projects {
                 let project = entry.value
@@ -270,28 +302,69 @@ public final class SQLiteStore: AcceptanceStore {
 
     public func projects() async throws -> [ProjectSummary] {
         try await read("listing projects") { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT p.code, p.name, p.acceptance_required, p.state, p.service_test,
-                        (SELECT COUNT(*) FROM splitters s WHERE s.project_id = p.id) AS splitters,
-                        COUNT(sp.id) AS ports,
-                        SUM(sp.line_verdict IS NOT NULL AND sp.awaiting_retest = 0) AS tested,
-                        SUM(\(Self.overallSQL) = 'pass' AND sp.awaiting_retest = 0) AS passed,
-                        SUM(\(Self.overallSQL) = 'fail' AND sp.awaiting_retest = 0) AS failed
-                    FROM projects p
-                    LEFT JOIN splitters s ON s.project_id = p.id
-                    LEFT JOIN splitter_ports sp ON sp.splitter_id = s.id
-                    GROUP BY p.id ORDER BY p.code
-                    """
-            ).map { row in
-                ProjectSummary(
-                    project: Project(
-                        code: row["code"], name: row["name"], acceptanceRequired: row["acceptance_required"],
-                        state: ProjectState(rawValue: row["state"]) ?? .entered, serviceTest: row["service_test"]),
-                    splitters: row["splitters"], ports: row["ports"], tested: row["tested"] ?? 0,
-                    passed: row["passed"] ?? 0, failed: row["failed"] ?? 0)
+            try Self.projectSummaries(db, from: "projects", arguments: [])
+        }
+    }
+
+    public func projects(after: String?, limit: Int) async throws -> [ProjectSummary] {
+        precondition(limit > 0, "a page holds at least one project")
+        return try await read("listing projects") { db in
+            // The page is chosen on the code index first, so only its projects' ports are counted.
+            try Self.projectSummaries(
+                db, from: "(SELECT * FROM projects WHERE code > ? ORDER BY code LIMIT ?)",
+                arguments: [after ?? "", limit])
+        }
+    }
+
+    public func project(_ code: String) async throws -> ProjectSummary? {
+        try await read("reading project \(code)") { db in
+            try Self.projectSummaries(db, from: "(SELECT * FROM projects WHERE code = ?)", arguments: [code]).first
+        }
+    }
+
+    public func storedProjectCodes(among codes: [String]) async throws -> Set<String> {
+        try await read("looking up project codes") { db in
+            var found: Set<String> = []
+            // In slices, as SQLite bounds the number of parameters of a statement.
+            var start = 0
+            while start < codes.count {
+                let slice = Array(codes[start..<min(start + 500, codes.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                found.formUnion(
+                    try String.fetchAll(
+                        db, sql: "SELECT code FROM projects WHERE code IN (\(marks))",
+                        arguments: StatementArguments(slice)))
+                start += 500
             }
+            return found
+        }
+    }
+
+    /// The projects of `source` (a table or subquery of `projects` rows) with their counts.
+    static func projectSummaries(_ db: Database, from source: String, arguments: StatementArguments) throws
+        -> [ProjectSummary]
+    {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.code, p.name, p.acceptance_required, p.state, p.service_test,
+                    (SELECT COUNT(*) FROM splitters s WHERE s.project_id = p.id) AS splitters,
+                    COUNT(sp.id) AS ports,
+                    SUM(sp.line_verdict IS NOT NULL AND sp.awaiting_retest = 0) AS tested,
+                    SUM(\(Self.overallSQL) = 'pass' AND sp.awaiting_retest = 0) AS passed,
+                    SUM(\(Self.overallSQL) = 'fail' AND sp.awaiting_retest = 0) AS failed
+                FROM \(source) p
+                LEFT JOIN splitters s ON s.project_id = p.id
+                LEFT JOIN splitter_ports sp ON sp.splitter_id = s.id
+                GROUP BY p.id ORDER BY p.code
+                """, arguments: arguments
+        ).map { row in
+            ProjectSummary(
+                project: Project(
+                    code: row["code"], name: row["name"], acceptanceRequired: row["acceptance_required"],
+                    state: ProjectState(rawValue: row["state"]) ?? .entered, serviceTest: row["service_test"]),
+                splitters: row["splitters"], ports: row["ports"], tested: row["tested"] ?? 0,
+                passed: row["passed"] ?? 0, failed: row["failed"] ?? 0)
         }
     }
 
@@ -664,7 +737,7 @@ public final class SQLiteStore: AcceptanceStore {
                     arguments: [id, at, state.rawValue, state.rawValue, actor, changes.joined(separator: "; ")])
             }
         }
-        guard let summary = try await projects().first(where: { $0.project.code == code }) else {
+        guard let summary = try await project(code) else {
             throw StoreError.notFound("project \(code)")
         }
         return summary

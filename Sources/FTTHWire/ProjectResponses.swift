@@ -1,12 +1,17 @@
 import FTTHCore
 import Foundation
 
-/// `GET /v1/projects`.
+/// `GET /v1/projects`: one page of projects in code order.
 public struct ProjectListResponse: Codable, Sendable, Hashable {
     public var projects: [ProjectResponse]
+    /// The cursor of the next page (pass it as `after=`); absent on the last page.
+    public var next: String?
 
-    /// The projects, in the store's order.
-    public init(projects: [ProjectResponse]) { self.projects = projects }
+    /// A page of projects, in the store's order, and the cursor of the next page, if any.
+    public init(projects: [ProjectResponse], next: String? = nil) {
+        self.projects = projects
+        self.next = next
+    }
 }
 
 /// A project with its state and test counts: `GET /v1/projects/{code}`, `PATCH`, `POST /v1/projects`.

@@ -26,25 +26,27 @@ struct ImportProjects: AsyncParsableCommand {
     var progress = false
 
     func run() async throws {
-        let plan = try ProjectImportPlan(csv: try readInput(file), file: file)
         let (configuration, store) = try storeOptions.open()
+        let plan = try ProjectImportPlan(csv: try readInput(file), file: file, limits: configuration.importLimits)
         let showProgress = progress
         if showProgress {
             FileHandle.standardError.write(
                 line: "validated \(file): \(plan.splitters.count) splitters, \(plan.portCount) ports; writing")
         }
-        var report: (@Sendable (Int, Int) -> Void)? = nil
-        if showProgress {
-            report = { written, total in
-                FileHandle.standardError.write(line: "written \(written) of \(total) ports")
-            }
-        }
-        let summary = try await store.importProjects(
-            plan, namingRule: configuration.namingRule, source: file, at: Date(), progress: report)
-        let passwords = try await store.assignONUPasswords(for: plan, policy: configuration.activation, at: Date())
-        if passwords > 0 {
+        // One project per transaction, as the daemon imports: a running daemon keeps serving.
+        let summary = try await store.importProjectsByProject(
+            plan, namingRule: configuration.namingRule, source: file, at: Date(), policy: configuration.activation,
+            afterEach: { progress in
+                if showProgress {
+                    FileHandle.standardError.write(
+                        line:
+                            "written \(progress.projects) of \(progress.totalProjects) projects, \(progress.ports) of \(progress.totalPorts) ports"
+                    )
+                }
+            })
+        if summary.onuPasswords > 0 {
             print(
-                "\(passwords) port(s) on password-authenticating OLTs got a test ONU password: `ftthctl ports` shows them"
+                "\(summary.onuPasswords) port(s) on password-authenticating OLTs got a test ONU password: `ftthctl ports` shows them"
             )
         }
         print(

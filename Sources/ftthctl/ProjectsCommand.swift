@@ -11,7 +11,13 @@ struct ProjectsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (_, store) = try storeOptions.open()
-        let projects = try await store.projects()
+        // Page by page, as the API pages GET /v1/projects, so no one query counts every port.
+        var projects: [ProjectSummary] = []
+        while true {
+            let page = try await store.projects(after: projects.last?.project.code, limit: 1000)
+            projects += page
+            if page.count < 1000 { break }
+        }
         if json {
             print(
                 JSONOutput.array(

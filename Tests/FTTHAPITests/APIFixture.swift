@@ -24,11 +24,12 @@ final class APIFixture: Sendable {
     let store: SQLiteStore
     let secrets: [APIRole: String]
     let revokedSecret: String
-    let configuration = AcceptdConfiguration()
+    let configuration: AcceptdConfiguration
     /// An engine whose OLTs cannot be reached: the routes' answers do not depend on the OLT.
     let engine: AcceptanceEngine
 
-    init() async throws {
+    init(configuration: AcceptdConfiguration = AcceptdConfiguration()) async throws {
+        self.configuration = configuration
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("store.sqlite").path

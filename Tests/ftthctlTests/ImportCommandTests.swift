@@ -54,9 +54,10 @@ import Testing
         #expect(projects.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }
 
-    /// A process killed with SIGKILL in the middle of an import leaves the store exactly as it
-    /// was: the import is one SQLite transaction, and an uncommitted WAL frame is ignored.
-    @Test func sigkillMidImportLeavesTheStoreExactlyAsBefore() throws {
+    /// A process killed with SIGKILL in the middle of an import leaves no half-written project:
+    /// each project is one SQLite transaction (an uncommitted WAL frame is ignored), so every
+    /// project of the file is stored whole or not at all, and what was stored before is unchanged.
+    @Test func sigkillMidImportLeavesEveryProjectWholeOrAbsent() throws {
         let cli = try FTTHCtlRunner()
         defer { cli.remove() }
         try cli.write("small.csv", "\(header)\nP0,Before,HW-0,10.9.0.1,huawei-ma5800,0/0/0,100,S0,1:8\n")
@@ -65,13 +66,15 @@ import Testing
         #expect(try cli.run("import", "cvlans", "ranges.csv", "--store", "s.sqlite").status == 0)
         let before = try dump(cli.path("s.sqlite"))
 
-        // 2,000 splitters of 1:64 on 16 OLTs: 128,000 ports, far more than are written between the
-        // first progress line and the kill.
+        // 20 projects of 100 splitters of 1:64 on 16 OLTs, two splitters (128 ports) per PON
+        // port: 128,000 ports, far more than are written between the first progress line (the
+        // first project is stored) and the kill.
         var big = header + "\n"
         for i in 0..<2000 {
             let olt = i % 16
+            let pon = i / 32
             big +=
-                "BIG\(i / 100),Big build,OLT-\(olt),10.8.0.\(olt + 1),zte-c600,1/\(i / 128 % 16)/\(i % 16),\(200 + olt),SPL-\(i),1:64\n"
+                "BIG\(i / 100),Big build,OLT-\(olt),10.8.0.\(olt + 1),zte-c600,1/\(pon % 16)/\(pon / 16),\(200 + olt),SPL-\(i),1:64\n"
         }
         try cli.write("big.csv", big)
 
@@ -84,7 +87,7 @@ import Testing
             if chunk.isEmpty { break }
             seen += String(decoding: chunk, as: UTF8.self)
             if seen.contains("written ") {
-                // The transaction is open and ports are being written: kill it now.
+                // The first project is stored and the next one's transaction is open: kill it now.
                 kill(process.processIdentifier, SIGKILL)
                 killedMidWrite = true
                 break
@@ -96,12 +99,33 @@ import Testing
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(process.terminationStatus == SIGKILL)
 
-        #expect(try dump(cli.path("s.sqlite")) == before)
+        // What was stored before is untouched; each BIG project is whole, the stored ones first.
+        let after = try dump(cli.path("s.sqlite"))
+        for table in ["cvlan_ranges", "test_accounts", "api_tokens"] {
+            #expect(after.filter { $0.hasPrefix("\(table): ") } == before.filter { $0.hasPrefix("\(table): ") })
+        }
+        let queue = try DatabaseQueue(path: cli.path("s.sqlite"))
+        let counts = try queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.code, COUNT(DISTINCT s.id) AS splitters, COUNT(sp.id) AS ports FROM projects p
+                    LEFT JOIN splitters s ON s.project_id = p.id LEFT JOIN splitter_ports sp ON sp.splitter_id = s.id
+                    GROUP BY p.id ORDER BY p.id
+                    """
+            ).map { (code: $0["code"] as String, splitters: $0["splitters"] as Int, ports: $0["ports"] as Int) }
+        }
+        #expect(counts.first?.code == "P0" && counts.first?.ports == 8)
+        let stored = counts.dropFirst()
+        #expect(stored.count >= 1 && stored.count < 20, "\(stored.count) projects stored")
+        #expect(stored.map(\.code) == (0..<stored.count).map { "BIG\($0)" })
+        #expect(stored.allSatisfy { $0.splitters == 100 && $0.ports == 6400 }, "\(stored)")
 
-        // The store is still usable, and the same file imports completely afterwards.
+        // The same file is then refused whole, naming a stored project, and changes nothing.
         let again = try cli.run("import", "projects", "big.csv", "--store", "s.sqlite")
-        #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.contains("128000 port(s)"))
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("BIG0 was already imported"), "\(again.stderr)")
+        #expect(try dump(cli.path("s.sqlite")) == after)
     }
 }
 

@@ -22,14 +22,23 @@ struct ProjectRoutes: APIRouteGroup {
         routes.on(.delete, "{code}", use: withdraw)
     }
 
+    /// One page of projects in code order (``PageQuery``): `limit`, `after`, and `next` in the
+    /// answer while more follow.
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let projects = try await store.projects().map(ProjectResponse.init)
-        return try APIServer.json(ProjectListResponse(projects: projects))
+        let page = try PageQuery(request)
+        // One more than asked for tells whether another page follows.
+        var projects = try await store.projects(after: page.after, limit: page.limit + 1)
+        var next: String?
+        if projects.count > page.limit {
+            projects.removeLast(projects.count - page.limit)
+            next = projects.last.map { PageQuery.cursor(after: $0.project.code) }
+        }
+        return try APIServer.json(ProjectListResponse(projects: projects.map(ProjectResponse.init), next: next))
     }
 
     @Sendable func project(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let code = try context.pathParameter("code")
-        guard let summary = try await store.projects().first(where: { $0.project.code == code }) else {
+        guard let summary = try await store.project(code) else {
             throw StoreError.notFound("project \(code)")
         }
         return try APIServer.json(ProjectResponse(summary))
@@ -59,7 +68,7 @@ struct ProjectRoutes: APIRouteGroup {
         }
         let plan: ProjectImportPlan
         do {
-            plan = try ProjectImportPlan(table: body.table)
+            plan = try ProjectImportPlan(table: body.table, limits: configuration.importLimits)
         } catch let problems as CSVProblems {
             // The project's fields are on every row: each problem is named once.
             var seen = Set<String>()
@@ -99,7 +108,7 @@ struct ProjectRoutes: APIRouteGroup {
                 throw error
             }
         }
-        guard let summary = try await store.projects().first(where: { $0.project.code == code }) else {
+        guard let summary = try await store.project(code) else {
             throw StoreError.notFound("project \(code)")
         }
         var response = try APIServer.json(ProjectResponse(summary), status: .created)
@@ -138,8 +147,11 @@ struct ProjectRoutes: APIRouteGroup {
         return Response(status: .noContent)
     }
 
-    /// A project export as CSV (docs/import.md): a file with any problem imports nothing, and
-    /// each problem names its line and column.
+    /// A project export as CSV (docs/import.md), read as it arrives and checked against the
+    /// plausibility limits of `[import]`: a file with any problem imports nothing, and each
+    /// problem names its line and column. Each project is then written in a transaction of its
+    /// own, so that other requests are served during a long import; a project is stored whole
+    /// or not at all.
     @Sendable func importCSV(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("text/csv") else {
@@ -148,44 +160,82 @@ struct ProjectRoutes: APIRouteGroup {
                 message: "send the project export as 'Content-Type: text/csv' (columns: docs/import.md)",
                 field: "Content-Type")
         }
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
-        guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
-            throw APIError.badRequest(
-                "the body is not UTF-8 text: export the CSV as UTF-8 (in a spreadsheet: CSV UTF-8)", field: "body")
-        }
-        let source = "upload by \(context.authenticated.name)"
+        let limits = configuration.importLimits
         let plan: ProjectImportPlan
         do {
-            plan = try ProjectImportPlan(csv: text, file: "body")
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.maxFileBytes {
+                throw limits.fileTooLarge(file: "body", bytes: length)
+            }
+            var reader = ProjectImportPlan.Reader(file: "body", limits: limits)
+            // A client sends the whole body before it reads the answer: after a refusal the rest
+            // is read and dropped (at most max_file_bytes in all), else both ends would wait.
+            var refusal: CSVProblems?
+            var received = 0
+            for try await buffer in request.body {
+                received += buffer.readableBytes
+                if refusal == nil {
+                    do {
+                        try reader.read(buffer.readableBytesView)
+                    } catch let problems as CSVProblems {
+                        refusal = problems
+                    }
+                }
+                if let refusal, refusal.code == "import.too_large" || received > limits.maxFileBytes { break }
+            }
+            if let refusal { throw refusal }
+            plan = try reader.finish()
         } catch let problems as CSVProblems {
+            let tooLarge = problems.code == "import.too_large"
             throw APIError(
-                .unprocessableContent, code: problems.code,
-                message: "\(problems.problems.count) problem(s) in the CSV; nothing was imported",
+                tooLarge ? .contentTooLarge : .unprocessableContent, code: problems.code,
+                message: tooLarge
+                    ? problems.problems.first?.message ?? "the file is too large"
+                    : "\(problems.problems.count) problem(s) in the CSV; nothing was imported",
                 problems: problems.problems.map {
                     .init(line: $0.location.line, column: $0.location.column, message: $0.message)
-                })
+                },
+                // The rest of a body too large to read is not waited for: the connection ends.
+                headers: tooLarge ? [.connection: "close"] : [:])
         }
+        let source = "upload by \(context.authenticated.name)"
+        let logger = context.logger
         do {
-            let summary = try await store.importProjects(
-                plan, namingRule: configuration.namingRule, source: source, at: now(), progress: nil)
-            _ = try await store.assignONUPasswords(for: plan, policy: configuration.activation, at: now())
+            let summary = try await store.importProjectsByProject(
+                plan, namingRule: configuration.namingRule, source: source, at: now(),
+                policy: configuration.activation,
+                afterEach: { progress in
+                    if progress.projects % 100 == 0 || progress.projects == progress.totalProjects {
+                        logger.info(
+                            "importing projects",
+                            metadata: [
+                                "import.projects": "\(progress.projects)/\(progress.totalProjects)",
+                                "import.ports": "\(progress.ports)/\(progress.totalPorts)",
+                            ])
+                    }
+                })
             return try APIServer.json(ImportSummaryResponse(summary), status: .created)
+        } catch let error as PartialImportError {
+            throw Self.importConflict(error.cause, message: "the CSV conflicts with the store; \(error.summary)")
         } catch let error as StoreError {
-            // What conflicts with stored data is a problem of the uploaded file: name its line.
-            switch error {
-            case .conflict(let location, let message):
-                throw APIError(
-                    .unprocessableContent, code: error.code,
-                    message: "the CSV conflicts with the store; nothing was imported",
-                    problems: [.init(line: location?.line, column: location?.column, message: message)])
-            case .naming(let location, let naming):
-                throw APIError(
-                    .unprocessableContent, code: error.code,
-                    message: "a test ONU name cannot be made; nothing was imported",
-                    problems: [.init(line: location?.line, column: location?.column, message: naming.description)])
-            default:
-                throw error
-            }
+            throw Self.importConflict(error, message: nil)
+        }
+    }
+
+    /// What conflicts with stored data is a problem of the uploaded file: name its line.
+    static func importConflict(_ error: StoreError, message: String?) -> any Error {
+        switch error {
+        case .conflict(let location, let text):
+            return APIError(
+                .unprocessableContent, code: error.code,
+                message: message ?? "the CSV conflicts with the store; nothing was imported",
+                problems: [.init(line: location?.line, column: location?.column, message: text)])
+        case .naming(let location, let naming):
+            return APIError(
+                .unprocessableContent, code: error.code,
+                message: message ?? "a test ONU name cannot be made; nothing was imported",
+                problems: [.init(line: location?.line, column: location?.column, message: naming.description)])
+        default:
+            return error
         }
     }
 }

@@ -32,10 +32,15 @@ public struct CSVProblem: Error, Sendable, Hashable, Codable, CustomStringConver
 /// Every problem found in a file; nothing is imported while there is one.
 public struct CSVProblems: Error, Sendable, Hashable, CustomStringConvertible {
     public var problems: [CSVProblem]
+    /// `import.invalid` for a value that is wrong; `import.limit` when the file breaks one of the
+    /// plausibility limits of ``ImportLimits`` (the first problem names it).
+    public var code: String
 
-    public init(_ problems: [CSVProblem]) { self.problems = problems }
+    public init(_ problems: [CSVProblem], code: String = "import.invalid") {
+        self.problems = problems
+        self.code = code
+    }
 
-    public var code: String { "import.invalid" }
     public var description: String {
         let shown = problems.prefix(50).map(\.description)
         let more = problems.count > 50 ? ["… and \(problems.count - 50) more"] : []
@@ -73,118 +78,77 @@ public struct CSVTable: Sendable {
     /// count differs from the header's. Blank lines are skipped.
     public init(text: String, file: String, required: [String], optional: [String] = []) throws {
         self.file = file
-        var records: [(line: Int, fields: [String])] = []
-        var field = ""
-        var fields: [String] = []
-        var inQuotes = false
-        var line = 1
-        var recordLine = 1
-        var fieldWasQuoted = false
+        var reader = CSVRecordReader(file: file)
+        var records: [CSVRecordReader.Record] = []
+        try reader.read(text.utf8) { records.append($0) }
+        try reader.finish { records.append($0) }
+        let (header, headerProblems) = Self.header(
+            records.first, file: file, required: required, optional: optional)
+        var problems = headerProblems
+        var rows: [Row] = []
+        for record in records.dropFirst() {
+            switch Self.row(record, header: header, file: file) {
+            case .success(let row): rows.append(row)
+            case .failure(let problem): problems.append(problem)
+            }
+        }
+        if !problems.isEmpty { throw CSVProblems(problems) }
+        self.header = header
+        self.rows = rows
+    }
+
+    /// The header's column names, trimmed and lower-cased, and its problems: a column twice, an
+    /// unknown one, a required one missing, or no header at all (`record` nil: an empty file).
+    public static func header(
+        _ record: CSVRecordReader.Record?, file: String, required: [String], optional: [String]
+    ) -> (header: [String], problems: [CSVProblem]) {
+        guard let record else {
+            return (
+                [],
+                [
+                    CSVProblem(
+                        CSVLocation(file: file, line: 1),
+                        "the file is empty: expected a header line with \(required.joined(separator: ","))")
+                ]
+            )
+        }
         var problems: [CSVProblem] = []
-        var scalars = Substring(text).unicodeScalars[...]
-        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
-        var iterator = scalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-
-        func endRecord() {
-            fields.append(field)
-            if !(fields.count == 1 && fields[0].allSatisfy(\.isWhitespace) && !fieldWasQuoted) {
-                records.append((recordLine, fields))
-            }
-            fields = []
-            field = ""
-            fieldWasQuoted = false
-        }
-
-        while let c = pending ?? iterator.next() {
-            pending = nil
-            if inQuotes {
-                if c == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" {
-                            field.unicodeScalars.append("\"")
-                        } else {
-                            inQuotes = false
-                            pending = next
-                        }
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
-                }
-                continue
-            }
-            switch c {
-            case "\"" where field.isEmpty:
-                inQuotes = true
-                fieldWasQuoted = true
-            case ",":
-                fields.append(field)
-                field = ""
-                fieldWasQuoted = false
-            case "\r":
-                break
-            case "\n":
-                endRecord()
-                line += 1
-                recordLine = line
-            default:
-                field.unicodeScalars.append(c)
-            }
-        }
-        if inQuotes {
-            throw CSVProblems([
-                CSVProblem(
-                    CSVLocation(file: file, line: recordLine), "a quoted field is never closed: add the closing '\"'")
-            ])
-        }
-        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
-
-        guard let headerRecord = records.first else {
-            throw CSVProblems([
-                CSVProblem(
-                    CSVLocation(file: file, line: 1),
-                    "the file is empty: expected a header line with \(required.joined(separator: ","))")
-            ])
-        }
-        let header = headerRecord.fields.map { $0.trimmingWhitespace().lowercased() }
+        let header = record.fields.map { $0.trimmingWhitespace().lowercased() }
         var seen: Set<String> = []
         for name in header {
             if !seen.insert(name).inserted {
                 problems.append(
                     CSVProblem(
-                        CSVLocation(file: file, line: headerRecord.line, column: name),
+                        CSVLocation(file: file, line: record.line, column: name),
                         "column appears twice in the header"))
             }
             if !required.contains(name) && !optional.contains(name) {
                 problems.append(
                     CSVProblem(
-                        CSVLocation(file: file, line: headerRecord.line, column: name),
+                        CSVLocation(file: file, line: record.line, column: name),
                         "unknown column; expected \((required + optional).joined(separator: ", "))"))
             }
         }
         for name in required where !header.contains(name) {
             problems.append(
                 CSVProblem(
-                    CSVLocation(file: file, line: headerRecord.line, column: name),
+                    CSVLocation(file: file, line: record.line, column: name),
                     "required column is missing from the header"))
         }
-        var rows: [Row] = []
-        for record in records.dropFirst() {
-            guard record.fields.count == header.count else {
-                problems.append(
-                    CSVProblem(
-                        CSVLocation(file: file, line: record.line),
-                        "has \(record.fields.count) field(s) but the header has \(header.count)"))
-                continue
-            }
-            rows.append(
-                Row(line: record.line, fields: Dictionary(zip(header, record.fields), uniquingKeysWith: { a, _ in a })))
+        return (header, problems)
+    }
+
+    /// A record after the header as a row of named fields, or the problem that its field count
+    /// differs from the header's.
+    public static func row(_ record: CSVRecordReader.Record, header: [String], file: String) -> Result<Row, CSVProblem>
+    {
+        guard record.fields.count == header.count else {
+            return .failure(
+                CSVProblem(
+                    CSVLocation(file: file, line: record.line),
+                    "has \(record.fields.count) field(s) but the header has \(header.count)"))
         }
-        if !problems.isEmpty { throw CSVProblems(problems) }
-        self.header = header
-        self.rows = rows
+        return .success(
+            Row(line: record.line, fields: Dictionary(zip(header, record.fields), uniquingKeysWith: { a, _ in a })))
     }
 }

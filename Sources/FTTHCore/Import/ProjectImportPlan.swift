@@ -23,6 +23,9 @@ public struct ProjectImportPlan: Sendable {
     public var olts: [Located<OLT>]
     public var ponPorts: [Located<PONPort>]
     public var splitters: [Located<SplitterEntry>]
+    /// The limits the plan was checked against; the store applies them again with what each PON
+    /// port already carries.
+    public var limits: ImportLimits
 
     /// Total splitter ports the plan creates.
     public var portCount: Int { splitters.reduce(0) { $0 + $1.value.portCount } }
@@ -36,26 +39,136 @@ public struct ProjectImportPlan: Sendable {
 
     /// Parses and validates a project export. Throws ``CSVProblems`` listing every problem with
     /// its file, line and column; a file with any problem yields no plan at all.
-    public init(csv text: String, file: String) throws {
-        try self.init(
-            table: CSVTable(text: text, file: file, required: Self.requiredColumns, optional: Self.optionalColumns))
+    public init(csv text: String, file: String, limits: ImportLimits = .standard) throws {
+        var reader = Reader(file: file, limits: limits)
+        try reader.read(text.utf8)
+        self = try reader.finish()
     }
 
     /// Validates rows with the columns of a project export, wherever they came from (a CSV
     /// file, or a JSON body the API turned into the same fields). Throws ``CSVProblems``.
-    public init(table: CSVTable) throws {
-        let file = table.file
-        var problems: [CSVProblem] = []
-        var projects: [String: Located<Project>] = [:]
-        var projectOrder: [String] = []
-        var olts: [ManagementAddress: Located<OLT>] = [:]
-        var oltOrder: [ManagementAddress] = []
-        var pons: [PONKey: Located<PONPort>] = [:]
-        var ponOrder: [PONKey] = []
-        var splitters: [Located<SplitterEntry>] = []
-        var splitterNames: [String: CSVLocation] = [:]
+    public init(table: CSVTable, limits: ImportLimits = .standard) throws {
+        var builder = Builder(file: table.file, limits: limits)
+        for row in table.rows { try builder.add(row) }
+        self = try builder.finish()
+    }
 
-        for row in table.rows {
+    init(
+        projects: [Located<Project>], olts: [Located<OLT>], ponPorts: [Located<PONPort>],
+        splitters: [Located<SplitterEntry>], limits: ImportLimits
+    ) {
+        self.projects = projects
+        self.olts = olts
+        self.ponPorts = ponPorts
+        self.splitters = splitters
+        self.limits = limits
+    }
+
+    /// Reads a project export as its bytes arrive (an upload, a file read in chunks): records
+    /// are validated one by one and only the plan is kept, never the file's text. Stops at the
+    /// first broken limit of ``ImportLimits`` (size, rows, projects) rather than read on.
+    public struct Reader: Sendable {
+        private var records: CSVRecordReader
+        private var builder: Builder
+        private var header: [String]?
+        private var headerProblems: [CSVProblem] = []
+        private var rowProblems: [CSVProblem] = []
+        private let limits: ImportLimits
+
+        /// A reader of the file named `file` (for messages), refusing what breaks `limits`.
+        public init(file: String, limits: ImportLimits = .standard) {
+            records = CSVRecordReader(file: file)
+            builder = Builder(file: file, limits: limits)
+            self.limits = limits
+        }
+
+        /// Bytes read so far.
+        public var byteCount: Int { records.byteCount }
+
+        /// Reads the next bytes. Throws ``CSVProblems`` as soon as a limit is broken (the file
+        /// is too large, has too many rows or projects) or the bytes are not UTF-8.
+        public mutating func read(_ bytes: some Collection<UInt8>) throws {
+            if records.byteCount + bytes.count > limits.maxFileBytes {
+                throw limits.fileTooLarge(file: records.file, bytes: records.byteCount + bytes.count)
+            }
+            // The record reader works on a local copy so that its callback may change the rest.
+            var records = self.records
+            defer { self.records = records }
+            try records.read(bytes) { try take($0) }
+        }
+
+        /// Ends the file and returns its plan. Throws ``CSVProblems`` with every problem found.
+        public mutating func finish() throws -> ProjectImportPlan {
+            var records = self.records
+            defer { self.records = records }
+            try records.finish { try take($0) }
+            if header == nil {
+                headerProblems =
+                    CSVTable.header(
+                        nil, file: records.file, required: requiredColumns, optional: optionalColumns
+                    ).problems
+            }
+            // The values are worth checking only once every row has the header's columns.
+            if !headerProblems.isEmpty || !rowProblems.isEmpty { throw CSVProblems(headerProblems + rowProblems) }
+            return try builder.finish()
+        }
+
+        private mutating func take(_ record: CSVRecordReader.Record) throws {
+            guard let columns = header else {
+                let checked = CSVTable.header(
+                    record, file: records.file, required: requiredColumns, optional: optionalColumns)
+                header = checked.header
+                headerProblems = checked.problems
+                return
+            }
+            switch CSVTable.row(record, header: columns, file: records.file) {
+            case .success(let row) where headerProblems.isEmpty && rowProblems.isEmpty: try builder.add(row)
+            case .success: break
+            case .failure(let problem): rowProblems.append(problem)
+            }
+        }
+    }
+
+    /// Validates rows one at a time and gathers the plan; ``finish()`` gives it or every problem.
+    public struct Builder: Sendable {
+        let file: String
+        let limits: ImportLimits
+        private(set) var problems: [CSVProblem] = []
+        private var limitBroken = false
+        private var rowCount = 0
+        private var projects: [String: Located<Project>] = [:]
+        private var projectOrder: [String] = []
+        private var olts: [ManagementAddress: Located<OLT>] = [:]
+        private var oltOrder: [ManagementAddress] = []
+        private var pons: [PONKey: Located<PONPort>] = [:]
+        private var ponOrder: [PONKey] = []
+        private var ponLoad: [PONKey: (splitters: Int, ports: Int)] = [:]
+        private var overloaded: Set<PONKey> = []
+        private var splitters: [Located<SplitterEntry>] = []
+        private var splitterNames: [String: CSVLocation] = [:]
+
+        /// A builder for rows of `file` (for messages), refusing what breaks `limits`.
+        public init(file: String, limits: ImportLimits = .standard) {
+            self.file = file
+            self.limits = limits
+        }
+
+        /// A plausibility limit is broken: the refusal names it first, then what was found so far.
+        private func refusal(_ problem: CSVProblem) -> CSVProblems {
+            CSVProblems([problem] + problems, code: "import.limit")
+        }
+
+        /// Validates one row. Its problems are kept for ``finish()``; throws ``CSVProblems`` at
+        /// once only when the row breaks the limit of rows or projects per file.
+        public mutating func add(_ row: CSVTable.Row) throws {
+            rowCount += 1
+            guard rowCount <= limits.maxRows else {
+                throw refusal(
+                    CSVProblem(
+                        CSVLocation(file: file, line: row.line),
+                        "is data row \(rowCount); a file holds at most \(limits.maxRows) rows (import.max_rows): split the export"
+                    ))
+            }
             func at(_ column: String) -> CSVLocation { CSVLocation(file: file, line: row.line, column: column) }
             func text(_ column: String) -> String { (row.fields[column] ?? "").trimmingWhitespace() }
             func require(_ column: String) -> String? {
@@ -165,7 +278,7 @@ public struct ProjectImportPlan: Sendable {
 
             guard let code, let projectName, let oltName, let oltAddress, let dialect, let pon, let svlan,
                 let splitterName, let ratio, let portCount
-            else { continue }
+            else { return }
 
             // The same project, OLT and PON port may appear on many rows; they must agree.
             let project = Project(
@@ -185,6 +298,13 @@ public struct ProjectImportPlan: Sendable {
                         ))
                 }
             } else {
+                guard projects.count < limits.maxProjects else {
+                    throw refusal(
+                        CSVProblem(
+                            at("project_code"),
+                            "project \(code) is project \(projects.count + 1) of the file; at most \(limits.maxProjects) are imported at once (import.max_projects): split the export"
+                        ))
+                }
                 projects[code] = Located(value: project, location: at("project_code"))
                 projectOrder.append(code)
             }
@@ -222,6 +342,18 @@ public struct ProjectImportPlan: Sendable {
                         "splitter '\(splitterName)' of project \(code) is already listed on line \(first.line)"))
             } else {
                 splitterNames[splitterKey] = at("splitter_name")
+                var load = ponLoad[key, default: (0, 0)]
+                load.splitters += 1
+                load.ports += portCount
+                ponLoad[key] = load
+                if !overloaded.contains(key),
+                    let problem = limits.ponProblem(
+                        olt: oltAddress, pon: pon, splitters: load.splitters, ports: load.ports)
+                {
+                    overloaded.insert(key)
+                    limitBroken = true
+                    problems.append(CSVProblem(at("pon"), problem))
+                }
                 splitters.append(
                     Located(
                         value: SplitterEntry(
@@ -230,17 +362,21 @@ public struct ProjectImportPlan: Sendable {
                         location: at("splitter_name")))
             }
         }
-        if table.rows.isEmpty {
-            problems.append(CSVProblem(CSVLocation(file: file, line: 2), "the file has a header but no splitters"))
+
+        /// The plan, or ``CSVProblems`` with every problem of every row.
+        public func finish() throws -> ProjectImportPlan {
+            var problems = problems
+            if rowCount == 0 {
+                problems.append(CSVProblem(CSVLocation(file: file, line: 2), "the file has a header but no splitters"))
+            }
+            if !problems.isEmpty { throw CSVProblems(problems, code: limitBroken ? "import.limit" : "import.invalid") }
+            return ProjectImportPlan(
+                projects: projectOrder.map { projects[$0]! }, olts: oltOrder.map { olts[$0]! },
+                ponPorts: ponOrder.map { pons[$0]! }, splitters: splitters, limits: limits)
         }
-        if !problems.isEmpty { throw CSVProblems(problems) }
-        self.projects = projectOrder.map { projects[$0]! }
-        self.olts = oltOrder.map { olts[$0]! }
-        self.ponPorts = ponOrder.map { pons[$0]! }
-        self.splitters = splitters
     }
 
-    struct PONKey: Hashable {
+    struct PONKey: Hashable, Sendable {
         var olt: ManagementAddress
         var pon: PONAddress
     }

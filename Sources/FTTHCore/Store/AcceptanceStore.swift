@@ -23,6 +23,8 @@ public struct ImportSummary: Sendable, Hashable, Codable {
     public var ponPorts = 0
     public var splitters = 0
     public var ports = 0
+    /// Ports that got a test ONU password (``AcceptanceStore/importProjectsByProject(_:namingRule:source:at:policy:afterEach:)``).
+    public var onuPasswords = 0
 
     public init() {}
 }
@@ -167,7 +169,16 @@ public protocol AcceptanceStore: Sendable {
     /// Adds PPPoE test accounts to the pool; a username already stored is a conflict.
     func importTestAccounts(_ input: TestAccountImport, source: String, at: Date) async throws -> Int
 
+    /// Every project with its counts, in code order. For a listing that can grow, page with
+    /// ``projects(after:limit:)``.
     func projects() async throws -> [ProjectSummary]
+    /// One page of projects with their counts, in code order: at most `limit` projects whose
+    /// code sorts after `after` (from the first one when nil).
+    func projects(after: String?, limit: Int) async throws -> [ProjectSummary]
+    /// One project with its counts, or nil when no project has that code.
+    func project(_ code: String) async throws -> ProjectSummary?
+    /// Which of `codes` are codes of stored projects.
+    func storedProjectCodes(among codes: [String]) async throws -> Set<String>
     func activationList(projectCode: String) async throws -> [ActivationListRow]
     func cvlanRanges() async throws -> [CVLANRange]
     func testAccountUsernames() async throws -> [String]
