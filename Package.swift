@@ -56,11 +56,13 @@ let package = Package(
         // CLI sessions, errors, terminal styles and Telnet framing: shared by the Telnet/SSH
         // client, olt-sim's CLI servers and the CLI drivers. No I/O.
         .target(name: "CLIModel", swiftSettings: swiftSettings),
-        // The CLI client: one session engine, over Telnet or SSH (SwiftNIO), and a per-OLT pool.
+        // libssh (libssh-dev) as a system library, with a shim header: the CLI client's SSH.
+        .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
+        // The CLI client: one session engine, over Telnet (SwiftNIO) or SSH (libssh), and a per-OLT pool.
         .target(
             name: "FTTHCLI",
             dependencies: [
-                "CLIModel",
+                "CLIModel", "CLibSSH", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
