@@ -338,7 +338,7 @@ let package = Package(
         .testTarget(
             name: "FTTHCLITests",
             dependencies: [
-                "FTTHCLI", "CLIModel",
+                "FTTHCLI", "CLIModel", "ProcessLab", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),

@@ -68,6 +68,8 @@ public struct SSHAlgorithms: Sendable, Hashable {
     public struct UnknownAlgorithm: Error, Sendable, Hashable, CustomStringConvertible {
         public let name: String
 
+        public init(name: String) { self.name = name }
+
         public var description: String {
             let all = Kind.allCases.flatMap { legacy[$0, default: []] }
             let secure = Kind.allCases.contains { secureDefaults[$0, default: []].contains(name) }
