@@ -176,7 +176,7 @@ let package = Package(
         // `config/ftth-acceptd.toml` → typed configuration.
         .target(
             name: "FTTHConfig",
-            dependencies: ["FTTHCore", "SNMPModel", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["FTTHCore", "SNMPModel", "CLIModel", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: swiftSettings
         ),
         // The SQLite store (GRDB).
@@ -365,7 +365,7 @@ let package = Package(
         .testTarget(name: "PPPoELinkTests", dependencies: ["PPPoELink", "PPPCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FTTHConfigTests",
-            dependencies: ["FTTHConfig", "SNMPModel"],
+            dependencies: ["FTTHConfig", "SNMPModel", "CLIModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
