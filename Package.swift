@@ -215,6 +215,10 @@ let package = Package(
         .executableTarget(
             name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
             swiftSettings: swiftSettings),
+        // The CLI client's SSH, libssh vs swift-nio-ssh: connect → prompt and per command (docs/benchmarks.md).
+        .executableTarget(
+            name: "ssh-client-bench", dependencies: ["FTTHCLI", "CLIModel", "OLTSim", "OLTSimServer"],
+            path: "Benchmarks/SSHClientBench", swiftSettings: swiftSettings),
         // ftth-probe vs pppd + rp-pppoe inside User-Mode Linux (scripts/uml-lab.sh --cases bench).
         .executableTarget(
             name: "probe-bench", dependencies: ["PPPoELink"], path: "Benchmarks/ProbeBench",
