@@ -56,11 +56,13 @@ let package = Package(
         // CLI sessions, errors, terminal styles and Telnet framing: shared by the Telnet/SSH
         // client, olt-sim's CLI servers and the CLI drivers. No I/O.
         .target(name: "CLIModel", swiftSettings: swiftSettings),
-        // The CLI client: one session engine, over Telnet or SSH (SwiftNIO), and a per-OLT pool.
+        // libssh (libssh-dev) as a system library, with a shim header: the CLI client's SSH.
+        .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
+        // The CLI client: one session engine, over Telnet (SwiftNIO) or SSH (libssh), and a per-OLT pool.
         .target(
             name: "FTTHCLI",
             dependencies: [
-                "CLIModel",
+                "CLIModel", "CLibSSH", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
@@ -180,7 +182,7 @@ let package = Package(
         // `config/ftth-acceptd.toml` → typed configuration.
         .target(
             name: "FTTHConfig",
-            dependencies: ["FTTHCore", "SNMPModel", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["FTTHCore", "SNMPModel", "CLIModel", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: swiftSettings
         ),
         // The SQLite store (GRDB).
@@ -223,6 +225,10 @@ let package = Package(
         .executableTarget(
             name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
             swiftSettings: swiftSettings),
+        // The CLI client's SSH, libssh vs swift-nio-ssh: connect → prompt and per command (docs/benchmarks.md).
+        .executableTarget(
+            name: "ssh-client-bench", dependencies: ["FTTHCLI", "CLIModel", "OLTSim", "OLTSimServer"],
+            path: "Benchmarks/SSHClientBench", swiftSettings: swiftSettings),
         // ftth-probe vs pppd + rp-pppoe inside User-Mode Linux (scripts/uml-lab.sh --cases bench).
         .executableTarget(
             name: "probe-bench", dependencies: ["PPPoELink"], path: "Benchmarks/ProbeBench",
@@ -346,7 +352,7 @@ let package = Package(
         .testTarget(
             name: "FTTHCLITests",
             dependencies: [
-                "FTTHCLI", "CLIModel",
+                "FTTHCLI", "CLIModel", "ProcessLab", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
@@ -373,7 +379,7 @@ let package = Package(
         .testTarget(name: "PPPoELinkTests", dependencies: ["PPPoELink", "PPPCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FTTHConfigTests",
-            dependencies: ["FTTHConfig", "SNMPModel"],
+            dependencies: ["FTTHConfig", "SNMPModel", "CLIModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

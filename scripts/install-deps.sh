@@ -12,6 +12,8 @@ packages=(
   python3-venv     # snmpsim runs in a virtual environment (scripts/snmpsim.sh)
   time             # /usr/bin/time: the benchmarks read other tools' CPU and peak memory with it
   openssh-client   # ssh: the tests log in to olt-sim's SSH server with OpenSSH's client
+  libssh-dev       # the CLI client's SSH (legacy algorithms real OLTs offer) links libssh
+  openssh-server   # sshd: the SSH client's tests log in to a real OpenSSH server on loopback
   sshpass          # gives ssh the password in those tests
   busybox-static   # its telnetd (missing from Debian's plain busybox) is the CLI client's real Telnet peer in tests
   libpcap-dev      # the service probe sends and receives PPPoE frames through libpcap

@@ -34,7 +34,8 @@ public actor CLIConnectionPool: CLIConnector {
         var timer: Task<Void, Never>
     }
 
-    /// A pool of ``CLIShellSession``s to `target`, dialect `style`. `sessionSetup` runs once on
+    /// A pool of sessions to `target`, dialect `style`: ``CLIShellSession`` over Telnet,
+    /// ``LibSSHShellSession`` over SSH. `sessionSetup` runs once on
     /// each new session after login (privileged mode, pager off); what the OLT answers to it is
     /// ignored, since an account may not be allowed every set-up command.
     public init(
@@ -42,7 +43,12 @@ public actor CLIConnectionPool: CLIConnector {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.init(target: target) {
-            let session = try await CLIShellSession.connect(target, style: style, group: group)
+            // SSH on libssh: the algorithms OLTs offer, legacy ones where the OLT opted in.
+            let session: any CLISession =
+                switch target.transport {
+                case .ssh: try await LibSSHShellSession.connect(target, style: style)
+                case .telnet: try await CLIShellSession.connect(target, style: style, group: group)
+                }
             do {
                 for line in sessionSetup { _ = try await session.run(line, timeout: target.commandTimeout) }
             } catch {

@@ -1,3 +1,4 @@
+import CLIModel
 import FTTHCore
 
 /// How the daemon reaches each OLT (`[southbound]` and `[[olt]]` in ftth-acceptd.toml): the
@@ -45,8 +46,13 @@ public struct OLTAccess: Sendable, Hashable {
     public var passwordEnvironment: String?
     /// The password written in the file, when the operator chose that.
     public var password: String?
-    /// SSH: the OLT's host key, OpenSSH form.
+    /// SSH: the OLT's host key, an OpenSSH public key line or its `SHA256:` fingerprint.
     public var hostKey: String?
+    /// SSH: the secure defaults plus the legacy algorithms this OLT needs (`ssh_legacy_algorithms`,
+    /// `ssh -Q` names, each checked when the file loads).
+    public var sshAlgorithms = SSHAlgorithms.secure
+    /// SSH: a private key file to log in with (before the password), when the operator prefers keys.
+    public var sshKeyFile: String?
     public var lineProfile: String
     public var serviceProfile: String
     public var maxCLISessions: Int
@@ -104,7 +110,7 @@ extension SouthboundConfiguration {
         try r.allow(
             [
                 "address", "transport", "host", "port", "username", "password_env", "password", "host_key",
-                "line_profile", "service_profile", "max_cli_sessions",
+                "line_profile", "service_profile", "max_cli_sessions", "ssh_legacy_algorithms", "ssh_key_file",
             ] + SNMPSettings.keys)
         guard let address = ManagementAddress(try r.string("address")) else {
             throw r.error("address", "must be the OLT's management IPv4 or IPv6 address, as in the project CSV")
@@ -155,15 +161,29 @@ extension SouthboundConfiguration {
                 )
             }
             let parts = key.split(separator: " ")
-            let types = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"]
-            guard parts.count >= 2, types.contains(String(parts[0])), parts[1].hasPrefix("AAAA") else {
-                throw r.error(
-                    "host_key", "must be an OpenSSH public key of type \(types.joined(separator: ", ")): \"TYPE AAAA…\""
-                )
+            let types = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"]
+            if parts.count == 1, key.hasPrefix("SHA256:"), key.count > 40 {
+                access.hostKey = key
+            } else {
+                guard parts.count >= 2, types.contains(String(parts[0])), parts[1].hasPrefix("AAAA") else {
+                    throw r.error(
+                        "host_key",
+                        "must be an OpenSSH public key of type \(types.joined(separator: ", ")) (\"TYPE AAAA…\") or "
+                            + "its fingerprint (\"SHA256:…\", as `ftthctl olt hostkey` or `ssh-keygen -lf` prints it)")
+                }
+                access.hostKey = parts[0...1].joined(separator: " ")
             }
-            access.hostKey = parts[0...1].joined(separator: " ")
-        } else if access.hostKey != nil {
-            throw r.error("host_key", "is for ssh only; remove it or set transport = \"ssh\"")
+            if r.table["ssh_legacy_algorithms"] != nil {
+                let names = try r.strings("ssh_legacy_algorithms", default: [])
+                do {
+                    access.sshAlgorithms = try SSHAlgorithms(legacy: names)
+                } catch {
+                    throw r.error("ssh_legacy_algorithms", "\(error)")
+                }
+            }
+            if r.table["ssh_key_file"] != nil { access.sshKeyFile = try r.string("ssh_key_file") }
+        } else if let k = ["host_key", "ssh_legacy_algorithms", "ssh_key_file"].first(where: { r.table[$0] != nil }) {
+            throw r.error(k, "is for ssh only; remove it or set transport = \"ssh\"")
         }
         return access
     }

@@ -78,7 +78,9 @@ public struct OLTEndpoint: Sendable {
                 host: host, port: access.port, transport: access.transport == .ssh ? .ssh : .telnet,
                 username: access.username ?? "", password: password, hostKey: access.hostKey,
                 loginTimeout: .seconds(southbound.loginTimeoutSeconds),
-                commandTimeout: .seconds(southbound.commandTimeoutSeconds), maxSessions: access.maxCLISessions)
+                commandTimeout: .seconds(southbound.commandTimeoutSeconds), maxSessions: access.maxCLISessions,
+                sshAlgorithms: access.sshAlgorithms,
+                privateKeyFile: access.sshKeyFile)
             self.init(address: olt, transport: .cli(target), attempts: southbound.attempts)
         }
     }

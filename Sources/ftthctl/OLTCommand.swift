@@ -12,7 +12,7 @@ struct OLTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "olt",
         abstract: "Talk to an OLT directly, without the daemon: for an engineer checking a driver or a port.",
-        subcommands: [OLTOptics.self]
+        subcommands: [OLTOptics.self, OLTHostKey.self]
     )
 }
 
@@ -98,8 +98,18 @@ struct CLIOptions: ParsableArguments {
     var ssh = false
     @Option(
         name: .customLong("host-key"),
-        help: "SSH: the OLT's host key, as OpenSSH prints it (ssh-ed25519 AAAA…). Required with --ssh.")
+        help:
+            "SSH: the OLT's host key, as OpenSSH prints it (ssh-rsa AAAA…, ssh-ed25519 AAAA…) or its SHA256: fingerprint (`ftthctl olt hostkey` shows both). Required with --ssh."
+    )
     var hostKey: String?
+    @Option(
+        name: .customLong("ssh-legacy"),
+        help:
+            "SSH: legacy algorithms this OLT needs, comma-separated as `ssh -Q` names them (ssh-rsa,diffie-hellman-group14-sha1,aes128-ctr,hmac-sha1)."
+    )
+    var sshLegacy: String?
+    @Option(name: .customLong("ssh-key-file"), help: "SSH: a private key file to log in with before the password.")
+    var sshKeyFile: String?
     @Option(name: .customLong("command-timeout"), help: "Seconds to wait for each command's prompt.")
     var commandTimeout: Double = 30
 
@@ -112,13 +122,74 @@ struct CLIOptions: ParsableArguments {
             throw ValidationError("--command-timeout must be between 0 and 600 seconds")
         }
         if hostKey != nil && !ssh { throw ValidationError("--host-key is for SSH: add --ssh or leave it out") }
+        if (sshLegacy != nil || sshKeyFile != nil) && !ssh {
+            throw ValidationError("--ssh-legacy and --ssh-key-file are for SSH: add --ssh or leave them out")
+        }
+        _ = try algorithms()
+    }
+
+    /// The secure defaults plus `--ssh-legacy`.
+    func algorithms() throws -> SSHAlgorithms {
+        guard let sshLegacy else { return .secure }
+        do {
+            return try SSHAlgorithms(legacy: sshLegacy.split(separator: ",").map { String($0) })
+        } catch {
+            throw ValidationError("--ssh-legacy: \(error)")
+        }
     }
 
     func target(host: String, port: Int?) -> CLITarget {
         CLITarget(
             host: host, port: port, transport: ssh ? .ssh : .telnet, username: username!,
             password: password ?? ProcessInfo.processInfo.environment["FTTH_OLT_PASSWORD"]!, hostKey: hostKey,
-            commandTimeout: .milliseconds(Int(commandTimeout * 1000)), maxSessions: 1)
+            commandTimeout: .milliseconds(Int(commandTimeout * 1000)), maxSessions: 1,
+            sshAlgorithms: (try? algorithms()) ?? .secure, privateKeyFile: sshKeyFile)
+    }
+}
+
+/// `ftthctl olt hostkey`: the SSH host key an OLT presents, for an engineer to check on the OLT's
+/// console and then pin.
+struct OLTHostKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hostkey",
+        abstract: "Print the SSH host key an OLT presents (key line and SHA256 fingerprint), without logging in.",
+        discussion: """
+            Check the fingerprint against the OLT's console (Huawei: `display ssh server-info`; ZTE:             `show ssh`) before pinning the key line or the fingerprint as the OLT's host_key. An OLT             that offers only legacy algorithms needs them named with --ssh-legacy, as in its             configuration.
+            """)
+
+    @Option(name: .long, help: "The OLT's address or name.")
+    var host: String
+    @Option(name: .long, help: "The OLT's SSH port.")
+    var port = 22
+    @Option(
+        name: .customLong("ssh-legacy"),
+        help:
+            "Legacy algorithms the OLT needs, comma-separated as `ssh -Q` names them (ssh-rsa,diffie-hellman-group14-sha1)."
+    )
+    var sshLegacy: String?
+    @Option(name: .long, help: "Seconds to wait for the handshake.")
+    var timeout: Double = 20
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535") }
+        guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+        _ = try algorithms()
+    }
+
+    func algorithms() throws -> SSHAlgorithms {
+        guard let sshLegacy else { return .secure }
+        do {
+            return try SSHAlgorithms(legacy: sshLegacy.split(separator: ",").map { String($0) })
+        } catch {
+            throw ValidationError("--ssh-legacy: \(error)")
+        }
+    }
+
+    func run() async throws {
+        let key = try await LibSSHShellSession.presentedHostKey(
+            host: host, port: port, algorithms: try algorithms(), timeout: .milliseconds(Int(timeout * 1000)))
+        print(key.line)
+        print(key.fingerprint)
     }
 }
 
@@ -202,7 +273,8 @@ struct OLTOptics: AsyncParsableCommand {
             optics = try await oltDriver.readOptics(pon: PONAddress(pon)!, onuIDs: ids)
         } catch var error as OLTDriverError where driver.isCLI && error.message.contains("host key") {
             await close()
-            error.message += "; with ftthctl, pass it as --host-key \"ssh-ed25519 AAAA…\""
+            error.message +=
+                "; with ftthctl, pass it as --host-key \"TYPE AAAA…\" or --host-key SHA256:… (see `ftthctl olt hostkey`)"
             throw error
         } catch {
             await close()

@@ -4,10 +4,9 @@ import OLTSim
 import OLTSimServer
 import SNMPModel
 
-@main
 struct OLTSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "olt-sim",
+        commandName: "serve",
         abstract:
             "Simulated OLTs (Huawei and ZTE dialects) over a physical ODN model, for tests, benchmarks and the demo.",
         discussion: """

@@ -1,3 +1,4 @@
+import CLIModel
 import FTTHConfig
 import FTTHCore
 import Foundation
@@ -61,6 +62,20 @@ import Testing
             "transport = \"telnet\"\nusername = \"u\"\npassword_env = \"P\"\nhost_key = \"ssh-ed25519 AAAA\"",
             "olt[0].host_key", "ssh only"
         ),
+        (
+            "transport = \"ssh\"\nusername = \"u\"\npassword_env = \"P\"\nhost_key = \"SHA256:abc\"\n"
+                + "ssh_legacy_algorithms = [\"hmac-md5\"]",
+            "olt[0].host_key", "SHA256:"
+        ),
+        (
+            "transport = \"ssh\"\nusername = \"u\"\npassword_env = \"P\"\nhost_key = \"\(SouthboundConfigurationTests.key)\"\n"
+                + "ssh_legacy_algorithms = [\"aes128-ctr\", \"hmac-md5\"]",
+            "olt[0].ssh_legacy_algorithms", "\"hmac-md5\" is not a legacy SSH algorithm"
+        ),
+        (
+            "transport = \"telnet\"\nusername = \"u\"\npassword_env = \"P\"\nssh_legacy_algorithms = [\"ssh-rsa\"]",
+            "olt[0].ssh_legacy_algorithms", "ssh only"
+        ),
         ("transport = \"ftp\"", "olt[0].transport", "snmp, telnet or ssh"),
         ("transport = \"snmp\"\nline_profile = \"a b\"", "olt[0].line_profile", "letters, digits"),
         ("transport = \"snmp\"\nport = 70000", "olt[0].port", "1...65535"),
@@ -72,6 +87,26 @@ import Testing
         }
         #expect(error?.key == key, "\(String(describing: error))")
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    @Test func legacySSHAlgorithmsAndFingerprintPins() throws {
+        let fingerprint = "SHA256:So3q41jvvOqJqN/oyFoahiMAOLcwZ3EwNd7VOEF6Yqo"
+        let config = try AcceptdConfiguration(
+            toml: """
+                [[olt]]
+                address = "10.20.0.1"
+                transport = "ssh"
+                username = "ftth"
+                password_env = "FTTH_OLT_PASSWORD"
+                host_key = "\(fingerprint)"
+                ssh_legacy_algorithms = ["ssh-rsa", "diffie-hellman-group14-sha1", "aes128-cbc", "hmac-sha1"]
+                ssh_key_file = "/etc/ftth/olt_ed25519"
+                """)
+        let olt = try #require(config.southbound.access(for: ManagementAddress("10.20.0.1")!))
+        #expect(olt.hostKey == fingerprint)
+        #expect(olt.sshAlgorithms.legacyOptIn == ["ssh-rsa", "diffie-hellman-group14-sha1", "aes128-cbc", "hmac-sha1"])
+        #expect(olt.sshAlgorithms.offered(.keyExchange).last == "diffie-hellman-group14-sha1")
+        #expect(olt.sshKeyFile == "/etc/ftth/olt_ed25519")
     }
 
     @Test func anOLTConfiguredTwiceIsRefused() {

@@ -69,6 +69,26 @@ struct OLTOpticsCLIDriverTests {
         }
     }
 
+    /// The key `olt hostkey` prints is the one olt-sim says it serves, and pinning its
+    /// fingerprint instead of the line works as well.
+    @Test func hostkeyPrintsTheKeyToPin() throws {
+        let cli = try FTTHCtlRunner()
+        defer { cli.remove() }
+        let sim = try Self.startSimulator(cli)
+        defer { sim.stop() }
+        let huawei = try #require(sim.olts.first)
+        let shown = try cli.run("olt", "hostkey", "--host", "127.0.0.1", "--port", String(huawei.ssh))
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let lines = shown.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == huawei.hostKey)
+        let fingerprint = try #require(lines.last)
+        #expect(fingerprint.hasPrefix("SHA256:"))
+        let pinned = try cli.run(
+            "olt", "optics", "--driver", "huawei-cli", "--ssh", "--host", "127.0.0.1", "--port", String(huawei.ssh),
+            "--host-key", fingerprint, "--username", "admin", "--password", "s3cret", "--pon", "0/1/0", "--json")
+        #expect(pinned.status == 0, "\(pinned.stderr)")
+    }
+
     @Test func refusalsAreClearAndKeepThePasswordOut() throws {
         let cli = try FTTHCtlRunner()
         defer { cli.remove() }
