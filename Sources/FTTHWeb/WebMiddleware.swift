@@ -4,7 +4,8 @@ import Foundation
 import Hummingbird
 
 /// Headers every page and file of the web UI carries: a Content-Security-Policy that allows no
-/// inline script and no framing, `nosniff`, no referrer, and no caching of pages.
+/// inline script and no framing, `nosniff`, no referrer to other sites (same-origin: Chromium sends
+/// `Origin: null` on form posts under no-referrer, which the Origin check would refuse), no caching of pages.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
 
@@ -30,7 +31,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     static func apply(_ headers: inout HTTPFields, static isStatic: Bool) {
         headers[.contentSecurityPolicy] = contentSecurityPolicy
         headers[.xContentTypeOptions] = "nosniff"
-        headers[.init("Referrer-Policy")!] = "no-referrer"
+        headers[.init("Referrer-Policy")!] = "same-origin"
         headers[.init("X-Frame-Options")!] = "DENY"
         if headers[.cacheControl] == nil { headers[.cacheControl] = isStatic ? "max-age=300" : "no-store" }
     }

@@ -232,6 +232,12 @@ struct WebRoutes: Sendable {
     }
 
     @Sendable func splitter(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        try await splitterPage(request, context, error: nil, status: .ok)
+    }
+
+    func splitterPage(
+        _ request: Request, _ context: WebRequestContext, error: String?, status: HTTPResponse.Status
+    ) async throws -> Response {
         let code = try context.parameters.require("code").removingPercentEncoding ?? ""
         let splitter = try context.parameters.require("splitter").removingPercentEncoding ?? ""
         let rows = try await store.activationList(projectCode: code).filter { $0.key.splitter == splitter }
@@ -248,16 +254,16 @@ struct WebRoutes: Sendable {
             if let last = try await store.testRuns(row.key).last { port["runHref"] = "/runs/\(last.id)" }
             ports.append(port)
         }
-        return try pages.render(
-            "splitter", title: "ports_title",
-            values: [
-                "code": code, "splitter": splitter, "ports": ports,
-                "projectHref": "/projects/\(WebPages.segment(code))",
-            ], context: context)
+        var values: [String: Any] = [
+            "code": code, "splitter": splitter, "ports": ports, "projectHref": "/projects/\(WebPages.segment(code))",
+        ]
+        if let error { values["error"] = error }
+        return try pages.render("splitter", title: "ports_title", values: values, context: context, status: status)
     }
 
     @Sendable func startTest(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        do { _ = try await WebForm.read(request, context: context) } catch {
+        let form: WebForm
+        do { form = try await WebForm.read(request, context: context) } catch {
             return try refuseForm(error, request: request, context: context)
         }
         guard let engine else { return try await notFound(request, context) }
@@ -267,7 +273,17 @@ struct WebRoutes: Sendable {
             return try await notFound(request, context)
         }
         let key = PortKey(projectCode: code, splitter: splitter, port: port)
-        let run = try await engine.start(key, profile: "build")
+        var serial: ONUSerial?
+        let typed = (form["serial"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        if !typed.isEmpty {
+            guard let parsed = ONUSerial(typed) else {
+                let language = context.session?.account.language ?? .zh
+                return try await splitterPage(
+                    request, context, error: pages.strings.string("serial_invalid", language), status: .badRequest)
+            }
+            serial = parsed
+        }
+        let run = try await engine.start(key, serial: serial, profile: "build")
         context.logger.notice(
             "web: \(context.session?.account.name ?? "?") started test \(run.id) of \(key)",
             metadata: ["olt.id": "\(run.port.olt)", "port.id": "\(key)"])
@@ -296,20 +312,21 @@ struct WebRoutes: Sendable {
             let v = result.verdict
             func power(_ r: PowerReading) -> String { r.value.map(\.description) ?? s("no_value") }
             func loss(_ d: Decibels?) -> String { d.map(\.description) ?? s("no_value") }
-            values["verdict"] =
-                [
-                    "verdictClass": v.verdict.rawValue, "verdictText": s("verdict_\(v.verdict.rawValue)"),
-                    "headline": v.headline as Any, "reasons": v.reasons, "hasReasons": !v.reasons.isEmpty,
-                    "warnings": v.warnings, "hasWarnings": !v.warnings.isEmpty,
-                    "readings": [
-                        ["label": s("onu_rx"), "value": power(result.readings.onuRx)],
-                        ["label": s("olt_rx"), "value": power(result.readings.oltRx)],
-                        ["label": s("onu_tx"), "value": power(result.readings.onuTx)],
-                        ["label": s("olt_tx"), "value": power(result.readings.oltTx)],
-                        ["label": s("down_att"), "value": loss(v.downstreamAttenuation)],
-                        ["label": s("up_att"), "value": loss(v.upstreamAttenuation)],
-                    ],
-                ] as [String: Any]
+            var verdict: [String: Any] = [
+                "verdictClass": v.verdict.rawValue, "verdictText": s("verdict_\(v.verdict.rawValue)"),
+                "reasons": v.reasons, "hasReasons": !v.reasons.isEmpty,
+                "warnings": v.warnings, "hasWarnings": !v.warnings.isEmpty,
+                "readings": [
+                    ["label": s("onu_rx"), "value": power(result.readings.onuRx)],
+                    ["label": s("olt_rx"), "value": power(result.readings.oltRx)],
+                    ["label": s("onu_tx"), "value": power(result.readings.onuTx)],
+                    ["label": s("olt_tx"), "value": power(result.readings.oltTx)],
+                    ["label": s("down_att"), "value": loss(v.downstreamAttenuation)],
+                    ["label": s("up_att"), "value": loss(v.upstreamAttenuation)],
+                ],
+            ]
+            if let headline = v.headline { verdict["headline"] = headline }
+            values["verdict"] = verdict
         }
         if !run.step.isActive {
             let rows = try await store.activationList(projectCode: key.projectCode)

@@ -75,8 +75,13 @@ struct WebPageTests {
         let splitter = try await f.get("/projects/P1/splitters/SP-A", session: crew)
         #expect(splitter.text.contains("未测"))
         #expect(splitter.text.components(separatedBy: #"class="port state-untested""#).count == 4)
+        let bad = try await f.post(
+            "/projects/P1/splitters/SP-A/ports/2/test", form: ["csrf": try await f.csrf(crew), "serial": "nope"],
+            session: crew)
+        #expect(bad.status == .badRequest && bad.text.contains("HWTC7E570103"))
         let start = try await f.post(
-            "/projects/P1/splitters/SP-A/ports/2/test", form: ["csrf": try await f.csrf(crew)], session: crew)
+            "/projects/P1/splitters/SP-A/ports/2/test",
+            form: ["csrf": try await f.csrf(crew), "serial": "hwtc7e570102"], session: crew)
         #expect(start.status == .seeOther)
         let location = try #require(start.headers[.location])
         #expect(location.hasPrefix("/runs/"))
@@ -86,6 +91,8 @@ struct WebPageTests {
         #expect(live.text.contains(#"<noscript><meta http-equiv="refresh" content="3"></noscript>"#))
         let step = try await f.get(location + "/step", session: crew)
         #expect(step.text == #"{"step":"provisioning"}"#)
+        let run = try #require(try await f.store.testRuns(PortKey(projectCode: "P1", splitter: "SP-A", port: 2)).first)
+        #expect(run.serial == ONUSerial("HWTC7E570102"))
     }
 
     @Test func aFinishedTestShowsTheVerdictFirstWithReasonsApartFromWarningsAndTheNextPort() async throws {
@@ -112,6 +119,7 @@ struct WebPageTests {
         #expect(page.contains("-29.50 dBm"))
         #expect(page.contains("/projects/P1/splitters/SP-A#port-2"))
         #expect(!page.contains("live.js"))
+        #expect(!page.contains(">nil<"))
         let splitter = try await f.get("/projects/P1/splitters/SP-A", session: crew)
         #expect(splitter.text.contains(#"class="port state-failed" id="port-1""#))
     }
