@@ -6,7 +6,7 @@ SHELL := /bin/bash
 FUZZ_SECONDS ?= 15
 SCHEMATHESIS_SECONDS ?= 60
 
-.PHONY: deps build demo test format lint clean bench-engine bench-probe bench-import fuzz
+.PHONY: deps build demo serve test format lint clean bench-engine bench-probe bench-import fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -16,6 +16,11 @@ build: deps
 
 demo: build
 	@scripts/demo.sh
+
+# After `make demo`: olt-sim and ftth-acceptd keep running on the demo's data over HTTPS; prints
+# the URL and one-time sign-in links for a crew member and an administrator. Ctrl-C stops them.
+serve: build
+	@scripts/serve.sh
 
 test: deps
 	set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build-test.log
@@ -28,6 +33,9 @@ test: deps
 	# The daemon against its served OpenAPI document: strict YAML, then schemathesis for a bounded
 	# time (no 5xx; every status, content type and body documented).
 	scripts/schemathesis.sh $(SCHEMATHESIS_SECONDS)
+	# The web pages in headless Chromium (Selenium): sign in, a live port test against olt-sim,
+	# a crew session refused an administrator's page; screenshots at 360 and 1280 px (180 s at most).
+	scripts/browser-tests.sh .build/screenshots
 	# Every parser of outside bytes under libFuzzer, FUZZ_SECONDS each, without a crash.
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 

@@ -58,6 +58,8 @@ done
 
 rm -rf "$dir"
 mkdir -p "$dir"
+# The certificate `make serve` serves the web pages with (kept across demos, outside $dir).
+scripts/tls-cert.sh var/tls
 pids=()
 probe_pid=""
 # SIGTERM to each process, then up to 10 s for all of them to end, then SIGKILL (and its

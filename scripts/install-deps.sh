@@ -23,6 +23,10 @@ packages=(
   iperf3           # throughput through the dialled session, and its tests' server
   wrk              # `make bench-import`: GET /v1/projects at 50 connections
   user-mode-linux  # a kernel with PPP for the probe tests: the host kernel has none
+  openssl          # `make demo`/`make serve` and the TLS tests make a self-signed certificate
+  chromium         # the web pages' browser tests (scripts/browser-tests.sh), headless
+  chromium-driver  # chromedriver: Selenium (PyPI, in a venv) drives Chromium through it
+  fonts-wqy-microhei  # a CJK font, so the screenshots of the Chinese pages show characters
 )
 
 missing=()

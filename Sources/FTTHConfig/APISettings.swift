@@ -1,8 +1,17 @@
 /// `[api]` in ftth-acceptd.toml: where the daemon's HTTP API listens, and how long and how many
 /// connections it holds for clients it cannot trust to behave.
 public struct APISettings: Sendable, Hashable {
-    /// The address to listen on; 127.0.0.1 keeps it on the machine (put a TLS proxy in front).
+    /// The address to listen on; 127.0.0.1 keeps it on the machine. To reach it from crews'
+    /// phones, listen on the network and set ``tlsCertificatePath`` and ``tlsKeyPath``.
     public var host = "127.0.0.1"
+    /// PEM file with the server's certificate (and its chain); with ``tlsKeyPath`` the daemon
+    /// serves HTTPS only. Nil: plain HTTP, for loopback and integrations behind a proxy.
+    public var tlsCertificatePath: String?
+    /// PEM file with the certificate's private key; set together with ``tlsCertificatePath``.
+    public var tlsKeyPath: String?
+
+    /// Whether the daemon serves HTTPS (both TLS paths set).
+    public var servesTLS: Bool { tlsCertificatePath != nil && tlsKeyPath != nil }
     /// The TCP port; above 1024, so the daemon needs no capability. 0 lets the kernel pick a
     /// free one (for tests and labs): the log line `serving the API port=…` names it.
     public var port = 8080
@@ -35,7 +44,7 @@ public struct APISettings: Sendable, Hashable {
         try r.allow([
             "host", "port", "idle_timeout_s", "header_timeout_s", "body_timeout_s", "max_connections",
             "max_connections_per_address",
-            "auth_failure_limit", "auth_failure_window_s",
+            "auth_failure_limit", "auth_failure_window_s", "tls_certificate", "tls_key",
         ])
         host = try r.string("host", default: host)
         port = try r.int("port", default: port, range: 0...65535)
@@ -45,6 +54,15 @@ public struct APISettings: Sendable, Hashable {
                 "must be in 1024...65535 (a lower port needs a capability the daemon does not have), or 0 for any free port"
             )
         }
+        let certificate = try r.string("tls_certificate", default: "")
+        let key = try r.string("tls_key", default: "")
+        guard certificate.isEmpty == key.isEmpty else {
+            throw r.error(
+                certificate.isEmpty ? "tls_certificate" : "tls_key",
+                "set tls_certificate and tls_key together (PEM files), or neither for plain HTTP")
+        }
+        tlsCertificatePath = certificate.isEmpty ? nil : certificate
+        tlsKeyPath = key.isEmpty ? nil : key
         idleTimeoutSeconds = try r.double("idle_timeout_s", default: idleTimeoutSeconds, range: 0.1...3600)
         headerTimeoutSeconds = try r.double("header_timeout_s", default: headerTimeoutSeconds, range: 0.1...600)
         bodyTimeoutSeconds = try r.double("body_timeout_s", default: bodyTimeoutSeconds, range: 0.1...3600)

@@ -4,6 +4,7 @@ import FTTHCore
 import FTTHEngine
 import FTTHSNMP
 import FTTHSQLite
+import FTTHWeb
 import FTTHWebhook
 import Foundation
 import Hummingbird
@@ -116,13 +117,24 @@ public struct Daemon: Sendable {
         }
     }
 
-    /// The HTTP API with the engine's routes, listening on `[api]`; `onRunning` is called once
-    /// it accepts connections (with the port it bound, for port 0).
-    public func application(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+    /// The HTTP API with the engine's routes under `/v1` and the web pages beside it, listening
+    /// on `[api]` (HTTPS when its TLS files are set); `onRunning` is called once it accepts
+    /// connections (with the port it bound, for port 0). Throws when a TLS file or a page's
+    /// resource cannot be read.
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void) async throws
+        -> some ApplicationProtocol
+    {
         let router = APIServer.buildRouter(store: store, configuration: configuration, statistics: apiStatistics)
         APIServer.addEngineRoutes(engine: engine, store: store, to: router)
+        let api = configuration.api
+        var settings = WebSettings(secureCookies: api.servesTLS)
+        settings.authFailureLimit = api.authFailureLimit
+        settings.authFailureWindow = .milliseconds(Int64((api.authFailureWindowSeconds * 1000).rounded()))
+        let web = WebSite.buildRouter(
+            pages: try await WebPages.load(), store: store, engine: engine, settings: settings)
         return Application(
-            router: router, server: APIServer.server(configuration.api, statistics: apiStatistics),
+            responder: SiteResponder(api: router, web: web),
+            server: try APIServer.server(configuration.api, statistics: apiStatistics),
             configuration: .init(
                 address: .hostname(configuration.api.host, port: configuration.api.port), serverName: "ftth-acceptd"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.api.port) },
@@ -134,8 +146,9 @@ public struct Daemon: Sendable {
     /// API accepts connections.
     public func run(notifier: SystemdNotifier) async throws {
         let logger = self.logger
-        let api = application { port in
-            logger.notice("serving the API", metadata: ["port": "\(port)"])
+        let scheme = configuration.api.servesTLS ? "https" : "http"
+        let api = try await application { port in
+            logger.notice("serving the API and the web pages", metadata: ["port": "\(port)", "scheme": "\(scheme)"])
             notifier.notify("READY=1\nSTATUS=serving on port \(port)")
         }
         try await run(extra: [api], notifier: notifier)

@@ -134,6 +134,7 @@ extension SQLiteStore {
         registerOutboxMigration(&migrator)
         registerServiceTestMigration(&migrator)
         registerAccountPasswordMigration(&migrator, key: key)
+        registerWebAccountMigration(&migrator)
         return migrator
     }
 }

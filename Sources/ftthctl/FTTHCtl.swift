@@ -20,7 +20,8 @@ struct FTTHCtl: AsyncParsableCommand {
             """,
         subcommands: [
             ImportCommand.self, ProjectsCommand.self, PortsCommand.self, ThresholdsCommand.self,
-            EvaluateCommand.self, OLTCommand.self, TokenCommand.self, TestCommand.self, ResultsCommand.self,
+            EvaluateCommand.self, OLTCommand.self, TokenCommand.self, AccountCommand.self, TestCommand.self,
+            ResultsCommand.self,
             ApproveCommand.self, RejectCommand.self, ReportCommand.self,
         ]
     )

@@ -81,7 +81,7 @@ import Testing
         let fixture = try await APIFixture()
         let app = Application(
             router: APIServer.buildRouter(store: fixture.store, configuration: fixture.configuration, now: { t0 }),
-            server: APIServer.server(settings),
+            server: try APIServer.server(settings),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             try await body(fixture, try #require(client.port))

@@ -99,7 +99,7 @@ import Testing
         let fixture = try await APIFixture()
         let app = Application(
             router: APIServer.buildRouter(store: fixture.store, configuration: fixture.configuration, now: { t0 }),
-            server: APIServer.server(APISettings()), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            server: try APIServer.server(APISettings()), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let connection = try RawHTTPConnection(port: try #require(client.port))
             connection.send(
@@ -124,7 +124,7 @@ import Testing
         let fixture = try await APIFixture()
         let app = Application(
             router: APIServer.buildRouter(store: fixture.store, configuration: fixture.configuration, now: { t0 }),
-            server: APIServer.server(APISettings()), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            server: try APIServer.server(APISettings()), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let connection = try RawHTTPConnection(port: try #require(client.port))
             connection.send(

@@ -3,9 +3,9 @@ import Synchronization
 /// Failed authentications per source address over a sliding window: once a source has failed
 /// `limit` times within `window`, its further failures are throttled until the oldest of them
 /// leaves the window. A value type with no clock; ``AuthFailureLimiter`` gives it the time.
-struct AuthFailureWindow {
+public struct AuthFailureWindow {
     /// What a failure leads to.
-    enum Verdict: Equatable {
+    public enum Verdict: Equatable, Sendable {
         /// Answer 401 and log it; `reachedLimit` when this failure starts the source's throttling.
         case unauthorized(reachedLimit: Bool)
         /// Answer 429: the source may try again after `retryAfter`.
@@ -52,18 +52,19 @@ struct AuthFailureWindow {
 
 /// ``AuthFailureWindow`` shared by every request, timed by an injected clock (a test clock in
 /// tests, the continuous clock in the daemon).
-final class AuthFailureLimiter: Sendable {
+public final class AuthFailureLimiter: Sendable {
     private let state: Mutex<AuthFailureWindow>
     private let elapsed: @Sendable () -> Duration
 
-    init<C: Clock<Duration>>(limit: Int, window: Duration, clock: C) {
+    /// Counts failures per source: `limit` within `window`, timed by `clock`.
+    public init<C: Clock<Duration>>(limit: Int, window: Duration, clock: C) {
         state = Mutex(AuthFailureWindow(limit: limit, window: window))
         let origin = clock.now
         elapsed = { origin.duration(to: clock.now) }
     }
 
     /// Records a failure of `source` and says how to answer it.
-    func fail(source: String) -> AuthFailureWindow.Verdict {
+    public func fail(source: String) -> AuthFailureWindow.Verdict {
         let now = elapsed()
         return state.withLock { $0.fail(source: source, now: now) }
     }

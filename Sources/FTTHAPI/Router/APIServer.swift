@@ -5,6 +5,8 @@ import FTTHWire
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 
 /// The store the API works on: acceptance data, tokens and audited thresholds.
 public typealias APIStore = AcceptanceStore & ThresholdStore & TokenStore & ServiceTestStore
@@ -116,17 +118,50 @@ public enum APIServer {
     public static func buildApplication(
         store: any APIStore, configuration: AcceptdConfiguration, host: String = "127.0.0.1", port: Int = 8080,
         now: @escaping @Sendable () -> Date = { Date() }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         Application(
             router: buildRouter(store: store, configuration: configuration, now: now),
-            server: server(configuration.api),
+            server: try server(configuration.api),
             configuration: .init(address: .hostname(host, port: port), serverName: "ftth-acceptd"))
     }
 
     /// HTTP/1 with `[api]`'s connection cap and its idle, header and body timeouts
-    /// (``ConnectionDeadline``): what every application serving the API uses.
-    public static func server(_ settings: APISettings, statistics: APIStatistics = APIStatistics()) -> HTTPServerBuilder
+    /// (``ConnectionDeadline``), inside TLS when `[api] tls_certificate` and `tls_key` are set:
+    /// what every application serving the API uses. Throws ``TLSFileError`` naming the file when a
+    /// certificate or key cannot be read.
+    public static func server(_ settings: APISettings, statistics: APIStatistics = APIStatistics()) throws
+        -> HTTPServerBuilder
     {
+        let plain = plainServer(settings, statistics: statistics)
+        guard let certificatePath = settings.tlsCertificatePath, let keyPath = settings.tlsKeyPath else { return plain }
+        return try .tls(plain, tlsConfiguration: tlsConfiguration(certificate: certificatePath, key: keyPath))
+    }
+
+    /// The server's TLS configuration from PEM files (TLS 1.2 or later). Throws ``TLSFileError``
+    /// naming the file and what to try when one cannot be read.
+    public static func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(certificate)
+        } catch {
+            throw TLSFileError(path: certificate, what: "certificate", cause: "\(error)")
+        }
+        guard !chain.isEmpty else {
+            throw TLSFileError(path: certificate, what: "certificate", cause: "no PEM certificate in the file")
+        }
+        let privateKey: NIOSSLPrivateKey
+        do {
+            privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+        } catch {
+            throw TLSFileError(path: key, what: "private key", cause: "\(error)")
+        }
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+        configuration.minimumTLSVersion = .tlsv12
+        return configuration
+    }
+
+    static func plainServer(_ settings: APISettings, statistics: APIStatistics) -> HTTPServerBuilder {
         func duration(_ seconds: Double) -> Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
         return .guardedHTTP1(
             timeouts: .init(
@@ -137,10 +172,66 @@ public enum APIServer {
                 statistics: statistics))
     }
 
+    /// The engine's progress as server-sent events (`event: progress`, one ``ProgressEventResponse``
+    /// per step), only of `project` or of test `runID` when given, with a comment line every
+    /// `heartbeat` while nothing happens: the API's `/v1/events` and the web pages' live view.
+    public static func progressStream(
+        engine: AcceptanceEngine, project: String?, runID: Int64?, heartbeat: Duration, clock: any Clock<Duration>
+    ) async -> Response {
+        let progress = await engine.progress()
+        let encoder = WireJSON.encoder()
+        let events = progress.compactMap { event -> ByteBuffer? in
+            if let project, event.run.port.key.projectCode != project { return nil }
+            if let runID, event.run.id != runID { return nil }
+            let body = ProgressEventResponse(
+                run: event.run, message: event.message, verdict: event.verdict, service: event.service)
+            guard let data = try? encoder.encode(body) else { return nil }
+            return ByteBuffer(string: "event: progress\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
+        }
+        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
+        let forward = Task {
+            for await event in events { continuation.yield(event) }
+            continuation.finish()
+        }
+        // A comment at once sends the headers through any proxy, so the client knows the
+        // stream is open; then one per `heartbeat` while nothing happens.
+        continuation.yield(ByteBuffer(string: ": connected\n\n"))
+        let beat = Task {
+            while true {
+                do { try await clock.sleep(for: heartbeat) } catch { return }
+                continuation.yield(ByteBuffer(string: ": keep-alive\n\n"))
+            }
+        }
+        // The client went away or the engine stopped: both tasks end, the engine's stream
+        // is dropped and unsubscribes.
+        continuation.onTermination = { _ in
+            forward.cancel()
+            beat.cancel()
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody(asyncSequence: stream))
+    }
+
     /// Encodes `value` as the API's JSON (``FTTHWire/WireJSON``) with `status`.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: try WireJSON.encoder().encode(value))))
+    }
+}
+
+/// A TLS certificate or key file of `[api]` that cannot be used.
+public struct TLSFileError: Error, CustomStringConvertible {
+    /// The file named in the configuration.
+    public var path: String
+    /// "certificate" or "private key".
+    public var what: String
+    /// What NIOSSL said.
+    public var cause: String
+
+    public var description: String {
+        "[api] cannot read the TLS \(what) \(path): \(cause); check the path and that it is PEM (`make demo` makes a self-signed pair under var/demo/tls)"
     }
 }

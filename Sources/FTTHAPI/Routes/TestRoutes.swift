@@ -71,42 +71,9 @@ struct TestRoutes: APIRouteGroup {
 
     /// Server-sent events, one ``ProgressEventResponse`` per step, filtered by `?project=` or `?run=`.
     @Sendable func events(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let project = request.uri.queryParameters.get("project")
-        let runID = try Self.runFilter(request)
-        let progress = await engine.progress()
-        let encoder = WireJSON.encoder()
-        let events = progress.compactMap { event -> ByteBuffer? in
-            if let project, event.run.port.key.projectCode != project { return nil }
-            if let runID, event.run.id != runID { return nil }
-            let body = ProgressEventResponse(
-                run: event.run, message: event.message, verdict: event.verdict, service: event.service)
-            guard let data = try? encoder.encode(body) else { return nil }
-            return ByteBuffer(string: "event: progress\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
-        }
-        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
-        let forward = Task {
-            for await event in events { continuation.yield(event) }
-            continuation.finish()
-        }
-        // A comment at once sends the headers through any proxy, so the client knows the
-        // stream is open; then one per `heartbeat` while nothing happens.
-        continuation.yield(ByteBuffer(string: ": connected\n\n"))
-        let beat = Task { [clock, heartbeat] in
-            while true {
-                do { try await clock.sleep(for: heartbeat) } catch { return }
-                continuation.yield(ByteBuffer(string: ": keep-alive\n\n"))
-            }
-        }
-        // The client went away or the engine stopped: both tasks end, the engine's stream
-        // is dropped and unsubscribes.
-        continuation.onTermination = { _ in
-            forward.cancel()
-            beat.cancel()
-        }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-            body: ResponseBody(asyncSequence: stream))
+        await APIServer.progressStream(
+            engine: engine, project: request.uri.queryParameters.get("project"), runID: try Self.runFilter(request),
+            heartbeat: heartbeat, clock: clock)
     }
 
     /// `?run=N`; a filter that is not a test id would otherwise match nothing silently and the
