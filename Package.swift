@@ -56,7 +56,8 @@ let package = Package(
         // CLI sessions, errors, terminal styles and Telnet framing: shared by the Telnet/SSH
         // client, olt-sim's CLI servers and the CLI drivers. No I/O.
         .target(name: "CLIModel", swiftSettings: swiftSettings),
-        // libssh (libssh-dev) as a system library, with a shim header: the CLI client's SSH.
+        // libssh (libssh-dev) as a system library, with a shim header: the CLI client's SSH and
+        // olt-sim's SSH server.
         .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
         // The CLI client: one session engine, over Telnet (SwiftNIO) or SSH (libssh), and a per-OLT pool.
         .target(
@@ -107,11 +108,9 @@ let package = Package(
         .target(
             name: "OLTSimServer",
             dependencies: [
-                "OLTSim", "SNMPAgent", "SNMPModel", "FTTHCore", "CLIModel",
+                "OLTSim", "SNMPAgent", "SNMPModel", "FTTHCore", "CLIModel", "CLibSSH",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSH", package: "swift-nio-ssh"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
@@ -307,7 +306,7 @@ let package = Package(
         .testTarget(
             name: "OLTSimServerTests",
             dependencies: [
-                "OLTSimServer", "OLTSim", "CLIModel", "FTTHCore",
+                "OLTSimServer", "OLTSim", "CLIModel", "FTTHCore", "FTTHCLI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
