@@ -48,7 +48,8 @@ extension SimConfiguration {
         let names = try c.strings("ssh_auth", default: ["password", "keyboard-interactive"])
         let methods = try names.map { name in
             guard let method = SimSSHAuthMethod(rawValue: name) else {
-                throw c.error("ssh_auth", "\"\(name)\" is not a login method olt-sim offers: use password, keyboard-interactive")
+                throw c.error(
+                    "ssh_auth", "\"\(name)\" is not a login method olt-sim offers: use password, keyboard-interactive")
             }
             return method
         }

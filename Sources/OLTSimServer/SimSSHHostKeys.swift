@@ -40,7 +40,9 @@ struct SimSSHHostKeys: Sendable {
             return text
         }
         let text = try text(of: try generate(type, bits: bits))
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
         else {
             throw SimulatorError("cannot write the SSH host key file \(path): check the directory's permissions")
         }
@@ -50,7 +52,8 @@ struct SimSSHHostKeys: Sendable {
     private static func generate(_ type: ssh_keytypes_e, bits: Int32) throws -> ssh_key {
         var key: ssh_key?
         guard ssh_pki_generate(type, bits, &key) == SSH_OK, let key else {
-            throw SimulatorError("libssh could not make an SSH host key (\(String(cString: ssh_key_type_to_char(type))))")
+            throw SimulatorError(
+                "libssh could not make an SSH host key (\(String(cString: ssh_key_type_to_char(type))))")
         }
         return key
     }

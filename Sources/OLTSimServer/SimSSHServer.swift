@@ -287,9 +287,13 @@ private final class SimSSHConnection: @unchecked Sendable {
                 let count = buffer.withUnsafeMutableBytes {
                     ssh_channel_read_nonblocking(channel, $0.baseAddress, UInt32($0.count), 0)
                 }
+                // SSH_EOF once the client sent EOF and everything before it was read.
+                if count == SSH_EOF { break }
                 if count < 0 { return }
                 if count == 0 { break }
-                guard writeAll(local, buffer, count: Int(count)) else { return }
+                // A session that ended (the session cap, `quit`) reads nothing more: what it still
+                // wrote is read below, then its end closes the channel.
+                if !writeAll(local, buffer, count: Int(count)) { inputEnded = true }
             }
             if !inputEnded, ssh_channel_is_eof(channel) != 0 {
                 inputEnded = true
@@ -314,7 +318,7 @@ private final class SimSSHConnection: @unchecked Sendable {
     private func writeAll(_ fd: Int32, _ bytes: [UInt8], count: Int) -> Bool {
         var offset = 0
         while offset < count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, count - offset) }
+            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, count - offset, Int32(MSG_NOSIGNAL)) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return false }
             offset += n

@@ -73,7 +73,9 @@ public final class SimulatorCLIServers: Sendable {
                 }
                 if let port = cli.sshPort, let key = hostKeys[index] {
                     bound.sshPort = try bindSSH(endpoint, port: port, keys: key)
-                    bound.hostKeys = [try SimSSHHostKeys.publicLine(of: key.ed25519), try SimSSHHostKeys.publicLine(of: key.rsa)]
+                    bound.hostKeys = [
+                        try SimSSHHostKeys.publicLine(of: key.ed25519), try SimSSHHostKeys.publicLine(of: key.rsa),
+                    ]
                     let shown = cli.sshAlgorithms.presentedKeyType
                     bound.hostKey = bound.hostKeys.first { $0.hasPrefix(shown + " ") }
                 }
