@@ -43,7 +43,6 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
-        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -66,7 +65,6 @@ let package = Package(
                 "CLIModel", "CLibSSH", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSH", package: "swift-nio-ssh"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -224,7 +222,8 @@ let package = Package(
         .executableTarget(
             name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
             swiftSettings: swiftSettings),
-        // The CLI client's SSH, libssh vs swift-nio-ssh: connect → prompt and per command (docs/benchmarks.md).
+        // The CLI client's SSH (libssh) against olt-sim's SSH server: connect → prompt and per command
+        // (docs/benchmarks.md).
         .executableTarget(
             name: "ssh-client-bench", dependencies: ["FTTHCLI", "CLIModel", "OLTSim", "OLTSimServer"],
             path: "Benchmarks/SSHClientBench", swiftSettings: swiftSettings),
@@ -354,8 +353,6 @@ let package = Package(
                 "FTTHCLI", "CLIModel", "ProcessLab", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSH", package: "swift-nio-ssh"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
