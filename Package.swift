@@ -43,7 +43,6 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
-        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -59,7 +58,8 @@ let package = Package(
         // CLI sessions, errors, terminal styles and Telnet framing: shared by the Telnet/SSH
         // client, olt-sim's CLI servers and the CLI drivers. No I/O.
         .target(name: "CLIModel", swiftSettings: swiftSettings),
-        // libssh (libssh-dev) as a system library, with a shim header: the CLI client's SSH.
+        // libssh (libssh-dev) as a system library, with a shim header: the CLI client's SSH and
+        // olt-sim's SSH server.
         .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
         // The CLI client: one session engine, over Telnet (SwiftNIO) or SSH (libssh), and a per-OLT pool.
         .target(
@@ -68,7 +68,6 @@ let package = Package(
                 "CLIModel", "CLibSSH", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSH", package: "swift-nio-ssh"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -110,11 +109,9 @@ let package = Package(
         .target(
             name: "OLTSimServer",
             dependencies: [
-                "OLTSim", "SNMPAgent", "SNMPModel", "FTTHCore", "CLIModel",
+                "OLTSim", "SNMPAgent", "SNMPModel", "FTTHCore", "CLIModel", "CLibSSH",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSH", package: "swift-nio-ssh"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
@@ -245,7 +242,8 @@ let package = Package(
         .executableTarget(
             name: "snmp-poll-bench", dependencies: ["FTTHSNMP", "SNMPModel"], path: "Benchmarks/SNMPPollBench",
             swiftSettings: swiftSettings),
-        // The CLI client's SSH, libssh vs swift-nio-ssh: connect → prompt and per command (docs/benchmarks.md).
+        // The CLI client's SSH (libssh) against olt-sim's SSH server: connect → prompt and per command
+        // (docs/benchmarks.md).
         .executableTarget(
             name: "ssh-client-bench", dependencies: ["FTTHCLI", "CLIModel", "OLTSim", "OLTSimServer"],
             path: "Benchmarks/SSHClientBench", swiftSettings: swiftSettings),
@@ -327,7 +325,7 @@ let package = Package(
         .testTarget(
             name: "OLTSimServerTests",
             dependencies: [
-                "OLTSimServer", "OLTSim", "CLIModel", "FTTHCore",
+                "OLTSimServer", "OLTSim", "CLIModel", "FTTHCore", "FTTHCLI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -375,8 +373,6 @@ let package = Package(
                 "FTTHCLI", "CLIModel", "ProcessLab", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSH", package: "swift-nio-ssh"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -4,9 +4,9 @@ import Foundation
 import OLTSim
 import OLTSimServer
 
-// The CLI client's SSH, libssh vs swift-nio-ssh, against the same server: olt-sim's SSH server
-// for one Huawei OLT (swift-nio-ssh server, Ed25519 host key, curve25519 and AES-GCM, password
-// login) in this process. Per client, `sessions` sessions one after another: TCP connect → first
+// The CLI client's SSH (libssh) against olt-sim's SSH server for one Huawei OLT (libssh server,
+// modern set: Ed25519 host key, curve25519, password login) in this process. The swift-nio-ssh
+// client it was once compared with is gone (docs/benchmarks.md keeps those figures). `sessions` sessions one after another: TCP connect → first
 // prompt, then `commands` commands each. Run a release build:
 //   swift build -c release --product ssh-client-bench && .build/release/ssh-client-bench [sessions] [commands]
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
@@ -55,5 +55,4 @@ func measure(_ name: String, _ open: () async throws -> any CLISession) async th
 
 print("ssh-client-bench: \(sessions) sessions × \(commands) commands, olt-sim Huawei MA5800 over SSH on 127.0.0.1")
 try await measure("libssh        ") { try await LibSSHShellSession.connect(target, style: .huawei) }
-try await measure("swift-nio-ssh ") { try await CLIShellSession.connect(target, style: .huawei) }
 await servers.stop()

@@ -1,9 +1,8 @@
 import CLIModel
 import NIOCore
-import NIOSSH
 
 /// Runs a ``CLISessionEngine`` on a channel that carries the device's plain text (below it:
-/// Telnet decoding or SSH channel data): writes what the engine answers, completes login and
+/// Telnet decoding): writes what the engine answers, completes login and
 /// commands, enforces their time limits with the event loop's timers, and closes the connection
 /// when anything fails, since a session in an unknown state must not run another command.
 final class CLIShellHandler: ChannelInboundHandler {
@@ -124,7 +123,7 @@ final class CLIShellHandler: ChannelInboundHandler {
     }
 
     /// Fails login, the running and the queued commands with `error`, once, and closes the
-    /// connection (the SSH connection too, not only its shell channel).
+    /// connection.
     private func fail(_ error: CLIError) {
         guard failure == nil else { return }
         failure = error
@@ -150,9 +149,7 @@ final class CLIShellHandler: ChannelInboundHandler {
     /// An error from the pipeline as a ``CLIError``: ours pass through; the rest name their cause.
     static func cliError(_ error: any Error, target: String) -> CLIError {
         if let error = error as? CLIError { return error }
-        if error is IOError || error is ChannelError
-            || (error as? NIOSSHError)?.type == .tcpShutdown
-        {
+        if error is IOError || error is ChannelError {
             return CLIError(.disconnected, target: target, message: "the connection failed: \(error)")
         }
         return CLIError(.protocolError, target: target, message: "the device broke the protocol: \(error)")

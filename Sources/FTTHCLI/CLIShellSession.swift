@@ -1,9 +1,9 @@
 import CLIModel
 import NIOCore
 import NIOPosix
-import NIOSSH
 
-/// A logged-in command-line session on an OLT, over Telnet or SSH (``CLITarget/transport``).
+/// A logged-in command-line session on an OLT over Telnet (SwiftNIO). SSH sessions are
+/// ``LibSSHShellSession``'s; ``CLIConnectionPool`` picks by ``CLITarget/transport``.
 /// Commands run one at a time, in the order they were called; a command that times out or loses
 /// the connection closes the session, so a later command never reads an earlier one's output.
 public actor CLIShellSession: CLISession {
@@ -11,7 +11,7 @@ public actor CLIShellSession: CLISession {
     public nonisolated let target: String
     /// The prompt the OLT showed once login finished.
     public nonisolated let loginPrompt: String
-    /// The channel the shell runs on: the TCP connection (Telnet) or an SSH session channel.
+    /// The channel the shell runs on: the TCP connection.
     private nonisolated let shellChannel: any Channel
     /// The TCP connection: closing it ends the session.
     private nonisolated let connection: any Channel
@@ -28,15 +28,16 @@ public actor CLIShellSession: CLISession {
         self.shell = shell
     }
 
-    /// Connects to `target` and logs in, all within `target.loginTimeout`.
+    /// Connects to a Telnet `target` and logs in, all within `target.loginTimeout`.
     /// Throws ``CLIError`` with `.connectFailed` (no TCP connection), `.authenticationFailed`,
-    /// `.hostKeyRejected` (SSH), `.timeout` (no prompt in time) or `.disconnected` (closed during login).
+    /// `.timeout` (no prompt in time) or `.disconnected` (closed during login). An SSH target is
+    /// a programming error: use ``LibSSHShellSession``.
     public static func connect(
         _ target: CLITarget, style: CLITerminalStyle, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> CLIShellSession {
         switch target.transport {
         case .telnet: try await connectTelnet(target, style: style, group: group)
-        case .ssh: try await connectSSH(target, style: style, group: group)
+        case .ssh: preconditionFailure("SSH sessions are LibSSHShellSession's; \(target) is an SSH target")
         }
     }
 
@@ -95,79 +96,6 @@ public actor CLIShellSession: CLISession {
         }
     }
 
-    // MARK: SSH
-
-    static func connectSSH(
-        _ target: CLITarget, style: CLITerminalStyle, group: any EventLoopGroup
-    ) async throws -> CLIShellSession {
-        let name = target.description
-        let pinned: NIOSSHPublicKey?
-        do {
-            pinned = try target.hostKey.map { try NIOSSHPublicKey(openSSHPublicKey: $0) }
-        } catch {
-            throw CLIError(
-                .hostKeyRejected, target: name,
-                message: "the host_key configured for this OLT is not an OpenSSH public key (`ssh-ed25519 AAAA…`, "
-                    + "`ecdsa-sha2-nistp256 AAAA…`): \(error)")
-        }
-        let loop = group.next()
-        let authenticated = loop.makePromise(of: Void.self)
-        let loginTimeout = target.loginTimeout
-        let (username, password) = (target.username, target.password)
-        let bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(TimeAmount(loginTimeout))
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let configuration = SSHClientConfiguration(
-                        userAuthDelegate: SSHPasswordDelegate(target: name, username: username, password: password),
-                        serverAuthDelegate: SSHPinnedHostKeyDelegate(target: name, pinned: pinned))
-                    try channel.pipeline.syncOperations.addHandlers(
-                        NIOSSHHandler(
-                            role: .client(configuration), allocator: channel.allocator,
-                            inboundChildChannelInitializer: nil),
-                        SSHConnectionHandler(target: name, timeout: loginTimeout, authenticated: authenticated))
-                }
-            }
-        let connection = try await openConnection(bootstrap, target, orFail: authenticated)
-        do {
-            try await authenticated.futureResult.get()
-            // Over SSH the password went in the handshake; the engine still answers an OLT that
-            // asks for the user name again inside the shell.
-            let engine = CLISessionEngine(
-                target: name, style: style, username: username, password: password, endOfLine: "\r")
-            let loggedIn = loop.makePromise(of: String.self)
-            let shellChannel = try await connection.eventLoop.flatSubmit {
-                let created = connection.eventLoop.makePromise(of: (any Channel).self)
-                do {
-                    let ssh = try connection.pipeline.syncOperations.handler(type: NIOSSHHandler.self)
-                    ssh.createChannel(created, channelType: .session) { child, _ in
-                        child.eventLoop.makeCompletedFuture {
-                            try child.pipeline.syncOperations.addHandlers(
-                                SSHShellChannelHandler(target: name),
-                                CLIShellHandler(engine: engine, loginTimeout: loginTimeout, loggedIn: loggedIn))
-                        }
-                    }
-                } catch {
-                    created.fail(error)
-                    loggedIn.fail(error)
-                }
-                return created.futureResult
-            }.get()
-            let prompt = try await loggedIn.futureResult.get()
-            let shell = try await shellChannel.eventLoop.submit {
-                NIOLoopBound(
-                    try shellChannel.pipeline.syncOperations.handler(type: CLIShellHandler.self),
-                    eventLoop: shellChannel.eventLoop)
-            }.get()
-            return CLIShellSession(
-                target: name, loginPrompt: prompt, shellChannel: shellChannel, connection: connection, shell: shell)
-        } catch {
-            try? await connection.close()
-            throw CLIShellHandler.cliError(error, target: name)
-        }
-    }
-
     /// Opens the TCP connection; a failure is `.connectFailed`, and `pending` is failed with it
     /// so that no promise is left unfulfilled.
     private static func openConnection<T>(
@@ -180,7 +108,7 @@ public actor CLIShellSession: CLISession {
                 .connectFailed, target: target.description,
                 message: "could not open a TCP connection (\(error)): check the OLT's address and port in the "
                     + "configuration, that the OLT is up and reachable from this host, and that its "
-                    + "\(target.transport == .ssh ? "SSH" : "Telnet") service is enabled")
+                    + "Telnet service is enabled")
             pending.fail(failure)
             throw failure
         }

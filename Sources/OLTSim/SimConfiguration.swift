@@ -59,9 +59,14 @@ public struct SimCLIConfiguration: Sendable {
     public var sshPort: Int?
     public var username: String
     public var password: Secret
-    /// The SSH host key (Ed25519, raw 32-byte seed in base64); created on first start when
-    /// missing, so the key stays the same across restarts. Nil: a new key every start.
-    public var hostKeyFile: String?
+    /// A directory holding the SSH host keys, `ssh_host_ed25519_key` and `ssh_host_rsa_key`
+    /// (OpenSSH's private key format); created on first start when missing, so the keys stay the
+    /// same across restarts. Nil: keys made when the process first needs them.
+    public var hostKeyDirectory: String?
+    /// The SSH algorithms the server offers: what a modern OLT or an old firmware offers.
+    public var sshAlgorithms: SimSSHAlgorithmSet
+    /// The SSH login methods the server offers, in its order.
+    public var sshAuthMethods: [SimSSHAuthMethod]
     /// Time the OLT takes to answer one command.
     public var latencyMilliseconds: Int
     /// Sessions beyond this many are refused, like an OLT's VTY limit.
@@ -73,14 +78,17 @@ public struct SimCLIConfiguration: Sendable {
 
     public init(
         telnetPort: Int? = 0, sshPort: Int? = 0, username: String = "admin", password: Secret = "admin",
-        hostKeyFile: String? = nil, latencyMilliseconds: Int = 0, maxSessions: Int = 4, pageLines: Int = 40,
-        hostName: String? = nil
+        hostKeyDirectory: String? = nil, sshAlgorithms: SimSSHAlgorithmSet = .modern,
+        sshAuthMethods: [SimSSHAuthMethod] = [.password, .keyboardInteractive], latencyMilliseconds: Int = 0,
+        maxSessions: Int = 4, pageLines: Int = 40, hostName: String? = nil
     ) {
         self.telnetPort = telnetPort
         self.sshPort = sshPort
         self.username = username
         self.password = password
-        self.hostKeyFile = hostKeyFile
+        self.hostKeyDirectory = hostKeyDirectory
+        self.sshAlgorithms = sshAlgorithms
+        self.sshAuthMethods = sshAuthMethods
         self.latencyMilliseconds = latencyMilliseconds
         self.maxSessions = maxSessions
         self.pageLines = pageLines
@@ -333,7 +341,8 @@ extension SimConfiguration {
         var cli: SimCLIConfiguration?
         if let c = try r.optionalTable("cli") {
             try c.allow([
-                "telnet_port", "ssh_port", "username", "password", "host_key_file", "latency_ms", "max_sessions",
+                "telnet_port", "ssh_port", "username", "password", "host_key_dir", "ssh_algorithms",
+                "ssh_auth", "latency_ms", "max_sessions",
                 "page_lines", "host_name",
             ])
             cli = SimCLIConfiguration(
@@ -342,7 +351,9 @@ extension SimConfiguration {
                 sshPort: c.table["ssh_port"] == nil ? nil : try c.int("ssh_port", default: 0, range: 0...65535),
                 username: try c.string("username", default: "admin"),
                 password: Secret(try c.string("password", default: "admin")),
-                hostKeyFile: c.table["host_key_file"] == nil ? nil : try c.string("host_key_file"),
+                hostKeyDirectory: c.table["host_key_dir"] == nil ? nil : try c.string("host_key_dir"),
+                sshAlgorithms: try sshAlgorithmSet(c),
+                sshAuthMethods: try sshAuthMethods(c),
                 latencyMilliseconds: try c.int("latency_ms", default: 0, range: 0...60000),
                 maxSessions: try c.int("max_sessions", default: 4, range: 1...64),
                 pageLines: try c.int("page_lines", default: 40, range: 5...512),

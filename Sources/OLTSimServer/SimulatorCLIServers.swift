@@ -1,14 +1,13 @@
-import Crypto
 import Foundation
 import NIOCore
 import NIOPosix
-import NIOSSH
 import OLTSim
 import Synchronization
 
 /// Serves the command line of every OLT of a simulator that has `[olt.cli]`: Telnet and SSH on
 /// 127.0.0.1, one shell per session in the OLT's dialect, with the OLT's session cap, latency and
-/// faults that tests can change while it runs.
+/// faults that tests can change while it runs. SSH is served by libssh (``SimSSHServer``) with
+/// the OLT's algorithm set, `modern` or `legacy`.
 public final class SimulatorCLIServers: Sendable {
     /// Where one OLT's command line listens once started.
     public struct Endpoint: Sendable {
@@ -20,33 +19,37 @@ public final class SimulatorCLIServers: Sendable {
         public var telnetPort: Int?
         /// The bound SSH port; nil when the OLT serves no SSH.
         public var sshPort: Int?
-        /// The SSH host key in OpenSSH form (`ssh-ed25519 AAAA…`), for a client to pin.
+        /// The SSH host key a client is shown, in OpenSSH form: `ssh-ed25519 AAAA…` from a
+        /// `modern` server, `ssh-rsa AAAA…` from a `legacy` one; for a client to pin.
         public var hostKey: String?
+        /// Every host key the server has (Ed25519, then RSA), in OpenSSH form.
+        public var hostKeys: [String] = []
     }
 
     public let simulator: OLTSimulator
     let endpoints: [Int: SimCLIEndpoint]
-    let hostKeys: [Int: NIOSSHPrivateKey]
+    let hostKeys: [Int: SimSSHHostKeys]
     let group: MultiThreadedEventLoopGroup
     let host: String
     let channels = Mutex<[any Channel]>([])
+    let sshServers = Mutex<[SimSSHServer]>([])
 
-    /// Prepares the servers; reads or creates each OLT's SSH host key file. Throws when a key
-    /// file cannot be read or written, naming the OLT and the file.
+    /// Prepares the servers; reads or creates each OLT's SSH host keys. Throws when a key file
+    /// cannot be read or written, naming the OLT and the directory.
     public init(simulator: OLTSimulator, host: String = "127.0.0.1") throws {
         self.simulator = simulator
         self.host = host
         var endpoints: [Int: SimCLIEndpoint] = [:]
-        var keys: [Int: NIOSSHPrivateKey] = [:]
+        var keys: [Int: SimSSHHostKeys] = [:]
         for (i, olt) in simulator.olts.enumerated() {
             guard let cli = olt.config.cli else { continue }
             endpoints[i] = SimCLIEndpoint(olt: olt, configuration: cli)
             if cli.sshPort != nil {
                 do {
-                    keys[i] = NIOSSHPrivateKey(ed25519Key: try Self.hostKey(file: cli.hostKeyFile))
+                    keys[i] = try SimSSHHostKeys.load(directory: cli.hostKeyDirectory)
                 } catch {
                     throw SimulatorError(
-                        "OLT \(olt.config.name): SSH host key file \(cli.hostKeyFile ?? "-"): \(error); check the path and its permissions in [olt.cli] host_key_file"
+                        "OLT \(olt.config.name): SSH host keys in \(cli.hostKeyDirectory ?? "memory"): \(error); check the path and its permissions in [olt.cli] host_key_dir"
                     )
                 }
             }
@@ -54,22 +57,6 @@ public final class SimulatorCLIServers: Sendable {
         self.endpoints = endpoints
         hostKeys = keys
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    }
-
-    /// The Ed25519 key in `file` (its 32-byte seed in base64), created there when missing; a new
-    /// key each time without a file.
-    static func hostKey(file: String?) throws -> Curve25519.Signing.PrivateKey {
-        guard let file else { return Curve25519.Signing.PrivateKey() }
-        if FileManager.default.fileExists(atPath: file) {
-            let text = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let raw = Data(base64Encoded: text) else {
-                throw SimulatorError("not an olt-sim host key (base64 of a 32-byte Ed25519 seed)")
-            }
-            return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
-        }
-        let key = Curve25519.Signing.PrivateKey()
-        try (key.rawRepresentation.base64EncodedString() + "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        return key
     }
 
     /// Binds every Telnet and SSH server; returns each OLT with a command line and its ports.
@@ -85,8 +72,12 @@ public final class SimulatorCLIServers: Sendable {
                     bound.telnetPort = try await bindTelnet(endpoint, port: port)
                 }
                 if let port = cli.sshPort, let key = hostKeys[index] {
-                    bound.sshPort = try await bindSSH(endpoint, port: port, key: key)
-                    bound.hostKey = String(openSSHPublicKey: key.publicKey)
+                    bound.sshPort = try bindSSH(endpoint, port: port, keys: key)
+                    bound.hostKeys = [
+                        try SimSSHHostKeys.publicLine(of: key.ed25519), try SimSSHHostKeys.publicLine(of: key.rsa),
+                    ]
+                    let shown = cli.sshAlgorithms.presentedKeyType
+                    bound.hostKey = bound.hostKeys.first { $0.hasPrefix(shown + " ") }
                 }
             } catch {
                 await stop()
@@ -115,44 +106,26 @@ public final class SimulatorCLIServers: Sendable {
         return channel.localAddress?.port ?? port
     }
 
-    func bindSSH(_ endpoint: SimCLIEndpoint, port: Int, key: NIOSSHPrivateKey) async throws -> Int {
-        let cli = endpoint.configuration
-        let delegate = SimCLIPasswordDelegate(username: cli.username, password: cli.password.value)
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        NIOSSHHandler(
-                            role: .server(.init(hostKeys: [key], userAuthDelegate: delegate)),
-                            allocator: channel.allocator,
-                            inboundChildChannelInitializer: { child, type in
-                                guard case .session = type else {
-                                    return child.eventLoop.makeFailedFuture(
-                                        SimulatorError("olt-sim serves SSH shell sessions only"))
-                                }
-                                return child.eventLoop.makeCompletedFuture {
-                                    try child.pipeline.syncOperations.addHandlers([
-                                        SSHShellChannelCodec(),
-                                        SimCLISessionHandler(endpoint: endpoint, needsLogin: false),
-                                    ])
-                                }
-                            }))
-                }
-            }
-            .bind(host: host, port: port).get()
-        channels.withLock { $0.append(channel) }
-        return channel.localAddress?.port ?? port
+    /// Starts the OLT's libssh server; its accept loop and connections run on threads of their own.
+    func bindSSH(_ endpoint: SimCLIEndpoint, port: Int, keys: SimSSHHostKeys) throws -> Int {
+        let server = try SimSSHServer(endpoint: endpoint, host: host, port: port, keys: keys, group: group)
+        sshServers.withLock { $0.append(server) }
+        server.start()
+        return server.port
     }
 
-    /// Closes every listening socket (open sessions end with the event loop).
+    /// Closes every listening socket (open sessions end with the event loop and the SSH servers).
     public func stop() async {
         let open = channels.withLock { c in
             defer { c.removeAll() }
             return c
         }
         for channel in open { try? await channel.close() }
+        let ssh = sshServers.withLock { s in
+            defer { s.removeAll() }
+            return s
+        }
+        for server in ssh { await server.stop() }
         try? await group.shutdownGracefully()
     }
 

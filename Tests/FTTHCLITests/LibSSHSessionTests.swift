@@ -6,8 +6,8 @@ import Testing
 @testable import FTTHCLI
 
 /// The libssh client against Debian's OpenSSH sshd (a real server, as an OLT's SSH is to us),
-/// with OpenSSH's defaults and with only what an OLT offers, and against the in-test
-/// swift-nio-ssh server for password login.
+/// with OpenSSH's defaults and with only what an OLT offers. Password and keyboard-interactive
+/// logins are tested against olt-sim's libssh server (OLTSimServerTests, LibSSHLoginTests).
 @Suite(.serialized)
 struct LibSSHSessionTests {
     static func target(
@@ -94,25 +94,6 @@ struct LibSSHSessionTests {
             host: "127.0.0.1", port: server.port,
             algorithms: try SSHAlgorithms(legacy: ["ssh-rsa"] + OpenSSHServer.legacyAlgorithms))
         #expect(key.line == server.hostKey)
-    }
-
-    @Test func passwordLoginAndRefusalNeverShowThePassword() async throws {
-        let server = try await FakeSSHServer.start(password: "s3cret-pw")
-        defer { Task { await server.stop() } }
-        let session = try await LibSSHShellSession.connect(
-            Self.target(port: server.port, hostKey: server.hostKey, username: "admin", password: "s3cret-pw"),
-            style: .huawei)
-        #expect(session.loginPrompt == "MA5600T>")
-        let version = try await session.run("display version", timeout: .seconds(30))
-        #expect(version.text.contains("VERSION"))
-        await session.close()
-        let error = await #expect(throws: CLIError.self) {
-            try await LibSSHShellSession.connect(
-                Self.target(port: server.port, hostKey: server.hostKey, username: "admin", password: "wrong-pw-42"),
-                style: .huawei)
-        }
-        #expect(error?.code == .authenticationFailed)
-        #expect(error.map { "\($0)" }?.contains("wrong-pw-42") == false)
     }
 
     @Test func unknownLegacyNameIsRefused() throws {

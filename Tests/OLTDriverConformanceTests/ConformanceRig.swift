@@ -20,14 +20,18 @@ enum DriverKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case huaweiSSH = "huawei-cli MA5800 ssh"
     case zteTelnet = "zte-cli C300 telnet"
     case zteSSH = "zte-cli C600 ssh"
+    /// Over an olt-sim SSH server that offers only old firmware's algorithms (`legacy`), reached
+    /// with the per-OLT legacy opt-in.
+    case huaweiSSHLegacy = "huawei-cli MA5600T ssh legacy"
+    case zteSSHLegacy = "zte-cli C300 ssh legacy"
 
     var testDescription: String { rawValue }
 
     var dialect: VendorDialect {
         switch self {
-        case .huaweiSNMP, .huaweiCLILocal, .huaweiTelnet: .huaweiMA5600T
+        case .huaweiSNMP, .huaweiCLILocal, .huaweiTelnet, .huaweiSSHLegacy: .huaweiMA5600T
         case .huawei5800CLILocal, .huaweiSSH: .huaweiMA5800
-        case .zteSNMP, .zteCLILocal, .zteTelnet: .zteC300
+        case .zteSNMP, .zteCLILocal, .zteTelnet, .zteSSHLegacy: .zteC300
         case .zteC600CLILocal, .zteSSH: .zteC600
         }
     }
@@ -43,16 +47,21 @@ enum DriverKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .huaweiCLILocal, .huawei5800CLILocal: "huawei-cli"
         case .zteCLILocal, .zteC600CLILocal: "zte-cli"
         case .huaweiTelnet, .zteTelnet: "telnet 127.0.0.1"
-        case .huaweiSSH, .zteSSH: "ssh 127.0.0.1"
+        case .huaweiSSH, .zteSSH, .huaweiSSHLegacy, .zteSSHLegacy: "ssh 127.0.0.1"
         }
     }
     /// Over a network transport, the CLI servers of olt-sim.
     var transport: CLITarget.Transport? {
         switch self {
         case .huaweiTelnet, .zteTelnet: .telnet
-        case .huaweiSSH, .zteSSH: .ssh
+        case .huaweiSSH, .zteSSH, .huaweiSSHLegacy, .zteSSHLegacy: .ssh
         default: nil
         }
+    }
+
+    /// The algorithm set of olt-sim's SSH server.
+    var sshAlgorithms: SimSSHAlgorithmSet {
+        self == .huaweiSSHLegacy || self == .zteSSHLegacy ? .legacy : .modern
     }
 
     /// An id in the dialect's range that no ONU has.
@@ -76,7 +85,9 @@ struct ConformanceRig: Sendable {
     static func configuration(_ kind: DriverKind) -> SimConfiguration {
         var c = SimConfiguration.synthetic(olts: 1, onusPerOLT: 6, dialects: [kind.dialect])
         c.olts[0].pons[0].splitters[0].onts[0] = SimONT(port: 1, serial: ONUSerial("HWTC7E570001")!)
-        if kind.transport != nil { c.olts[0].cli = SimCLIConfiguration(maxSessions: 2) }
+        if kind.transport != nil {
+            c.olts[0].cli = SimCLIConfiguration(sshAlgorithms: kind.sshAlgorithms, maxSessions: 2)
+        }
         return c
     }
 
@@ -121,7 +132,7 @@ struct ConformanceRig: Sendable {
                 ? HuaweiCLIDriver(cli: cli, olt: address, dialect: kind.dialect)
                 : ZTECLIDriver(cli: cli, olt: address, dialect: kind.dialect)
             stop = {}
-        case .huaweiTelnet, .huaweiSSH, .zteTelnet, .zteSSH:
+        case .huaweiTelnet, .huaweiSSH, .zteTelnet, .zteSSH, .huaweiSSHLegacy, .zteSSHLegacy:
             let cliServers = try SimulatorCLIServers(simulator: simulator)
             let endpoint = try await cliServers.start()[0]
             servers = cliServers
@@ -131,7 +142,8 @@ struct ConformanceRig: Sendable {
             let target = CLITarget(
                 host: "127.0.0.1", port: ssh ? endpoint.sshPort! : endpoint.telnetPort!, transport: kind.transport!,
                 username: "admin", password: "admin", hostKey: ssh ? endpoint.hostKey : nil,
-                loginTimeout: .seconds(10), commandTimeout: commandTimeout, maxSessions: 2)
+                loginTimeout: .seconds(10), commandTimeout: commandTimeout, maxSessions: 2,
+                sshAlgorithms: kind.sshAlgorithms == .legacy ? try SSHAlgorithms(legacy: Self.legacyOptIn) : .secure)
             let huawei = kind.dialect.isHuawei
             let pool = CLIConnectionPool(
                 target: target, style: huawei ? HuaweiCLIDriver.terminalStyle : ZTECLIDriver.terminalStyle,
@@ -149,6 +161,12 @@ struct ConformanceRig: Sendable {
             kind: kind, clock: clock, simulator: simulator, olt: olt, driver: driver, pon: pon,
             testONT: ONUSerial("HWTC7E570001")!, stop: stop, servers: servers)
     }
+
+    /// The opt-in an OLT whose firmware offers only legacy algorithms needs (as `ssh -Q` names them).
+    static let legacyOptIn = [
+        "ssh-rsa", "diffie-hellman-group14-sha1", "diffie-hellman-group-exchange-sha1", "diffie-hellman-group1-sha1",
+        "aes128-ctr", "aes256-ctr", "aes128-cbc", "hmac-sha1",
+    ]
 
     /// Runs `body` on a started rig and stops it afterwards, also when `body` throws.
     static func with(

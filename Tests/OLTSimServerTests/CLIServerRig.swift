@@ -17,8 +17,12 @@ struct CLIServerRig {
     var zteTelnet: Int { endpoints[1].telnetPort! }
     var zteSSH: Int { endpoints[1].sshPort! }
 
-    static func toml(hostKeyFile: String?) -> String {
-        let key = hostKeyFile.map { "host_key_file = \"\($0)\"" } ?? ""
+    static func toml(hostKeyDirectory: String?, algorithms: SimSSHAlgorithmSet, auth: [SimSSHAuthMethod]) -> String {
+        let key = hostKeyDirectory.map { "host_key_dir = \"\($0)\"" } ?? ""
+        let ssh = """
+            ssh_algorithms = "\(algorithms.rawValue)"
+            ssh_auth = [\(auth.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))]
+            """
         return """
             [[olt]]
             name = "HW"
@@ -30,6 +34,7 @@ struct CLIServerRig {
             max_sessions = 2
             page_lines = 10
             \(key)
+            \(ssh)
             [[olt.pon]]
             port = "0/1/0"
             [[olt.pon.splitter]]
@@ -47,6 +52,7 @@ struct CLIServerRig {
             [olt.cli]
             telnet_port = 0
             ssh_port = 0
+            \(ssh)
             [[olt.pon]]
             port = "1/2/1"
             [[olt.pon.splitter]]
@@ -60,9 +66,12 @@ struct CLIServerRig {
             """
     }
 
-    static func start(hostKeyFile: String? = nil) async throws -> CLIServerRig {
-        let simulator = OLTSimulator(
-            configuration: try SimConfiguration(toml: toml(hostKeyFile: hostKeyFile)), clock: ManualSimClock())
+    static func start(
+        hostKeyDirectory: String? = nil, algorithms: SimSSHAlgorithmSet = .modern,
+        auth: [SimSSHAuthMethod] = [.password, .keyboardInteractive]
+    ) async throws -> CLIServerRig {
+        let toml = toml(hostKeyDirectory: hostKeyDirectory, algorithms: algorithms, auth: auth)
+        let simulator = OLTSimulator(configuration: try SimConfiguration(toml: toml), clock: ManualSimClock())
         let servers = try SimulatorCLIServers(simulator: simulator)
         let endpoints = try await servers.start()
         return CLIServerRig(simulator: simulator, servers: servers, endpoints: endpoints)

@@ -81,12 +81,12 @@ extension CLIServerTests {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("olt-sim-key-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
-            let keyFile = dir.appendingPathComponent("hw.key").path
-            let first = try await CLIServerRig.start(hostKeyFile: keyFile)
+            let keyDirectory = dir.appendingPathComponent("keys").path
+            let first = try await CLIServerRig.start(hostKeyDirectory: keyDirectory)
             let key = try #require(first.endpoints[0].hostKey)
             #expect(key.hasPrefix("ssh-ed25519 AAAA"))
             await first.stop()
-            let second = try await CLIServerRig.start(hostKeyFile: keyFile)
+            let second = try await CLIServerRig.start(hostKeyDirectory: keyDirectory)
             defer { Task { await second.stop() } }
             #expect(second.endpoints[0].hostKey == key)
             let knownHosts = dir.appendingPathComponent("known_hosts").path
