@@ -18,21 +18,25 @@ enum DriverKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case zteC600CLILocal = "zte-cli C600 in-process"
     case huaweiTelnet = "huawei-cli MA5600T telnet"
     case huaweiSSH = "huawei-cli MA5800 ssh"
+    case huawei5600SSH = "huawei-cli MA5600T ssh"
     case zteTelnet = "zte-cli C300 telnet"
     case zteSSH = "zte-cli C600 ssh"
+    case zteC300SSH = "zte-cli C300 ssh"
     /// Over an olt-sim SSH server that offers only old firmware's algorithms (`legacy`), reached
-    /// with the per-OLT legacy opt-in.
+    /// with the per-OLT legacy opt-in: every dialect over both sets.
     case huaweiSSHLegacy = "huawei-cli MA5600T ssh legacy"
+    case huawei5800SSHLegacy = "huawei-cli MA5800 ssh legacy"
     case zteSSHLegacy = "zte-cli C300 ssh legacy"
+    case zteC600SSHLegacy = "zte-cli C600 ssh legacy"
 
     var testDescription: String { rawValue }
 
     var dialect: VendorDialect {
         switch self {
-        case .huaweiSNMP, .huaweiCLILocal, .huaweiTelnet, .huaweiSSHLegacy: .huaweiMA5600T
-        case .huawei5800CLILocal, .huaweiSSH: .huaweiMA5800
-        case .zteSNMP, .zteCLILocal, .zteTelnet, .zteSSHLegacy: .zteC300
-        case .zteC600CLILocal, .zteSSH: .zteC600
+        case .huaweiSNMP, .huaweiCLILocal, .huaweiTelnet, .huawei5600SSH, .huaweiSSHLegacy: .huaweiMA5600T
+        case .huawei5800CLILocal, .huaweiSSH, .huawei5800SSHLegacy: .huaweiMA5800
+        case .zteSNMP, .zteCLILocal, .zteTelnet, .zteC300SSH, .zteSSHLegacy: .zteC300
+        case .zteC600CLILocal, .zteSSH, .zteC600SSHLegacy: .zteC600
         }
     }
 
@@ -47,21 +51,28 @@ enum DriverKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .huaweiCLILocal, .huawei5800CLILocal: "huawei-cli"
         case .zteCLILocal, .zteC600CLILocal: "zte-cli"
         case .huaweiTelnet, .zteTelnet: "telnet 127.0.0.1"
-        case .huaweiSSH, .zteSSH, .huaweiSSHLegacy, .zteSSHLegacy: "ssh 127.0.0.1"
+        case .huaweiSSH, .huawei5600SSH, .zteSSH, .zteC300SSH, .huaweiSSHLegacy, .huawei5800SSHLegacy, .zteSSHLegacy,
+            .zteC600SSHLegacy:
+            "ssh 127.0.0.1"
         }
     }
     /// Over a network transport, the CLI servers of olt-sim.
     var transport: CLITarget.Transport? {
         switch self {
         case .huaweiTelnet, .zteTelnet: .telnet
-        case .huaweiSSH, .zteSSH, .huaweiSSHLegacy, .zteSSHLegacy: .ssh
+        case .huaweiSSH, .huawei5600SSH, .zteSSH, .zteC300SSH, .huaweiSSHLegacy, .huawei5800SSHLegacy, .zteSSHLegacy,
+            .zteC600SSHLegacy:
+            .ssh
         default: nil
         }
     }
 
     /// The algorithm set of olt-sim's SSH server.
     var sshAlgorithms: SimSSHAlgorithmSet {
-        self == .huaweiSSHLegacy || self == .zteSSHLegacy ? .legacy : .modern
+        switch self {
+        case .huaweiSSHLegacy, .huawei5800SSHLegacy, .zteSSHLegacy, .zteC600SSHLegacy: .legacy
+        default: .modern
+        }
     }
 
     /// An id in the dialect's range that no ONU has.
@@ -132,7 +143,8 @@ struct ConformanceRig: Sendable {
                 ? HuaweiCLIDriver(cli: cli, olt: address, dialect: kind.dialect)
                 : ZTECLIDriver(cli: cli, olt: address, dialect: kind.dialect)
             stop = {}
-        case .huaweiTelnet, .huaweiSSH, .zteTelnet, .zteSSH, .huaweiSSHLegacy, .zteSSHLegacy:
+        case .huaweiTelnet, .zteTelnet, .huaweiSSH, .huawei5600SSH, .zteSSH, .zteC300SSH, .huaweiSSHLegacy,
+            .huawei5800SSHLegacy, .zteSSHLegacy, .zteC600SSHLegacy:
             let cliServers = try SimulatorCLIServers(simulator: simulator)
             let endpoint = try await cliServers.start()[0]
             servers = cliServers
