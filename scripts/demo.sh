@@ -124,18 +124,8 @@ else
   say "No service test in this run: $why_not. Running the line tests only; the ports of $service_project (which need the service test) are left untested."
 fi
 
-# Waits until FILE contains TEXT, while PID runs; shows FILE and fails otherwise.
-wait_for() {
-  local file=$1 text=$2 pid=$3 what=$4
-  for _ in $(seq 300); do
-    grep -q "$text" "$file" && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$file" >&2
-  echo "$what did not start; its output is above" >&2
-  exit 1
-}
+# wait_for FILE TEXT PID WHAT
+source scripts/wait-for.sh
 
 step "Import the sample project export (3 projects, 2 OLTs of different vendors, 9 splitters, 74 ports; $service_project with the service test)" \
   $ctl import projects config/sample-project.csv --store "$store"

@@ -52,17 +52,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-wait_for() {
-  local file=$1 text=$2 pid=$3 what=$4
-  for _ in $(seq 300); do
-    grep -q "$text" "$file" && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$file" >&2
-  echo "$what did not start; its output is above" >&2
-  exit 1
-}
+# wait_for FILE TEXT PID WHAT
+source scripts/wait-for.sh
 
 $bin/ftthctl import projects config/sample-project.csv --store "$store" >"$dir/import.log"
 $bin/ftthctl account create --name crew-1 --role crew --language zh --store "$store" 2>>"$dir/import.log"
