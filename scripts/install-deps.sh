@@ -26,6 +26,7 @@ packages=(
   openssl          # `make demo`/`make serve` and the TLS tests make a self-signed certificate
   chromium         # the web pages' browser tests (scripts/browser-tests.sh), headless
   chromium-driver  # chromedriver: Selenium (PyPI, in a venv) drives Chromium through it
+  zbar-tools       # zbarimg: the tests decode the sign-in QR codes with a real decoder
   fonts-wqy-microhei  # a CJK font, so the screenshots of the Chinese pages show characters
 )
 

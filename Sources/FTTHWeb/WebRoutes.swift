@@ -312,10 +312,14 @@ struct WebRoutes: Sendable {
             let v = result.verdict
             func power(_ r: PowerReading) -> String { r.value.map(\.description) ?? s("no_value") }
             func loss(_ d: Decibels?) -> String { d.map(\.description) ?? s("no_value") }
+            let words = VerdictWords(
+                v, readings: result.readings, port: key, serial: run.serial, strings: pages.strings, language: language)
             var verdict: [String: Any] = [
                 "verdictClass": v.verdict.rawValue, "verdictText": s("verdict_\(v.verdict.rawValue)"),
-                "reasons": v.reasons, "hasReasons": !v.reasons.isEmpty,
-                "warnings": v.warnings, "hasWarnings": !v.warnings.isEmpty,
+                // The one headline of a port where nothing was measured stands alone, above the readings.
+                "reasons": words.headline == nil ? words.reasons : [],
+                "hasReasons": words.headline == nil && !words.reasons.isEmpty,
+                "warnings": words.warnings, "hasWarnings": !words.warnings.isEmpty,
                 "readings": [
                     ["label": s("onu_rx"), "value": power(result.readings.onuRx)],
                     ["label": s("olt_rx"), "value": power(result.readings.oltRx)],
@@ -325,7 +329,7 @@ struct WebRoutes: Sendable {
                     ["label": s("up_att"), "value": loss(v.upstreamAttenuation)],
                 ],
             ]
-            if let headline = v.headline { verdict["headline"] = headline }
+            if let headline = words.headline { verdict["headline"] = headline }
             values["verdict"] = verdict
         }
         if !run.step.isActive {
