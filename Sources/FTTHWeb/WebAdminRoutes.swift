@@ -75,9 +75,9 @@ struct WebAdminRoutes: Sendable {
         return value
     }
 
-    /// The 1-based page a query asks for (`page`), 1 when absent or not a number.
+    /// The 1-based page a query asks for (`page`, at most a million), 1 when absent or not a number.
     static func page(_ request: Request) -> Int {
-        query(request, "page").flatMap { Int($0) }.map { max($0, 1) } ?? 1
+        query(request, "page").flatMap { Int($0) }.map { min(max($0, 1), 1_000_000) } ?? 1
     }
 
     /// The links to the previous and next page of a list, keeping the other query parameters.
@@ -215,32 +215,23 @@ struct WebAdminRoutes: Sendable {
     // MARK: Activation list and ports
 
     /// A port's state for the filter and the row's colour.
-    static func portState(_ row: ActivationListRow) -> String {
-        row.workflow.awaitingRetest ? "rework" : WebRoutes.state(row)
-    }
-
-    static let portStates = ["untested", "passed", "failed", "rework"]
+    static func portState(_ row: ActivationListRow) -> String { PortProgress(row.workflow).rawValue }
 
     /// The activation list (DESIGN §2 step 2), filtered by splitter and state and a page at a
-    /// time, so that a project of thousands of ports sends a page of a hundred.
+    /// time, read a page at a time from the store: a project of thousands of ports costs a page.
     @Sendable func activationList(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let code = try parameter("code", context)
         guard let summary = try await store.project(code) else { return try await web.notFound(request, context) }
         let splitterFilter = Self.query(request, "splitter")
-        let stateFilter = Self.query(request, "state").flatMap { Self.portStates.contains($0) ? $0 : nil }
-        let all = try await store.activationList(projectCode: code)
-        var splitters: [String] = []
-        var seen = Set<String>()
-        for row in all where seen.insert(row.key.splitter).inserted { splitters.append(row.key.splitter) }
-        let matching = all.filter { row in
-            (splitterFilter == nil || row.key.splitter == splitterFilter)
-                && (stateFilter == nil || Self.portState(row) == stateFilter)
-        }
+        let stateFilter = Self.query(request, "state").flatMap(PortProgress.init(rawValue:))
         let page = Self.page(request)
-        let start = min((page - 1) * Self.portsPerPage, matching.count)
-        let end = min(start + Self.portsPerPage, matching.count)
+        let list = try await store.activationListPage(
+            projectCode: code, splitter: splitterFilter, progress: stateFilter,
+            offset: (page - 1) * Self.portsPerPage, limit: Self.portsPerPage)
+        let start = min((page - 1) * Self.portsPerPage, list.matching)
+        let end = start + list.rows.count
         let none = string("admin_none", context)
-        let rows: [[String: Any]] = matching[start..<end].map { r in
+        let rows: [[String: Any]] = list.rows.map { r in
             let state = Self.portState(r)
             return [
                 "href": Self.portHref(r.key), "olt": r.olt.text, "oltName": r.oltName, "pon": r.pon.description,
@@ -254,17 +245,21 @@ struct WebAdminRoutes: Sendable {
         }
         var query: [(String, String)] = []
         if let splitterFilter { query.append(("splitter", splitterFilter)) }
-        if let stateFilter { query.append(("state", stateFilter)) }
+        if let stateFilter { query.append(("state", stateFilter.rawValue)) }
         let values: [String: Any] = [
             "code": code, "name": summary.project.name, "projectHref": Self.projectHref(code),
             "action": "\(Self.projectHref(code))/ports", "rows": rows, "hasRows": !rows.isEmpty,
-            "total": all.count, "matching": matching.count, "from": matching.isEmpty ? 0 : start + 1, "to": end,
-            "splitters": splitters.map { ["label": $0, "selected": $0 == splitterFilter] },
-            "states": Self.portStates.map {
-                ["value": $0, "text": string("admin_state_\($0)", context), "selected": $0 == stateFilter]
+            "total": list.total, "matching": list.matching, "from": list.rows.isEmpty ? 0 : start + 1,
+            "to": list.rows.isEmpty ? 0 : end,
+            "splitters": list.splitters.map { ["label": $0, "selected": $0 == splitterFilter] },
+            "states": PortProgress.allCases.map {
+                [
+                    "value": $0.rawValue, "text": string("admin_state_\($0.rawValue)", context),
+                    "selected": $0 == stateFilter,
+                ]
             },
             "pager": Self.pager(
-                path: "\(Self.projectHref(code))/ports", query: query, page: page, hasNext: end < matching.count),
+                path: "\(Self.projectHref(code))/ports", query: query, page: page, hasNext: end < list.matching),
         ]
         return try pages.render("admin-ports", title: "admin_ports_title", values: values, context: context)
     }
@@ -279,7 +274,9 @@ struct WebAdminRoutes: Sendable {
         }
         let key = PortKey(projectCode: code, splitter: splitter, port: number)
         guard try await store.project(code) != nil,
-            let row = try await store.activationList(projectCode: code).first(where: { $0.key == key })
+            let row = try await store.activationListPage(
+                projectCode: code, splitter: splitter, progress: nil, offset: 0, limit: Int(Int32.max)
+            ).rows.first(where: { $0.key == key })
         else { return try await web.notFound(request, context) }
         let none = string("admin_none", context)
         func power(_ r: PowerReading) -> String { r.value.map(\.description) ?? none }

@@ -213,6 +213,48 @@ struct WebAdminPageTests {
         #expect(port.status == .ok && port.text.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt; · Port 8"))
         #expect(try await f.get("/admin/projects/R1/ports?splitter=NONE", session: admin).text.contains("No port"))
         #expect(try await f.get("/admin/projects/NOPE/ports", session: admin).status == .notFound)
+        let far = try await f.get("/admin/projects/R1/ports?page=99999999999999999", session: admin)
+        #expect(far.status == .ok && far.text.contains("No port"))
+    }
+
+    @Test func theStoresProgressFilterDecidesAsPortProgressDoes() async throws {
+        let f = try await WebFixture()
+        try await f.importCSV(
+            """
+            \(csvHeader),service_test,plan_mbps
+            S1,Service block,HW-4,10.0.3.1,huawei-ma5800,0/1/0,1001,SV-A,1:8,4,yes,100
+            """)
+        try await f.recordResult(1, goodReadings)
+        try await f.recordResult(2, weakReadings)
+        try await f.recordResult(3, weakReadings)
+        try await f.store.reportRework(PortKey(projectCode: "P1", splitter: "SP-A", port: 3), note: "n", at: t0)
+        // A service project: a passed line alone leaves the port untested, a failed one fails it.
+        try await f.recordResult(1, goodReadings, splitter: "SV-A", project: "S1")
+        try await f.recordResult(2, weakReadings, splitter: "SV-A", project: "S1")
+        for project in ["P1", "S1"] {
+            let all = try await f.store.activationList(projectCode: project)
+            var seen = 0
+            for progress in PortProgress.allCases {
+                let page = try await f.store.activationListPage(
+                    projectCode: project, splitter: nil, progress: progress, offset: 0, limit: 100)
+                let expected = all.filter { PortProgress($0.workflow) == progress }
+                #expect(page.rows == expected, "\(project) \(progress)")
+                #expect(page.matching == expected.count && page.total == all.count)
+                seen += page.matching
+            }
+            #expect(seen == all.count)
+        }
+        let s1 = try await f.store.activationList(projectCode: "S1").map { PortProgress($0.workflow) }
+        #expect(s1 == [.untested, .failed, .untested, .untested])
+        let p1 = try await f.store.activationList(projectCode: "P1").map { PortProgress($0.workflow) }
+        #expect(p1 == [.passed, .failed, .rework])
+        let page = try await f.store.activationListPage(
+            projectCode: "S1", splitter: "SV-A", progress: nil, offset: 1, limit: 2)
+        #expect(page.rows.map(\.key.port) == [2, 3] && page.matching == 4 && page.splitters == ["SV-A"])
+        await #expect(throws: StoreError.self) {
+            _ = try await f.store.activationListPage(
+                projectCode: "NOPE", splitter: nil, progress: nil, offset: 0, limit: 1)
+        }
     }
 
     @Test func aPortShowsEveryResultWithReasonsAndItsHistory() async throws {
