@@ -94,6 +94,22 @@ struct WebAdminPageTests {
         #expect(try await f.store.thresholdHistory(profile: "build").allSatisfy { $0.actor == "config" })
     }
 
+    @Test func everyStateRoleAndLimitHasItsWordsInBothLanguages() throws {
+        let strings = try WebStrings.load()
+        var keys = ProjectState.allCases.map { "admin_project_state_\($0.rawValue)" }
+        keys += ActivationStatus.allCases.map { "admin_activation_\($0.rawValue)" }
+        keys += TestStatus.allCases.map { "admin_test_\($0.rawValue)" }
+        keys += PortProgress.allCases.map { "admin_state_\($0.rawValue)" }
+        keys += ThresholdKey.allCases.map { "admin_key_\($0.rawValue)" }
+        keys += APIRole.allCases.map { "admin_role_\($0.rawValue)" }
+        keys += WebLanguage.allCases.map { "admin_language_\($0.rawValue)" }
+        keys += ["limit", "binding"].map { "admin_aspect_\($0)" }
+        keys += ["approved", "sent_back", "saved", "created", "revoked", "token_revoked"].map { "admin_done_\($0)" }
+        for language in WebLanguage.allCases {
+            for key in keys { #expect(strings.strings(language)[key] != nil, "\(language) \(key)") }
+        }
+    }
+
     @Test func theHomeListsProjectsWithProgressAPageAtATime() async throws {
         let f = try await WebFixture()
         let rows = (1...51).map { i in
