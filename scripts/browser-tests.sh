@@ -45,6 +45,11 @@ for _ in $(seq 600); do
 done
 [[ -s $work/links ]] || { cat "$work/serve.log" >&2; echo "error: scripts/serve.sh did not start (above)" >&2; exit 1; }
 serial=$(awk -F'\t' '$3 == "GC2-B1-SP01" && $4 == 3 { print $5 }' "$work/serve/test-onts.tsv")
+# The administrator's flow (scripts/browser_admin.py) approves a project of one port, imported
+# beside the demo's, and reads the test ONTs' serials.
+"${FTTH_BIN:-.build/debug}/ftthctl" import projects scripts/browser-admin-project.csv \
+  --store "$work/serve/ftth-acceptd.sqlite" >>"$work/serve/import.log"
+printf 'onts %s\n' "$work/serve/test-onts.tsv" >>"$work/links"
 if ! timeout 180 "$venv/bin/python" scripts/browser_test.py "$work/links" "$shots" "$serial"; then
   echo "error: the browser tests failed; the daemon's log is $work/serve/ftth-acceptd.log, screenshots in $shots" >&2
   trap - EXIT

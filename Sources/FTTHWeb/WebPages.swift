@@ -42,6 +42,7 @@ public struct WebPages: Sendable {
         if let session = context.session {
             all["user"] = session.account.name
             all["csrf"] = session.csrfToken
+            all["isAdmin"] = session.account.role == .admin
         }
         guard let html = library.render(all, withTemplate: name) else {
             throw WebResourceError(name: "templates/\(name).mustache")

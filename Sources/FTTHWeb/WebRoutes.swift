@@ -35,8 +35,6 @@ struct WebRoutes: Sendable {
         people.get("/runs/:id/events", use: runEvents)
 
         let admin = router.group("admin").add(middleware: RequireRoleMiddleware(roles: [.admin], pages: pages))
-        admin.get("accounts", use: accounts)
-        admin.post("accounts/:name/sign-in-code", use: issueCode)
         // Anything else under /admin is an administrator's too: a crew session gets 403, not 404.
         admin.get("**", use: notFound)
         admin.post("**", use: notFound)
@@ -354,38 +352,5 @@ struct WebRoutes: Sendable {
         guard let engine, let run = try await testRun(context) else { return try await notFound(request, context) }
         return await APIServer.progressStream(
             engine: engine, project: nil, runID: run.id, heartbeat: settings.heartbeat, clock: clock)
-    }
-
-    // MARK: Administrators
-
-    @Sendable func accounts(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        try await accountsPage(context, issued: request.uri.queryParameters.get("issued").map { String($0) })
-    }
-
-    func accountsPage(_ context: WebRequestContext, issued: String?) async throws -> Response {
-        let rows: [[String: Any]] = try await store.accounts().map { a in
-            [
-                "name": a.name, "role": a.role.rawValue, "language": a.language.rawValue,
-                "codeHref": "/admin/accounts/\(WebPages.segment(a.name))/sign-in-code",
-            ]
-        }
-        var values: [String: Any] = ["accounts": rows]
-        if let issued { values["issued"] = issued }
-        return try pages.render("accounts", title: "accounts_title", values: values, context: context)
-    }
-
-    @Sendable func issueCode(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        do { _ = try await WebForm.read(request, context: context) } catch {
-            return try refuseForm(error, request: request, context: context)
-        }
-        let name = try context.parameters.require("name").removingPercentEncoding ?? ""
-        let code = try await store.issueSignInCode(
-            for: name,
-            expiresAt: now().addingTimeInterval(TimeInterval(settings.signInCodeLifetime.components.seconds)),
-            at: now())
-        context.logger.notice("web: \(context.session?.account.name ?? "?") issued a sign-in code for \(name)")
-        let host = request.head.authority ?? "localhost"
-        let url = "\(settings.secureCookies ? "https" : "http")://\(host)/code/\(code)"
-        return try await accountsPage(context, issued: url)
     }
 }

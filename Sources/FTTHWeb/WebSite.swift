@@ -6,18 +6,22 @@ import Hummingbird
 import HummingbirdBcrypt
 import Logging
 
-/// What the web pages read and write: the acceptance data, the test runs and the people.
-public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore
+/// What the web pages read and write: the acceptance data, the test runs and the people; for
+/// the administrator's pages also the service tests, the reviews, thresholds, tokens and pushes.
+public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore & ServiceTestStore & ProjectReviewStore
+    & ThresholdStore & TokenStore & OutboxStore
 
 /// The web pages for crews (issue 14, first slice): sign-in by password or one-time code, the
 /// projects, a project's splitters, a splitter's ports, starting a port test and watching it
 /// live to its verdict. Everything but sign-in and the static files needs a session; `/admin`
 /// needs an administrator's.
 public enum WebSite {
-    /// The router of the web pages. `now` stamps sessions and codes; `clock` times failed
-    /// sign-ins and the live view's heartbeat.
+    /// The router of the web pages. `thresholds`: the configuration's threshold profiles, which
+    /// the store's changes overlay (as the API's). `now` stamps sessions and codes; `clock`
+    /// times failed sign-ins and the live view's heartbeat.
     public static func buildRouter(
         pages: WebPages, store: any WebStore, engine: AcceptanceEngine?, settings: WebSettings,
+        thresholds: [String: ThresholdProfile] = [:],
         now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock()
     ) -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
@@ -27,6 +31,7 @@ public enum WebSite {
             pages: pages, store: store, engine: engine, settings: settings, now: now, clock: clock,
             limiter: AuthFailureLimiter(
                 limit: settings.authFailureLimit, window: settings.authFailureWindow, clock: clock))
+        WebAdminRoutes(web: routes, thresholds: thresholds).register(on: router)
         routes.register(on: router)
         return router
     }
