@@ -21,12 +21,12 @@ struct WebEvidenceRoutes: Sendable {
         people.get("/evidence/:hash", use: photo)
     }
 
-    /// The values the run page adds for its evidence: the bundle (`evidence`) and, once the
-    /// test has ended, the form to add to it (`evidenceForm`).
-    static func runPageValues(run: TestRun, store: any EvidenceStore, settings: WebSettings) async throws
-        -> [String: Any]
-    {
-        var values: [String: Any] = [:]
+    /// The values the run page adds: its live view (`live`, ``WebLiveView``), its evidence
+    /// bundle (`evidence`) and, once the test has ended, the form to add to it (`evidenceForm`).
+    static func runPageValues(
+        run: TestRun, store: any WebStore, settings: WebSettings, strings: [String: String]
+    ) async throws -> [String: Any] {
+        var values: [String: Any] = ["live": try await WebLiveView.values(run: run, store: store, strings: strings)]
         if let bundle = try await store.evidence(runID: run.id) { values["evidence"] = WebEvidenceView.bundle(bundle) }
         if !run.step.isActive { values["evidenceForm"] = formValues(run: run, settings: settings) }
         return values

@@ -329,7 +329,10 @@ struct WebRoutes: Sendable {
             if let headline = v.headline { verdict["headline"] = headline }
             values["verdict"] = verdict
         }
-        values.merge(try await WebEvidenceRoutes.runPageValues(run: run, store: store, settings: settings)) { $1 }
+        values.merge(
+            try await WebEvidenceRoutes.runPageValues(
+                run: run, store: store, settings: settings, strings: pages.strings.strings(language))
+        ) { $1 }
         if !run.step.isActive {
             let rows = try await store.activationList(projectCode: key.projectCode)
             let untested = rows.filter { Self.state($0) == "untested" && $0.key != key }

@@ -7,7 +7,7 @@ import HummingbirdBcrypt
 import Logging
 
 /// What the web pages read and write: the acceptance data, the test runs and the people.
-public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore & EvidenceStore
+public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore & EvidenceStore & ServiceTestStore
 
 /// The web pages for crews (issue 14, first slice): sign-in by password or one-time code, the
 /// projects, a project's splitters, a splitter's ports, starting a port test and watching it

@@ -326,6 +326,24 @@ struct WebEvidenceTests {
         #expect(try await f.store.evidence(port: run.port.key).map(\.runID) == [run.id])
     }
 
+    @Test func theLiveViewHasARowPerPowerAndAttenuationAndTheServiceRowsWhileATestRuns() async throws {
+        let f = try await WebFixture()
+        let crew = try await f.signIn("wang", password: WebFixture.crewPassword)
+        let active = try await f.engine.start(PortKey(projectCode: "P1", splitter: "SP-A", port: 2), profile: "build")
+        let live = try await f.get("/runs/\(active.id)", session: crew).text
+        for key in ["olt_tx", "olt_rx", "onu_tx", "onu_rx", "down_att", "up_att"] {
+            #expect(live.contains(#"<div id="live-\#(key)" class="live-pending">"#), "\(key)")
+        }
+        #expect(live.contains("由 OLT 测量") && live.contains("由光猫测量") && live.contains("等待中"))
+        #expect(live.contains(#"id="live-service""#) && live.contains(#"id="live-padi_pado""#))
+        #expect(live.contains(#"id="live-down""#) && live.contains("/static/live.js"))
+        #expect(!live.contains(#"id="evidence-form""#), "evidence is attached once the test has ended")
+        // Ended without a service test: the verdict's readings, no live rows, no service section.
+        let ended = try await f.finishedRun()
+        let page = try await f.get("/runs/\(ended.id)", session: crew).text
+        #expect(!page.contains(#"id="live-onu_rx""#) && !page.contains(#"id="live-service""#))
+    }
+
     @Test func theEvidencePageShowsTheFormAndTheScanControlIsOnTheProjectPage() async throws {
         let f = try await WebFixture()
         let run = try await f.finishedRun()
