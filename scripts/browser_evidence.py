@@ -70,5 +70,4 @@ def run(driver, wait, base, links, shots, shoot):
     text = driver.find_element(By.ID, "evidence").text
     assert "31.230400, 121.473700 (±9 m)" in text, text
     print(f"photo attached and shown ({image.get_attribute('src')}), position {text.splitlines()[-3:]}")
-    driver.execute_script("document.getElementById('evidence').scrollIntoView()")
     shoot(driver, shots, "evidence", 360)

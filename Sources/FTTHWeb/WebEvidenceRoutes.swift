@@ -32,9 +32,13 @@ struct WebEvidenceRoutes: Sendable {
         return values
     }
 
-    static func formValues(run: TestRun, settings: WebSettings) -> [String: Any] {
+    /// The form's values; `entered` (a refused post's fields) are shown again, so nothing typed is lost.
+    static func formValues(run: TestRun, settings: WebSettings, entered: WebUpload? = nil) -> [String: Any] {
         [
-            "action": "/runs/\(run.id)/evidence", "serial": run.serial?.text ?? run.port.onuSerial?.text ?? "",
+            "action": "/runs/\(run.id)/evidence",
+            "serial": entered?["serial"] ?? run.serial?.text ?? run.port.onuSerial?.text ?? "",
+            "latitude": entered?["latitude"] ?? "", "longitude": entered?["longitude"] ?? "",
+            "accuracy": entered?["accuracy"] ?? "",
             "limit": WebEvidenceView.kibibytes(settings.maxUploadBytes), "limitBytes": settings.maxUploadBytes,
         ]
     }
@@ -56,12 +60,13 @@ struct WebEvidenceRoutes: Sendable {
     }
 
     /// The evidence page of a run: what is attached and the form, with `error` above it.
-    func page(run: TestRun, context: WebRequestContext, error: String?, status: HTTPResponse.Status) async throws
-        -> Response
-    {
+    func page(
+        run: TestRun, context: WebRequestContext, error: String?, status: HTTPResponse.Status,
+        entered: WebUpload? = nil
+    ) async throws -> Response {
         var values: [String: Any] = [
             "id": run.id, "splitter": run.port.key.splitter, "port": run.port.key.port, "runHref": "/runs/\(run.id)",
-            "evidenceForm": Self.formValues(run: run, settings: settings),
+            "evidenceForm": Self.formValues(run: run, settings: settings, entered: entered),
         ]
         if let bundle = try await store.evidence(runID: run.id) { values["evidence"] = WebEvidenceView.bundle(bundle) }
         if let error { values["evidenceError"] = error }
@@ -77,11 +82,13 @@ struct WebEvidenceRoutes: Sendable {
         let language = language(context)
         let s = { (key: String) in pages.strings.string(key, language) }
         let who = context.session?.account.name ?? "?"
-        func refuse(_ key: String, _ status: HTTPResponse.Status, why: String) async throws -> Response {
+        func refuse(_ key: String, _ status: HTTPResponse.Status, why: String, entered: WebUpload? = nil)
+            async throws -> Response
+        {
             context.logger.warning(
                 "web: refused evidence from \(who) for test run \(run.id) of \(run.port.key): \(why)",
                 metadata: ["olt.id": "\(run.port.olt)", "port.id": "\(run.port.key)"])
-            return try await page(run: run, context: context, error: s(key), status: status)
+            return try await page(run: run, context: context, error: s(key), status: status, entered: entered)
         }
         let upload: WebUpload
         do {
@@ -122,13 +129,14 @@ struct WebEvidenceRoutes: Sendable {
                 latitude: upload["latitude"] ?? "", longitude: upload["longitude"] ?? "",
                 accuracy: upload["accuracy"] ?? "")
         } catch {
-            return try await refuse("evidence_position_invalid", .badRequest, why: "\(error)")
+            return try await refuse("evidence_position_invalid", .badRequest, why: "\(error)", entered: upload)
         }
         var serial: ONUSerial?
         let typed = (upload["serial"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         if !typed.isEmpty {
             guard let parsed = ONUSerial(typed) else {
-                return try await refuse("serial_invalid", .badRequest, why: "the serial \(typed) is not an ONT serial")
+                return try await refuse(
+                    "serial_invalid", .badRequest, why: "the serial \(typed) is not an ONT serial", entered: upload)
             }
             serial = parsed
         }

@@ -263,6 +263,7 @@ struct WebEvidenceTests {
         position.fields = [("csrf", try await f.csrf(crew)), ("latitude", "91"), ("longitude", "121")]
         let badPosition = try await f.postMultipart("/runs/\(run.id)/evidence", position, session: crew)
         #expect(badPosition.status == .badRequest && badPosition.text.contains("纬度 -90 到 90"))
+        #expect(badPosition.text.contains(#"name="latitude" inputmode="decimal" autocomplete="off" value="91""#))
         var nothing = Multipart()
         nothing.fields = [("csrf", try await f.csrf(crew))]
         nothing.files = [("photo", "", "application/octet-stream", [])]
