@@ -4,8 +4,9 @@ import Foundation
 /// The values of the evidence partials, for any page that shows a port result's evidence:
 /// `{{> evidence-bundle}}` renders one bundle from ``bundle(_:)`` under the key `evidence`
 /// (nothing when the key is absent), `{{> evidence-form}}` the form under `evidenceForm`.
-/// The run page shows its run's; an administrator's port page can show each run's with
-/// ``bundles(port:store:)``.
+/// The run page shows its run's; a port page shows each of its runs' with
+/// `values["evidenceBundles"] = try await WebEvidenceView.bundles(port: key, store: store)` and
+/// `{{#evidenceBundles}}{{> evidence-bundle}}{{/evidenceBundles}}` in its template.
 public enum WebEvidenceView {
     /// The values `{{> evidence-bundle}}` reads under `evidence`: `photos` (`href`, `type`,
     /// `bytes`, `by`, `at`, `isImage`), `position` (text) and `mapText`, `serial`, `by`, `at`,
@@ -36,10 +37,11 @@ public enum WebEvidenceView {
         return values
     }
 
-    /// Every bundle of the port's runs, oldest run first, as ``bundle(_:)`` values: for a page
-    /// listing a port's results with their evidence.
+    /// Every bundle of the port's runs, oldest run first, each as `["evidence": bundle(_:)]` so
+    /// that `{{> evidence-bundle}}` renders it inside a `{{#…}}` loop: for a page listing a
+    /// port's results with their evidence.
     public static func bundles(port: PortKey, store: any EvidenceStore) async throws -> [[String: Any]] {
-        try await store.evidence(port: port).map(bundle)
+        try await store.evidence(port: port).map { ["evidence": bundle($0)] }
     }
 
     /// `2026-09-21 08:15 UTC`: a time every reader of the evidence reads alike.

@@ -179,7 +179,12 @@ struct WebEvidenceTests {
         #expect(page.contains("现场证据"))
         // The administrator's port page can list it: the read function other pages use.
         let listed = try await WebEvidenceView.bundles(port: run.port.key, store: f.store)
-        #expect(listed.count == 1 && (listed[0]["photos"] as? [[String: Any]])?.count == 1)
+        let listedBundle = try #require(listed.first?["evidence"] as? [String: Any])
+        #expect(listed.count == 1 && (listedBundle["photos"] as? [[String: Any]])?.count == 1)
+        var partialValues = listedBundle
+        partialValues["t"] = f.pages.strings.strings(.en)
+        let partial = try #require(f.pages.library.render(["evidence": partialValues], withTemplate: "evidence-bundle"))
+        #expect(partial.contains(#"<img src="/evidence/\#(hash)""#) && partial.contains("Evidence"))
     }
 
     @Test func photosAreServedWithTheirStoredTypeNosniffAndOnlyToSignedInPeople() async throws {

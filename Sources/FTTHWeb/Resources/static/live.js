@@ -9,8 +9,14 @@
   var id = encodeURIComponent(section.getAttribute("data-run"));
   var stepLine = document.getElementById("step");
   var ended = function (s) { return s === "finished" || s === "failed" || s === "cancelled"; };
+  // When the read's event ends the test, its readings stay a moment before the page reloads.
+  var pause = 0;
   var show = function (s) {
-    if (ended(s)) { source.close(); window.location.reload(); return; }
+    if (ended(s)) {
+      source.close();
+      setTimeout(function () { window.location.reload(); }, pause);
+      return;
+    }
     var text = section.getAttribute("data-step-" + s);
     if (text && stepLine) stepLine.textContent = text;
   };
@@ -35,7 +41,8 @@
     var when = document.getElementById("live-when");
     if (live && when) {
       var at = new Date(r.read_at);
-      when.textContent = live.getAttribute("data-read-at") + " " + at.toLocaleTimeString() + " · " +
+      var lang = document.documentElement.lang || undefined;
+      when.textContent = live.getAttribute("data-read-at") + " " + at.toLocaleTimeString(lang) + " · " +
         r.transport.toUpperCase() + " · " + r.source;
     }
   };
@@ -69,7 +76,7 @@
   source.addEventListener("progress", function (event) {
     var data;
     try { data = JSON.parse(event.data); } catch (e) { return; }
-    if (data.readings) showReadings(data.readings);
+    if (data.readings) { showReadings(data.readings); pause = 1500; }
     if (data.service_state || data.service_verdict) showService(data);
     if (data.run && data.run.step) show(data.run.step);
   });
