@@ -68,6 +68,14 @@ def live_readings(driver, wait, base, shots, shoot):
 
 def run(driver, wait, base, links, shots, shoot):
     work = tempfile.mkdtemp(prefix="ftth-evidence-")
+    # The label's scan control is offered only where the browser can read codes; elsewhere the
+    # label is typed (headless Chromium on Linux has no BarcodeDetector).
+    driver.get(base + "/projects/P2026-0412")
+    wait.until(EC.presence_of_element_located((By.ID, "label")))
+    detector, hidden = driver.execute_script(
+        "return ['BarcodeDetector' in window, document.getElementById('scan').hidden]")
+    assert hidden == (not detector), (detector, hidden)
+    print(f"scan control: BarcodeDetector {'present, offered' if detector else 'absent, hidden: the label is typed'}")
     # The port test the flow ran: port 3 of GC2-B1-SP01, its last run.
     driver.get(base + "/projects/P2026-0412/splitters/GC2-B1-SP01")
     port = wait.until(EC.presence_of_element_located((By.ID, "port-3")))
