@@ -119,8 +119,8 @@ struct WebEvidenceRoutes: Sendable {
                 return try await refuse(
                     "evidence_refused_\(error.code)", error == .empty ? .badRequest : .unsupportedMediaType,
                     why:
-                        "\(part.filename ?? "a file") (\(part.body.count) bytes, sent as \(part.contentType ?? "no type")): \(error)"
-                )
+                        "\(Self.loggable(part.filename ?? "a file")) (\(part.body.count) bytes, sent as \(Self.loggable(part.contentType ?? "no type"))): \(error)",
+                    entered: upload)
             }
         }
         let position: GeoPosition?
@@ -136,7 +136,8 @@ struct WebEvidenceRoutes: Sendable {
         if !typed.isEmpty {
             guard let parsed = ONUSerial(typed) else {
                 return try await refuse(
-                    "serial_invalid", .badRequest, why: "the serial \(typed) is not an ONT serial", entered: upload)
+                    "serial_invalid", .badRequest, why: "the serial \(Self.loggable(typed)) is not an ONT serial",
+                    entered: upload)
             }
             serial = parsed
         }
@@ -162,6 +163,14 @@ struct WebEvidenceRoutes: Sendable {
             "web: \(who) added evidence to test run \(run.id) of \(run.port.key): \(kept.count) photo(s)\(position == nil ? "" : ", a position")\(serial == nil ? "" : ", serial \(serial!.text)"); the bundle has \(bundle.photos.count) photo(s)",
             metadata: ["olt.id": "\(run.port.olt)", "port.id": "\(run.port.key)"])
         return WebPages.redirect("/runs/\(run.id)#evidence")
+    }
+
+    /// What a person typed or a browser sent, fit for one log line: no control characters (a
+    /// newline would forge a line), at most 80 characters.
+    static func loggable(_ text: String) -> String {
+        String(
+            String.UnicodeScalarView(text.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) })
+                .prefix(80))
     }
 
     func refuseCrossSite(_ error: any Error, request: Request, context: WebRequestContext) throws -> Response {

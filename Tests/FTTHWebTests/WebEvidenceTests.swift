@@ -239,11 +239,13 @@ struct WebEvidenceTests {
         ] {
             var form = Multipart()
             form.fields = [("csrf", try await f.csrf(session))]
+            form.fields.append(("serial", "HWTC7E570777"))
             form.files = [("photo", "photo.jpg", "image/jpeg", Sample.svg)]
             let svg = try await f.postMultipart("/runs/\(run.id)/evidence", form, session: session)
             #expect(svg.status == .unsupportedMediaType)
             #expect(svg.text.contains(svgMessage))
             #expect(svg.text.contains(#"role="alert""#))
+            #expect(svg.text.contains(#"value="HWTC7E570777""#), "what was typed is kept")
         }
         let cases: [([UInt8], HTTPResponse.Status, String)] = [
             (Sample.html, .unsupportedMediaType, "不是照片"), (Sample.polyglot, .unsupportedMediaType, "网页代码"),
@@ -291,6 +293,11 @@ struct WebEvidenceTests {
             #expect(response.text.contains("照片太大：一次最多 64 KiB"))
         }
         #expect(f.evidenceFiles().isEmpty)
+    }
+
+    @Test func whatIsLoggedOfAFileNameHasNoControlCharactersAndIsShort() {
+        #expect(WebEvidenceRoutes.loggable("a\nweb: forged line\r.jpg") == "aweb: forged line.jpg")
+        #expect(WebEvidenceRoutes.loggable(String(repeating: "x", count: 500)).count == 80)
     }
 
     @Test func aPostWithoutTheSessionsTokenOrFromAnotherSiteIsRefused() async throws {
