@@ -6,7 +6,8 @@ import Hummingbird
 import HummingbirdBcrypt
 import Logging
 
-/// What the web pages read and write: the acceptance data, the test runs and the people.
+/// What the web pages read and write: the acceptance data, the test runs and their service tests,
+/// the people, and the crews' evidence.
 public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore & EvidenceStore & ServiceTestStore
 
 /// The web pages for crews (issue 14, first slice): sign-in by password or one-time code, the

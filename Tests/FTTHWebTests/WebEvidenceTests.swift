@@ -153,7 +153,7 @@ struct WebEvidenceTests {
         let crew = try await f.signIn("wang", password: WebFixture.crewPassword)
         let before = try await f.get("/runs/\(run.id)", session: crew).text
         #expect(before.contains(#"enctype="multipart/form-data""#))
-        #expect(before.contains(#"capture="environment""#))
+        #expect(before.contains(#"accept="image/*" capture="environment" multiple"#))
         #expect(before.contains(#"<label for="evidence-photo">"#))
         let csrf = try await f.csrf(crew)
         var form = Multipart()
