@@ -17,7 +17,10 @@ public struct WebPages: Sendable {
         else { throw WebResourceError(name: "templates") }
         let library = try await MustacheLibrary(directory: templates.path)
         var files: [String: (type: String, body: ByteBuffer)] = [:]
-        for (name, type) in [("site.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8")] {
+        let js = "text/javascript; charset=utf-8"
+        for (name, type) in [
+            ("site.css", "text/css; charset=utf-8"), ("live.js", js), ("evidence.js", js), ("scan.js", js),
+        ] {
             let base = (name as NSString).deletingPathExtension
             let ext = (name as NSString).pathExtension
             guard let url = Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "Resources/static")

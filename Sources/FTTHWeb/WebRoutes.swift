@@ -33,6 +33,7 @@ struct WebRoutes: Sendable {
         people.get("/runs/:id", use: run)
         people.get("/runs/:id/step", use: runStep)
         people.get("/runs/:id/events", use: runEvents)
+        WebEvidenceRoutes(pages: pages, store: store, settings: settings, now: now).register(on: people)
 
         let admin = router.group("admin").add(middleware: RequireRoleMiddleware(roles: [.admin], pages: pages))
         // Anything else under /admin is an administrator's too: a crew session gets 403, not 404.
@@ -326,6 +327,10 @@ struct WebRoutes: Sendable {
             if let headline = v.headline { verdict["headline"] = headline }
             values["verdict"] = verdict
         }
+        values.merge(
+            try await WebEvidenceRoutes.runPageValues(
+                run: run, store: store, settings: settings, strings: pages.strings.strings(language))
+        ) { $1 }
         if !run.step.isActive {
             let rows = try await store.activationList(projectCode: key.projectCode)
             let untested = rows.filter { Self.state($0) == "untested" && $0.key != key }

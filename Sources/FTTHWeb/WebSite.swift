@@ -6,10 +6,11 @@ import Hummingbird
 import HummingbirdBcrypt
 import Logging
 
-/// What the web pages read and write: the acceptance data, the test runs and the people; for
-/// the administrator's pages also the service tests, the reviews, thresholds, tokens and pushes.
-public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore & ServiceTestStore & ProjectReviewStore
-    & ThresholdStore & TokenStore & OutboxStore
+/// What the web pages read and write: the acceptance data, the test runs and their service tests,
+/// the people and the crews' evidence; for the administrator's pages also the reviews,
+/// thresholds, tokens and pushes.
+public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore & EvidenceStore & ServiceTestStore
+    & ProjectReviewStore & ThresholdStore & TokenStore & OutboxStore
 
 /// The web pages for crews (issue 14, first slice): sign-in by password or one-time code, the
 /// projects, a project's splitters, a splitter's ports, starting a port test and watching it

@@ -184,7 +184,8 @@ public enum APIServer {
             if let project, event.run.port.key.projectCode != project { return nil }
             if let runID, event.run.id != runID { return nil }
             let body = ProgressEventResponse(
-                run: event.run, message: event.message, verdict: event.verdict, service: event.service)
+                run: event.run, message: event.message, verdict: event.verdict, service: event.service,
+                readings: event.readings, provenance: event.provenance, serviceState: event.serviceState)
             guard let data = try? encoder.encode(body) else { return nil }
             return ByteBuffer(string: "event: progress\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
         }
