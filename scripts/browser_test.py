@@ -135,6 +135,7 @@ def main():
         driver.get(base + "/admin/accounts")
         assert driver.find_element(By.TAG_NAME, "h1").text == "Accounts"
         shoot(driver, shots, "projects-admin", 1280)
+        __import__("browser_reports").run(driver, wait, base, links, shots, shoot)
         print("browser tests passed")
     finally:
         driver.quit()

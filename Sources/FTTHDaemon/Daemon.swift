@@ -131,7 +131,8 @@ public struct Daemon: Sendable {
         settings.authFailureLimit = api.authFailureLimit
         settings.authFailureWindow = .milliseconds(Int64((api.authFailureWindowSeconds * 1000).rounded()))
         let web = WebSite.buildRouter(
-            pages: try await WebPages.load(), store: store, engine: engine, settings: settings)
+            pages: try await WebPages.load(), store: store, engine: engine, settings: settings,
+            configuration: configuration)
         return Application(
             responder: SiteResponder(api: router, web: web),
             server: try APIServer.server(configuration.api, statistics: apiStatistics),
