@@ -145,14 +145,14 @@ let package = Package(
             name: "PPPCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         // One libFuzzer target per parser of outside bytes (PPP frames, SNMP datagrams, Telnet, CLI
-        // output, CSV, JSON bodies, TOML), picked by the first argument. A plain build replays files;
+        // output, CSV, JSON bodies, TOML, XLSX), picked by the first argument. A plain build replays files;
         // `scripts/fuzz.sh` builds it for libFuzzer (FTTH_FUZZ=1). Uses internals (@testable):
         // debug builds only.
         .executableTarget(
             name: "ftth-fuzz",
             dependencies: [
                 "PPPCore", "SNMPAgent", "SNMPModel", "OLTSim", "CLIModel", "FTTHCLI", "FTTHDrivers", "FTTHCore",
-                "FTTHWire", "FTTHAPI", "FTTHConfig",
+                "FTTHWire", "FTTHAPI", "FTTHConfig", "FTTHReport",
             ],
             path: "Fuzz/FTTHFuzz", swiftSettings: swiftSettings + fuzzSettings),
         // The acceptance engine: port tests step by step over the store and the OLT drivers.

@@ -91,16 +91,27 @@ struct WebReportRoutes: Sendable {
             ]
         }
 
-        // Lines for the ONU rx limits of every profile in force and of those that applied.
+        // A line per ONU rx limit of the profiles that applied and those in force; profiles
+        // that share a limit share its line (`build/user ≤ -8.00`).
         var lines: [WebReportHistogram.Limit] = []
-        var seen = Set<String>()
+        var names: [String: [String]] = [:]
+        var order: [String] = []
         for profile in applied + inForce {
             for (value, sign) in [(profile.minONURx, "≥"), (profile.maxONURx, "≤")] {
                 guard let value else { continue }
-                let label = "\(profile.name) \(sign) \(value.decimalString)"
-                guard seen.insert(label).inserted else { continue }
-                lines.append(.init(value: value, label: label, applied: applied.isEmpty || applied.contains(profile)))
+                let key = "\(sign) \(value.decimalString)"
+                if names[key] == nil {
+                    order.append(key)
+                    lines.append(.init(value: value, label: key, applied: false))
+                }
+                if names[key]?.contains(profile.name) != true { names[key, default: []].append(profile.name) }
+                if applied.isEmpty || applied.contains(profile), let i = order.firstIndex(of: key) {
+                    lines[i].applied = true
+                }
             }
+        }
+        for (i, key) in order.enumerated() {
+            lines[i].label = (names[key] ?? []).joined(separator: "/") + " " + key
         }
         let rx = report.onuRx
         let histogram = ONURxHistogram(values: rx.values, missing: rx.missing, limits: lines.map(\.value))

@@ -275,7 +275,9 @@ struct WebReportTests {
         #expect(page.contains(#"<svg class="histogram""#))
         // Three readings in three bins; a line for each ONU rx limit in force, labelled.
         #expect(page.components(separatedBy: #"<rect class="bin""#).count - 1 == 3)
-        #expect(page.contains("build ≥ -20.00") && page.contains("user ≥ -27.00") && page.contains("build ≤ -8.00"))
+        #expect(
+            page.contains("build ≥ -20.00") && page.contains("user ≥ -27.00") && page.contains("build/user ≤ -8.00"))
+        #expect(page.components(separatedBy: #"<line class="limit"#).count - 1 == 3)
         #expect(page.contains("ONU rx (dBm)"))
         #expect(page.contains("Tested ports without an ONU rx reading: 1"))
         // Totals, per-splitter rows (escaped), the limits that applied, every port's row.
