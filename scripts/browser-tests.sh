@@ -3,7 +3,9 @@
 # chromium-driver) driven by Selenium from PyPI (pinned, in .venv-browser). Starts olt-sim and
 # ftth-acceptd over HTTPS on the demo's data with scripts/serve.sh, then runs
 # scripts/browser_test.py: sign in, test a port live against olt-sim, a crew session refused an
-# administrator's page, screenshots at 360 and 1280 px into SCREENSHOT_DIR.
+# administrator's page, screenshots at 360 and 1280 px into SCREENSHOT_DIR; then
+# scripts/browser_reports.py: the report page printed to PDF, the XLSX read back with openpyxl
+# (PyPI, pinned) against report.csv, an import's problems listed before anything is saved.
 # Usage: scripts/browser-tests.sh [SCREENSHOT_DIR]   (default: a temporary directory it names)
 # FTTH_BIN: the built executables (default .build/debug). Gives up after 180 s.
 set -euo pipefail
@@ -11,15 +13,16 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 shots=${1:-$(mktemp -d "${TMPDIR:-/tmp}/ftth-screenshots.XXXXXX")}
 selenium=4.27.1
+openpyxl=3.1.5
 venv="$root/.venv-browser"
 for tool in chromium chromedriver; do
   command -v $tool >/dev/null || { echo "error: $tool is missing: run scripts/install-deps.sh" >&2; exit 1; }
 done
-if ! "$venv/bin/python" -c "import selenium, sys; sys.exit(selenium.__version__ != '$selenium')" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import selenium, openpyxl, sys; sys.exit(selenium.__version__ != '$selenium' or openpyxl.__version__ != '$openpyxl')" 2>/dev/null; then
   rm -rf "$venv"
   python3 -m venv "$venv" || { echo "error: python3 -m venv failed: install python3-venv" >&2; exit 1; }
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "selenium==$selenium" || {
-    echo "error: pip could not install selenium==$selenium from PyPI (is PyPI reachable?)" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "selenium==$selenium" "openpyxl==$openpyxl" || {
+    echo "error: pip could not install selenium==$selenium and openpyxl==$openpyxl from PyPI (is PyPI reachable?)" >&2
     rm -rf "$venv"
     exit 1
   }

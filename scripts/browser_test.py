@@ -138,6 +138,7 @@ def main():
         shoot(driver, shots, "projects-admin", 1280)
         browser_evidence.run(driver, wait, base, links, shots, shoot)
         __import__("browser_admin").run(driver, wait, base, links, shots, shoot)
+        __import__("browser_reports").run(driver, wait, base, links, shots, shoot)
         print("browser tests passed")
     finally:
         driver.quit()

@@ -134,7 +134,7 @@ public struct Daemon: Sendable {
         settings.evidenceDirectory = configuration.web.evidenceDirectory(storePath: configuration.store.path)
         let web = WebSite.buildRouter(
             pages: try await WebPages.load(), store: store, engine: engine, settings: settings,
-            thresholds: configuration.profiles)
+            configuration: configuration)
         return Application(
             responder: SiteResponder(api: router, web: web),
             server: try APIServer.server(configuration.api, statistics: apiStatistics),

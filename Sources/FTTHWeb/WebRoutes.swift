@@ -208,6 +208,7 @@ struct WebRoutes: Sendable {
         var values: [String: Any] = [
             "code": code, "name": summary.project.name, "splitters": splitters, "label": label,
             "findHref": "/projects/\(WebPages.segment(code))/find",
+            "reportHref": "/projects/\(WebPages.segment(code))/report",
         ]
         if let error { values["error"] = error }
         return try pages.render(

@@ -1,4 +1,5 @@
 import FTTHAPI
+import FTTHConfig
 import FTTHCore
 import FTTHEngine
 import Foundation
@@ -7,8 +8,8 @@ import HummingbirdBcrypt
 import Logging
 
 /// What the web pages read and write: the acceptance data, the test runs and their service tests,
-/// the people and the crews' evidence; for the administrator's pages also the reviews,
-/// thresholds, tokens and pushes.
+/// the people and the crews' evidence; for the administrator's pages and the reports also the
+/// reviews, thresholds, tokens and pushes.
 public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore & EvidenceStore & ServiceTestStore
     & ProjectReviewStore & ThresholdStore & TokenStore & OutboxStore
 
@@ -17,12 +18,12 @@ public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore & E
 /// live to its verdict. Everything but sign-in and the static files needs a session; `/admin`
 /// needs an administrator's.
 public enum WebSite {
-    /// The router of the web pages. `thresholds`: the configuration's threshold profiles, which
-    /// the store's changes overlay (as the API's). `now` stamps sessions and codes; `clock`
-    /// times failed sign-ins and the live view's heartbeat.
+    /// The router of the web pages. `configuration` gives the imports their limits, naming rule
+    /// and activation policy, and the reports the configured threshold profiles. `now` stamps
+    /// sessions and codes; `clock` times failed sign-ins and the live view's heartbeat.
     public static func buildRouter(
         pages: WebPages, store: any WebStore, engine: AcceptanceEngine?, settings: WebSettings,
-        thresholds: [String: ThresholdProfile] = [:],
+        configuration: AcceptdConfiguration = AcceptdConfiguration(),
         now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock()
     ) -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
@@ -32,7 +33,9 @@ public enum WebSite {
             pages: pages, store: store, engine: engine, settings: settings, now: now, clock: clock,
             limiter: AuthFailureLimiter(
                 limit: settings.authFailureLimit, window: settings.authFailureWindow, clock: clock))
-        WebAdminRoutes(web: routes, thresholds: thresholds).register(on: router)
+        WebAdminRoutes(web: routes, thresholds: configuration.profiles).register(on: router)
+        WebReportRoutes(pages: pages, store: store, profiles: configuration.profiles, now: now).register(on: router)
+        WebImportRoutes(pages: pages, store: store, configuration: configuration, now: now).register(on: router)
         routes.register(on: router)
         return router
     }

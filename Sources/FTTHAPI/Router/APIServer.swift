@@ -55,6 +55,7 @@ public enum APIServer {
         APIRoute(.get, "/v1/projects/{code}/activation-list", [.crew, .admin, .integration]),
         APIRoute(.get, "/v1/projects/{code}/ports/{splitter}/{port}/results", [.crew, .admin, .integration]),
         APIRoute(.get, "/v1/projects/{code}/report.csv", [.crew, .admin, .integration]),
+        APIRoute(.get, "/v1/projects/{code}/report.xlsx", [.crew, .admin, .integration]),
         APIRoute(.post, "/v1/projects/{code}/approve", [.admin]),
         APIRoute(.post, "/v1/projects/{code}/send-back", [.admin]),
         APIRoute(.get, "/v1/thresholds", [.crew, .admin]),
