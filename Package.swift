@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "FTTHWebhook", targets: ["FTTHWebhook"]),
         .library(name: "FTTHWire", targets: ["FTTHWire"]),
         .library(name: "FTTHAPI", targets: ["FTTHAPI"]),
+        .library(name: "FTTHReport", targets: ["FTTHReport"]),
         .library(name: "FTTHProbe", targets: ["FTTHProbe"]),
         .executable(name: "ftthctl", targets: ["ftthctl"]),
         .executable(name: "olt-sim", targets: ["olt-sim"]),
@@ -49,6 +50,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // The domain and its rules: no I/O, no dependencies.
@@ -143,14 +145,15 @@ let package = Package(
             name: "PPPCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         // One libFuzzer target per parser of outside bytes (PPP frames, SNMP datagrams, Telnet, CLI
-        // output, CSV, JSON bodies, TOML), picked by the first argument. A plain build replays files;
+        // output, CSV, JSON bodies, TOML, evidence uploads, XLSX), picked by the first argument. A plain
+        // build replays files;
         // `scripts/fuzz.sh` builds it for libFuzzer (FTTH_FUZZ=1). Uses internals (@testable):
         // debug builds only.
         .executableTarget(
             name: "ftth-fuzz",
             dependencies: [
                 "PPPCore", "SNMPAgent", "SNMPModel", "OLTSim", "CLIModel", "FTTHCLI", "FTTHDrivers", "FTTHCore",
-                "FTTHWire", "FTTHAPI", "FTTHConfig",
+                "FTTHWire", "FTTHAPI", "FTTHConfig", "FTTHWeb", "FTTHReport",
             ],
             path: "Fuzz/FTTHFuzz", swiftSettings: swiftSettings + fuzzSettings),
         // The acceptance engine: port tests step by step over the store and the OLT drivers.
@@ -197,12 +200,20 @@ let package = Package(
         // The API's request and response bodies as Codable types and their one JSON configuration:
         // written by FTTHAPI, read by ftthctl, the engine benchmark and the tests. No HTTP.
         .target(name: "FTTHWire", dependencies: ["FTTHCore"], swiftSettings: swiftSettings),
+        // A project's acceptance report as one table (rows, typed cells, the formula-injection rule)
+        // written as CSV or XLSX, and the first sheet of an XLSX read back (imports): shared by the
+        // API and the web pages. No HTTP.
+        .target(
+            name: "FTTHReport",
+            dependencies: ["FTTHCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API (Hummingbird 2): routes, bearer-token access, JSON errors, the OpenAPI document.
         // The document is compiled into the module, so the daemon stays one file to install.
         .target(
             name: "FTTHAPI",
             dependencies: [
-                "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHWire",
+                "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHWire", "FTTHReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -219,7 +230,7 @@ let package = Package(
         .target(
             name: "FTTHWeb",
             dependencies: [
-                "FTTHAPI", "FTTHCore", "FTTHEngine", "FTTHWire", "FTTHConfig",
+                "FTTHAPI", "FTTHCore", "FTTHEngine", "FTTHWire", "FTTHConfig", "FTTHReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -407,6 +418,7 @@ let package = Package(
             name: "FTTHAPITests",
             dependencies: [
                 "FTTHAPI", "FTTHWire", "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHEngine", "FTTHDrivers", "OLTSim",
+                "FTTHReport",
                 "TestClocks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -418,7 +430,8 @@ let package = Package(
         .testTarget(
             name: "FTTHWebTests",
             dependencies: [
-                "FTTHWeb", "FTTHAPI", "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHEngine", "TestClocks",
+                "FTTHWeb", "FTTHAPI", "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHEngine", "FTTHReport", "TestClocks",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -3,7 +3,9 @@
 # chromium-driver) driven by Selenium from PyPI (pinned, in .venv-browser). Starts olt-sim and
 # ftth-acceptd over HTTPS on the demo's data with scripts/serve.sh, then runs
 # scripts/browser_test.py: sign in, test a port live against olt-sim, a crew session refused an
-# administrator's page, screenshots at 360 and 1280 px into SCREENSHOT_DIR.
+# administrator's page, screenshots at 360 and 1280 px into SCREENSHOT_DIR; then
+# scripts/browser_reports.py: the report page printed to PDF, the XLSX read back with openpyxl
+# (PyPI, pinned) against report.csv, an import's problems listed before anything is saved.
 # Usage: scripts/browser-tests.sh [SCREENSHOT_DIR]   (default: a temporary directory it names)
 # FTTH_BIN: the built executables (default .build/debug). Gives up after 180 s.
 set -euo pipefail
@@ -11,15 +13,16 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 shots=${1:-$(mktemp -d "${TMPDIR:-/tmp}/ftth-screenshots.XXXXXX")}
 selenium=4.27.1
+openpyxl=3.1.5
 venv="$root/.venv-browser"
 for tool in chromium chromedriver; do
   command -v $tool >/dev/null || { echo "error: $tool is missing: run scripts/install-deps.sh" >&2; exit 1; }
 done
-if ! "$venv/bin/python" -c "import selenium, sys; sys.exit(selenium.__version__ != '$selenium')" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import selenium, openpyxl, sys; sys.exit(selenium.__version__ != '$selenium' or openpyxl.__version__ != '$openpyxl')" 2>/dev/null; then
   rm -rf "$venv"
   python3 -m venv "$venv" || { echo "error: python3 -m venv failed: install python3-venv" >&2; exit 1; }
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "selenium==$selenium" || {
-    echo "error: pip could not install selenium==$selenium from PyPI (is PyPI reachable?)" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "selenium==$selenium" "openpyxl==$openpyxl" || {
+    echo "error: pip could not install selenium==$selenium and openpyxl==$openpyxl from PyPI (is PyPI reachable?)" >&2
     rm -rf "$venv"
     exit 1
   }
@@ -45,6 +48,11 @@ for _ in $(seq 600); do
 done
 [[ -s $work/links ]] || { cat "$work/serve.log" >&2; echo "error: scripts/serve.sh did not start (above)" >&2; exit 1; }
 serial=$(awk -F'\t' '$3 == "GC2-B1-SP01" && $4 == 3 { print $5 }' "$work/serve/test-onts.tsv")
+# The administrator's flow (scripts/browser_admin.py) approves a project of one port, imported
+# beside the demo's, and reads the test ONTs' serials.
+"${FTTH_BIN:-.build/debug}/ftthctl" import projects scripts/browser-admin-project.csv \
+  --store "$work/serve/ftth-acceptd.sqlite" >>"$work/serve/import.log"
+printf 'onts %s\n' "$work/serve/test-onts.tsv" >>"$work/links"
 if ! timeout 180 "$venv/bin/python" scripts/browser_test.py "$work/links" "$shots" "$serial"; then
   echo "error: the browser tests failed; the daemon's log is $work/serve/ftth-acceptd.log, screenshots in $shots" >&2
   trap - EXIT

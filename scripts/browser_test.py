@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 
+import browser_evidence
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -135,6 +136,9 @@ def main():
         driver.get(base + "/admin/accounts")
         assert driver.find_element(By.TAG_NAME, "h1").text == "Accounts"
         shoot(driver, shots, "projects-admin", 1280)
+        browser_evidence.run(driver, wait, base, links, shots, shoot)
+        __import__("browser_admin").run(driver, wait, base, links, shots, shoot)
+        __import__("browser_reports").run(driver, wait, base, links, shots, shoot)
         print("browser tests passed")
     finally:
         driver.quit()

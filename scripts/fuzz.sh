@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of outside bytes with libFuzzer, SECONDS each (default 15), and exits non-zero
 # on a crash. Usage: scripts/fuzz.sh [SECONDS] [TARGET...] (targets: ppp snmp telnet cli csv json
-# toml; default all). One build (FTTH_FUZZ=1, -sanitize=fuzzer,address) makes the one executable
+# toml upload xlsx; default all). One build (FTTH_FUZZ=1, -sanitize=fuzzer,address) makes the one executable
 # ftth-fuzz that holds every target. Corpora grow in .build-fuzz/corpus/TARGET (seeded from the
 # recorded fixtures on the first run), crash inputs land in .build-fuzz/crashes/TARGET, and each
 # run's libFuzzer output in .build-fuzz/logs/TARGET.log. Replay an input with a plain build:
@@ -10,7 +10,7 @@ set -euo pipefail
 seconds="${1:-15}"
 shift || true
 cd "$(dirname "$0")/.."
-all=(ppp snmp telnet cli csv json toml)
+all=(ppp snmp telnet cli csv json toml upload xlsx)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 scratch=.build-fuzz
@@ -40,6 +40,8 @@ seed() {
     csv) cp Tests/FTTHCoreTests/Resources/*.csv config/*.csv "$corpus/" ;;
     json) "$fuzz" seed json "$corpus" config/sample-project.csv ;;
     toml) cp config/*.toml "$corpus/" ;;
+    upload) "$fuzz" seed upload "$corpus" ;;
+    xlsx) "$fuzz" seed xlsx "$corpus" ;;
     *)
         echo "error: no fuzz target '$target'; targets: ${all[*]}" >&2
         exit 2

@@ -22,7 +22,7 @@ struct FuzzTarget: Sendable {
     /// Every target, in the order the script runs them.
     static let all: [FuzzTarget] = [
         PPPCoreFuzz.target, SNMPAgentFuzz.target, TelnetFuzz.target, CLIOutputFuzz.target, CSVImportFuzz.target,
-        WireJSONFuzz.target, TOMLConfigFuzz.target,
+        WireJSONFuzz.target, TOMLConfigFuzz.target, UploadFuzz.target, XLSXImportFuzz.target,
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

@@ -83,6 +83,8 @@ public struct AcceptdConfiguration: Sendable {
     /// `[import]`: the plausibility limits of a project import (file size, rows, projects,
     /// splitters and ports per PON port).
     public var importLimits: ImportLimits
+    /// `[web]`: the evidence uploads of the web pages (size limit, where photos are kept).
+    public var web: WebConfiguration
 
     /// The embedded defaults: store under `var/`, the DESIGN §3 profiles, the default naming rule,
     /// and no CVLAN range.
@@ -98,6 +100,7 @@ public struct AcceptdConfiguration: Sendable {
         activation = ActivationPolicy()
         service = ServiceTestPolicy()
         importLimits = .standard
+        web = WebConfiguration()
     }
 
     /// Reads and validates a TOML file. Throws ``ConfigurationError`` naming the file and key.
@@ -116,7 +119,7 @@ public struct AcceptdConfiguration: Sendable {
         try Self.allowOnly(
             [
                 "store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler", "push",
-                "api", "activation", "service", "import",
+                "api", "activation", "service", "import", "web",
             ],
             in: root, at: nil)
         let reader = TOMLReader(table: root, path: "")
@@ -129,6 +132,7 @@ public struct AcceptdConfiguration: Sendable {
         if let r = try reader.optionalTable("activation") { activation = try ActivationPolicy(r) }
         if let r = try reader.optionalTable("service") { service = try ServiceTestPolicy(r) }
         if let r = try reader.optionalTable("import") { importLimits = try ImportLimits(r) }
+        if let r = try reader.optionalTable("web") { web = try WebConfiguration(r) }
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")

@@ -130,8 +130,11 @@ public struct Daemon: Sendable {
         var settings = WebSettings(secureCookies: api.servesTLS)
         settings.authFailureLimit = api.authFailureLimit
         settings.authFailureWindow = .milliseconds(Int64((api.authFailureWindowSeconds * 1000).rounded()))
+        settings.maxUploadBytes = configuration.web.maxUploadBytes
+        settings.evidenceDirectory = configuration.web.evidenceDirectory(storePath: configuration.store.path)
         let web = WebSite.buildRouter(
-            pages: try await WebPages.load(), store: store, engine: engine, settings: settings)
+            pages: try await WebPages.load(), store: store, engine: engine, settings: settings,
+            configuration: configuration)
         return Application(
             responder: SiteResponder(api: router, web: web),
             server: try APIServer.server(configuration.api, statistics: apiStatistics),

@@ -11,6 +11,11 @@ public struct TestProgress: Sendable, Hashable {
     public var verdict: LineVerdict?
     /// Set once the service result is recorded (projects that need a service test).
     public var service: ServiceVerdict?
+    /// Set on the event of the read: the four powers as read, and when and how.
+    public var readings: OpticalReadings?
+    public var provenance: ReadingProvenance?
+    /// While the service test runs: waiting for a probe, or a probe dialling.
+    public var serviceState: ServiceTestState?
 }
 
 /// Runs port tests (DESIGN §2 steps 2–3): provision the test ONU with the reserved CVLAN, wait
@@ -104,14 +109,19 @@ public actor AcceptanceEngine {
     /// How many progress streams are open: the live views a daemon is feeding.
     public var progressSubscriberCount: Int { subscribers.count }
 
-    func publish(_ run: TestRun, _ message: String, verdict: LineVerdict? = nil, service: ServiceVerdict? = nil) {
+    func publish(
+        _ run: TestRun, _ message: String, verdict: LineVerdict? = nil, service: ServiceVerdict? = nil,
+        readings: OpticalReadings? = nil, provenance: ReadingProvenance? = nil, serviceState: ServiceTestState? = nil
+    ) {
         logger.info(
             "\(message)",
             metadata: [
                 "run.id": "\(run.id)", "port.id": "\(run.port.key)", "olt.id": "\(run.port.olt)",
                 "step": "\(run.step.rawValue)",
             ])
-        let event = TestProgress(run: run, message: message, verdict: verdict, service: service)
+        let event = TestProgress(
+            run: run, message: message, verdict: verdict, service: service, readings: readings,
+            provenance: provenance, serviceState: serviceState)
         for continuation in subscribers.values { continuation.yield(event) }
     }
 
@@ -384,9 +394,11 @@ public actor AcceptanceEngine {
             run.id, readings: readings, verdict: verdict, outcome: outcome, at: now())
         configuration.checkpoint?(.recorded, next.port.key)
         if next.step == .awaitingService {
-            publish(next, "\(outcome); line result recorded, now the service test", verdict: verdict)
+            publish(
+                next, "\(outcome); line result recorded, now the service test", verdict: verdict, readings: readings,
+                provenance: optics.provenance, serviceState: .waiting)
         } else {
-            publish(next, outcome, verdict: verdict)
+            publish(next, outcome, verdict: verdict, readings: readings, provenance: optics.provenance)
         }
         return next
     }
@@ -409,8 +421,8 @@ public actor AcceptanceEngine {
         if test.state == .waiting {
             publish(
                 run,
-                "line passed; waiting up to \(minutes) min for a probe (`ftth-probe run`) to dial with test account \(test.username ?? "") through the test ONT"
-            )
+                "line passed; waiting up to \(minutes) min for a probe (`ftth-probe run`) to dial with test account \(test.username ?? "") through the test ONT",
+                serviceState: .waiting)
         }
         let elapsed = now().timeIntervalSince(test.createdAt)
         var waited = Duration.seconds(max(0, elapsed.isFinite ? Int64(elapsed) : 0))
@@ -423,7 +435,9 @@ public actor AcceptanceEngine {
             let previous = current
             current = try await store.serviceTest(runID: run.id) ?? current
             if previous.state == .waiting, current.state == .claimed {
-                publish(run, "probe \(current.claimedBy ?? "?") took the service test and is dialling")
+                publish(
+                    run, "probe \(current.claimedBy ?? "?") took the service test and is dialling",
+                    serviceState: .claimed)
             }
         }
         let verdict =

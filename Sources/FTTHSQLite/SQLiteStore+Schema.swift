@@ -135,6 +135,7 @@ extension SQLiteStore {
         registerServiceTestMigration(&migrator)
         registerAccountPasswordMigration(&migrator, key: key)
         registerWebAccountMigration(&migrator)
+        registerEvidenceMigration(&migrator)
         return migrator
     }
 }

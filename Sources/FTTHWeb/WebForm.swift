@@ -14,12 +14,7 @@ struct WebForm {
     /// Reads the form of `request`. A post whose `Origin` is not this host is refused; with a
     /// session, the form's `csrf` must be the session's synchronizer token.
     static func read(_ request: Request, context: WebRequestContext) async throws -> WebForm {
-        if let origin = request.headers[.origin], let host = request.head.authority {
-            let originHost = URL(string: origin).map { url in
-                [url.host ?? "", url.port.map { ":\($0)" } ?? ""].joined()
-            }
-            guard originHost == host else { throw Refusal.crossSite("Origin \(origin) is not \(host)") }
-        }
+        try checkOrigin(request)
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let form = WebForm(fields: parse(String(buffer: body)))
         if let session = context.session {
@@ -28,6 +23,16 @@ struct WebForm {
             }
         }
         return form
+    }
+
+    /// Refuses a post whose `Origin` is not this host (a form of another site).
+    static func checkOrigin(_ request: Request) throws {
+        if let origin = request.headers[.origin], let host = request.head.authority {
+            let originHost = URL(string: origin).map { url in
+                [url.host ?? "", url.port.map { ":\($0)" } ?? ""].joined()
+            }
+            guard originHost == host else { throw Refusal.crossSite("Origin \(origin) is not \(host)") }
+        }
     }
 
     static func parse(_ text: String) -> [String: String] {

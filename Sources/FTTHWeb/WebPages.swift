@@ -17,7 +17,10 @@ public struct WebPages: Sendable {
         else { throw WebResourceError(name: "templates") }
         let library = try await MustacheLibrary(directory: templates.path)
         var files: [String: (type: String, body: ByteBuffer)] = [:]
-        for (name, type) in [("site.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8")] {
+        let js = "text/javascript; charset=utf-8"
+        for (name, type) in [
+            ("site.css", "text/css; charset=utf-8"), ("live.js", js), ("evidence.js", js), ("scan.js", js),
+        ] {
             let base = (name as NSString).deletingPathExtension
             let ext = (name as NSString).pathExtension
             guard let url = Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "Resources/static")
@@ -42,6 +45,7 @@ public struct WebPages: Sendable {
         if let session = context.session {
             all["user"] = session.account.name
             all["csrf"] = session.csrfToken
+            all["isAdmin"] = session.account.role == .admin
         }
         guard let html = library.render(all, withTemplate: name) else {
             throw WebResourceError(name: "templates/\(name).mustache")

@@ -33,10 +33,9 @@ struct WebRoutes: Sendable {
         people.get("/runs/:id", use: run)
         people.get("/runs/:id/step", use: runStep)
         people.get("/runs/:id/events", use: runEvents)
+        WebEvidenceRoutes(pages: pages, store: store, settings: settings, now: now).register(on: people)
 
         let admin = router.group("admin").add(middleware: RequireRoleMiddleware(roles: [.admin], pages: pages))
-        admin.get("accounts", use: accounts)
-        admin.post("accounts/:name/sign-in-code", use: issueCode)
         // Anything else under /admin is an administrator's too: a crew session gets 403, not 404.
         admin.get("**", use: notFound)
         admin.post("**", use: notFound)
@@ -209,6 +208,7 @@ struct WebRoutes: Sendable {
         var values: [String: Any] = [
             "code": code, "name": summary.project.name, "splitters": splitters, "label": label,
             "findHref": "/projects/\(WebPages.segment(code))/find",
+            "reportHref": "/projects/\(WebPages.segment(code))/report",
         ]
         if let error { values["error"] = error }
         return try pages.render(
@@ -332,6 +332,10 @@ struct WebRoutes: Sendable {
             if let headline = words.headline { verdict["headline"] = headline }
             values["verdict"] = verdict
         }
+        values.merge(
+            try await WebEvidenceRoutes.runPageValues(
+                run: run, store: store, settings: settings, strings: pages.strings.strings(language))
+        ) { $1 }
         if !run.step.isActive {
             let rows = try await store.activationList(projectCode: key.projectCode)
             let untested = rows.filter { Self.state($0) == "untested" && $0.key != key }
@@ -358,38 +362,5 @@ struct WebRoutes: Sendable {
         guard let engine, let run = try await testRun(context) else { return try await notFound(request, context) }
         return await APIServer.progressStream(
             engine: engine, project: nil, runID: run.id, heartbeat: settings.heartbeat, clock: clock)
-    }
-
-    // MARK: Administrators
-
-    @Sendable func accounts(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        try await accountsPage(context, issued: request.uri.queryParameters.get("issued").map { String($0) })
-    }
-
-    func accountsPage(_ context: WebRequestContext, issued: String?) async throws -> Response {
-        let rows: [[String: Any]] = try await store.accounts().map { a in
-            [
-                "name": a.name, "role": a.role.rawValue, "language": a.language.rawValue,
-                "codeHref": "/admin/accounts/\(WebPages.segment(a.name))/sign-in-code",
-            ]
-        }
-        var values: [String: Any] = ["accounts": rows]
-        if let issued { values["issued"] = issued }
-        return try pages.render("accounts", title: "accounts_title", values: values, context: context)
-    }
-
-    @Sendable func issueCode(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        do { _ = try await WebForm.read(request, context: context) } catch {
-            return try refuseForm(error, request: request, context: context)
-        }
-        let name = try context.parameters.require("name").removingPercentEncoding ?? ""
-        let code = try await store.issueSignInCode(
-            for: name,
-            expiresAt: now().addingTimeInterval(TimeInterval(settings.signInCodeLifetime.components.seconds)),
-            at: now())
-        context.logger.notice("web: \(context.session?.account.name ?? "?") issued a sign-in code for \(name)")
-        let host = request.head.authority ?? "localhost"
-        let url = "\(settings.secureCookies ? "https" : "http")://\(host)/code/\(code)"
-        return try await accountsPage(context, issued: url)
     }
 }

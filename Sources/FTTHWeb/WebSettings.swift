@@ -14,6 +14,10 @@ public struct WebSettings: Sendable, Hashable {
     public var authFailureWindow: Duration = .seconds(60)
     /// How often the live view's event stream sends a comment while nothing happens.
     public var heartbeat: Duration = .seconds(15)
+    /// The largest evidence post, in bytes (`[web] max_upload_bytes`): refused with 413 beyond it.
+    public var maxUploadBytes = 10 * 1024 * 1024
+    /// Where evidence photos are kept by content hash (`[web] evidence_dir`).
+    public var evidenceDirectory = "var/evidence"
 
     /// Settings for a daemon serving HTTPS (`secureCookies`) or plain HTTP.
     public init(secureCookies: Bool) {

@@ -1,4 +1,5 @@
 import FTTHAPI
+import FTTHConfig
 import FTTHCore
 import FTTHEngine
 import Foundation
@@ -6,18 +7,23 @@ import Hummingbird
 import HummingbirdBcrypt
 import Logging
 
-/// What the web pages read and write: the acceptance data, the test runs and the people.
-public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore
+/// What the web pages read and write: the acceptance data, the test runs and their service tests,
+/// the people and the crews' evidence; for the administrator's pages and the reports also the
+/// reviews, thresholds, tokens and pushes.
+public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore & EvidenceStore & ServiceTestStore
+    & ProjectReviewStore & ThresholdStore & TokenStore & OutboxStore
 
 /// The web pages for crews (issue 14, first slice): sign-in by password or one-time code, the
 /// projects, a project's splitters, a splitter's ports, starting a port test and watching it
 /// live to its verdict. Everything but sign-in and the static files needs a session; `/admin`
 /// needs an administrator's.
 public enum WebSite {
-    /// The router of the web pages. `now` stamps sessions and codes; `clock` times failed
-    /// sign-ins and the live view's heartbeat.
+    /// The router of the web pages. `configuration` gives the imports their limits, naming rule
+    /// and activation policy, and the reports the configured threshold profiles. `now` stamps
+    /// sessions and codes; `clock` times failed sign-ins and the live view's heartbeat.
     public static func buildRouter(
         pages: WebPages, store: any WebStore, engine: AcceptanceEngine?, settings: WebSettings,
+        configuration: AcceptdConfiguration = AcceptdConfiguration(),
         now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock()
     ) -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
@@ -27,6 +33,9 @@ public enum WebSite {
             pages: pages, store: store, engine: engine, settings: settings, now: now, clock: clock,
             limiter: AuthFailureLimiter(
                 limit: settings.authFailureLimit, window: settings.authFailureWindow, clock: clock))
+        WebAdminRoutes(web: routes, thresholds: configuration.profiles).register(on: router)
+        WebReportRoutes(pages: pages, store: store, profiles: configuration.profiles, now: now).register(on: router)
+        WebImportRoutes(pages: pages, store: store, configuration: configuration, now: now).register(on: router)
         routes.register(on: router)
         return router
     }

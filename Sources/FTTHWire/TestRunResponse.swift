@@ -79,20 +79,71 @@ public struct ProgressEventResponse: Codable, Sendable, Hashable {
     /// Once the service test is judged: its verdict, and why (the figures when it passed).
     public var serviceVerdict: String?
     public var serviceReason: ServiceReasonWire?
+    /// On the event of the read: the four powers, both attenuations, when and how they were read.
+    public var readings: LiveReadingsWire?
+    /// While the service test runs: `waiting` for a probe, `claimed` (a probe is dialling).
+    public var serviceState: String?
+    /// Once the service test is judged: what the probe measured (phases, speeds), when it did.
+    public var serviceMeasurement: ServiceMeasurementWire?
 
     enum CodingKeys: String, CodingKey {
-        case run, message, verdict, reasons
-        case serviceVerdict = "service_verdict", serviceReason = "service_reason"
+        case run, message, verdict, reasons, readings
+        case serviceVerdict = "service_verdict", serviceReason = "service_reason", serviceState = "service_state"
+        case serviceMeasurement = "service_measurement"
     }
 
     /// A step of `run`, in the engine's `message`, with the `verdict` once judged and the
-    /// `service` verdict once the service test is.
-    public init(run: TestRun, message: String, verdict: LineVerdict?, service: ServiceVerdict? = nil) {
+    /// `service` verdict once the service test is; the `readings` with their `provenance` on
+    /// the event of the read, and the `serviceState` while a service test runs.
+    public init(
+        run: TestRun, message: String, verdict: LineVerdict?, service: ServiceVerdict? = nil,
+        readings: OpticalReadings? = nil, provenance: ReadingProvenance? = nil, serviceState: ServiceTestState? = nil
+    ) {
         self.run = TestRunResponse(run)
         self.message = message
         self.verdict = verdict?.verdict.rawValue
         reasons = verdict?.reasons
         serviceVerdict = service?.verdict.rawValue
         serviceReason = service.map { ServiceReasonWire(code: $0.failure?.code ?? "pass", message: $0.reason) }
+        if let readings, let provenance {
+            self.readings = LiveReadingsWire(readings, verdict: verdict, provenance: provenance)
+        }
+        self.serviceState = serviceState?.rawValue
+        serviceMeasurement = service?.measurement.map(ServiceMeasurementWire.init)
+    }
+}
+
+/// The four powers of a port test as they were read (null: no reading), both attenuations,
+/// when, and how: `source` names the driver, `transport` is `snmp` or `cli`. The OLT measures
+/// `olt_tx` and `olt_rx`, the ONU `onu_tx` and `onu_rx` (reported through the OLT).
+public struct LiveReadingsWire: Codable, Sendable, Hashable {
+    public var readAt: Date
+    public var source: String
+    public var transport: String
+    @ExplicitNull public var oltTxDBm: Double?
+    @ExplicitNull public var oltRxDBm: Double?
+    @ExplicitNull public var onuTxDBm: Double?
+    @ExplicitNull public var onuRxDBm: Double?
+    @ExplicitNull public var downstreamAttenuationDB: Double?
+    @ExplicitNull public var upstreamAttenuationDB: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case source, transport
+        case readAt = "read_at"
+        case oltTxDBm = "olt_tx_dbm", oltRxDBm = "olt_rx_dbm", onuTxDBm = "onu_tx_dbm", onuRxDBm = "onu_rx_dbm"
+        case downstreamAttenuationDB = "downstream_attenuation_db", upstreamAttenuationDB = "upstream_attenuation_db"
+    }
+
+    /// The readings of a run's read, the attenuations as the verdict computed them.
+    public init(_ r: OpticalReadings, verdict: LineVerdict?, provenance: ReadingProvenance) {
+        readAt = provenance.readAt
+        source = provenance.source
+        transport = provenance.transport.rawValue
+        oltTxDBm = r.oltTx.value.map { Double(centi: $0.centi) }
+        oltRxDBm = r.oltRx.value.map { Double(centi: $0.centi) }
+        onuTxDBm = r.onuTx.value.map { Double(centi: $0.centi) }
+        onuRxDBm = r.onuRx.value.map { Double(centi: $0.centi) }
+        downstreamAttenuationDB = verdict?.downstreamAttenuation.map { Double(centi: $0.centi) }
+        upstreamAttenuationDB = verdict?.upstreamAttenuation.map { Double(centi: $0.centi) }
     }
 }

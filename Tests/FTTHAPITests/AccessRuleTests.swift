@@ -60,6 +60,9 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
             method: .get, route: "/v1/projects/{code}/report.csv", uri: "/v1/projects/P1/report.csv",
             allowed: [.crew, .admin, .integration], success: .ok),
         RouteCase(
+            method: .get, route: "/v1/projects/{code}/report.xlsx", uri: "/v1/projects/P1/report.xlsx",
+            allowed: [.crew, .admin, .integration], success: .ok),
+        RouteCase(
             method: .post, route: "/v1/projects/{code}/approve", uri: "/v1/projects/P2/approve", allowed: [.admin],
             success: .ok, prepare: { try await $0.bringP2ToReview() }),
         RouteCase(

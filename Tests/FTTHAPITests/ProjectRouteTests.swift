@@ -1,4 +1,5 @@
 import FTTHCore
+import FTTHReport
 import Foundation
 import GRDB
 import Hummingbird
@@ -324,6 +325,22 @@ import Testing
         #expect(lines[2].hasPrefix("SP-A,2,") && lines[2].hasSuffix(",,,,,,,,,,,"))
     }
 
+    /// The XLSX carries report.csv's rows and columns cell for cell (FTTHReport builds both).
+    @Test func theXLSXReportHasTheCSVsRows() async throws {
+        let f = try await APIFixture()
+        try await recordResult(f)
+        let csv = try await f.request(.get, "/v1/projects/P1/report.csv", headers: f.headers(.integration))
+        let xlsx = try await f.request(.get, "/v1/projects/P1/report.xlsx", headers: f.headers(.integration))
+        #expect(xlsx.status == .ok)
+        #expect(xlsx.headers[.contentType] == XLSXWorkbook.contentType)
+        #expect(xlsx.headers[.contentDisposition]?.contains(#"filename="P1-report.xlsx""#) == true)
+        let sheet = try XLSXSheetReader(data: Data(xlsx.body.readableBytesView))
+        let lines = csv.text.split(separator: "\r\n").map(String.init)
+        #expect(sheet.rows.count == lines.count)
+        #expect(sheet.rows[1]?[0] == "splitter" && sheet.rows[1]?[13] == "warnings")
+        #expect(sheet.rows[2]?[6] == "-21.40" && lines[1].contains(",-21.40,"))
+    }
+
     /// Text a spreadsheet would run as a formula is neutralised with a leading quote, numbers stay
     /// numbers (a negative dBm starts with '-' too), and the file name of an odd project code is
     /// quoted per RFC 6266 (issue 12, defect 6).
@@ -376,8 +393,8 @@ import Testing
             ("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""),
         ])
     func reportCells(_ text: String, _ written: String) {
-        #expect(ProjectReportCSV.Cell.text(text).field == written)
-        #expect(ProjectReportCSV.Cell.number("-21.30").field == "-21.30")
+        #expect(ProjectReport.Cell.text(text).field == written)
+        #expect(ProjectReport.Cell.number("-21.30").field == "-21.30")
     }
 }
 

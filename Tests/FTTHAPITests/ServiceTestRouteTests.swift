@@ -217,5 +217,33 @@ import Testing
         #expect(json["service_verdict"] as? String == "fail")
         #expect((json["service_reason"] as? [String: Any])?["code"] as? String == "no_access_concentrator")
         #expect((json["run"] as? [String: Any])?["step"] as? String == "awaiting_service")
+        #expect((json["service_measurement"] as? [String: Any])?["result"] as? String == "fail")
+        #expect(json["readings"] == nil && json["service_state"] == nil)
+    }
+
+    @Test func theReadsProgressEventCarriesThePowersWithTimeAndSource() async throws {
+        let f = try await APIFixture()
+        _ = try await f.awaitService()
+        let run = try #require(try await f.store.testRun(id: 1))
+        let readings = OpticalReadings(
+            oltTx: .dBm(DBm(3.5)), oltRx: .dBm(DBm(-18)), onuTx: .dBm(DBm(2.1)), onuRx: .missing(.onuOffline))
+        let verdict = ThresholdProfile.build.evaluate(readings)
+        let event = ProgressEventResponse(
+            run: run, message: "read", verdict: verdict, readings: readings,
+            provenance: ReadingProvenance(readAt: t0, source: "10.0.0.1 (huawei-snmp udp:10.0.0.1:161)"),
+            serviceState: .waiting)
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: try WireJSON.encoder().encode(event)) as? [String: Any])
+        let live = try #require(json["readings"] as? [String: Any])
+        #expect(live["transport"] as? String == "snmp")
+        #expect(live["source"] as? String == "10.0.0.1 (huawei-snmp udp:10.0.0.1:161)")
+        #expect(live["olt_tx_dbm"] as? Double == 3.5)
+        #expect(live["onu_rx_dbm"] is NSNull)
+        #expect(live["upstream_attenuation_db"] as? Double == 20.1)
+        #expect(live["read_at"] as? String != nil)
+        #expect(json["service_state"] as? String == "waiting")
+        let decoded = try WireJSON.decoder().decode(
+            ProgressEventResponse.self, from: try WireJSON.encoder().encode(event))
+        #expect(decoded == event)
     }
 }

@@ -39,10 +39,16 @@ import Testing
 
         // Progress told the crew each step.
         var messages: [String] = []
+        var read: TestProgress?
         for await event in progress {
             messages.append(event.message)
+            if event.readings != nil { read = event }
             if !event.run.step.isActive { break }
         }
+        // The read's event carries the four powers with when and how they were read (the live view).
+        #expect(read?.readings == results[0].readings)
+        #expect(read?.verdict == results[0].verdict)
+        #expect(read?.provenance?.source.isEmpty == false)
         #expect(messages.contains { $0.contains("provisioned as ONU \(onuID)") })
         #expect(messages.contains { $0.contains("online; reading") })
         #expect(messages.last?.hasPrefix("line ") == true)

@@ -96,12 +96,17 @@ final class HookedClock: Clock, Sendable {
         #expect(ended.outcome?.contains("service pass") == true)
         var last: TestProgress?
         var messages: [String] = []
+        var states: [ServiceTestState] = []
         for await event in progress {
             last = event
             messages.append(event.message)
+            if let state = event.serviceState { states.append(state) }
             if !event.run.step.isActive { break }
         }
         #expect(last?.service?.verdict == .pass)
+        #expect(last?.service?.measurement?.downMbps == 291.5)
+        // The live view's service phases: waiting for a probe, then a probe dialling.
+        #expect(states.first == .waiting && states.last == .claimed)
         #expect(messages.contains { $0.contains("waiting up to 30 min for a probe") })
         #expect(messages.contains { $0.contains("probe probe-1 took the service test") })
     }

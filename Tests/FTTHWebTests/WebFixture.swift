@@ -39,7 +39,7 @@ final class WebFixture: Sendable {
     static let crewPassword = "crew-password-1"
     static let adminPassword = "admin-password-1"
 
-    init(authFailureLimit: Int = 10) async throws {
+    init(authFailureLimit: Int = 10, maxUploadBytes: Int = 10 * 1024 * 1024) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
@@ -62,6 +62,8 @@ final class WebFixture: Sendable {
         pages = try await WebPages.load()
         var settings = WebSettings(secureCookies: true)
         settings.authFailureLimit = authFailureLimit
+        settings.evidenceDirectory = directory.appendingPathComponent("evidence").path
+        settings.maxUploadBytes = maxUploadBytes
         self.settings = settings
         let clock = self.clock
         responder = WebSite.buildRouter(

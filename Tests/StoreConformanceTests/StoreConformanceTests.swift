@@ -23,11 +23,12 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     }
 
     final class Handle {
-        let store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore
+        let store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
         let cleanup: () -> Void
 
         init(
-            store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore, cleanup: @escaping () -> Void
+            store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore,
+            cleanup: @escaping () -> Void
         ) {
             self.store = store
             self.cleanup = cleanup

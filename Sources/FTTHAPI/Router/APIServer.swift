@@ -55,6 +55,7 @@ public enum APIServer {
         APIRoute(.get, "/v1/projects/{code}/activation-list", [.crew, .admin, .integration]),
         APIRoute(.get, "/v1/projects/{code}/ports/{splitter}/{port}/results", [.crew, .admin, .integration]),
         APIRoute(.get, "/v1/projects/{code}/report.csv", [.crew, .admin, .integration]),
+        APIRoute(.get, "/v1/projects/{code}/report.xlsx", [.crew, .admin, .integration]),
         APIRoute(.post, "/v1/projects/{code}/approve", [.admin]),
         APIRoute(.post, "/v1/projects/{code}/send-back", [.admin]),
         APIRoute(.get, "/v1/thresholds", [.crew, .admin]),
@@ -184,7 +185,8 @@ public enum APIServer {
             if let project, event.run.port.key.projectCode != project { return nil }
             if let runID, event.run.id != runID { return nil }
             let body = ProgressEventResponse(
-                run: event.run, message: event.message, verdict: event.verdict, service: event.service)
+                run: event.run, message: event.message, verdict: event.verdict, service: event.service,
+                readings: event.readings, provenance: event.provenance, serviceState: event.serviceState)
             guard let data = try? encoder.encode(body) else { return nil }
             return ByteBuffer(string: "event: progress\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
         }

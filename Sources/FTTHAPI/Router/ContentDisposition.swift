@@ -3,9 +3,9 @@
 /// small safe set replaced by `_` so no quote, backslash, semicolon or line break can end the
 /// parameter early, then `filename*=UTF-8''…` (RFC 8187) with the exact name percent-encoded,
 /// which current browsers prefer.
-enum ContentDisposition {
+public enum ContentDisposition {
     /// The header value for downloading `filename`.
-    static func attachment(filename: String) -> String {
+    public static func attachment(filename: String) -> String {
         "attachment; filename=\"\(asciiFallback(filename))\"; filename*=UTF-8''\(percentEncoded(filename))"
     }
 

@@ -1,4 +1,5 @@
 import FTTHCore
+import FTTHReport
 import FTTHWire
 import Foundation
 import Hummingbird
@@ -13,6 +14,7 @@ struct PortRoutes: APIRouteGroup {
         routes.on(.get, "{code}/activation-list", use: activationList)
         routes.on(.get, "{code}/ports/{splitter}/{port}/results", use: results)
         routes.on(.get, "{code}/report.csv", use: report)
+        routes.on(.get, "{code}/report.xlsx", use: reportXLSX)
     }
 
     @Sendable func activationList(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -38,17 +40,27 @@ struct PortRoutes: APIRouteGroup {
 
     @Sendable func report(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let code = try context.pathParameter("code")
-        let rows = try await store.activationList(projectCode: code)
-        let serviceColumns = rows.first?.workflow.verdict.serviceRequired ?? false
-        var report = ProjectReportCSV(serviceColumns: serviceColumns)
-        for row in rows {
-            let service = serviceColumns ? try await store.serviceTests(row.key).last { $0.verdict != nil } : nil
-            report.add(row, latest: try await store.lineResults(row.key).last, service: service)
-        }
+        let report = try await ProjectReport.load(project: code, from: store)
         var headers: HTTPFields = [:]
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = ContentDisposition.attachment(filename: "\(code)-report.csv")
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: report.text)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: report.csv)))
+    }
+
+    /// The rows of report.csv as a workbook, with a sheet of per-splitter summaries.
+    @Sendable func reportXLSX(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let code = try context.pathParameter("code")
+        let report = try await ProjectReport.load(project: code, from: store)
+        return try Self.xlsxResponse(report, code: code)
+    }
+
+    /// `report`'s workbook as a download named after project `code`.
+    static func xlsxResponse(_ report: ProjectReport, code: String) throws -> Response {
+        var headers: HTTPFields = [:]
+        headers[.contentType] = XLSXWorkbook.contentType
+        headers[.contentDisposition] = ContentDisposition.attachment(filename: "\(code)-report.xlsx")
+        return Response(
+            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try report.workbook.data())))
     }
 
     func portKey(_ context: APIRequestContext) throws -> PortKey {

@@ -34,22 +34,23 @@ struct ThresholdRoutes: APIRouteGroup {
             throw APIError.invalid("body", "name at least one limit (\(keys)) or binding")
         }
         for (key, limit) in body.limits.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            if case .value(let d) = limit, !(d.isFinite && (-100...100).contains(d)) {
-                throw APIError.invalid(key.rawValue, "\(d) \(key.unit) is not a plausible limit")
+            if case .value(let d) = limit, let problem = key.limitProblem(d) {
+                throw APIError.invalid(key.rawValue, problem.message)
             }
         }
         let settings = body.settings
         let current = try await store.thresholdProfiles(configured: configuration.profiles)
-        guard var profile = current.first(where: { $0.name == name }) else {
+        guard let profile = current.first(where: { $0.name == name }) else {
             throw APIError(
                 .notFound, code: "store.not_found",
                 message:
                     "no threshold profile '\(name)'; profiles: \(current.map(\.name).joined(separator: ", "))",
                 field: "name")
         }
-        for setting in settings { profile.apply(setting) }
-        if let problem = profile.validationProblems().first {
-            throw APIError(problem)
+        do {
+            _ = try profile.applying(settings)
+        } catch {
+            throw APIError(error)
         }
         let (updated, changes) = try await store.updateThresholdProfile(
             name, settings: settings, configured: configuration.profiles, actor: context.authenticated.name, at: now())
