@@ -12,12 +12,33 @@ import Foundation
 /// the ratios on the same link are the figures. Prints them; `docs/benchmarks.md` keeps them.
 @main
 struct ProbeBench {
-    static func main() throws {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+    static let usage =
+        "usage: probe-bench [--runs N] [--seconds S] [--rounds R]  (or: probe-bench capture …, inside the lab)"
+
+    /// Prints what failed instead of a crash trace: usage mistakes exit 2, a failed run 1.
+    static func main() {
+        do {
+            try run(Array(CommandLine.arguments.dropFirst()))
+        } catch let error as UsageError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n\(usage)\n".utf8))
+            exit(2)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    struct UsageError: Error { var message: String }
+
+    static func run(_ arguments: [String]) throws {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(usage)
+            return
+        }
         if arguments.first == "capture" {
             func value(_ flag: String) throws -> String {
                 guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else {
-                    throw BenchError("probe-bench capture needs \(flag) VALUE")
+                    throw UsageError(message: "probe-bench capture needs \(flag) VALUE")
                 }
                 return arguments[index + 1]
             }
@@ -30,14 +51,17 @@ struct ProbeBench {
         var rounds = 3
         var index = 0
         while index < arguments.count {
-            switch arguments[index] {
-            case "--runs" where index + 1 < arguments.count: runs = Int(arguments[index + 1]) ?? runs
-            case "--seconds" where index + 1 < arguments.count: seconds = Int(arguments[index + 1]) ?? seconds
-            case "--rounds" where index + 1 < arguments.count: rounds = Int(arguments[index + 1]) ?? rounds
-            default:
-                throw BenchError(
-                    "usage: probe-bench [--runs N] [--seconds S] [--rounds R]  (or: probe-bench capture …, inside the lab)"
-                )
+            let flag = arguments[index]
+            guard ["--runs", "--seconds", "--rounds"].contains(flag) else {
+                throw UsageError(message: "unknown argument '\(flag)'")
+            }
+            guard index + 1 < arguments.count, let number = Int(arguments[index + 1]), number > 0 else {
+                throw UsageError(message: "\(flag) needs a whole number above 0")
+            }
+            switch flag {
+            case "--runs": runs = number
+            case "--seconds": seconds = number
+            default: rounds = number
             }
             index += 2
         }
