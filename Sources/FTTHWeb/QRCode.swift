@@ -54,10 +54,14 @@ public struct QRCode: Sendable, Equatable {
         self.modules = best!.grid.dark
     }
 
-    /// An SVG of the code with the quiet zone of 4 modules the standard asks for, `scale` pixels a
-    /// module; dark modules are one path, so the page stays small.
-    public func svg(scale: Int = 6, label: String) -> String {
-        let side = size + 8
+    /// The side of the drawing in modules: the code and the quiet zone of 4 modules on each side
+    /// that the standard asks for.
+    public var side: Int { size + 8 }
+
+    /// The dark modules as one SVG path (`d`), in modules, offset by the quiet zone: a page draws
+    /// it in a `viewBox` of `side` × `side` on white, so it stays small (runs of dark modules are
+    /// one rectangle each). Only digits and `M h v z`: safe in any attribute.
+    public var svgPath: String {
         var path = ""
         for (y, row) in modules.enumerated() {
             var x = 0
@@ -72,13 +76,7 @@ public struct QRCode: Sendable, Equatable {
                 x += run
             }
         }
-        let escaped = label.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        return """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(side) \(side)" width="\(side * scale)" \
-            height="\(side * scale)" role="img" aria-label="\(escaped)" shape-rendering="crispEdges">\
-            <rect width="\(side)" height="\(side)" fill="#fff"/><path fill="#000" d="\(path)"/></svg>
-            """
+        return path
     }
 
     // MARK: Capacity and codewords

@@ -283,14 +283,18 @@ struct WebAdminRoutes: Sendable {
         func loss(_ d: Decibels?) -> String { d.map(\.description) ?? none }
         let results: [[String: Any]] = try await store.lineResults(key).reversed().map { result in
             let v = result.verdict
+            // The reasons in the administrator's language, as the crew saw them.
+            let words = VerdictWords(
+                v, readings: result.readings, port: key, serial: row.onuSerial, strings: pages.strings,
+                language: language(context))
             var values: [String: Any] = [
                 "time": Self.time(result.at), "verdict": v.verdict.rawValue,
                 "verdictText": string("verdict_\(v.verdict.rawValue)", context), "profile": v.profile,
                 "onuRx": power(result.readings.onuRx), "oltRx": power(result.readings.oltRx),
                 "onuTx": power(result.readings.onuTx), "oltTx": power(result.readings.oltTx),
                 "down": loss(v.downstreamAttenuation), "up": loss(v.upstreamAttenuation),
-                "reasons": v.reasons, "hasReasons": !v.reasons.isEmpty,
-                "warnings": v.warnings, "hasWarnings": !v.warnings.isEmpty,
+                "reasons": words.reasons, "hasReasons": !words.reasons.isEmpty,
+                "warnings": words.warnings, "hasWarnings": !words.warnings.isEmpty,
             ]
             if let id = result.runID { values["runHref"] = "/runs/\(id)" }
             return values
@@ -317,7 +321,7 @@ struct WebAdminRoutes: Sendable {
             return row
         }
         let state = Self.portState(row)
-        let values: [String: Any] = [
+        var values: [String: Any] = [
             "code": code, "splitter": splitter, "port": number, "projectHref": Self.projectHref(code),
             "listHref": "\(Self.projectHref(code))/ports?splitter=\(WebPages.segment(splitter))",
             "state": state, "stateText": string("admin_state_\(state)", context),
@@ -340,6 +344,8 @@ struct WebAdminRoutes: Sendable {
             "results": results, "hasResults": !results.isEmpty, "services": services, "hasServices": !services.isEmpty,
             "history": history, "hasHistory": !history.isEmpty,
         ]
+        // The crews' photos, position and serial beside the results they belong to.
+        values["evidenceBundles"] = try await WebEvidenceView.bundles(port: key, store: store)
         return try pages.render("admin-port", title: "admin_port_title", values: values, context: context)
     }
 
@@ -528,7 +534,14 @@ struct WebAdminRoutes: Sendable {
                 ]
             },
         ]
-        if let issued { values["issued"] = issued }
+        if let issued {
+            values["issued"] = issued
+            // Drawn on the server as an SVG (no script, nothing sent elsewhere); the link itself
+            // stays beside it for a laptop, where a camera is no use.
+            if let code = try? QRCode(text: issued) {
+                values["issuedQR"] = ["side": code.side, "pixels": code.side * 5, "path": code.svgPath]
+            }
+        }
         if let notice { values["done"] = notice }
         if let error = form.error { values["error"] = error }
         return try pages.render(

@@ -296,6 +296,24 @@ struct WebAdminPageTests {
         #expect(try await f.get("/admin/projects/P1/ports/SP-A/x", session: admin).status == .notFound)
     }
 
+    /// The review sees what the crew attached: the photo, the position, who and when.
+    @Test func aPortShowsTheCrewsEvidence() async throws {
+        let f = try await WebFixture()
+        let run = try await f.finishedRun(port: 1)
+        let hash = String(repeating: "ab", count: 32)
+        let photo = NewEvidencePhoto(sha256: hash, mediaType: .jpeg, byteCount: 2_048)
+        let position = try GeoPosition(latitude: 31.2, longitude: 121.4, accuracyMeters: 8)
+        try await f.store.addEvidence(
+            runID: run.id, photos: [photo], position: position, serial: nil, by: "wang", at: t0)
+        let admin = try await f.admin()
+        let page = try await f.get("/admin/projects/P1/ports/SP-A/1", session: admin).text
+        #expect(page.contains(#"id="evidence-\#(run.id)""#))
+        #expect(page.contains(#"<img src="/evidence/\#(hash)""#))
+        #expect(page.contains("31.2"))
+        let other = try await f.get("/admin/projects/P1/ports/SP-A/2", session: admin).text
+        #expect(!other.contains("/evidence/"))
+    }
+
     @Test func aThresholdProfileIsEditedByTheAPIsRulesAndAudited() async throws {
         let f = try await WebFixture()
         _ = try await f.store.applyConfiguredThresholds(AcceptdConfiguration().profiles, at: t0)

@@ -70,6 +70,12 @@ struct WebSessionTests {
         let text = issued.text
         let start = try #require(text.range(of: "https://localhost/code/"))
         let code = String(text[start.upperBound...].prefix { $0 != "\"" && $0 != "<" })
+        // The same link as a QR code beside it: the page's SVG draws the modules of the link's code,
+        // which QRCodeTests reads back with zbarimg.
+        let drawn = try QRCode(text: "https://localhost/code/\(code)")
+        #expect(text.contains("<figure class=\"qr\"><svg"))
+        #expect(text.contains("viewBox=\"0 0 \(drawn.side) \(drawn.side)\""))
+        #expect(text.contains("d=\"\(drawn.svgPath)\""))
         let page = try await f.get("/code/\(code)")
         #expect(page.status == .ok)
         let used = try await f.post("/code", form: ["code": code])
