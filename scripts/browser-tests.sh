@@ -3,8 +3,10 @@
 # chromium-driver) driven by Selenium from PyPI (pinned, in .venv-browser). Starts olt-sim and
 # ftth-acceptd over HTTPS on the demo's data with scripts/serve.sh, then runs
 # scripts/browser_test.py: sign in, test a port live against olt-sim, a crew session refused an
-# administrator's page, screenshots at 360 and 1280 px into SCREENSHOT_DIR; then
-# scripts/browser_reports.py: the report page printed to PDF, the XLSX read back with openpyxl
+# administrator's page, a sign-in link's QR code read back from the screen by zbarimg,
+# screenshots at 360 and 1280 px into SCREENSHOT_DIR; then scripts/browser_evidence.py: photos
+# refused and attached, the powers arriving live; scripts/browser_admin.py: review, activation
+# list, port and threshold pages; scripts/browser_reports.py: the report page printed to PDF, the XLSX read back with openpyxl
 # (PyPI, pinned) against report.csv, an import's problems listed before anything is saved.
 # Usage: scripts/browser-tests.sh [SCREENSHOT_DIR]   (default: a temporary directory it names)
 # FTTH_BIN: the built executables (default .build/debug). Gives up after 180 s.

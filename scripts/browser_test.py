@@ -10,6 +10,7 @@ Usage: browser_test.py LINKS_FILE SCREENSHOT_DIR SERIAL
 import http.cookiejar
 import os
 import ssl
+import subprocess
 import sys
 import time
 import urllib.error
@@ -136,6 +137,16 @@ def main():
         driver.get(base + "/admin/accounts")
         assert driver.find_element(By.TAG_NAME, "h1").text == "Accounts"
         shoot(driver, shots, "projects-admin", 1280)
+        # A sign-in link for crew-1 as a QR code: what Chromium draws is read back by zbarimg.
+        driver.find_element(
+            By.XPATH, "//li[strong[text()='crew-1']]//form[contains(@action, 'sign-in-code')]/button").click()
+        shown = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.code a"))).text
+        qr_png = os.path.join(shots, "sign-in-qr.png")
+        driver.find_element(By.CSS_SELECTOR, "figure.qr svg").screenshot(qr_png)
+        read = subprocess.run(["zbarimg", "--quiet", "--raw", qr_png], capture_output=True, text=True)
+        assert read.returncode == 0 and read.stdout.strip() == shown, (read.returncode, read.stdout, shown)
+        print(f"sign-in QR code read back by zbarimg: {shown[:40]}…")
+        shoot(driver, shots, "accounts-qr", 1280)
         browser_evidence.run(driver, wait, base, links, shots, shoot)
         __import__("browser_admin").run(driver, wait, base, links, shots, shoot)
         __import__("browser_reports").run(driver, wait, base, links, shots, shoot)

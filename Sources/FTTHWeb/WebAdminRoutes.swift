@@ -511,7 +511,8 @@ struct WebAdminRoutes: Sendable {
 
     /// People's accounts: create one, issue a one-time sign-in link, end someone's sessions.
     func accountsPage(
-        _ request: Request, _ context: WebRequestContext, issued: String? = nil, notice: String? = nil,
+        _ request: Request, _ context: WebRequestContext, issued: (url: String, name: String)? = nil,
+        notice: String? = nil,
         form: AccountForm = AccountForm(), status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let rows: [[String: Any]] = try await store.accounts().map { a in
@@ -534,8 +535,9 @@ struct WebAdminRoutes: Sendable {
                 ]
             },
         ]
-        if let issued {
+        if let (issued, name) = issued {
             values["issued"] = issued
+            values["issuedFor"] = name
             // Drawn on the server as an SVG (no script, nothing sent elsewhere); the link itself
             // stays beside it for a laptop, where a camera is no use.
             if let code = try? QRCode(text: issued) {
@@ -606,7 +608,7 @@ struct WebAdminRoutes: Sendable {
         context.logger.notice("web: \(actor(context)) issued a sign-in code for \(name)")
         let host = request.head.authority ?? "localhost"
         let url = "\(web.settings.secureCookies ? "https" : "http")://\(host)/code/\(code)"
-        return try await accountsPage(request, context, issued: url)
+        return try await accountsPage(request, context, issued: (url, name))
     }
 
     @Sendable func revokeSessions(_ request: Request, _ context: WebRequestContext) async throws -> Response {

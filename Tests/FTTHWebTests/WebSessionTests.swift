@@ -73,6 +73,7 @@ struct WebSessionTests {
         // The same link as a QR code beside it: the page's SVG draws the modules of the link's code,
         // which QRCodeTests reads back with zbarimg.
         let drawn = try QRCode(text: "https://localhost/code/\(code)")
+        #expect(text.contains("<strong>wang</strong>"), "whose link it is")
         #expect(text.contains("<figure class=\"qr\"><svg"))
         #expect(text.contains("viewBox=\"0 0 \(drawn.side) \(drawn.side)\""))
         #expect(text.contains("d=\"\(drawn.svgPath)\""))
