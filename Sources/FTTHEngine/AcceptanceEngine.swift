@@ -57,15 +57,17 @@ public actor AcceptanceEngine {
         (queue, queueInput) = AsyncStream<TestRun>.makeStream()
     }
 
-    /// Begins a run (``begin(_:serial:profile:)``) and hands it to ``run()`` to execute.
-    public func start(_ port: PortKey, serial: ONUSerial? = nil, profile: String) async throws -> TestRun {
-        let run = try await begin(port, serial: serial, profile: profile)
+    /// Begins a run (``begin(_:serial:profile:by:)``) and hands it to ``run()`` to execute.
+    public func start(_ port: PortKey, serial: ONUSerial? = nil, profile: String, by: String? = nil) async throws
+        -> TestRun
+    {
+        let run = try await begin(port, serial: serial, profile: profile, by: by)
         queueInput.yield(run)
         return run
     }
 
     /// The engine's life in the daemon: reconciles the OLTs with the store, resumes the runs a
-    /// previous process left, then executes every run ``start(_:serial:profile:)`` begins, until
+    /// previous process left, then executes every run ``start(_:serial:profile:by:)`` begins, until
     /// cancelled. On cancellation (SIGTERM) runs park in their persisted step and resume on the
     /// next start.
     public func run() async {
@@ -132,14 +134,16 @@ public actor AcceptanceEngine {
     /// store's, as an administrator last set them) kept with it; ``execute(_:)`` does the work.
     /// Throws a ``StoreError`` when the port is unknown, already under test, or no CVLAN is free,
     /// and `EngineError.unknownProfile` for a profile that does not exist.
-    public func begin(_ port: PortKey, serial: ONUSerial? = nil, profile: String) async throws -> TestRun {
+    public func begin(_ port: PortKey, serial: ONUSerial? = nil, profile: String, by: String? = nil) async throws
+        -> TestRun
+    {
         let profiles = try await store.thresholdProfiles(configured: configuration.profiles)
         guard let limits = profiles.first(where: { $0.name == profile }) else {
             throw EngineError.unknownProfile(profile, known: profiles.map(\.name))
         }
         try await assignPassword(port)
         let run = try await store.beginTestRun(
-            port, serial: serial, profile: limits, configuredRanges: configuration.cvlanRanges, at: now())
+            port, serial: serial, profile: limits, configuredRanges: configuration.cvlanRanges, by: by, at: now())
         configuration.checkpoint?(.begun, run.port.key)
         publish(run, "test started: CVLAN \(run.cvlan) reserved, provisioning \(run.port.onuName)")
         return run

@@ -76,7 +76,7 @@ public actor AcceptanceScheduler {
                 case .retest(let reason)?:
                     do {
                         try await store.notePort(row.key, event: "scheduled_retest", detail: reason, at: now())
-                        _ = try await engine.start(row.key, profile: policy.profile)
+                        _ = try await engine.start(row.key, profile: policy.profile, by: "scheduler")
                         done.retested.append(row.key)
                     } catch {
                         logger.warning("scheduled re-test of \(row.key) could not start: \(error)")

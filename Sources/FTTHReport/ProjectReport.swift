@@ -10,6 +10,10 @@ public struct ProjectReport: Sendable {
     /// The columns of a project with a service test, after ``header``.
     public static let serviceHeader = ["service_reason", "down_mbps", "up_mbps", "rtt_ms", "plan_mbps"]
 
+    /// When the latest line result was measured and who started that test: the last columns,
+    /// after the service columns, so a reader that takes columns by position keeps working.
+    public static let testedHeader = ["tested_at", "tested_by"]
+
     /// The columns every report has.
     public static let baseHeader = [
         "splitter", "splitter_port", "onu_name", "olt_tx_dbm", "olt_rx_dbm", "onu_tx_dbm", "onu_rx_dbm",
@@ -56,7 +60,9 @@ public struct ProjectReport: Sendable {
     }
 
     /// The column names of ``rows``.
-    public var header: [String] { Self.baseHeader + (serviceColumns ? Self.serviceHeader : []) }
+    public var header: [String] {
+        Self.baseHeader + (serviceColumns ? Self.serviceHeader : []) + Self.testedHeader
+    }
 
     /// One row of cells per port, in ``header``'s order.
     public var rows: [[Cell]] { ports.map(cells) }
@@ -89,6 +95,7 @@ public struct ProjectReport: Sendable {
                 number(service.map(\.planMbps)),
             ]
         }
+        fields += [.text(latest.map { Self.timestamp($0.at) } ?? ""), .text(latest?.testedBy ?? "")]
         return fields
     }
 
@@ -109,6 +116,11 @@ public struct ProjectReport: Sendable {
 
         /// The cell as written to the CSV file (RFC 4180).
         public var field: String { ProjectReport.escape(value) }
+    }
+
+    /// `2026-09-21T08:15:00Z`: UTC, to the second, as every reader of the report reads it alike.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
     }
 
     /// The characters a spreadsheet reads as the start of a formula (OWASP's CSV injection list).

@@ -136,6 +136,7 @@ extension SQLiteStore {
         registerAccountPasswordMigration(&migrator, key: key)
         registerWebAccountMigration(&migrator)
         registerEvidenceMigration(&migrator)
+        registerWhoTestedMigration(&migrator)
         return migrator
     }
 }

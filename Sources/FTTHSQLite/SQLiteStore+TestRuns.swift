@@ -42,13 +42,25 @@ extension SQLiteStore: TestRunStore {
         }
     }
 
+    /// v10-who-tested: who started each run, and who did what on a port's history (the report's
+    /// "who tested", the review's history). Older rows have neither: nil, shown as unknown.
+    static func registerWhoTestedMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v10-who-tested") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE test_runs ADD COLUMN started_by TEXT;
+                    ALTER TABLE port_events ADD COLUMN actor TEXT;
+                    """)
+        }
+    }
+
     /// The steps in which a run is active, for SQL: from ``TestRunStep/isActive``, never written out.
     static let activeStepsSQL = TestRunStep.allCases.filter(\.isActive).map { "'\($0.rawValue)'" }.joined(
         separator: ", ")
 
     static let runSelect = """
         SELECT r.id AS run_id, r.step, r.profile, r.cvlan AS run_cvlan, r.onu_id, r.attempt, r.started_at,
-            r.updated_at, r.outcome, r.onu_serial AS run_serial, r.onu_removed_at, r.limits_json, p.code AS project_code, s.name AS splitter_name, sp.number AS port_number
+            r.updated_at, r.outcome, r.onu_serial AS run_serial, r.onu_removed_at, r.limits_json, r.started_by, p.code AS project_code, s.name AS splitter_name, sp.number AS port_number
         FROM test_runs r JOIN splitter_ports sp ON sp.id = r.port_id JOIN splitters s ON s.id = sp.splitter_id
         JOIN projects p ON p.id = s.project_id
         """
@@ -77,12 +89,13 @@ extension SQLiteStore: TestRunStore {
                 id: row["run_id"], port: port.row, step: step, profile: row["profile"], cvlan: cvlan,
                 onuID: row["onu_id"], attempt: row["attempt"], startedAt: row["started_at"],
                 updatedAt: row["updated_at"], outcome: row["outcome"], serial: serialText.flatMap(ONUSerial.init),
-                onuRemovedAt: row["onu_removed_at"], limits: limits)
+                onuRemovedAt: row["onu_removed_at"], limits: limits, startedBy: row["started_by"])
         }
     }
 
     public func beginTestRun(
-        _ key: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], at: Date
+        _ key: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], by: String?,
+        at: Date
     ) async throws -> TestRun {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -107,17 +120,18 @@ extension SQLiteStore: TestRunStore {
             try db.execute(
                 sql: """
                     INSERT INTO test_runs (port_id, step, profile, cvlan, attempt, started_at, updated_at, onu_serial,
-                        limits_json)
-                    VALUES (?, 'provisioning', ?, ?, 0, ?, ?, ?, ?)
+                        limits_json, started_by)
+                    VALUES (?, 'provisioning', ?, ?, 0, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    port.id, profile.name, cvlan.value, at, at, (serial ?? port.row.onuSerial)?.text, limitsJSON,
+                    port.id, profile.name, cvlan.value, at, at, (serial ?? port.row.onuSerial)?.text, limitsJSON, by,
                 ])
             let id = db.lastInsertedRowID
             try Self.followTests(db, projectCode: key.projectCode, started: true, at: at)
             try Self.event(
                 db, portID: port.id, at: at, "test_started",
-                "run \(id), profile \(profile.name), CVLAN \(cvlan) on OLT \(port.row.olt) SVLAN \(port.row.svlan)")
+                "run \(id), profile \(profile.name), CVLAN \(cvlan) on OLT \(port.row.olt) SVLAN \(port.row.svlan)",
+                actor: by)
             return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
         }
     }
@@ -217,7 +231,7 @@ extension SQLiteStore: TestRunStore {
 
     public func lineResult(runID: Int64) async throws -> LineResultRecord? {
         try await read("reading the result of test run \(runID)") { db in
-            try Self.loadResults(db, where: "WHERE run_id = ?", [runID]).first
+            try Self.loadResults(db, where: "WHERE l.run_id = ?", [runID]).first
         }
     }
 

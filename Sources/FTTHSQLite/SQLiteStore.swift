@@ -525,10 +525,12 @@ public final class SQLiteStore: AcceptanceStore {
             ])
     }
 
-    static func event(_ db: Database, portID: Int64, at: Date, _ event: String, _ detail: String) throws {
+    static func event(
+        _ db: Database, portID: Int64, at: Date, _ event: String, _ detail: String, actor: String? = nil
+    ) throws {
         try db.execute(
-            sql: "INSERT INTO port_events (port_id, at, event, detail) VALUES (?, ?, ?, ?)",
-            arguments: [portID, at, event, detail])
+            sql: "INSERT INTO port_events (port_id, at, event, detail, actor) VALUES (?, ?, ?, ?, ?)",
+            arguments: [portID, at, event, detail, actor])
     }
 
     public func recordActivation(_ key: PortKey, serial: ONUSerial?, configuredRanges: [CVLANRange], at: Date)
@@ -658,18 +660,22 @@ public final class SQLiteStore: AcceptanceStore {
     public func lineResults(_ key: PortKey) async throws -> [LineResultRecord] {
         try await read("reading the results of \(key)") { db in
             let port = try Self.loadPort(db, key)
-            return try Self.loadResults(db, where: "WHERE port_id = ?", [port.id])
+            return try Self.loadResults(db, where: "WHERE l.port_id = ?", [port.id])
         }
     }
 
-    /// Line results matching `clause`, oldest first. A row that does not decode is an error
+    /// Line results matching `clause` (on `line_results l`), oldest first. A row that does not decode is an error
     /// naming the table and the row, never a crash.
     static func loadResults(_ db: Database, where clause: String, _ arguments: StatementArguments) throws
         -> [LineResultRecord]
     {
         let decoder = JSONDecoder()
         return try Row.fetchAll(
-            db, sql: "SELECT id, run_id, at, readings_json, verdict_json FROM line_results \(clause) ORDER BY id",
+            db,
+            sql: """
+                SELECT l.id, l.run_id, l.at, l.readings_json, l.verdict_json, r.started_by
+                FROM line_results l LEFT JOIN test_runs r ON r.id = l.run_id \(clause) ORDER BY l.id
+                """,
             arguments: arguments
         ).map { row in
             let id: Int64 = row["id"]
@@ -679,7 +685,7 @@ public final class SQLiteStore: AcceptanceStore {
                     readings: try decoder.decode(
                         OpticalReadings.self, from: Data((row["readings_json"] as String).utf8)),
                     verdict: try decoder.decode(LineVerdict.self, from: Data((row["verdict_json"] as String).utf8)),
-                    runID: row["run_id"])
+                    runID: row["run_id"], testedBy: row["started_by"])
             } catch {
                 throw StoreError.corruptRow(table: "line_results", id: id, problem: "\(error)")
             }
@@ -690,8 +696,9 @@ public final class SQLiteStore: AcceptanceStore {
         try await read("reading the history of \(key)") { db in
             let port = try Self.loadPort(db, key)
             return try Row.fetchAll(
-                db, sql: "SELECT at, event, detail FROM port_events WHERE port_id = ? ORDER BY id", arguments: [port.id]
-            ).map { HistoryEntry(at: $0["at"], event: $0["event"], detail: $0["detail"], actor: nil) }
+                db, sql: "SELECT at, event, detail, actor FROM port_events WHERE port_id = ? ORDER BY id",
+                arguments: [port.id]
+            ).map { HistoryEntry(at: $0["at"], event: $0["event"], detail: $0["detail"], actor: $0["actor"]) }
         }
     }
 

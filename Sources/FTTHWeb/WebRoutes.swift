@@ -283,7 +283,7 @@ struct WebRoutes: Sendable {
             }
             serial = parsed
         }
-        let run = try await engine.start(key, serial: serial, profile: "build")
+        let run = try await engine.start(key, serial: serial, profile: "build", by: context.session?.account.name)
         context.logger.notice(
             "web: \(context.session?.account.name ?? "?") started test \(run.id) of \(key)",
             metadata: ["olt.id": "\(run.port.olt)", "port.id": "\(key)"])

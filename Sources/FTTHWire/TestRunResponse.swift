@@ -25,6 +25,8 @@ public struct TestRunResponse: Codable, Sendable, Hashable {
     public var outcome: String?
     /// The test ONT's serial this run provisioned with.
     public var serial: String?
+    /// Who started it: a person's or token's name, `scheduler` for a re-test.
+    public var startedBy: String?
     /// This run's own line result, once recorded: pass or fail, why, and what only warns.
     public var verdict: String?
     public var reasons: [String]?
@@ -36,7 +38,7 @@ public struct TestRunResponse: Codable, Sendable, Hashable {
         case id, project, splitter, port, step, active, profile, pon, svlan, cvlan, attempt, outcome, serial
         case verdict, reasons, warnings, service
         case oltIP = "olt_ip", onuName = "onu_name", onuID = "onu_id", startedAt = "started_at"
-        case updatedAt = "updated_at"
+        case updatedAt = "updated_at", startedBy = "started_by"
     }
 
     /// The run, with its own recorded result and its service test when there are.
@@ -59,6 +61,7 @@ public struct TestRunResponse: Codable, Sendable, Hashable {
         updatedAt = run.updatedAt
         outcome = run.outcome
         serial = run.serial?.text
+        startedBy = run.startedBy
         verdict = result?.verdict.verdict.rawValue
         reasons = result?.verdict.reasons
         warnings = result?.verdict.warnings

@@ -16,6 +16,7 @@ import Testing
             body: #"{"serial": "485754437E570001", "profile": "user"}"#)
         #expect(started.status == .accepted)
         #expect(started.json["step"] as? String == "provisioning")
+        #expect(started.json["started_by"] as? String == "crew-token", "the token that started it")
         #expect(started.json["cvlan"] as? Int == 3000)
         #expect(started.json["profile"] as? String == "user")
         #expect(started.json["onu_name"] as? String == "FT-0A000001-0-1-0-S1-P1")

@@ -93,6 +93,11 @@ struct WebPageTests {
         #expect(step.text == #"{"step":"provisioning"}"#)
         let run = try #require(try await f.store.testRuns(PortKey(projectCode: "P1", splitter: "SP-A", port: 2)).first)
         #expect(run.serial == ONUSerial("HWTC7E570102"))
+        // Who started it is kept, and the review's port history says so.
+        #expect(run.startedBy == "wang")
+        let admin = try await f.signIn("li", password: WebFixture.adminPassword)
+        let review = try await f.get("/admin/projects/P1/ports/SP-A/2", session: admin).text
+        #expect(review.contains("<strong>test_started</strong> · wang"))
     }
 
     @Test func aFinishedTestShowsTheVerdictFirstWithReasonsApartFromWarningsAndTheNextPort() async throws {

@@ -285,6 +285,9 @@ struct WebReportTests {
         #expect(page.contains("-21.30 … -18.00"))
         #expect(page.contains("ONU rx at least") && page.contains("-20.00 dBm"))
         #expect(page.contains("/projects/R1/report.xlsx") && page.contains("/projects/R1/report.csv"))
+        // When each port was tested (UTC); by whom is empty for these, recorded outside a run.
+        #expect(page.contains("Tested (UTC)") && page.contains("Tested by"))
+        #expect(page.contains("2026-09-21T14:14:20Z"))
         #expect(!page.contains("style="))
         let crew = try await f.signIn("wang", password: WebFixture.crewPassword)
         let zh = try await f.get("/projects/R1/report", session: crew)

@@ -79,6 +79,32 @@ struct StoreConformanceTests {
             run.id, readings: readings, verdict: verdict, outcome: verdict.summary, at: Self.t0)
     }
 
+    /// Who started a run is kept with it, on the port's history and with the result it measured:
+    /// the report's "tested by" and the review's history read it.
+    @Test(arguments: StoreKind.allCases)
+    func whoStartedARunIsKeptWithItItsHistoryAndItsResult(_ kind: StoreKind) async throws {
+        let h = try await imported(kind)
+        let run = try await h.store.beginTestRun(
+            Self.p1, serial: ONUSerial("HWTC7E570001"), profile: .build, configuredRanges: [Self.range], by: "wang",
+            at: Self.t0)
+        #expect(run.startedBy == "wang")
+        #expect(try await h.store.testRun(id: run.id)?.startedBy == "wang")
+        let started = try await h.store.portHistory(Self.p1).last { $0.event == "test_started" }
+        #expect(started?.actor == "wang")
+        _ = try await h.store.advanceTestRun(
+            run.id, to: .awaitingOnline, onuID: 1, attempt: 0, outcome: nil, at: Self.t0)
+        let reading = try await h.store.advanceTestRun(
+            run.id, to: .reading, onuID: 1, attempt: 0, outcome: nil, at: Self.t0)
+        try await finish(h.store, reading, Self.good)
+        #expect(try await h.store.lineResults(Self.p1).last?.testedBy == "wang")
+        #expect(try await h.store.lineResult(runID: run.id)?.testedBy == "wang")
+        // A run nobody is named for (a tool, a test) keeps nil, never a made-up name.
+        let anonymous = try await h.store.beginTestRun(
+            Self.p2, serial: nil, profile: .build, configuredRanges: [Self.range], at: Self.t0)
+        #expect(anonymous.startedBy == nil)
+        #expect(try await h.store.portHistory(Self.p2).last { $0.event == "test_started" }?.actor == nil)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aRunHasOneResultItsOwnRecordedWithItsEnd(_ kind: StoreKind) async throws {
         let h = try await imported(kind)

@@ -90,8 +90,12 @@ struct ServiceCommandTests {
         #expect(report.status == 0, "\(report.stderr)")
         let csv = try String(contentsOfFile: rig.cli.path("service-report.csv"), encoding: .utf8)
         let lines = csv.split(whereSeparator: \.isNewline)
-        #expect(lines.first?.hasSuffix(",service_reason,down_mbps,up_mbps,rtt_ms,plan_mbps") == true, "\(csv)")
-        #expect(lines.last?.hasSuffix(",95.5,91.0,2.5,100.0") == true, "\(csv)")
+        #expect(
+            lines.first?.hasSuffix(",service_reason,down_mbps,up_mbps,rtt_ms,plan_mbps,tested_at,tested_by") == true,
+            "\(csv)")
+        // The speeds, then when the line was tested and the token that started the test.
+        #expect(lines.last?.contains(",95.5,91.0,2.5,100.0,20") == true, "\(csv)")
+        #expect(lines.last?.hasSuffix("Z,crew-test") == true, "\(csv)")
     }
 
     @Test func testStartFollowsTheServiceWaitAndExitsOneWhenTheServiceFails() async throws {

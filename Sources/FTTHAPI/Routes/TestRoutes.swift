@@ -45,7 +45,8 @@ struct TestRoutes: APIRouteGroup {
         }
         let key = PortKey(projectCode: code, splitter: splitter, port: port)
         do {
-            let run = try await engine.start(key, serial: serial, profile: body.profile ?? "build")
+            let run = try await engine.start(
+                key, serial: serial, profile: body.profile ?? "build", by: context.authenticated.name)
             return try APIServer.json(TestRunResponse(run), status: .accepted)
         } catch let error as EngineError {
             throw APIError.invalid("profile", error.description)

@@ -88,8 +88,13 @@ public struct LineResultRecord: Sendable, Hashable, Codable {
     public var verdict: LineVerdict
     /// The test run that measured it; nil for a result recorded outside a run.
     public var runID: Int64?
+    /// Who started the run that measured it (``TestRun/startedBy``); nil when unknown.
+    public var testedBy: String?
 
-    public init(at: Date, readings: OpticalReadings, verdict: LineVerdict, runID: Int64? = nil) {
+    public init(
+        at: Date, readings: OpticalReadings, verdict: LineVerdict, runID: Int64? = nil, testedBy: String? = nil
+    ) {
+        self.testedBy = testedBy
         self.at = at
         self.readings = readings
         self.verdict = verdict

@@ -49,12 +49,16 @@ public struct TestRun: Sendable, Hashable, Codable {
     /// The limits in force when the run began, which its result is judged by; nil for runs
     /// begun before limits were kept with them (judged by the profile in force when read).
     public var limits: ThresholdProfile?
+    /// Who started it: the crew member's or token's name, `scheduler` for a re-test; nil for runs
+    /// recorded before the store kept it.
+    public var startedBy: String?
 
     public init(
         id: Int64, port: ActivationListRow, step: TestRunStep, profile: String, cvlan: VLANID, onuID: Int?,
         attempt: Int, startedAt: Date, updatedAt: Date, outcome: String?, serial: ONUSerial? = nil,
-        onuRemovedAt: Date? = nil, limits: ThresholdProfile? = nil
+        onuRemovedAt: Date? = nil, limits: ThresholdProfile? = nil, startedBy: String? = nil
     ) {
+        self.startedBy = startedBy
         self.id = id
         self.port = port
         self.step = step
@@ -88,8 +92,10 @@ public protocol TestRunStore: Sendable {
     /// reserves the port's CVLAN (the one it holds while activated, else the lowest free one of
     /// `configuredRanges` and the stored ranges) and records a run at ``TestRunStep/provisioning``. Throws ``StoreError/conflict(location:message:)`` when the
     /// port already has an active run, ``StoreError/cvlan(_:_:)`` when the ranges are exhausted.
+    /// `by`: who started it, kept with the run and on the port's history.
     func beginTestRun(
-        _ port: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], at: Date
+        _ port: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], by: String?,
+        at: Date
     ) async throws -> TestRun
 
     /// Moves a run to `step`. Moving to ``TestRunStep/awaitingOnline`` with an ONU id records
@@ -129,4 +135,14 @@ public protocol TestRunStore: Sendable {
     /// The ports of every project on OLT `olt` whose test ONT is `serial`: where a crew's one
     /// test ONT was plugged before.
     func ports(withSerial serial: ONUSerial, olt: ManagementAddress) async throws -> [ActivationListRow]
+}
+
+extension TestRunStore {
+    /// Starts a test without saying who started it (tests and tools that have no person).
+    public func beginTestRun(
+        _ port: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], at: Date
+    ) async throws -> TestRun {
+        try await beginTestRun(
+            port, serial: serial, profile: profile, configuredRanges: configuredRanges, by: nil, at: at)
+    }
 }
