@@ -3,11 +3,13 @@
 # chromium-driver) driven by Selenium from PyPI (pinned, in .venv-browser). Starts olt-sim and
 # ftth-acceptd over HTTPS on the demo's data with scripts/serve.sh, then runs
 # scripts/browser_test.py: sign in, test a port live against olt-sim, a crew session refused an
-# administrator's page, a sign-in link's QR code read back from the screen by zbarimg,
+# administrator's page, a sign-in link's QR code read back from the screen by zbarimg and used by
+# a Chromium without JavaScript to test a port by forms alone (scripts/browser_nojs.py),
 # screenshots at 360 and 1280 px into SCREENSHOT_DIR; then scripts/browser_evidence.py: photos
 # refused and attached, the powers arriving live; scripts/browser_admin.py: review, activation
 # list, port and threshold pages; scripts/browser_reports.py: the report page printed to PDF, the XLSX read back with openpyxl
-# (PyPI, pinned) against report.csv, an import's problems listed before anything is saved.
+# (PyPI, pinned) against report.csv, an import's problems listed before anything is saved. Every
+# page shown is checked for names, contrast and keyboard reach (scripts/browser_a11y.py).
 # Usage: scripts/browser-tests.sh [SCREENSHOT_DIR]   (default: a temporary directory it names)
 # FTTH_BIN: the built executables (default .build/debug). Gives up after 180 s.
 set -euo pipefail

@@ -16,7 +16,9 @@ import time
 import urllib.error
 import urllib.request
 
+import browser_a11y
 import browser_evidence
+import browser_nojs
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -24,8 +26,11 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-def browser():
+def browser(javascript=True):
     options = webdriver.ChromeOptions()
+    if not javascript:
+        # Pages run no script at all: what a phone with JavaScript off (or a script blocked) gets.
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--lang=zh-CN", "--window-size=360,800"]:
@@ -43,6 +48,8 @@ def shoot(driver, directory, name, width):
     path = os.path.join(directory, f"{name}-{width}.png")
     driver.save_screenshot(path)
     print(f"screenshot {path}")
+    # Every page shown is also checked for names, contrast and the keyboard (browser_a11y.py).
+    browser_a11y.check(driver, f"{name}-{width}")
 
 
 def status_with_session(url, session_cookie):
@@ -147,9 +154,16 @@ def main():
         assert read.returncode == 0 and read.stdout.strip() == shown, (read.returncode, read.stdout, shown)
         print(f"sign-in QR code read back by zbarimg: {shown[:40]}…")
         shoot(driver, shots, "accounts-qr", 1280)
+        # That link, on a phone with JavaScript off: the crew's whole test by forms alone.
+        browser_nojs.run(browser, base, shown, links, shots, shoot)
         browser_evidence.run(driver, wait, base, links, shots, shoot)
         __import__("browser_admin").run(driver, wait, base, links, shots, shoot)
         __import__("browser_reports").run(driver, wait, base, links, shots, shoot)
+        problems = browser_a11y.problems()
+        for problem in problems:
+            print(f"accessibility: {problem}")
+        assert not problems, f"{len(problems)} accessibility problem(s), listed above"
+        print(f"accessibility: {browser_a11y.pages_walked()} pages walked with the keyboard; names and contrast fine")
         print("browser tests passed")
     finally:
         driver.quit()
