@@ -11,7 +11,7 @@
 # (PyPI, pinned) against report.csv, an import's problems listed before anything is saved. Every
 # page shown is checked for names, contrast and keyboard reach (scripts/browser_a11y.py).
 # Usage: scripts/browser-tests.sh [SCREENSHOT_DIR]   (default: a temporary directory it names)
-# FTTH_BIN: the built executables (default .build/debug). Gives up after 180 s.
+# FTTH_BIN: the built executables (default .build/debug). Gives up after 420 s.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -57,7 +57,7 @@ serial=$(awk -F'\t' '$3 == "GC2-B1-SP01" && $4 == 3 { print $5 }' "$work/serve/t
 "${FTTH_BIN:-.build/debug}/ftthctl" import projects scripts/browser-admin-project.csv \
   --store "$work/serve/ftth-acceptd.sqlite" >>"$work/serve/import.log"
 printf 'onts %s\n' "$work/serve/test-onts.tsv" >>"$work/links"
-if ! timeout 180 "$venv/bin/python" scripts/browser_test.py "$work/links" "$shots" "$serial"; then
+if ! timeout 420 "$venv/bin/python" scripts/browser_test.py "$work/links" "$shots" "$serial"; then
   echo "error: the browser tests failed; the daemon's log is $work/serve/ftth-acceptd.log, screenshots in $shots" >&2
   trap - EXIT
   cleanup
