@@ -7,8 +7,10 @@ a port's page and a threshold profile; screenshots of the admin home, activation
 and the thresholds at 1280 and 360 px wide.
 """
 
+import ssl
 import time
 import urllib.parse
+import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -98,6 +100,8 @@ def run(driver, wait, base, links, shots, shoot):
     # The port the crew tested: its result and history, with who did what.
     driver.find_element(By.CSS_SELECTOR, "a[href$='/ports/GC2-B1-SP01/3']").click()
     wait.until(EC.presence_of_element_located((By.CLASS_NAME, "result")))
+    history = driver.find_element(By.CLASS_NAME, "history").text
+    assert "test_started · crew-1" in history, history  # who started the crew's test
     both_widths(driver, shots, shoot, "admin-port")
 
     # The threshold profiles and one profile's form with its audit trail.
@@ -107,4 +111,21 @@ def run(driver, wait, base, links, shots, shoot):
     driver.get(base + "/admin/thresholds/build")
     wait.until(EC.presence_of_element_located((By.ID, "save")))
     both_widths(driver, shots, shoot, "admin-threshold")
+
+    # An API token for an integration, made in the browser: its secret, shown once, opens the API.
+    driver.get(base + "/admin/tokens")
+    driver.find_element(By.ID, "token-name").send_keys("inventory-browser")
+    driver.find_element(By.CSS_SELECTOR, "#token-role option[value='integration']").click()
+    driver.find_element(By.CSS_SELECTOR, "form[action='/admin/tokens'] button[type=submit]").click()
+    secret = wait.until(EC.presence_of_element_located((By.ID, "token-secret"))).text
+    shoot(driver, shots, "admin-token-created", 1280)
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    request = urllib.request.Request(base + "/v1/projects", headers={"Authorization": f"Bearer {secret}"})
+    with urllib.request.urlopen(request, context=context) as response:
+        assert response.status == 200, response.status
+    driver.get(base + "/admin/tokens")
+    assert secret not in driver.page_source, "the secret is shown again"
+    print("admin: an API token made in the browser opens GET /v1/projects; its secret is shown once")
     print("admin browser tests passed")

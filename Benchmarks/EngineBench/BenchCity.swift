@@ -126,6 +126,9 @@ extension BenchCity {
             [api]
             host = "127.0.0.1"
             port = \(apiPort)
+            # Every viewer is a connection from 127.0.0.1, beside the benchmark's API requests.
+            max_connections = \(max(512, options.viewers + 64))
+            max_connections_per_address = \(max(64, options.viewers + 64))
 
             [store]
             path = "\(store)"

@@ -19,6 +19,8 @@ struct BenchOptions {
     var faultEvery = 25
     /// How often the benchmark asks the API for the runs still active.
     var apiPollSeconds = 1.0
+    /// People watching the tests live in the web pages (GET /runs/{id}/events), spread over the runs.
+    var viewers = 0
     var simulator = ".build/release/olt-sim"
     var daemon = ".build/release/ftth-acceptd"
     var ctl = ".build/release/ftthctl"
@@ -42,6 +44,7 @@ struct BenchOptions {
           --dialects A,B,…      the OLTs' dialects in turn (huawei-ma5800,zte-c300,huawei-ma5800,zte-c600)
           --fault-every N       every Nth test ONT has a dirty connector and fails its line test (25; 0 none)
           --api-poll-s S        how often the benchmark asks GET /v1/tests/{id} (1)
+          --viewers N           web live views held open while the tests run, spread over the runs (0)
           --olt-sim PATH        (.build/release/olt-sim)
           --ftth-acceptd PATH   (.build/release/ftth-acceptd)
           --ftthctl PATH        (.build/release/ftthctl)
@@ -79,6 +82,7 @@ struct BenchOptions {
             case "--concurrency": concurrency = try int(1...64)
             case "--poll-s": pollSeconds = try int(1...600)
             case "--fault-every": faultEvery = try int(0...100_000)
+            case "--viewers": viewers = try int(0...5000)
             case "--api-poll-s":
                 let text = try value()
                 guard let s = Double(text), s > 0 else { throw BenchError("--api-poll-s must be seconds above 0") }

@@ -131,6 +131,11 @@ do {
         options.ctl,
         ["token", "create", "--config", daemonConfig, "--store", store, "--name", "bench", "--role", "crew"]
     ).trimmingCharacters(in: .whitespacesAndNewlines)
+    if options.viewers > 0 {
+        _ = try runTool(
+            options.ctl,
+            ["account", "create", "--config", daemonConfig, "--store", store, "--name", "viewer", "--role", "crew"])
+    }
 
     // 3. The daemon: ready once its API accepts connections and the engine has reconciled the
     //    OLTs with the store (that reads every PON port; it is start-up, not the benchmark).
@@ -151,7 +156,7 @@ do {
     let clock = ContinuousClock()
     note("starting \(options.ports) port tests")
     let start = clock.now
-    let runs = try await withThrowingTaskGroup(of: (Int64, String).self) { group in
+    let runs: [Int64: String] = try await withThrowingTaskGroup(of: (Int64, String).self) { group in
         for (olt, port) in city.ports {
             group.addTask {
                 let run = try await api.startTest(
@@ -164,6 +169,20 @@ do {
         return all
     }
     let posted = clock.now - start
+    // The live views, opened as soon as the runs exist, as crews would open their test's page.
+    var viewers: LiveViewers?
+    if options.viewers > 0 {
+        let link = try runTool(
+            options.ctl,
+            [
+                "account", "code", "--config", daemonConfig, "--store", store, "--name", "viewer", "--base-url",
+                "http://127.0.0.1:\(apiPort)",
+            ]
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+        let cookie = try LiveViewers.signIn(port: apiPort, code: String(link.split(separator: "/").last ?? ""))
+        viewers = try LiveViewers(port: apiPort, cookie: cookie, runIDs: runs.keys.sorted(), count: options.viewers)
+        note("\(options.viewers) live views open on \(runs.count) runs")
+    }
     var ended: [Int64: BenchAPI.Run] = [:]
     var endedAt: [Int64: Duration] = [:]
     var gets = 0
@@ -193,6 +212,7 @@ do {
     let simMemory = sim.memory()
     let simCPU = sim.cpuSeconds()
     let simAfter = try await simStatistics(sim, olts: options.olts)
+    let tally = viewers?.finish()
     try acceptd.standardError.write(toFile: "\(work)/ftth-acceptd.log", atomically: true, encoding: .utf8)
     await stopAll()
 
@@ -234,6 +254,13 @@ do {
     print(
         "  ftth-acceptd: peak RSS (VmHWM) \(megabytes(daemonMemory.peakKilobytes)), RSS at the end \(megabytes(daemonMemory.currentKilobytes)); CPU during the run \(f(dUser + dSystem, 2)) s (user \(f(dUser, 2)), system \(f(dSystem, 2))), \(f((dUser + dSystem) / wall * 100)) % of one core; since start \(f(daemonCPU.user + daemonCPU.system, 2)) s"
     )
+    if let tally {
+        let sorted = tally.events.sorted()
+        print(
+            "  live views: \(options.viewers) opened (GET /runs/{id}/events, \(f(Double(options.viewers) / Double(runs.count), 1)) per run), \(tally.streaming) streaming, \(tally.failed.count) refused or cut off; progress events received: \(tally.events.reduce(0, +)) in all, per view min \(sorted.first ?? 0) / median \(sorted[sorted.count / 2]) / max \(sorted.last ?? 0); \(megabytes(tally.bytes / 1024)) read"
+        )
+        for problem in tally.failed.prefix(5) { print("    \(problem)") }
+    }
     let sUser = simCPU.user - simCPUBefore.user
     let sSystem = simCPU.system - simCPUBefore.system
     print(

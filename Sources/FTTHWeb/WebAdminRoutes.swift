@@ -42,6 +42,7 @@ struct WebAdminRoutes: Sendable {
         admin.post("accounts/:name/sign-in-code", use: issueCode)
         admin.post("accounts/:name/revoke-sessions", use: revokeSessions)
         admin.get("tokens", use: tokens)
+        admin.post("tokens", use: createToken)
         admin.post("tokens/:name/revoke", use: revokeToken)
     }
 
@@ -625,6 +626,21 @@ struct WebAdminRoutes: Sendable {
     }
 
     @Sendable func tokens(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let done = Self.query(request, "done") == "revoked" ? string("admin_done_token_revoked", context) : nil
+        return try await tokensPage(request, context, notice: done)
+    }
+
+    struct TokenForm {
+        var name = ""
+        var role = "integration"
+        var error: String?
+    }
+
+    /// The API tokens: listed, revoked, created (the secret shown on the page once).
+    func tokensPage(
+        _ request: Request, _ context: WebRequestContext, issued: IssuedAPIToken? = nil, notice: String? = nil,
+        form: TokenForm = TokenForm(), status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let rows: [[String: Any]] = try await store.tokens().map { t in
             var row: [String: Any] = [
                 "name": t.name, "role": string("admin_role_\(t.role.rawValue)", context),
@@ -634,9 +650,56 @@ struct WebAdminRoutes: Sendable {
             if let revoked = t.revokedAt { row["revoked"] = Self.time(revoked) }
             return row
         }
-        var values: [String: Any] = ["tokens": rows, "hasTokens": !rows.isEmpty]
-        if Self.query(request, "done") == "revoked" { values["done"] = string("admin_done_token_revoked", context) }
-        return try pages.render("admin-tokens", title: "admin_tokens_title", values: values, context: context)
+        var values: [String: Any] = [
+            "tokens": rows, "hasTokens": !rows.isEmpty, "formName": form.name,
+            "roles": APIRole.allCases.map {
+                [
+                    "value": $0.rawValue, "text": string("admin_role_\($0.rawValue)", context),
+                    "selected": $0.rawValue == form.role,
+                ]
+            },
+        ]
+        if let issued {
+            values["issuedName"] = issued.token.name
+            values["issuedSecret"] = issued.secret
+        }
+        if let notice { values["done"] = notice }
+        if let error = form.error { values["error"] = error }
+        // The page may hold a secret: the site's pages are never cached (no-store).
+        return try pages.render(
+            "admin-tokens", title: "admin_tokens_title", values: values, context: context, status: status)
+    }
+
+    /// Creates an API token for an integration, a probe or a person's tools: a name by the rule
+    /// of token names (FTTHCore, as ftthctl), a role; the secret is shown this once.
+    @Sendable func createToken(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let form: WebForm
+        do { form = try await WebForm.read(request, context: context) } catch {
+            return try web.refuseForm(error, request: request, context: context)
+        }
+        var typed = TokenForm(name: (form["name"] ?? "").trimmingCharacters(in: .whitespaces), role: form["role"] ?? "")
+        func refuse(_ text: String) async throws -> Response {
+            typed.error = text
+            return try await tokensPage(request, context, form: typed, status: .unprocessableContent)
+        }
+        guard APIToken.isValidName(typed.name) else {
+            return try await refuse(
+                "\(string("admin_token_name", context)): \(string("admin_token_name_rule", context))")
+        }
+        guard let role = APIRole(rawValue: typed.role) else {
+            return try await refuse(string("admin_token_role_invalid", context))
+        }
+        let issued: IssuedAPIToken
+        do {
+            issued = try await store.createToken(name: typed.name, role: role, at: now())
+        } catch let error as StoreError {
+            if case .conflict = error { return try await refuse(string("admin_token_taken", context)) }
+            throw error
+        }
+        // Never the secret in the log: who made which token, and its role.
+        context.logger.notice("web: \(actor(context)) created API token \(issued.token.name) (\(role))")
+        return try await tokensPage(
+            request, context, issued: issued, notice: string("admin_done_token_created", context))
     }
 
     @Sendable func revokeToken(_ request: Request, _ context: WebRequestContext) async throws -> Response {

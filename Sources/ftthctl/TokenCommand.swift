@@ -27,12 +27,7 @@ struct TokenCreate: AsyncParsableCommand {
             throw ValidationError(
                 "--role must be one of \(APIRole.allCases.map(\.rawValue).joined(separator: ", ")), not '\(role)'")
         }
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.@".contains($0)) })
-        else {
-            throw ValidationError(
-                "--name must be letters, digits, '-', '_', '.' or '@', such as crew-north: it is shown in audit records"
-            )
-        }
+        guard APIToken.isValidName(name) else { throw ValidationError("--name must be \(APIToken.nameRule)") }
     }
 
     func run() async throws {

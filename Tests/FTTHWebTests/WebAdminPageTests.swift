@@ -50,6 +50,7 @@ struct WebAdminPageTests {
     static let forms = [
         "/admin/projects/P1/approve", "/admin/projects/P1/send-back", "/admin/thresholds/build", "/admin/accounts",
         "/admin/accounts/wang/sign-in-code", "/admin/accounts/wang/revoke-sessions", "/admin/tokens/inventory/revoke",
+        "/admin/tokens",
     ]
 
     @Test func onlyAnAdministratorOpensThePagesAndPostsTheForms() async throws {
@@ -91,6 +92,7 @@ struct WebAdminPageTests {
         }
         #expect(try await f.store.account(name: "new-person") == nil)
         #expect(try await f.store.tokens().first?.isActive == true)
+        #expect(try await f.store.tokens().count == 1, "no token made by a forged form")
         #expect(try await f.store.thresholdHistory(profile: "build").allSatisfy { $0.actor == "config" })
     }
 
@@ -416,5 +418,38 @@ struct WebAdminPageTests {
         let after = try await f.get("/admin/tokens?done=revoked", session: admin).text
         #expect(!after.contains("/admin/tokens/inventory/revoke") && after.contains("revoked"))
         #expect(try await f.post("/admin/tokens/nope/revoke", form: ["csrf": csrf], session: admin).status == .notFound)
+    }
+
+    /// A token made in the browser: its secret shown once, on a page never cached, and it opens the
+    /// API with its role; a name against the rule or taken is refused with the form kept.
+    @Test func aTokenIsCreatedWithItsSecretShownOnce() async throws {
+        let f = try await WebFixture()
+        let admin = try await f.admin()
+        let csrf = try await f.csrf(admin)
+        let bad = try await f.post(
+            "/admin/tokens", form: ["csrf": csrf, "name": "probe north", "role": "probe"], session: admin)
+        #expect(bad.status == .unprocessableContent && bad.text.contains("at most 64"))
+        #expect(bad.text.contains(#"value="probe north""#) && bad.text.contains(#"<option value="probe" selected>"#))
+        let role = try await f.post(
+            "/admin/tokens", form: ["csrf": csrf, "name": "probe-north", "role": "root"], session: admin)
+        #expect(role.status == .unprocessableContent)
+        #expect(try await f.store.tokens().isEmpty)
+        let created = try await f.post(
+            "/admin/tokens", form: ["csrf": csrf, "name": "probe-north", "role": "probe"], session: admin)
+        #expect(created.status == .ok)
+        #expect(created.headers[.cacheControl] == "no-store")
+        let page = created.text
+        let start = try #require(page.range(of: #"<p class="code" id="token-secret">"#))
+        let secret = String(page[start.upperBound...].prefix { $0 != "<" })
+        #expect(secret.hasPrefix("ftth_"))
+        let token = try #require(try await f.store.token(secret: secret))
+        #expect(token.name == "probe-north" && token.role == .probe && token.isActive)
+        // Shown once: the list afterwards names the token, never its secret.
+        let list = try await f.get("/admin/tokens", session: admin).text
+        #expect(list.contains("probe-north") && !list.contains(secret))
+        let taken = try await f.post(
+            "/admin/tokens", form: ["csrf": csrf, "name": "probe-north", "role": "crew"], session: admin)
+        #expect(taken.status == .unprocessableContent && taken.text.contains("exists already"))
+        #expect(try await f.store.tokens().count == 1)
     }
 }

@@ -36,6 +36,17 @@ public struct APIToken: Sendable, Hashable, Codable {
 
     /// Whether the token still opens the API.
     public var isActive: Bool { revokedAt == nil }
+
+    /// Whether `name` may name a token: ASCII letters, digits, `-`, `_`, `.` or `@`, at most 64,
+    /// since it is the actor of audit records and log lines. ftthctl and the web pages both ask.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.@".contains($0)) }
+    }
+
+    /// What the rule of ``isValidName(_:)`` asks, for a message.
+    public static let nameRule =
+        "letters, digits, '-', '_', '.' or '@' (at most 64), such as crew-north: it is shown in audit records"
 }
 
 /// A token just created, with its secret: the only moment the secret exists outside its holder.
