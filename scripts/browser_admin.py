@@ -69,9 +69,9 @@ def run(driver, wait, base, links, shots, shoot):
     # Approve it: the page says so and shows the new state.
     row.find_element(By.LINK_TEXT, APPROVE_PROJECT).click()
     wait.until(EC.presence_of_element_located((By.ID, "approve"))).click()
-    state = wait.until(EC.presence_of_element_located((By.ID, "project-state")))
-    assert state.text == "Accepted", state.text
-    assert "approved" in driver.find_element(By.CLASS_NAME, "done").text
+    # The page before the post has the same element: wait for the answer's words, not for it.
+    wait.until(EC.text_to_be_present_in_element((By.ID, "project-state"), "Accepted"))
+    wait.until(EC.text_to_be_present_in_element((By.CLASS_NAME, "done"), "approved"))
     print(f"admin: {APPROVE_PROJECT} approved")
 
     # Send the crew's project back: an empty reason is refused by the browser (required) and by
@@ -81,8 +81,7 @@ def run(driver, wait, base, links, shots, shoot):
     assert reason.get_attribute("required") is not None
     reason.send_keys("Splitter GC2-B1-SP02: clean the connectors of ports 5-8, then re-test.")
     driver.find_element(By.ID, "send-back").click()
-    state = wait.until(EC.presence_of_element_located((By.ID, "project-state")))
-    assert state.text == "Rework", state.text
+    wait.until(EC.text_to_be_present_in_element((By.ID, "project-state"), "Rework"))
     history = driver.find_element(By.CLASS_NAME, "history").text
     assert "clean the connectors of ports 5-8" in history, history
     print(f"admin: {SEND_BACK_PROJECT} sent back for rework")

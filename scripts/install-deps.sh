@@ -27,6 +27,7 @@ packages=(
   chromium         # the web pages' browser tests (scripts/browser-tests.sh), headless
   chromium-driver  # chromedriver: Selenium (PyPI, in a venv) drives Chromium through it
   zbar-tools       # zbarimg: the tests decode the sign-in QR codes with a real decoder
+  libreoffice-calc-nogui  # soffice --headless: the browser tests open the XLSX report in LibreOffice Calc
   fonts-wqy-microhei  # a CJK font, so the screenshots of the Chinese pages show characters
 )
 
