@@ -283,24 +283,3 @@ struct WebImportRoutes: Sendable {
         }
     }
 }
-
-extension WebPages {
-    /// Template `name` rendered for the context's person with the common values, as text: the
-    /// pieces of a page that streams (``WebImportRoutes/save(_:_:)``).
-    func html(_ name: String, title: String, values: [String: Any], context: WebRequestContext) throws -> String {
-        let language = context.session?.account.language ?? .zh
-        let t = strings.strings(language)
-        var all = values
-        all["t"] = t
-        all["lang"] = language == .zh ? "zh-CN" : "en"
-        all["title"] = t[title] ?? title
-        if let session = context.session {
-            all["user"] = session.account.name
-            all["csrf"] = session.csrfToken
-        }
-        guard let html = library.render(all, withTemplate: name) else {
-            throw WebResourceError(name: "templates/\(name).mustache")
-        }
-        return html
-    }
-}

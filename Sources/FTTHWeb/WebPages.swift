@@ -36,6 +36,18 @@ public struct WebPages: Sendable {
         _ name: String, title: String, values: [String: Any], context: WebRequestContext,
         status: HTTPResponse.Status = .ok, language: WebLanguage? = nil
     ) throws -> Response {
+        let html = try html(name, title: title, values: values, context: context, language: language)
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Template `name` rendered as ``render(_:title:values:context:status:language:)`` does, as
+    /// text: also the pieces of a page that streams (``WebImportRoutes/save(_:_:)``).
+    func html(
+        _ name: String, title: String, values: [String: Any], context: WebRequestContext,
+        language: WebLanguage? = nil
+    ) throws -> String {
         let language = language ?? context.session?.account.language ?? .zh
         let t = strings.strings(language)
         var all = values
@@ -50,9 +62,7 @@ public struct WebPages: Sendable {
         guard let html = library.render(all, withTemplate: name) else {
             throw WebResourceError(name: "templates/\(name).mustache")
         }
-        return Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
+        return html
     }
 
     /// A page with a heading and a sentence, both string keys.
