@@ -51,8 +51,9 @@ struct BenchOptions {
           --work-dir DIR        configurations, store and logs (a new temporary directory)
           --keep                keep the work directory afterwards
 
-        Build first: swift build -c release (it builds every executable; several --product
-        flags would build only the last).
+        Build first (make bench-engine does): swift build -c release --product P for P in
+        ftth-acceptd, ftthctl, olt-sim and engine-bench, one at a time (several --product flags
+        would build only the last; a plain -c release also builds ftth-fuzz, debug only).
         """
 
     init(_ arguments: [String]) throws {
