@@ -18,6 +18,7 @@ import urllib.request
 
 import browser_a11y
 import browser_evidence
+import browser_livejs
 import browser_nojs
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -79,6 +80,8 @@ def main():
         wait.until(EC.url_to_be(base + "/projects"))
         assert "crew-1" in driver.find_element(By.CLASS_NAME, "who").text
         shoot(driver, shots, "projects", 360)
+        browser_livejs.run(driver, base)
+        driver.get(base + "/projects")
 
         # The project, then the splitter typed as on its label (case and spaces forgiven).
         driver.find_element(By.PARTIAL_LINK_TEXT, "P2026-0412").click()

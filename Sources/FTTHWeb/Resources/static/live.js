@@ -29,7 +29,10 @@
     if (dd) dd.textContent = text;
     row.classList.remove("live-pending");
   };
-  var fixed = function (v, unit) { return v === null ? "—" : v.toFixed(2) + " " + unit; };
+  // `== null` is true for null and for a missing key alike: the measurement's absent values come
+  // as null today, and a key left out must not throw (`undefined.toFixed`) and stop the page
+  // following the test.
+  var fixed = function (v, unit) { return v == null ? "—" : v.toFixed(2) + " " + unit; };
   var showReadings = function (r) {
     setRow("olt_tx", fixed(r.olt_tx_dbm, "dBm"));
     setRow("olt_rx", fixed(r.olt_rx_dbm, "dBm"));
@@ -60,8 +63,8 @@
     if (text) (state.firstElementChild || state).textContent = text;
     var m = data.service_measurement;
     if (!m) return;
-    var ms = function (v) { return v === null ? "—" : v + " ms"; };
-    var mbps = function (v) { return v === null ? "—" : v.toFixed(1) + " Mbit/s"; };
+    var ms = function (v) { return v == null ? "—" : v + " ms"; };
+    var mbps = function (v) { return v == null ? "—" : v.toFixed(1) + " Mbit/s"; };
     var p = m.phases || {};
     setRow("padi_pado", ms(p.padi_pado_ms));
     setRow("padr_pads", ms(p.padr_pads_ms));
