@@ -16,6 +16,8 @@ public struct TestProgress: Sendable, Hashable {
     public var provenance: ReadingProvenance?
     /// While the service test runs: waiting for a probe, or a probe dialling.
     public var serviceState: ServiceTestState?
+    /// While the probe measures: the session's phases, then the download (never stored).
+    public var serviceProgress: ServiceProgress?
 }
 
 /// Runs port tests (DESIGN §2 steps 2–3): provision the test ONU with the reserved CVLAN, wait
@@ -113,7 +115,8 @@ public actor AcceptanceEngine {
 
     func publish(
         _ run: TestRun, _ message: String, verdict: LineVerdict? = nil, service: ServiceVerdict? = nil,
-        readings: OpticalReadings? = nil, provenance: ReadingProvenance? = nil, serviceState: ServiceTestState? = nil
+        readings: OpticalReadings? = nil, provenance: ReadingProvenance? = nil, serviceState: ServiceTestState? = nil,
+        serviceProgress: ServiceProgress? = nil
     ) {
         logger.info(
             "\(message)",
@@ -123,8 +126,41 @@ public actor AcceptanceEngine {
             ])
         let event = TestProgress(
             run: run, message: message, verdict: verdict, service: service, readings: readings,
-            provenance: provenance, serviceState: serviceState)
+            provenance: provenance, serviceState: serviceState, serviceProgress: serviceProgress)
         for continuation in subscribers.values { continuation.yield(event) }
+    }
+
+    /// What the probe dialling service test `testID` says before its result (``ServiceProgress``):
+    /// published to whoever follows the run, live, and nothing else; the result is what counts.
+    /// Throws ``StoreError/notFound(_:)`` for an unknown test and
+    /// ``StoreError/conflict(location:message:)`` unless `probe` holds the test now.
+    public func reportServiceProgress(testID: Int64, _ progress: ServiceProgress, by probe: String) async throws {
+        guard let test = try await store.serviceTest(id: testID) else {
+            throw StoreError.notFound("service test \(testID)")
+        }
+        guard test.state == .claimed, test.verdict == nil, test.claimedBy == probe else {
+            let why =
+                switch test.state {
+                case _ where test.verdict != nil: "its result is in"
+                case .waiting: "no probe has taken it"
+                case .claimed: "probe \(test.claimedBy ?? "?") has taken it"
+                case .done: "it has ended"
+                }
+            throw StoreError.conflict(
+                location: nil,
+                message: "service test \(testID): \(why); only the probe dialling it reports its progress")
+        }
+        guard let run = try await store.testRun(id: test.runID) else {
+            throw StoreError.notFound("test run \(test.runID)")
+        }
+        let ms = progress.phases.total.map { " in \($0) ms" } ?? ""
+        let message =
+            switch progress.stage {
+            case .up: "probe \(probe): session up\(progress.ip.map { " as \($0)" } ?? "")\(ms); measuring the download"
+            case .downMeasured:
+                "probe \(probe): down \(progress.downMbps.map { String(format: "%.1f", $0) } ?? "?") Mbit/s; measuring the upload"
+            }
+        publish(run, message, serviceState: .claimed, serviceProgress: progress)
     }
 
     // MARK: Starting, cancelling, resuming

@@ -13,6 +13,9 @@ public protocol ProbeDaemon: Sendable {
     func claim() async throws -> ServiceTestAssignment?
     /// Posts a result under its idempotency key.
     func post(path: String, key: String, body: Data) async throws -> PostAnswer
+    /// Says how far a service test got (``ServiceProgressWire``), for the crew watching live.
+    /// Best effort: a progress report that does not get through loses nothing.
+    func report(path: String, body: Data) async throws
 }
 
 /// How the daemon took a posted result.
@@ -94,6 +97,19 @@ public struct HTTPProbeDaemon: ProbeDaemon {
         }
     }
 
+    public func report(path: String, body: Data) async throws {
+        var request = request("POST", path)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        let (data, http) = try await send(request, doing: "reporting progress to \(path)")
+        guard (200..<300).contains(http.statusCode) else {
+            let detail = (try? WireJSON.decoder().decode(ErrorResponse.self, from: data))?.error.message
+            throw ProbeDaemonError(
+                "reporting progress to \(path): the daemon answered \(http.statusCode): "
+                    + (detail ?? String(decoding: data.prefix(300), as: UTF8.self)))
+        }
+    }
+
     public func post(path: String, key: String, body: Data) async throws -> PostAnswer {
         var request = request("POST", path)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -147,7 +163,19 @@ public struct ProbeRunner: Sendable {
         let key = "st-\(assignment.id)-\(UUID().uuidString.lowercased())"
         let path = assignment.resultURL
         let delivered = Flag()
-        let measurement = await job.run(assignment, now: { Date() }) { measurement in
+        let progressPath = "/v1/service-tests/\(assignment.id)/progress"
+        let measurement = await job.run(
+            assignment, now: { Date() },
+            progress: { progress in
+                // For the crew watching the port live; the result below is what counts.
+                guard let body = try? WireJSON.encoder().encode(progress) else { return }
+                do {
+                    try await daemon.report(path: progressPath, body: body)
+                } catch {
+                    log("service test \(assignment.id): progress not shown live: \(error)")
+                }
+            }
+        ) { measurement in
             // Spool first, then post through the session while it is still up: if the line is the
             // only way out, this is the moment the daemon can be reached.
             guard let body = try? WireJSON.encoder().encode(measurement) else { return }

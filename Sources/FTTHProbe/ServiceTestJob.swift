@@ -42,10 +42,12 @@ public struct ServiceTestJob: Sendable {
         assignment.iperf3Server.isEmpty ? .speedTest(daemon) : .iperf3(assignment.iperf3Server)
     }
 
-    /// Dials, measures and hangs up, calling `whileUp` (to post the result through the line) before
-    /// the hang-up. Never throws: every failure is part of the measurement.
+    /// Dials, measures and hangs up, calling `progress` once the session is up and once the
+    /// download is measured (for the live view), and `whileUp` (to post the result through the
+    /// line) before the hang-up. Never throws: every failure is part of the measurement.
     public func run(
         _ assignment: ServiceTestAssignment, now: @Sendable () -> Date = Date.init,
+        progress: @Sendable (ServiceProgressWire) async -> Void = { _ in },
         whileUp: @Sendable (ServiceMeasurementWire) async -> Void = { _ in }
     ) async -> ServiceMeasurementWire {
         let target = target(of: assignment)
@@ -71,8 +73,14 @@ public struct ServiceTestJob: Sendable {
                 result: .pass, phases: ServicePhasesWire(session.phases), ip: session.localAddress, dns: session.dns,
                 mru: session.mru, mss: session.mss, server: target.description, measuredAt: now())
             let duration = Duration.seconds(max(1, assignment.durationS))
+            let phases = ServicePhasesWire(session.phases)
+            await progress(ServiceProgressWire(stage: "up", phases: phases, ip: session.localAddress))
             do {
-                let figures = try await measure(target, from: session.localAddress, duration: duration)
+                let figures = try await measure(target, from: session.localAddress, duration: duration) { down in
+                    await progress(
+                        ServiceProgressWire(
+                            stage: "down_measured", phases: phases, ip: session.localAddress, downMbps: down))
+                }
                 measurement.downMbps = figures.down
                 measurement.upMbps = figures.up
                 measurement.rttMs = figures.rtt
@@ -103,11 +111,16 @@ public struct ServiceTestJob: Sendable {
         var rtt: Double?
     }
 
-    func measure(_ target: Target, from address: String, duration: Duration) async throws -> Figures {
+    /// Down, then up; `afterDown` hears the download's Mbit/s before the upload starts.
+    func measure(
+        _ target: Target, from address: String, duration: Duration,
+        afterDown: @Sendable (Double) async -> Void = { _ in }
+    ) async throws -> Figures {
         switch target {
         case .iperf3(let server):
             let runner = IperfRunner(server: server)
             let down = try await runner.run(direction: .download, duration: duration, bindAddress: address)
+            await afterDown(down.megabitsPerSecond)
             let up = try await runner.run(direction: .upload, duration: duration, bindAddress: address)
             return Figures(
                 down: down.megabitsPerSecond, up: up.megabitsPerSecond,
@@ -116,6 +129,7 @@ public struct ServiceTestJob: Sendable {
             let client = SpeedTestClient(server: server, token: token, bindAddress: address)
             let rtt = try await client.ping()
             let down = try await client.download(duration: duration)
+            await afterDown(down.megabitsPerSecond)
             let up = try await client.upload(duration: duration)
             return Figures(
                 down: down.megabitsPerSecond, up: up.megabitsPerSecond, rtt: SpeedTestClient.seconds(rtt) * 1000)

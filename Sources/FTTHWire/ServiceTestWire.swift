@@ -256,3 +256,35 @@ public struct SpeedTestUploadResponse: Codable, Sendable, Hashable {
     /// Megabits per second as the server counted them; nil for an instant upload.
     public var mbps: Double? { seconds > 0 ? Double(bytes) * 8 / seconds / 1_000_000 : nil }
 }
+
+/// `POST /v1/service-tests/{id}/progress`: what the probe dialling a service test says before its
+/// result, for the crew watching the port (``FTTHCore/ServiceProgress``); also the
+/// `service_progress` of a progress event.
+///
+///     {"stage": "up", "phases": {"padi_pado_ms": 12, "total_ms": 640}, "ip": "100.64.0.7"}
+///     {"stage": "down_measured", "phases": {…}, "ip": "100.64.0.7", "down_mbps": 291.4}
+public struct ServiceProgressWire: Codable, Sendable, Hashable {
+    /// `up` (measuring the download) or `down_measured` (measuring the upload).
+    public var stage: String
+    public var phases: ServicePhasesWire
+    @ExplicitNull public var ip: String?
+    @ExplicitNull public var downMbps: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case stage, phases, ip
+        case downMbps = "down_mbps"
+    }
+
+    public init(stage: String, phases: ServicePhasesWire, ip: String? = nil, downMbps: Double? = nil) {
+        self.stage = stage
+        self.phases = phases
+        self.ip = ip
+        self.downMbps = downMbps
+    }
+
+    public init(_ progress: ServiceProgress) {
+        self.init(
+            stage: progress.stage.rawValue, phases: ServicePhasesWire(progress.phases), ip: progress.ip,
+            downMbps: progress.downMbps)
+    }
+}

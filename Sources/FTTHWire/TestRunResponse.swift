@@ -88,11 +88,13 @@ public struct ProgressEventResponse: Codable, Sendable, Hashable {
     public var serviceState: String?
     /// Once the service test is judged: what the probe measured (phases, speeds), when it did.
     public var serviceMeasurement: ServiceMeasurementWire?
+    /// While the probe measures: the session's phases and address, then the download.
+    public var serviceProgress: ServiceProgressWire?
 
     enum CodingKeys: String, CodingKey {
         case run, message, verdict, reasons, readings
         case serviceVerdict = "service_verdict", serviceReason = "service_reason", serviceState = "service_state"
-        case serviceMeasurement = "service_measurement"
+        case serviceMeasurement = "service_measurement", serviceProgress = "service_progress"
     }
 
     /// A step of `run`, in the engine's `message`, with the `verdict` once judged and the
@@ -100,9 +102,11 @@ public struct ProgressEventResponse: Codable, Sendable, Hashable {
     /// the event of the read, and the `serviceState` while a service test runs.
     public init(
         run: TestRun, message: String, verdict: LineVerdict?, service: ServiceVerdict? = nil,
-        readings: OpticalReadings? = nil, provenance: ReadingProvenance? = nil, serviceState: ServiceTestState? = nil
+        readings: OpticalReadings? = nil, provenance: ReadingProvenance? = nil, serviceState: ServiceTestState? = nil,
+        serviceProgress: ServiceProgress? = nil
     ) {
         self.run = TestRunResponse(run)
+        self.serviceProgress = serviceProgress.map(ServiceProgressWire.init)
         self.message = message
         self.verdict = verdict?.verdict.rawValue
         reasons = verdict?.reasons

@@ -131,6 +131,8 @@ struct ServiceEndToEndTests {
             }
             let ended = try await lab.awaitEnd(ids, seconds: 60)
             #expect(ended.count == 2)
+            // The good dial's live progress reached the daemon (the probe says when it does not).
+            for probe in probes { #expect(!probe.log.contains("progress not shown live"), "\(probe.log)") }
 
             var byAccount: [String: [String: Any]] = [:]
             var rows: [String: [String: Any]] = [:]

@@ -1,5 +1,6 @@
 import FTTHAPI
 import FTTHCore
+import FTTHEngine
 import FTTHWire
 import Foundation
 import Hummingbird
@@ -246,5 +247,64 @@ import Testing
         let decoded = try WireJSON.decoder().decode(
             ProgressEventResponse.self, from: try WireJSON.encoder().encode(event))
         #expect(decoded == event)
+    }
+
+    /// The probe holding a service test says how far it got (session up, then the download), and
+    /// whoever follows the run sees it at once; nobody else may, and nothing is stored.
+    @Test func theProbeHoldingATestReportsItsProgressToTheLiveViews() async throws {
+        let f = try await APIFixture()
+        let id = try await f.awaitService()
+        let uri = "/v1/service-tests/\(id)/progress"
+        let up = #"{"stage": "up", "phases": {"padi_pado_ms": 12, "total_ms": 116}, "ip": "100.64.0.7"}"#
+        let probe = f.headers(.probe, contentType: "application/json")
+        let waiting = try await f.request(.post, uri, headers: probe, body: up)
+        #expect(waiting.status == .conflict && waiting.errorMessage?.contains("no probe has taken it") == true)
+        #expect(
+            try await f.request(.post, uri, headers: f.headers(.crew, contentType: "application/json"), body: up)
+                .status == .forbidden)
+        #expect(
+            try await f.request(.post, "/v1/service-tests/999/progress", headers: probe, body: up).status == .notFound)
+        #expect(try await f.request(.post, "/v1/service-tests/claim", headers: f.headers(.probe)).status == .ok)
+        // Another probe may not speak for it.
+        let other = try await f.store.createToken(name: "probe-2", role: .probe, at: t0)
+        let otherHeaders: HTTPFields = [.authorization: "Bearer \(other.secret)", .contentType: "application/json"]
+        let stranger = try await f.request(.post, uri, headers: otherHeaders, body: up)
+        #expect(stranger.status == .conflict && stranger.errorMessage?.contains("probe-token has taken it") == true)
+
+        let progress = await f.engine.progress()
+        var events = progress.makeAsyncIterator()
+        #expect(try await f.request(.post, uri, headers: probe, body: up).status == .accepted)
+        let down = #"{"stage": "down_measured", "phases": {"total_ms": 116}, "ip": "100.64.0.7", "down_mbps": 291.4}"#
+        #expect(try await f.request(.post, uri, headers: probe, body: down).status == .accepted)
+        let first = try #require(await events.next())
+        #expect(first.serviceProgress?.stage == .up && first.serviceProgress?.ip == "100.64.0.7")
+        #expect(first.serviceProgress?.phases.padiToPADO == 12 && first.serviceState == .claimed)
+        #expect(first.message.contains("session up as 100.64.0.7 in 116 ms"))
+        let second = try #require(await events.next())
+        #expect(second.serviceProgress?.stage == .downMeasured && second.serviceProgress?.downMbps == 291.4)
+        // As the live view receives it.
+        let json = try #require(
+            try JSONSerialization.jsonObject(
+                with: try WireJSON.encoder().encode(
+                    ProgressEventResponse(
+                        run: second.run, message: second.message, verdict: nil, serviceState: second.serviceState,
+                        serviceProgress: second.serviceProgress))) as? [String: Any])
+        let live = try #require(json["service_progress"] as? [String: Any])
+        #expect(live["stage"] as? String == "down_measured" && live["down_mbps"] as? Double == 291.4)
+
+        for (body, field) in [
+            (#"{"stage": "dialling", "phases": {}}"#, "stage"),
+            (#"{"stage": "down_measured", "phases": {}, "down_mbps": -1}"#, "down_mbps"),
+            (#"{"stage": "up", "phases": {}, "ip": "a b"}"#, "ip"),
+        ] {
+            let refused = try await f.request(.post, uri, headers: probe, body: body)
+            #expect(refused.status == .unprocessableContent, "\(body)")
+            #expect(refused.errorField == field, "\(body)")
+        }
+        // Once the result is in, the test has ended: no more progress.
+        let result = try await f.request(
+            .post, "/v1/service-tests/\(id)/result", headers: probe, body: Self.measurement)
+        #expect(result.status == .ok)
+        #expect(try await f.request(.post, uri, headers: probe, body: up).status == .conflict)
     }
 }

@@ -37,6 +37,7 @@ private final class ScriptedDialer: SessionDialer, Sendable {
 private actor FakeDaemon: ProbeDaemon {
     var assignments: [ServiceTestAssignment]
     var posts: [(key: String, path: String, body: Data)] = []
+    var reports: [(path: String, body: Data)] = []
     var recorded: [String: Data] = [:]
     var down = false
     var refuseWith: Int?
@@ -53,6 +54,13 @@ private actor FakeDaemon: ProbeDaemon {
     func claim() async throws -> ServiceTestAssignment? {
         if down { throw ProbeDaemonError("no answer") }
         return assignments.isEmpty ? nil : assignments.removeFirst()
+    }
+
+    func report(path: String, body: Data) async throws {
+        let stage = (try? WireJSON.decoder().decode(ServiceProgressWire.self, from: body))?.stage ?? "?"
+        events?.events.withLock { $0.append("progress \(stage)") }
+        if down { throw ProbeDaemonError("no answer from the daemon") }
+        reports.append((path, body))
     }
 
     func post(path: String, key: String, body: Data) async throws -> PostAnswer {
@@ -104,6 +112,7 @@ private func job(_ dialer: ScriptedDialer) -> ServiceTestJob {
         let posts = await daemon.posts
         #expect(posts.count == 1)
         #expect(posts[0].path == "/v1/service-tests/7/result")
+        #expect(await daemon.reports.isEmpty, "no session, no progress: the result says it all")
         let sent = try WireJSON.decoder().decode(ServiceMeasurementWire.self, from: posts[0].body)
         #expect(sent.result == .fail)
         #expect(sent.reason?.code == "auth_rejected")
@@ -132,7 +141,13 @@ private func job(_ dialer: ScriptedDialer) -> ServiceTestJob {
         let daemon = FakeDaemon([assignment(iperf3: "127.0.0.1:\(port)")], events: events)
         let runner = ProbeRunner(daemon: daemon, job: job(dialer), spool: try spool(), log: { _ in })
         #expect(try await runner.round() == .tested(id: 7, result: .pass, delivered: true))
-        #expect(events.events.withLock { $0 } == ["post", "hang up"])
+        // Live progress first (session up, then the download measured), the result, the hang-up.
+        #expect(events.events.withLock { $0 } == ["progress up", "progress down_measured", "post", "hang up"])
+        let reports = await daemon.reports
+        #expect(reports.map(\.path) == ["/v1/service-tests/7/progress", "/v1/service-tests/7/progress"])
+        let up = try WireJSON.decoder().decode(ServiceProgressWire.self, from: reports[0].body)
+        #expect(up.ip == "127.0.0.1" && up.phases.totalMs == 24 && up.downMbps == nil)
+        let down = try WireJSON.decoder().decode(ServiceProgressWire.self, from: reports[1].body)
         let posts = await daemon.posts
         let sent = try WireJSON.decoder().decode(ServiceMeasurementWire.self, from: posts[0].body)
         #expect(sent.result == .pass && sent.reason == nil)
@@ -141,6 +156,7 @@ private func job(_ dialer: ScriptedDialer) -> ServiceTestJob {
         #expect(sent.mru == 1480 && sent.mss == 1440 && sent.ip == "127.0.0.1" && sent.dns == ["10.67.0.1"])
         #expect(sent.server == "iperf3 127.0.0.1:\(port)")
         #expect(sent.phases.totalMs == 24)
+        #expect(down.downMbps == sent.downMbps, "the download reported live is the one posted")
         // The daemon judges it with the one rule in FTTHCore.
         let verdict = ServiceRule.judge(sent.measurement, planMbps: 100, minFraction: 0.8)
         #expect(verdict.verdict == .pass)
@@ -210,6 +226,9 @@ private struct GoesDownAfterClaim: ProbeDaemon {
     }
     func post(path: String, key: String, body: Data) async throws -> PostAnswer {
         try await daemon.post(path: path, key: key, body: body)
+    }
+    func report(path: String, body: Data) async throws {
+        try await daemon.report(path: path, body: body)
     }
 }
 
@@ -289,5 +308,6 @@ private struct GoesDownAfterClaim: ProbeDaemon {
             bodies.append(body)
             return .recorded(replayed: false)
         }
+        func report(path: String, body: Data) async throws {}
     }
 }

@@ -76,6 +76,8 @@ public enum APIServer {
         APIRoute(.get, "/v1/tests/{id}", [.crew, .admin]),
         APIRoute(.delete, "/v1/tests/{id}", [.crew, .admin]),
         APIRoute(.get, "/v1/events", [.crew, .admin]),
+        // The probe dialling a service test says how far it got, for the live views.
+        APIRoute(.post, "/v1/service-tests/{id}/progress", [.probe]),
     ]
 
     /// The router with every route behind ``BearerAuthMiddleware`` and each route behind a
@@ -186,7 +188,8 @@ public enum APIServer {
             if let runID, event.run.id != runID { return nil }
             let body = ProgressEventResponse(
                 run: event.run, message: event.message, verdict: event.verdict, service: event.service,
-                readings: event.readings, provenance: event.provenance, serviceState: event.serviceState)
+                readings: event.readings, provenance: event.provenance, serviceState: event.serviceState,
+                serviceProgress: event.serviceProgress)
             guard let data = try? encoder.encode(body) else { return nil }
             return ByteBuffer(string: "event: progress\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
         }

@@ -19,6 +19,39 @@ struct TestRoutes: APIRouteGroup {
         routes.on(.get, "tests/{id}", use: test)
         routes.on(.delete, "tests/{id}", use: cancel)
         routes.on(.get, "events", use: events)
+        routes.on(.post, "service-tests/{id}/progress", use: serviceProgress)
+    }
+
+    /// ``ServiceProgressWire`` from the probe that holds the service test: published to the live
+    /// views of its run, not stored; 202. 404 for an unknown test, 409 when this probe does not
+    /// hold it (another took it, or it ended).
+    @Sendable func serviceProgress(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap({ StrictInteger.parse($0) }).map(Int64.init) else {
+            throw APIError.badRequest(
+                "id: a service test id is a whole number, such as /v1/service-tests/42/progress", field: "id")
+        }
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        try RequestBody.requireJSON(request)
+        let body = try RequestBody.decode(
+            ServiceProgressWire.self, from: Data(buffer.readableBytesView),
+            example: #"{"stage": "up", "phases": {"total_ms": 640}, "ip": "100.64.0.7"}"#)
+        guard let stage = ServiceProgress.Stage(rawValue: body.stage) else {
+            throw APIError.invalid(
+                "stage", "must be \(ServiceProgress.Stage.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        if let down = body.downMbps, !down.isFinite || down < 0 {
+            throw APIError.invalid("down_mbps", "must be a number of 0 or more")
+        }
+        if let ip = body.ip, ip.count > 64 || ip.contains(where: { !$0.isASCII || $0.isWhitespace }) {
+            throw APIError.invalid("ip", "must be the session's address, such as 100.64.0.7")
+        }
+        let progress = ServiceProgress(stage: stage, phases: body.phases.phases, ip: body.ip, downMbps: body.downMbps)
+        do {
+            try await engine.reportServiceProgress(testID: id, progress, by: context.authenticated.name)
+        } catch let error as StoreError {
+            throw APIError(error, field: nil)
+        }
+        return Response(status: .accepted)
     }
 
     /// ``TestStartRequest``, or no body: the port's serial and the `build` profile.

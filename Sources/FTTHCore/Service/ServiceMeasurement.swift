@@ -68,3 +68,29 @@ public struct ServiceMeasurement: Sendable, Hashable, Codable {
         self.measuredAt = measuredAt
     }
 }
+
+/// What a probe says while its service test runs, before its result: the session came up (the
+/// phases it took, the address it got), then the download was measured. Shown live to the crew
+/// watching the port; never stored or judged: the result the probe posts at the end is.
+public struct ServiceProgress: Sendable, Hashable, Codable {
+    public enum Stage: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The session is up (discovery, LCP, authentication, IPCP done); measuring the download.
+        case up
+        /// The download is measured; measuring the upload.
+        case downMeasured = "down_measured"
+    }
+
+    public var stage: Stage
+    public var phases: ServicePhases
+    /// The address the session got.
+    public var ip: String?
+    /// Once measured, Mbit/s.
+    public var downMbps: Double?
+
+    public init(stage: Stage, phases: ServicePhases, ip: String? = nil, downMbps: Double? = nil) {
+        self.stage = stage
+        self.phases = phases
+        self.ip = ip
+        self.downMbps = downMbps
+    }
+}

@@ -57,11 +57,15 @@
     var text = null;
     if (data.service_verdict) {
       text = box.getAttribute("data-judged") + ": " + box.getAttribute("data-" + data.service_verdict);
+    } else if (data.service_progress && box.getAttribute("data-" + data.service_progress.stage)) {
+      // The probe reports as it goes: session up (its phases), then the download measured.
+      text = box.getAttribute("data-" + data.service_progress.stage);
     } else if (data.service_state) {
       text = box.getAttribute("data-" + data.service_state);
     }
     if (text) (state.firstElementChild || state).textContent = text;
-    var m = data.service_measurement;
+    // The result's measurement, or what the probe has reported so far (the same keys).
+    var m = data.service_measurement || data.service_progress;
     if (!m) return;
     var ms = function (v) { return v == null ? "—" : v + " ms"; };
     var mbps = function (v) { return v == null ? "—" : v.toFixed(1) + " Mbit/s"; };
