@@ -97,6 +97,14 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
                 #"{"result": "pass", "phases": {}, "dns": [], "down_mbps": 290, "up_mbps": 250, "measured_at": "2026-12-05T08:00:00Z"}"#,
             prepare: { try await $0.awaitService() }),
         RouteCase(
+            method: .post, route: "/v1/service-tests/{id}/progress", uri: "/v1/service-tests/1/progress",
+            allowed: [.probe], success: .accepted, contentType: "application/json",
+            body: #"{"stage": "up", "phases": {"total_ms": 116}, "ip": "100.64.0.7"}"#,
+            prepare: { f in
+                _ = try await f.awaitService()
+                _ = try await f.store.claimServiceTest(by: "probe-token", at: t0)
+            }),
+        RouteCase(
             method: .get, route: "/v1/speedtest/download", uri: "/v1/speedtest/download?bytes=100",
             allowed: [.probe, .crew, .admin], success: .ok),
         RouteCase(
