@@ -7,14 +7,14 @@ import Foundation
 /// The API's JSON request bodies: each ``FTTHWire`` request type decoded the one way the routes
 /// decode bodies (``RequestBody``, ``WireJSON``), a failure turned into the route's ``APIError``,
 /// and what decoded put through the checks the routes make before they touch the store. The
-/// first byte picks the type (modulo 6); the rest is the body.
+/// first byte picks the type (modulo the number of ``types``); the rest is the body.
 enum WireJSONFuzz {
     static let target = FuzzTarget(
         name: "json", summary: "API request bodies (FTTHWire via WireJSON) and the routes' checks", run: run,
         seeds: seeds)
 
     static let types: [String] = [
-        "project-create", "project-update", "test-start", "send-back", "thresholds", "result",
+        "project-create", "project-update", "test-start", "send-back", "thresholds", "result", "progress",
     ]
 
     static func run(_ bytes: [UInt8]) {
@@ -31,9 +31,15 @@ enum WireJSONFuzz {
                 let sendBack = try RequestBody.decode(SendBackRequest.self, from: body, example: "{}")
                 _ = try? TextFieldRule.reason.validated(sendBack.reason)
             case 4: thresholds(try RequestBody.decode(ThresholdUpdateRequest.self, from: body, example: "{}"))
-            default:
+            case 5:
                 let result = try RequestBody.decode(ServiceMeasurementWire.self, from: body, example: "{}")
                 _ = ServiceRule.judge(result.measurement, planMbps: 300, minFraction: 0.8)
+            default:
+                let progress = try RequestBody.decode(ServiceProgressWire.self, from: body, example: "{}")
+                _ = ServiceProgress.Stage(rawValue: progress.stage).map {
+                    ServiceProgress(
+                        stage: $0, phases: progress.phases.phases, ip: progress.ip, downMbps: progress.downMbps)
+                }
             }
         } catch let error as APIError {
             _ = error.status
@@ -96,6 +102,7 @@ enum WireJSONFuzz {
                 5,
                 #"{"result": "fail", "reason": {"code": "auth_rejected", "message": "PAP refused"}, "phases": {"padi_pado_ms": 3, "total_ms": 40}, "ip": null, "dns": ["192.0.2.53"], "mru": 1492, "mss": 1452, "down_mbps": 290.5, "up_mbps": 48.1, "rtt_ms": 4.2, "server": "198.51.100.7", "measured_at": "2026-12-05T08:00:00Z"}"#
             ),
+            (6, #"{"stage": "down_measured", "phases": {"total_ms": 116}, "ip": "100.64.0.7", "down_mbps": 291.4}"#),
         ]
         for (mode, body) in bodies {
             seeds.append(("json-\(types[mode])", [UInt8(mode)] + Array(body.utf8)))
