@@ -65,8 +65,8 @@ for target in "${targets[@]}"; do
     # leaks the table it began (bytes per configuration load). LeakSanitizer, during the run and
     # at its end, would report TOMLKit's leaks instead of our parsers' faults.
     [ "$target" != toml ] || leaks=0
-    # XLSX: FoundationXML leaks the error objects of a failed XMLParser parse, and ZIPFoundation's
-    # in-memory Archive leaks its MemoryFile when the bytes are no ZIP: per unreadable upload.
+    # XLSX: FoundationXML leaks the error objects of a failed XMLParser parse (per unreadable
+    # upload; a dependency's leak, docs/fuzzing.md).
     [ "$target" != xlsx ] || leaks=0
     # -timeout: an input that takes 10 s is a hang, reported like a crash.
     ASAN_OPTIONS="detect_leaks=$leaks" "$fuzz" "$target" -max_total_time="$seconds" -timeout=10 \

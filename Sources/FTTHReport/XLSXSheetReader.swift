@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -16,32 +15,10 @@ public struct XLSXSheetReader: Sendable {
     /// Unpacks `data` and reads its first sheet; no part may unpack to more than
     /// `maxPartBytes`. Throws ``XLSXError``.
     public init(data: Data, maxPartBytes: Int = 64 << 20) throws {
-        let archive: Archive
-        do {
-            archive = try Archive(data: data, accessMode: .read)
-        } catch {
-            throw XLSXError.unreadable("it is not a ZIP archive")
-        }
+        // Our own bounded reader (ZIPParts), not ZIPFoundation's: see there why.
+        let archive = try ZIPParts(data)
         func part(_ path: String) throws -> Data? {
-            guard let entry = archive[path] else { return nil }
-            guard entry.uncompressedSize <= UInt64(maxPartBytes) else {
-                throw XLSXError.tooLarge(part: path, limit: maxPartBytes)
-            }
-            var bytes = Data()
-            do {
-                _ = try archive.extract(entry) { chunk in
-                    // The size in the header is the sender's word; count what actually unpacks.
-                    guard bytes.count + chunk.count <= maxPartBytes else {
-                        throw XLSXError.tooLarge(part: path, limit: maxPartBytes)
-                    }
-                    bytes.append(chunk)
-                }
-            } catch let error as XLSXError {
-                throw error
-            } catch {
-                throw XLSXError.unreadable("\(path) does not unpack (\(error))")
-            }
-            return bytes
+            try archive.contents(of: path, limit: maxPartBytes)
         }
         guard let workbook = try part("xl/workbook.xml") else {
             throw XLSXError.unreadable("it has no xl/workbook.xml")
@@ -70,14 +47,33 @@ public struct XLSXSheetReader: Sendable {
         guard let sheet = try part(sheetPath) else { throw XLSXError.unreadable("it has no \(sheetPath)") }
         let handler = SheetHandler(shared: shared)
         try Self.run(handler, on: sheet, as: sheetPath)
+        // A cell reference is the sender's word: rows 1…1,048,576 and columns A…XFD are what a
+        // sheet has, and the CSV made of it stays within what an import can take.
+        var fields = 0
+        for (number, cells) in handler.rows {
+            guard (1...Self.maxRows).contains(number), cells.keys.allSatisfy({ (0..<Self.maxColumns).contains($0) })
+            else {
+                throw XLSXError.unreadable("\(sheetPath) has a cell outside a sheet's rows and columns")
+            }
+            fields += (cells.keys.max() ?? 0) + 1
+        }
+        guard fields <= Self.maxFields else {
+            throw XLSXError.unreadable("\(sheetPath) has more than \(Self.maxFields) cells to read: split the file")
+        }
         rows = handler.rows
     }
+
+    /// A sheet's rows and columns (Excel's limits), and the most cells (blank ones within a row
+    /// included) a sheet may make into CSV.
+    static let maxRows = 1_048_576
+    static let maxColumns = 16_384
+    static let maxFields = 4_000_000
 
     /// The sheet as CSV text (RFC 4180), one line per spreadsheet row, so that a problem the
     /// importer names on line N is on the sheet's row N: rows the sheet skips become blank lines,
     /// which the importer skips too.
     public var csv: String {
-        guard let last = rows.keys.max() else { return "" }
+        guard let last = rows.keys.max(), last >= 1 else { return "" }
         var lines: [String] = []
         lines.reserveCapacity(last)
         for number in 1...last {

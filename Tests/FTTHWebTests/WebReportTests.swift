@@ -248,6 +248,97 @@ struct WebReportTests {
         }
     }
 
+    /// What the xlsx fuzz target found on its first run in CI (2026-12-06): a ZIP whose directory
+    /// points past its end. ZIPFoundation's in-memory archive trapped on it ("Range requires
+    /// lowerBound <= upperBound"), which would have taken the daemon down with an upload; read from
+    /// a file, it is refused with a message.
+    @Test func theArchiveTheFuzzerFoundIsRefusedNotACrash() throws {
+        let crash = try #require(
+            Data(
+                base64Encoded: [
+                    "UEsDBBQAAAgIAAAAIVym0ZYADQEAAKgCAAATAAAAW0NvbnRlbnRfVHlwZXNdLnhtbK2SvU7DMBSFd57C8lrFbhkQQk06FBiBoTzA",
+                    "xblJrPpPvm5J3x7HLQyolKWTZd9zzndsebkarWF7jKS9q/lCzDlDp3yrXV/z981zdc8ZJXAtGO+w5gckvmpulptDQGLZ7KjmQ0rh",
+                    "QUpSA1og4QO6POl8tJDyNvYygNpCj/J2Pr+TyruELlVpyuDN8hE72JnEnsZ8fCwS0RBn66NwYtUcQjBaQcpzuXftL0p1IojsLBoa",
+                    "dKBZFnB5ljBN/gacfK/5ZaJukb1BTC9gs0qORn76uP3wfisuh5xp6btOK2y92tlsERQiQksDYrJGlFVY0G52mU/pYJCuTS+h/+GJ",
+                    "1H1GG39UfCWSLL3BKGCZ+JP8eCMas4QCr0r+8WD1AlBLAwQUAAAICAAAACFcrilj0LkAAAAaAQAADwAAAHhsL3dvcmtib29rLnht",
+                    "bI2Puw7CMAxFd74i8g4pDAhVbVkQEjt8QGhcGtHYlR1ef0947Ux+6R7fW63vcTBXFA1MNcxnBRikln2gUw2H/Xa6AqPJkXcDE9bw",
+                    "QIV1M6luLOcj89lkPWkNfUpjaa22PUanMx6R8qVjiS7lUU5WR0HntUdMcbCLolja6ALBh1DKPwzuutDihttLREofiODgUnavfRgV",
+                    "mur9Qb/VkIvZ9S14zDlem53PMcFIGXIjOz8H21T2J7K/XM0TUEsDBBQAAAgIAAAAIVzgQpaKxwAAAKgBAAAaAAAAeGwvX3JlbHMv",
+                    "d29ya2Jvb2sueG1sLnJlbHOtkM2qwjAQhfc+RZi9ndaFyMW0m8sFt6IPENLpD7ZJyIw/fXuDoii4uAtXw5lhvnM46+oyDupEkXvv",
+                    "NBRZDoqc9XXvWg373d98BYrFuNoM3pGGiRiqcrbe0mAk/XDXB1YJ4lhDJxJ+ENl2NBrOfCCXLo2Po5EkY4vB2INpCRd5vsT4yoDy",
+                    "jak2tYa4qQtQuynQf9i+aXpLv94eR3LywQLPPh64I5IENbEl0fBcMd5GkSUq4Ocwi2+GYZmGVOYzyV0/7PGt4PIKUEsDBBQAAAgI",
+                    "AAAAIVzKtxtDcHmWME3+Bpx8r/llom6RvUFML2CzSo5Gfvq4/fB+Ky6HnGnpu04rbL3a2WwRFCJCSwNiskaUVVjQbnaZT+lgkK5N",
+                    "L6H/4YnUfUYbf1R8JZIsvcEoYJn4k/x4IxqzhAKvSv7xYPUCUEsDBBQAAAgIAAAAIVyuKWPQuQAAABoBAAAPAAAAeGwvd29ya2Jv",
+                    "b2sueG1sjY+7DsIwDEV3viLyDikMCFVtWRASO3xAaFwa0diVHV5/T3jtTH7pHt9bre9xMFcUDUw1zGcFGKSWfaBTDYf9droCo8mR",
+                    "dwMT1vBAhXUzqW4s5yPz2WQ9aQ19SmNpv8wj24rSX5V/W1Z2a0kKkVHna4cVtIQ6719QZ/6XOpMX1CmHdah33IqmW9EwWhejjK53",
+                    "2450PKSTSNMhPYmUDemHSN8M6Wmk+0P6MdKDIT2L9O2Qnkd6OKSfIn03pBdggeQuASO7z4CR3hfAyO8rYCQ4BYwMvwFGileAkeMM",
+                    "MJK8Bowsb+CtIMtbwMjyDjCy/A4YWf4AjCx/AkaWHMKUIk0OcUqRJ38OFBLlEKkUmXIIFUOqHGLFkCuHYDEkyyFaDNlyCBdDuhzi",
+                    "xbAvBIxhX0gYw74QMYZ9IWPsj2/8sdKdv1B0+6+k+A1QSwECFQMUAAAICAAAACFcptGWAA0BAACoAgAAEwAAAAAAAAAAAAAApIEA",
+                    "AAAAW0NvbnRlbnRfVHlwZXNdLnhtbFBLAQIVAxQAAAgIAAAAIVwGWceCsQAAACgBAAALAAAAAAAAAAAAAACkgT4BAABfcmVscy8u",
+                    "cmVsc1BLAQIVAxQAAAgIAAAAIVyuKWPQuQAAABoBAAAPAAAAAAAAAAAAAACkgRgCAAB4bC93b3JrYm9vay54bWxQSwECFQMUAAAI",
+                    "CAAAACFc4EKWiscAAACoAQAAGgAAAAAAAAAAAAAApIH+AgAAeGwvX3JlbHMvd29ya2Jvb2sueG1sLnJlbHNQSwECFQMUAAAICAAA",
+                    "ACFcyrcbQ4gBAAAmBAAADQAAAAAAAAAAAAAApIH9AwAAeGwvc3R5bGVzLnhtbFBLAQIVAxQAAAgIAAAAIVxOS5VZLwIAAI4GAAAY",
+                    "AAAAAAAAAAAAAACkgbAFAAB4bC93b3Jrc2hlZXRzL4NoZWV0MS54bWxQSwUGAAAAAAYABgCAAQAAFQgAAAAA",
+                ].joined()))
+        #expect(throws: XLSXError.self) { try XLSXSheetReader(data: crash) }
+    }
+
+    /// The fuzz target's second find, once the first was read from a file: a deflated member
+    /// whose stream stops before its end. ZIPFoundation's inflate loop never returned on it (the
+    /// daemon would have spun a core for good); our reader says it stops short.
+    @Test func aMemberWhoseStreamStopsShortIsRefusedNotAHang() throws {
+        let hang = try #require(
+            Data(
+                base64Encoded: [
+                    "UEsDBBQAAAgIAAAAIVym0ZYADQEAAKgCAAATAAAAW0NvbnRlbnRfVHlwZXNdLnhtbK2SvU7DMBSFd57C8lrFbhkQQk06FBiBoTzA",
+                    "xblJrPpPvm5J3x7HLQyolKWTZd9zzndsebkarWF7jKS9q/lCzDlDp3yrXV/z981zdc8ZJXAtGO+w5gckvmpulptDQGLZ7KjmQ0rh",
+                    "QUpSA1og4QO6POl8tJDyNvYygNpCj/J2Pr+TyruELlVpyuDN8hE72JnEnsZ8fCwS0RBn66NwYtUcQjBaQcpzuXftL0pVIojsLBoa",
+                    "dKBZFnB5ljBN/gacfK/5ZaJukb1BTC9gs0qORn76uP3wfisuh5xp6btOK2y92tlsERQiQksDYrJGlFVY0G52mU/pYJCuTS+h/5Cn",
+                    "mxcDybIsrlziJ/+7hywfrfkCUEsDBBQAAAgIAAAAIVwGWceCsQAAACgBAAALAAAAX3JlbHMvLnJlbHONz7EOgjAQBuDdp2hul4KD",
+                    "MYbCYkxYDT5AbY9CgF7TVoW3t6MaB8fL/ff9ubJe5ok90IeBrIAiy4GhVaQHawRc2/P2ACxEabWcyKKAFQPU1aa84CRjugn94AJL",
+                    "iA0C+hjdkfOgepxlyMihTZuO/CxjGr3hTqpRGuS7PN9z/25A9WGyRgvwjS6AtavDf2zqukHhidR9Rht/VHwlkiy9wShgmfiT/Hgj",
+                    "GrOEAq9K/vFg9QJQSwMEFAAACAgAAAAhXK4pY9C5AAAAGgEAAA8AAAB4bC93b3JrYm9vay54bWyNj7sOwjAMRXe+IvIOKQwIVW1Z",
+                    "EBI7fEBoXBrR2JUdXn9PeO1Mfuke31ut73EwVxQNTDXMZwUYpJZ9oFMNh/12ugKjyZF3AxPW8ECFdTOpbiznI/PZZD1pDX1KY2mt",
+                    "tj1GpzMekfKlY4ku5VFOVkdB57VHTHGwi6JY2ugCwYdQyj8M7rrQ4obbS0RKH4jg4FJ2r30YFZrq/UG/1ZCL2fUteMw5XpudzzHB",
+                    "SBlyIzs/B9tU9ieyv1zNE1BLAwQUAAAICAAAACFc4EKWiscAAACoAQAAGgAAAHhsL19yZWxzL3dvcmtib29rLnhtbC5yZWxzrZDN",
+                    "qsIwEIX3PkWYvZ3WhcjFtJvLBbeiDxDS6Q+2SciMP317g6IouLgLV8OZYb5zOOvqMg7qRJF77zQUWQ6KnPV171oN+93ffAWKxbja",
+                    "DN6RhokYqnK23tJgJP1w1wdWCeJYQycSfhDZdjQaznwgly6Nj6ORJGOLwdiDaQkXeb7E+MqA8o2pNrWGuKkLULsp0H/Yvml6S7/e",
+                    "Hkdy8sECzz4euCOSBDWxJdHwXDHeRpElKuDnMItvhmGZhlTmM8ldP+zxreDyClBLAwQUAAAICAAAACFcyrcbQ4gBAAAmBAAADQAA",
+                    "AHhsL3N0eWxlcy54bWylk89vwiAUx+/7Kwj3STXOLEtbDyZNdvGiS3alllYSeDSAxu6v36N0WheXxe3S94P3/fDKg3R50oochXXS",
+                    "QEank4QSATtTSWjM+rYtHp8pcZ5DxZUBkdFOOLrMH1LnOyU2eyE8QQK4jO69b18Yc7u90NxNTCsAV2pjNfcY2oa51gpeuSDSis2S",
+                    "ZME0l0DzFA660N6RnTmAxzbOKRLNa4XJxZySiFuZCltJsFmWp2wQ52lt4MKY0ZjIU/dBjlwhYBrKgWsR4xVXsrSyZ8TK+C3ZPZre",
+                    "hM2lUtebYyJPW+69sFBgQAZ/27XYPeBxRkxf90t1Y3k3nT2NBL3BfUtjKxzf+OhiKk+VqD0KrGz2wXrTsrDovdFUN+gGCpK4yC/F",
+                    "4CB2J5TahBm/11fsUz0aSRIGAmcXGxrciIlB4I9pkT3Czv+EJaf6zP9JPf1dTXjbqq4w8f++s2Z3dRJZ64MuhS36i3qLOdzj/1PZ",
+                    "cI6jYV2N6pwl4f5mdB3EagQuD1J5CTfGhEx2eeH5J1BLAwQUAAAICAAAACFcTkuVWS8CAACOBgAAGAAAAHhsL3dvcmtzaGVldHMv",
+                    "c2hlZXQxLnhtbJ2VXU/bMBSG7/crIt8Pt/FgDCVBXhmDwbaO8rHtzk3c1iKxo9i0sF8/Oz50zdE0Tdy0zmP7+DzOW8iOH5s6WcvO",
+                    "KqNzMt4bkUTq0lRKL3Nyc336+pAk1gldidpomZMnaclx8SrbmO7erqR0iS+gbU5WzrVHlNpyJRth90wrtZ9ZmK4Rzj92S2rbToqq",
+                    "39TUNB2NDmgjKSZF1rNbJTd2Z5yEI+bG3IeH8yonI7+yFVomT7O2Vs53SxJn2ku5cBNZ1znhKUlE6dRaTkXodW6cM02Y7x2cR4vO",
+                    "/JKa0CKj24N2x88NnPZ9T7ukkgvxULsrszmTarkKp+6H7aWpbf+ZNEr3rTTisf/eqMqtcuLvrXyw/vy7+DyGXXFEG7fK/1zPYD37",
+                    "93oa2+oVToQTRdaZTdKFWV8sDHi4tJwoXSstZ67zNxNnld/Xv8wj24rSX5V/W1Z2a0kKkVHna4cVtIQ6719QZ/6XOpMX1CmHdah3",
+                    "3IqmW9EwWhejjK532450PKSTSNMhPYmUDemHSN8M6Wmk+0P6MdKDIT2L9O2Qnkd6OKSfIn03pBdggeQuASO7z4CR3hfAyO8rYCQ4",
+                    "BYwMvwFGileAkeMMMJK8Bowsb+AqIMtbwMjyDjCy/A4YWf4AjCx/AkaWHMKUIk0OcUqRJ38OFBLlEKkUmXIIFUOqHGLFKSuHYDEk",
+                    "yyFaDNlyCBdDuhzixbAvBIxhX0gYw74QMYZ9IWPsj2/8sdKdv1B0+6+k+ARQSwECFQMUAAAICAAAACFcptGWAA0BAACoAgAAEwAA",
+                    "AAAAAAAAAAAApIEAAAAAW0NvbnRlbnRfVHlwZXNdLnhtbFBLAQIVAxQAAAgIAAAAIVwGWceCsQAAACgBAAALAAAAAAAAAAAAAACk",
+                    "gT4BAABfcmVscy8ucmVsc1BLAQIVAxQAAAgIAAAAIVyuKWPQuQAAABoBAAAPAAAAAAAAAAAAAACkgRgCAAB4bC93b3JrYm9vay54",
+                    "bWxQSwECFQMUAAAICAAAACFc4EKWiscAAACoAQAAGgAAAAAAAAAAAAAApIH+AgAAeGwvX3JlbHMvd29ya2Jvb2sueG1sLnJlbHNQ",
+                    "SwECFQMUAAAICAAAACFcyrcbQ4gBAAAmBAAADQAAAAAAAAAAAAAApIH9AwAAeGwvc3R5bGVzLnhtbFBLAQIVAxQAAAgIAAAAIVxO",
+                    "S5VZ/////44GAAAYAAAAAAAAAAAAAACkgbAFAAB4bC93b3Jrc2hlZXRzL3NoZWV0MS54bWxQSwUGAAAAAAYABgCAAQAAFQgAAAAA",
+                ].joined()))
+        #expect(throws: XLSXError.self) { try XLSXSheetReader(data: hang) }
+        // Row 0 and a row past Excel's last are no sheet's: refused (row 0 trapped the CSV before).
+        for row in [0, 1_048_577] {
+            let odd = try excelStyleWorkbook(rows: [(row, ["name"])])
+            #expect(throws: XLSXError.self) { try XLSXSheetReader(data: odd) }
+        }
+        // Cut a real report anywhere in its members: refused with a message every time, never a hang.
+        let report = try excelStyleWorkbook(rows: [(1, ["name", "first"]), (2, ["east", "3000"])])
+        for cut in stride(from: 30, to: report.count - 22, by: 97) {
+            var damaged = report
+            damaged.removeSubrange(cut..<(cut + 10))
+            #expect(throws: XLSXError.self) { try XLSXSheetReader(data: damaged) }
+        }
+    }
+
     @Test func theHistogramCountsHalfDecibelBinsAndSpansTheLimits() {
         let values = [DBm(-21.3), DBm(-21.49), DBm(-21.5), DBm(-19.99), DBm(-25)]
         let h = ONURxHistogram(values: values, missing: 2, limits: [DBm(-20), DBm(-27), DBm(-8)])
