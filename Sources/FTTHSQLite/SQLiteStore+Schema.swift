@@ -137,6 +137,7 @@ extension SQLiteStore {
         registerWebAccountMigration(&migrator)
         registerEvidenceMigration(&migrator)
         registerWhoTestedMigration(&migrator)
+        registerODNDesignMigration(&migrator)
         return migrator
     }
 }

@@ -201,13 +201,14 @@ public final class SQLiteStore: AcceptanceStore {
                         arguments: [ponID]) ?? 1
                 try db.execute(
                     sql: """
-                        INSERT INTO splitters (project_id, pon_port_id, name, ratio, port_count, pon_index, plan_mbps)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO splitters (project_id, pon_port_id, name, ratio, port_count, pon_index, plan_mbps,
+                            design_json)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         projectIDs[splitter.projectCode]!, ponID, splitter.name, splitter.ratio.outputs,
                         splitter.portCount,
-                        index, splitter.planMbps,
+                        index, splitter.planMbps, Self.designJSON(splitter.design),
                     ])
                 let splitterID = db.lastInsertedRowID
                 summary.splitters += 1

@@ -199,3 +199,10 @@ public struct ODNLinks: Sendable {
     /// Every splitter's summary, by name.
     public var summaries: [SplitterDiagnosis] { splitters.keys.sorted().compactMap(summary) }
 }
+
+extension DiagnosisStore {
+    /// The results on OLT `olt`, indexed for the diagnosis with `figures`.
+    public func odnLinks(olt: ManagementAddress, figures: LossFigures = .standard) async throws -> ODNLinks {
+        ODNLinks(try await odnRecords(olt: olt), figures: figures)
+    }
+}

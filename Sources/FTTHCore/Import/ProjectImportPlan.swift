@@ -17,6 +17,9 @@ public struct ProjectImportPlan: Sendable {
         /// The plan rate of the splitter's ports, Mbit/s, that the service test judges against;
         /// nil when the row gives none (required when the project needs a service test).
         public var planMbps: Double?
+        /// The ODN the resource system designed in front of the splitter's ports, for the
+        /// diagnosis of where light is lost; empty when the export has none.
+        public var design: ODNDesign = .none
     }
 
     public var projects: [Located<Project>]
@@ -35,7 +38,10 @@ public struct ProjectImportPlan: Sendable {
         "project_code", "project_name", "olt_name", "olt_ip", "olt_dialect", "pon", "svlan", "splitter_name",
         "splitter_ratio",
     ]
-    public static let optionalColumns = ["acceptance_required", "splitter_ports", "service_test", "plan_mbps"]
+    public static let optionalColumns = [
+        "acceptance_required", "splitter_ports", "service_test", "plan_mbps", "feeder_km", "drop_m",
+        "upstream_ratios", "connectors", "splices",
+    ]
 
     /// Parses and validates a project export. Throws ``CSVProblems`` listing every problem with
     /// its file, line and column; a file with any problem yields no plan at all.
@@ -276,6 +282,40 @@ public struct ProjectImportPlan: Sendable {
                 }
             }
 
+            // The ODN design (docs/import.md): optional, each part on its own.
+            var design = ODNDesign.none
+            func number(_ column: String, _ range: ClosedRange<Double>, _ what: String) -> Double? {
+                let t = text(column)
+                guard !t.isEmpty else { return nil }
+                if let v = Double(t), v.isFinite, range.contains(v) { return v }
+                problems.append(CSVProblem(at(column), "'\(t)' is not \(what)"))
+                return nil
+            }
+            design.feederKm = number("feeder_km", 0...60, "a fibre length in km from the OLT to the splitter (0 … 60, such as 3.2)")
+            design.dropMetres = number("drop_m", 0...5000, "a drop length in metres (0 … 5000, such as 80)")
+            design.connectors = number("connectors", 0...40, "a count of mated connectors on the path (0 … 40)")
+                .flatMap { $0 == $0.rounded() ? Int($0) : nil }
+            design.splices = number("splices", 0...100, "a count of splices on the path (0 … 100)")
+                .flatMap { $0 == $0.rounded() ? Int($0) : nil }
+            let stagesText = text("upstream_ratios")
+            if !stagesText.isEmpty {
+                if let ratios = ODNDesign.parseRatios(stagesText), ratios.count <= 3 {
+                    design.upstreamRatios = ratios
+                } else {
+                    problems.append(
+                        CSVProblem(
+                            at("upstream_ratios"),
+                            "'\(stagesText)' is not the splitter stages in front of this one; write their ratios nearest the OLT first, joined by +, such as 1:4 or 1:2+1:4"
+                        ))
+                }
+            }
+            for column in ["connectors", "splices"] {
+                let t = text(column)
+                if let v = Double(t), v != v.rounded() {
+                    problems.append(CSVProblem(at(column), "'\(t)' is not a whole count"))
+                }
+            }
+
             guard let code, let projectName, let oltName, let oltAddress, let dialect, let pon, let svlan,
                 let splitterName, let ratio, let portCount
             else { return }
@@ -358,7 +398,7 @@ public struct ProjectImportPlan: Sendable {
                     Located(
                         value: SplitterEntry(
                             projectCode: code, name: splitterName, ratio: ratio, portCount: portCount, olt: oltAddress,
-                            pon: pon, planMbps: planMbps),
+                            pon: pon, planMbps: planMbps, design: design),
                         location: at("splitter_name")))
             }
         }
