@@ -12,7 +12,7 @@ struct ProjectImportPlanTests {
         "project_code": "P2026-001", "project_name": "Garden Estate Phase 1", "olt_name": "OLT-A", "olt_ip": "10.0.0.1",
         "olt_dialect": "huawei-ma5800", "pon": "0/1/3", "svlan": "100", "splitter_name": "FTTH-A-01",
         "splitter_ratio": "1:8", "acceptance_required": "yes", "splitter_ports": "", "service_test": "",
-        "plan_mbps": "",
+        "plan_mbps": "", "feeder_km": "", "drop_m": "", "upstream_ratios": "", "connectors": "", "splices": "",
     ]
 
     static func field(_ value: String) -> String {
@@ -104,6 +104,38 @@ struct ProjectImportPlanTests {
         #expect(plan.olts.count == 1)
         #expect(plan.ponPorts.count == 1)
         #expect(plan.splitters.count == 2)
+    }
+
+    @Test("the ODN design columns: each optional, kept with the splitter")
+    func odnDesign() throws {
+        let plan = try ProjectImportPlan(
+            csv: Self.csv([
+                [
+                    "feeder_km": "3.2", "drop_m": "80", "upstream_ratios": "1:2+1:4", "connectors": "6",
+                    "splices": "5",
+                ],
+                ["splitter_name": "FTTH-A-02", "feeder_km": "1.5"],
+                ["splitter_name": "FTTH-A-03"],
+            ]), file: "p.csv")
+        #expect(
+            plan.splitters[0].value.design
+                == ODNDesign(
+                    feederKm: 3.2, dropMetres: 80, upstreamRatios: [SplitRatio("1:2")!, SplitRatio("1:4")!],
+                    connectors: 6, splices: 5))
+        #expect(plan.splitters[1].value.design == ODNDesign(feederKm: 1.5))
+        #expect(plan.splitters[2].value.design.isEmpty)
+    }
+
+    @Test("a design value that is not one names its column and says what to write")
+    func odnDesignProblems() {
+        let found = problems(
+            Self.csv([
+                ["feeder_km": "far", "drop_m": "-3", "upstream_ratios": "1:3", "connectors": "2.5", "splices": "x"]
+            ]))
+        let columns = Set(found.map(\.location.column))
+        #expect(columns == ["feeder_km", "drop_m", "upstream_ratios", "connectors", "splices"])
+        #expect(found.first { $0.location.column == "upstream_ratios" }?.message.contains("1:2+1:4") == true)
+        #expect(found.first { $0.location.column == "feeder_km" }?.message.contains("km") == true)
     }
 
     @Test("the same splitter name in two projects is two splitters")

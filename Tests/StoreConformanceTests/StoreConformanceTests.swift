@@ -23,11 +23,14 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     }
 
     final class Handle {
-        let store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
+        let store:
+            any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
+                & DiagnosisStore
         let cleanup: () -> Void
 
         init(
-            store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore,
+            store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
+                & DiagnosisStore,
             cleanup: @escaping () -> Void
         ) {
             self.store = store

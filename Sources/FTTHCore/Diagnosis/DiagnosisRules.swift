@@ -124,7 +124,8 @@ struct DiagnosisRules {
         let badOthers = others.filter { isMostlyBad($0.value) }
         let hint = wavelengthHint(bad)
         let sameONTOnAll =
-            subject.serial != nil && splitterLinks.count >= 2 && splitterLinks.allSatisfy { $0.serial == subject.serial }
+            subject.serial != nil && splitterLinks.count >= 2
+            && splitterLinks.allSatisfy { $0.serial == subject.serial }
         let ontCaveat =
             sameONTOnAll ? "; all were measured with test ONT \(subject.serial!), so re-test one with another" : ""
 
@@ -175,7 +176,8 @@ struct DiagnosisRules {
             subject.serial != nil && facts.sameONT.contains { $0.state(figures).isFine && $0.serial == subject.serial }
         let certainty: Diagnosis.Certainty = fineSiblings.count >= 2 && ontFineElsewhere ? .sure : .likely
         let neighbours =
-            fineSiblings.count == 1 ? "its tested neighbour is fine" : "\(fineSiblings.count) tested neighbours are fine"
+            fineSiblings.count == 1
+            ? "its tested neighbour is fine" : "\(fineSiblings.count) tested neighbours are fine"
         let ont = ontFineElsewhere ? " and the same test ONT reads fine elsewhere" : ""
         let what =
             subject.state(figures) == .dark

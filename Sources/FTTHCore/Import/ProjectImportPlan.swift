@@ -291,7 +291,8 @@ public struct ProjectImportPlan: Sendable {
                 problems.append(CSVProblem(at(column), "'\(t)' is not \(what)"))
                 return nil
             }
-            design.feederKm = number("feeder_km", 0...60, "a fibre length in km from the OLT to the splitter (0 … 60, such as 3.2)")
+            design.feederKm = number(
+                "feeder_km", 0...60, "a fibre length in km from the OLT to the splitter (0 … 60, such as 3.2)")
             design.dropMetres = number("drop_m", 0...5000, "a drop length in metres (0 … 5000, such as 80)")
             design.connectors = number("connectors", 0...40, "a count of mated connectors on the path (0 … 40)")
                 .flatMap { $0 == $0.rounded() ? Int($0) : nil }
