@@ -74,11 +74,20 @@ public struct ProjectCreateRequest: Codable, Sendable, Hashable {
         public var ports: Int?
         /// This splitter's plan rate, Mbit/s, when it differs from the project's.
         public var planMbps: Double?
+        /// The ODN design in front of its ports (docs/import.md), each optional: fibre from the OLT
+        /// in km, a typical drop in metres, the stages in front (`1:4` or `1:2+1:4`), and the
+        /// connectors and splices on the path.
+        public var feederKm: Double?
+        public var dropM: Double?
+        public var upstreamRatios: String?
+        public var connectors: Int?
+        public var splices: Int?
 
         /// JSON key → export column.
         public enum CodingKeys: String, CodingKey, CaseIterable {
             case oltName = "olt_name", oltIP = "olt_ip", oltDialect = "olt_dialect", pon, svlan, name, ratio, ports
             case planMbps = "plan_mbps"
+            case feederKm = "feeder_km", dropM = "drop_m", upstreamRatios = "upstream_ratios", connectors, splices
 
             /// The column of a project export this key fills.
             public var column: String {
@@ -87,7 +96,7 @@ public struct ProjectCreateRequest: Codable, Sendable, Hashable {
                 case .name: "splitter_name"
                 case .ratio: "splitter_ratio"
                 case .ports: "splitter_ports"
-                case .planMbps: "plan_mbps"
+                case .planMbps, .feederKm, .dropM, .upstreamRatios, .connectors, .splices: rawValue
                 }
             }
         }
@@ -123,6 +132,11 @@ public struct ProjectCreateRequest: Codable, Sendable, Hashable {
             ratio = try c.decodeIfPresent(String.self, forKey: .ratio)
             ports = try c.decodeWholeNumberIfPresent(forKey: .ports)
             planMbps = try c.decodeIfPresent(Double.self, forKey: .planMbps)
+            feederKm = try c.decodeIfPresent(Double.self, forKey: .feederKm)
+            dropM = try c.decodeIfPresent(Double.self, forKey: .dropM)
+            upstreamRatios = try c.decodeIfPresent(String.self, forKey: .upstreamRatios)
+            connectors = try c.decodeWholeNumberIfPresent(forKey: .connectors)
+            splices = try c.decodeWholeNumberIfPresent(forKey: .splices)
         }
     }
 

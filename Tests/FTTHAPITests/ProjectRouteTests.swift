@@ -157,6 +157,41 @@ import Testing
         #expect(list.last?.svlan == VLANID(1003))
     }
 
+    /// The ODN design comes in JSON under the column names; a bad value is named at its field.
+    @Test func aProjectsDesignIsCreatedFromJSON() async throws {
+        let f = try await APIFixture()
+        let response = try await f.request(
+            .post, "/v1/projects", headers: f.headers(.integration, contentType: "application/json"),
+            body: #"""
+                {"code": "P8", "name": "Design Court", "splitters": [
+                  {"olt_name": "HW-1", "olt_ip": "10.0.0.1", "olt_dialect": "huawei-ma5800", "pon": "0/1/0",
+                   "svlan": 1001, "name": "SP-8A", "ratio": "1:8", "feeder_km": 3.5, "drop_m": 60,
+                   "upstream_ratios": "1:4", "connectors": 6, "splices": 4}]}
+                """#)
+        #expect(response.status == .created, "\(response.text)")
+        let records = try await f.store.odnRecords(olt: ManagementAddress("10.0.0.1")!)
+        let design = records.splitters.first { $0.key.name == "SP-8A" }?.design
+        #expect(
+            design
+                == ODNDesign(
+                    feederKm: 3.5, dropMetres: 60, upstreamRatios: [SplitRatio("1:4")!], connectors: 6, splices: 4))
+
+        let bad = try await f.request(
+            .post, "/v1/projects", headers: f.headers(.admin, contentType: "application/json"),
+            body: #"""
+                {"code": "P7", "name": "Bad design", "splitters": [
+                  {"olt_name": "HW-1", "olt_ip": "10.0.0.1", "olt_dialect": "huawei-ma5800", "pon": "0/1/0",
+                   "svlan": 1001, "name": "SP-7A", "ratio": "1:8", "feeder_km": 99, "upstream_ratios": "1:3"}]}
+                """#)
+        #expect(bad.status == .unprocessableContent, "\(bad.text)")
+        let problems = try #require((bad.json["error"] as? [String: Any])?["problems"] as? [[String: Any]])
+        #expect(
+            problems.compactMap { $0["column"] as? String } == [
+                "splitters[0].feeder_km", "splitters[0].upstream_ratios",
+            ],
+            "\(bad.text)")
+    }
+
     /// Every problem names its JSON field, the project's once; nothing is written. A project
     /// that exists already is a conflict.
     @Test func aBadProjectNamesEachFieldAndAnExistingOneIs409() async throws {

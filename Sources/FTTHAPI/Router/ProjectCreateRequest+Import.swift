@@ -22,6 +22,11 @@ extension ProjectCreateRequest {
             fields[Key.ratio.column] = splitter.ratio
             fields[Key.ports.column] = splitter.ports.map(String.init)
             fields[Key.planMbps.column] = (splitter.planMbps ?? planMbps).map { String($0) }
+            fields[Key.feederKm.column] = splitter.feederKm.map { String($0) }
+            fields[Key.dropM.column] = splitter.dropM.map { String($0) }
+            fields[Key.upstreamRatios.column] = splitter.upstreamRatios
+            fields[Key.connectors.column] = splitter.connectors.map(String.init)
+            fields[Key.splices.column] = splitter.splices.map(String.init)
             return CSVTable.Row(line: i + 1, fields: fields)
         }
         return CSVTable(file: "body", header: [], rows: rows)
