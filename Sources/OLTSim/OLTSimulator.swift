@@ -11,7 +11,9 @@ public final class OLTSimulator: Sendable {
         self.configuration = configuration
         self.clock = clock
         olts = configuration.olts.map {
-            SimulatedOLT(config: $0, clock: clock, registrationSeconds: configuration.registrationSeconds)
+            SimulatedOLT(
+                config: $0, clock: clock, registrationSeconds: configuration.registrationSeconds,
+                variationSeed: configuration.variationSeed)
         }
         mibs = olts.map(SimulatedMIB.init)
     }

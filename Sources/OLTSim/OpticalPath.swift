@@ -16,11 +16,16 @@ public struct OpticalPath: Sendable, Hashable {
     public var splices: Int
     /// Injected faults on this path.
     public var faults: [PathFault]
+    /// How much more (or, negative, less) this path's connectors and splices lose than
+    /// `connectors × connectorLoss + splices × spliceLoss`, the same both ways: the spread of real
+    /// parts (`variation_seed`). 0 without variation.
+    public var componentDeviationDB: Double
 
     public init(
         fibreKm: Double, dropMetres: Double, ratio: SplitRatio, firstLevelRatio: SplitRatio? = nil, connectors: Int,
-        splices: Int, faults: [PathFault] = []
+        splices: Int, faults: [PathFault] = [], componentDeviationDB: Double = 0
     ) {
+        self.componentDeviationDB = componentDeviationDB
         self.firstLevelRatio = firstLevelRatio
         self.fibreKm = fibreKm
         self.dropMetres = dropMetres
@@ -53,7 +58,7 @@ public struct OpticalPath: Sendable, Hashable {
     func passiveLoss(dbPerKm: Double) -> Double {
         (fibreKm + dropMetres / 1000) * dbPerKm + ratio.typicalLoss.value + (firstLevelRatio?.typicalLoss.value ?? 0)
             + Double(connectors) * Self.connectorLoss
-            + Double(splices) * Self.spliceLoss
+            + Double(splices) * Self.spliceLoss + componentDeviationDB
     }
 
     /// Loss OLT → ONT at 1490 nm.

@@ -13,11 +13,20 @@ public struct SimConfiguration: Sendable {
     public var registrationSeconds: Double
     /// The simulated BRAS (`[bras]`) a probe dials through the test ONT; nil: none.
     public var bras: SimBRASConfiguration?
+    /// `variation_seed`: when set, every connector, splice, drop whose length was not given and
+    /// ONT whose `tx_dbm` was not given reads a little off its typical figure, drawn from this seed
+    /// and where the part sits (``SimVariation``), so that ports behind one splitter no longer read
+    /// alike. Nil: every part is exactly typical, as the figures in the tests expect.
+    public var variationSeed: UInt64?
 
-    public init(olts: [SimOLT], registrationSeconds: Double = 5, bras: SimBRASConfiguration? = nil) {
+    public init(
+        olts: [SimOLT], registrationSeconds: Double = 5, bras: SimBRASConfiguration? = nil,
+        variationSeed: UInt64? = nil
+    ) {
         self.olts = olts
         self.registrationSeconds = registrationSeconds
         self.bras = bras
+        self.variationSeed = variationSeed
     }
 }
 
@@ -33,12 +42,16 @@ public struct SimOLT: Sendable {
     public var serviceProfiles: [String]
     /// The Telnet and SSH command line; nil: the OLT has none.
     public var cli: SimCLIConfiguration?
+    /// `[[olt.crew_ont]]`: test ONTs that crews carry from port to port. They sit in no port
+    /// until ``SimulatedOLT/plug(_:pon:splitter:port:)`` puts one somewhere.
+    public var crewONTs: [SimCrewONT]
 
     public init(
         name: String, address: ManagementAddress, dialect: VendorDialect, snmp: SimSNMP = SimSNMP(),
         pons: [SimPON], lineProfiles: [String] = ["ftth-test"], serviceProfiles: [String] = ["ftth-test"],
-        cli: SimCLIConfiguration? = nil
+        cli: SimCLIConfiguration? = nil, crewONTs: [SimCrewONT] = []
     ) {
+        self.crewONTs = crewONTs
         self.name = name
         self.address = address
         self.dialect = dialect
@@ -176,14 +189,26 @@ public enum AgentFault: Sendable, Hashable, CustomStringConvertible {
 /// A PON port and the ODN behind it.
 public struct SimPON: Sendable {
     public var address: PONAddress
-    /// Transmit power of the PON port's optics.
+    /// Transmit power of the PON port's optics: what the OLT reports as its tx, whatever is lost
+    /// after the laser.
     public var oltTxDBm: Double
     public var splitters: [SimSplitter]
+    /// `olt_port_faults` (``SimFaultPlace/oltPort``): at the OLT's port or its ODF, such as a dirty
+    /// connector. Every splitter of the PON suffers them; the OLT's tx does not change.
+    public var oltPortFaults: [PathFault]
+    /// `feeder_faults` (``SimFaultPlace/feeder``): in the feeder before the first-level splitter,
+    /// such as a macrobend. Every splitter of the PON suffers them.
+    public var feederFaults: [PathFault]
 
-    public init(address: PONAddress, oltTxDBm: Double = 3.0, splitters: [SimSplitter]) {
+    public init(
+        address: PONAddress, oltTxDBm: Double = 3.0, splitters: [SimSplitter], oltPortFaults: [PathFault] = [],
+        feederFaults: [PathFault] = []
+    ) {
         self.address = address
         self.oltTxDBm = oltTxDBm
         self.splitters = splitters
+        self.oltPortFaults = oltPortFaults
+        self.feederFaults = feederFaults
     }
 }
 
@@ -196,17 +221,27 @@ public struct SimSplitter: Sendable {
     public var fibreKm: Double
     public var connectors: Int
     public var splices: Int
-    /// Faults before the splitter: every port behind it suffers them.
+    /// Faults before the splitter (``SimFaultPlace/splitterInput``): its feeder leg, the splitter
+    /// itself, its input connector. Every port behind it suffers them.
     public var faults: [PathFault]
     public var onts: [SimONT]
     /// `test_onts`: a crew's test ONT waits unconfigured in every port without an ONT, its
     /// serial this prefix and four hex digits (see `SimConfiguration.fillTestONTs`).
     public var testONTPrefix: String?
+    /// `drop_m`: the typical drop of this splitter's ports, metres, for ports whose drop is given
+    /// neither on a `[[…port]]` nor on the ONT in it. With `variation_seed` each such port's drop
+    /// varies around it.
+    public var dropMetres: Double
+    /// `[[…port]]`: the ports with a drop length or faults of their own, whichever ONT is plugged in.
+    public var ports: [SimSplitterPort]
 
     public init(
         name: String, ratio: SplitRatio, firstLevelRatio: SplitRatio? = nil, fibreKm: Double = 2.0, connectors: Int = 4,
-        splices: Int = 4, faults: [PathFault] = [], onts: [SimONT] = [], testONTPrefix: String? = nil
+        splices: Int = 4, faults: [PathFault] = [], onts: [SimONT] = [], testONTPrefix: String? = nil,
+        dropMetres: Double = 30, ports: [SimSplitterPort] = []
     ) {
+        self.dropMetres = dropMetres
+        self.ports = ports
         self.testONTPrefix = testONTPrefix
         self.name = name
         self.ratio = ratio
@@ -230,14 +265,64 @@ extension SimSplitter {
     }
 }
 
+/// One output port of a splitter and its drop, whichever ONT is plugged in it
+/// (`[[olt.pon.splitter.port]]`).
+public struct SimSplitterPort: Sendable, Hashable {
+    /// The port, 1 … the splitter's outputs.
+    public var number: Int
+    /// The drop from this port to the ONT, metres; nil: the splitter's `drop_m`.
+    public var dropMetres: Double?
+    /// `connector_faults` (``SimFaultPlace/splitterPort``): at the splitter's output connector of
+    /// this port, such as a dirty connector.
+    public var connectorFaults: [PathFault]
+    /// `drop_faults` (``SimFaultPlace/drop``): on the drop cable, such as a macrobend or a cut.
+    public var dropFaults: [PathFault]
+
+    public init(
+        number: Int, dropMetres: Double? = nil, connectorFaults: [PathFault] = [], dropFaults: [PathFault] = []
+    ) {
+        self.number = number
+        self.dropMetres = dropMetres
+        self.connectorFaults = connectorFaults
+        self.dropFaults = dropFaults
+    }
+}
+
+/// A crew's test ONT (`[[olt.crew_ont]]`): in no port until ``SimulatedOLT/plug(_:pon:splitter:port:)``
+/// puts it somewhere; its laser and its faults go with it from port to port.
+public struct SimCrewONT: Sendable, Hashable {
+    public var serial: ONUSerial
+    /// Transmit power; nil: 2.0 dBm, or around it with `variation_seed`.
+    public var txDBm: Double?
+    /// Faults of the ONT itself (``SimFaultPlace/ontConnector``), such as a dirty connector on its
+    /// PON port: every port it is plugged into suffers them.
+    public var faults: [PathFault]
+    /// An ONT that never registers (a dead laser, wrong firmware).
+    public var neverRegisters: Bool
+
+    public init(serial: ONUSerial, txDBm: Double? = nil, faults: [PathFault] = [], neverRegisters: Bool = false) {
+        self.serial = serial
+        self.txDBm = txDBm
+        self.faults = faults
+        self.neverRegisters = neverRegisters
+    }
+}
+
 /// An ONT plugged into a splitter port.
 public struct SimONT: Sendable {
     public var port: Int
     public var serial: ONUSerial
-    public var txDBm: Double
-    public var dropMetres: Double
-    /// Faults on this port's drop only.
+    /// Transmit power; nil: 2.0 dBm, or around it with `variation_seed`. It follows the ONT.
+    public var txDBm: Double?
+    /// The drop of the port it is configured in, metres; nil: the splitter's `drop_m`. It stays
+    /// with the port when the ONT is plugged elsewhere.
+    public var dropMetres: Double?
+    /// `faults`: faults on the drop of the port it is configured in (``SimFaultPlace/drop``). They
+    /// stay with the port: any ONT plugged there suffers them.
     public var faults: [PathFault]
+    /// `ont_faults`: faults of the ONT itself (``SimFaultPlace/ontConnector``), which go with it
+    /// wherever it is plugged.
+    public var ontFaults: [PathFault]
     /// An ONT that never registers (wrong firmware, dead laser).
     public var neverRegisters: Bool
     /// Configured on the OLT from the start (a customer ONU), with this ONU id and name.
@@ -248,9 +333,11 @@ public struct SimONT: Sendable {
     public var password: String?
 
     public init(
-        port: Int, serial: ONUSerial, txDBm: Double = 2.0, dropMetres: Double = 30, faults: [PathFault] = [],
-        neverRegisters: Bool = false, provisionedID: Int? = nil, name: String? = nil, password: String? = nil
+        port: Int, serial: ONUSerial, txDBm: Double? = nil, dropMetres: Double? = nil, faults: [PathFault] = [],
+        neverRegisters: Bool = false, provisionedID: Int? = nil, name: String? = nil, password: String? = nil,
+        ontFaults: [PathFault] = []
     ) {
+        self.ontFaults = ontFaults
         self.password = password
         self.port = port
         self.serial = serial
@@ -275,8 +362,11 @@ extension SimConfiguration {
     public init(toml text: String) throws {
         let root = try TOMLText.parse(text)
         let r = TOMLReader(table: root, path: "")
-        try r.allow(["registration_seconds", "olt", "bras"])
+        try r.allow(["registration_seconds", "olt", "bras", "variation_seed"])
         registrationSeconds = try r.double("registration_seconds", default: 5, range: 0...3600)
+        variationSeed =
+            r.table["variation_seed"] == nil
+            ? nil : UInt64(try r.int("variation_seed", default: 0, range: 0...Int.max))
         bras = try r.optionalTable("bras").map(SimBRASConfiguration.parse)
         olts = try r.tables("olt").map(Self.olt)
         guard !olts.isEmpty else {
@@ -292,7 +382,9 @@ extension SimConfiguration {
     }
 
     static func olt(_ r: TOMLReader) throws -> SimOLT {
-        try r.allow(["name", "address", "dialect", "snmp", "pon", "line_profiles", "service_profiles", "cli"])
+        try r.allow([
+            "name", "address", "dialect", "snmp", "pon", "line_profiles", "service_profiles", "cli", "crew_ont",
+        ])
         let name = try r.string("name")
         guard let address = ManagementAddress(try r.string("address")) else {
             throw r.error("address", "must be an IPv4 or IPv6 address")
@@ -363,7 +455,14 @@ extension SimConfiguration {
             }
         }
         var pons = try r.tables("pon").map(pon)
-        try fillTestONTs(&pons, r)
+        var serials = try fillTestONTs(&pons, r)
+        let crewONTs = try r.tables("crew_ont").map(crewONT)
+        for (i, c) in crewONTs.enumerated() {
+            if let other = serials.updateValue("crew_ont[\(i)]", forKey: c.serial) {
+                throw r.error(
+                    "crew_ont[\(i)].serial", "serial \(c.serial) is used twice on this OLT: here and at \(other)")
+            }
+        }
         let ids = dialect.isHuawei ? 0...127 : 1...128
         for (pi, p) in pons.enumerated() {
             for (si, sp) in p.splitters.enumerated() {
@@ -381,13 +480,25 @@ extension SimConfiguration {
         return SimOLT(
             name: name, address: address, dialect: dialect, snmp: snmp, pons: pons,
             lineProfiles: try r.strings("line_profiles", default: ["ftth-test"]),
-            serviceProfiles: try r.strings("service_profiles", default: ["ftth-test"]), cli: cli)
+            serviceProfiles: try r.strings("service_profiles", default: ["ftth-test"]), cli: cli, crewONTs: crewONTs)
+    }
+
+    static func crewONT(_ r: TOMLReader) throws -> SimCrewONT {
+        try r.allow(["serial", "tx_dbm", "faults", "never_registers"])
+        guard let serial = ONUSerial(try r.string("serial")) else {
+            throw r.error("serial", "must be a GPON serial such as HWTC1A2B3C4D or 485754431A2B3C4D")
+        }
+        return SimCrewONT(
+            serial: serial,
+            txDBm: r.table["tx_dbm"] == nil ? nil : try r.double("tx_dbm", default: 2.0, range: -10...10),
+            faults: try faults(r), neverRegisters: try r.bool("never_registers", default: false))
     }
 
     /// Plugs a test ONT into every free port of the splitters with `test_onts`: serial = the
     /// prefix, the splitter's ordinal on the OLT and the port, two hex digits each (HWTC7E57 0103
-    /// is port 3 of the OLT's first splitter). Serials must stay unique on the OLT.
-    static func fillTestONTs(_ pons: inout [SimPON], _ r: TOMLReader) throws {
+    /// is port 3 of the OLT's first splitter). Serials must stay unique on the OLT. Returns where
+    /// each serial is plugged, for the crew ONTs' check.
+    static func fillTestONTs(_ pons: inout [SimPON], _ r: TOMLReader) throws -> [ONUSerial: String] {
         var ordinal = 0
         var serials: [ONUSerial: String] = [:]
         for pi in pons.indices {
@@ -415,30 +526,48 @@ extension SimConfiguration {
                 }
             }
         }
+        return serials
     }
 
     static func pon(_ r: TOMLReader) throws -> SimPON {
-        try r.allow(["port", "olt_tx_dbm", "splitter"])
+        try r.allow(["port", "olt_tx_dbm", "splitter", "olt_port_faults", "feeder_faults"])
         guard let address = PONAddress(try r.string("port")) else {
             throw r.error("port", "must be frame/slot/port such as 0/1/0")
         }
         return SimPON(
             address: address, oltTxDBm: try r.double("olt_tx_dbm", default: 3.0, range: -10...10),
-            splitters: try r.tables("splitter").map(splitter))
+            splitters: try r.tables("splitter").map(splitter), oltPortFaults: try faults(r, "olt_port_faults"),
+            feederFaults: try faults(r, "feeder_faults"))
     }
 
-    static func faults(_ r: TOMLReader) throws -> [PathFault] {
-        try r.strings("faults", default: []).map { text in
+    static func faults(_ r: TOMLReader, _ key: String = "faults") throws -> [PathFault] {
+        try r.strings(key, default: []).map { text in
             guard let f = PathFault(text) else {
-                throw r.error("faults", "'\(text)' is not a fault: use dirty-connector:DB, macrobend:DB or broken")
+                throw r.error(key, "'\(text)' is not a fault: use dirty-connector:DB, macrobend:DB or broken")
             }
             return f
         }
     }
 
+    static func splitterPort(_ r: TOMLReader, outputs: Int) throws -> SimSplitterPort {
+        try r.allow(["number", "drop_m", "connector_faults", "drop_faults"])
+        guard r.table["number"] != nil else {
+            throw r.error("number", "is required: the splitter port, 1 … \(outputs)")
+        }
+        let number = try r.int("number", default: 1, range: 1...128)
+        guard number <= outputs else {
+            throw r.error("number", "port \(number) does not exist on a 1:\(outputs) splitter")
+        }
+        return SimSplitterPort(
+            number: number,
+            dropMetres: r.table["drop_m"] == nil ? nil : try r.double("drop_m", default: 30, range: 0...5000),
+            connectorFaults: try faults(r, "connector_faults"), dropFaults: try faults(r, "drop_faults"))
+    }
+
     static func splitter(_ r: TOMLReader) throws -> SimSplitter {
         try r.allow([
             "name", "ratio", "first_level_ratio", "fibre_km", "connectors", "splices", "faults", "ont", "test_onts",
+            "drop_m", "port",
         ])
         guard let ratio = SplitRatio(try r.string("ratio")) else {
             throw r.error("ratio", "must be 1:N with N = 2 … 128")
@@ -458,6 +587,21 @@ extension SimConfiguration {
             }
             guard ports.insert(o.port).inserted else { throw r.error("ont[\(i)].port", "two ONTs in port \(o.port)") }
         }
+        var portTables: [SimSplitterPort] = []
+        for (i, reader) in try r.tables("port").enumerated() {
+            let port = try splitterPort(reader, outputs: ratio.outputs)
+            if portTables.contains(where: { $0.number == port.number }) {
+                throw r.error("port[\(i)].number", "port \(port.number) is listed twice")
+            }
+            if port.dropMetres != nil,
+                let j = onts.firstIndex(where: { $0.port == port.number && $0.dropMetres != nil })
+            {
+                throw r.error(
+                    "port[\(i)].drop_m",
+                    "the drop of port \(port.number) is also given as ont[\(j)].drop_m: give it once")
+            }
+            portTables.append(port)
+        }
         var testONTPrefix: String?
         if r.table["test_onts"] != nil {
             let prefix = try r.string("test_onts")
@@ -474,11 +618,15 @@ extension SimConfiguration {
             fibreKm: try r.double("fibre_km", default: 2, range: 0...60),
             connectors: try r.int("connectors", default: 4, range: 0...40),
             splices: try r.int("splices", default: 4, range: 0...100),
-            faults: try faults(r), onts: onts, testONTPrefix: testONTPrefix)
+            faults: try faults(r), onts: onts, testONTPrefix: testONTPrefix,
+            dropMetres: try r.double("drop_m", default: 30, range: 0...5000), ports: portTables)
     }
 
     static func ont(_ r: TOMLReader) throws -> SimONT {
-        try r.allow(["port", "serial", "tx_dbm", "drop_m", "faults", "never_registers", "onu_id", "name", "password"])
+        try r.allow([
+            "port", "serial", "tx_dbm", "drop_m", "faults", "never_registers", "onu_id", "name", "password",
+            "ont_faults",
+        ])
         guard let serial = ONUSerial(try r.string("serial")) else {
             throw r.error("serial", "must be a GPON serial such as HWTC1A2B3C4D or 485754431A2B3C4D")
         }
@@ -486,10 +634,12 @@ extension SimConfiguration {
         if r.table["onu_id"] != nil { provisioned = try r.int("onu_id", default: 0, range: 0...128) }
         return SimONT(
             port: try r.int("port", default: 1, range: 1...128), serial: serial,
-            txDBm: try r.double("tx_dbm", default: 2.0, range: -10...10),
-            dropMetres: try r.double("drop_m", default: 30, range: 0...5000), faults: try faults(r),
+            txDBm: r.table["tx_dbm"] == nil ? nil : try r.double("tx_dbm", default: 2.0, range: -10...10),
+            dropMetres: r.table["drop_m"] == nil ? nil : try r.double("drop_m", default: 30, range: 0...5000),
+            faults: try faults(r),
             neverRegisters: try r.bool("never_registers", default: false), provisionedID: provisioned,
             name: r.table["name"] != nil ? try r.string("name") : nil,
-            password: r.table["password"] != nil ? try r.string("password") : nil)
+            password: r.table["password"] != nil ? try r.string("password") : nil,
+            ontFaults: try faults(r, "ont_faults"))
     }
 }

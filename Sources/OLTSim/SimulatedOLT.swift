@@ -76,6 +76,25 @@ public final class SimulatedOLT: Sendable {
     let clock: any SimClock
     let registrationSeconds: Double
     let state: Mutex<State>
+    /// What goes with each ONT of the configuration (the plugged ones and the crews') wherever it
+    /// is plugged, by serial.
+    let devices: [ONUSerial: ONTDevice]
+    /// The spread of parts (`variation_seed`); nil: every part typical.
+    let variation: SimVariation?
+
+    /// The parts of an ONT that travel with it: its laser and its own connector.
+    struct ONTDevice {
+        var txDBm: Double?
+        var faults: [PathFault]
+        var neverRegisters: Bool
+    }
+
+    /// What one ONT at one port sees: the path with every fault on it, and the ONT's laser.
+    struct Link {
+        var path: OpticalPath
+        var onuTxDBm: Double
+        var neverRegisters: Bool
+    }
 
     struct State {
         var configured: [PONAddress: [Int: ConfiguredONU]] = [:]
@@ -106,15 +125,25 @@ public final class SimulatedOLT: Sendable {
     /// The ONU ids of the dialect: Huawei 0…127, ZTE 1…128.
     public var onuIDRange: ClosedRange<Int> { config.dialect.isHuawei ? 0...127 : 1...128 }
 
-    public init(config: SimOLT, clock: any SimClock, registrationSeconds: Double) {
+    /// An OLT over its ODN. With `variationSeed` its parts spread around their typical figures
+    /// (``SimConfiguration/variationSeed``).
+    public init(config: SimOLT, clock: any SimClock, registrationSeconds: Double, variationSeed: UInt64? = nil) {
         self.config = config
         self.clock = clock
         self.registrationSeconds = registrationSeconds
+        variation = variationSeed.map(SimVariation.init(seed:))
+        var devices: [ONUSerial: ONTDevice] = [:]
+        for crew in config.crewONTs {
+            devices[crew.serial] = ONTDevice(
+                txDBm: crew.txDBm, faults: crew.faults, neverRegisters: crew.neverRegisters)
+        }
         var s = State()
         for pon in config.pons {
             s.configured[pon.address] = [:]
             for (si, splitter) in pon.splitters.enumerated() {
                 for ont in splitter.onts {
+                    devices[ont.serial] = ONTDevice(
+                        txDBm: ont.txDBm, faults: ont.ontFaults, neverRegisters: ont.neverRegisters)
                     s.plugged[ont.serial] = Location(pon: pon.address, splitter: si, port: ont.port)
                     if let password = ont.password { s.passwords[password] = ont.serial }
                     if let id = ont.provisionedID {
@@ -127,6 +156,7 @@ public final class SimulatedOLT: Sendable {
             }
         }
         state = Mutex(s)
+        self.devices = devices
     }
 
     /// Bumped on every configuration change.
@@ -330,17 +360,39 @@ public final class SimulatedOLT: Sendable {
         }
     }
 
-    /// Moves an ONT to a splitter port (the crew plugging the test ONT in somewhere else), or
-    /// unplugs it with `to` nil.
+    /// Moves an ONT to a splitter port: the crew unplugs it wherever it was and plugs it in here.
+    /// Whatever ONT was in that port is unplugged (a port holds one). The ONT keeps its laser and
+    /// its own faults (``SimFaultPlace/ontConnector``); the port keeps its drop and its faults.
+    /// Any serial may be plugged, a crew ONT of `[[olt.crew_ont]]` or one the OLT has never seen
+    /// (2.0 dBm, no faults). False when the PON, splitter or port does not exist.
+    @discardableResult
     public func plug(_ serial: ONUSerial, pon: PONAddress, splitter: String, port: Int) -> Bool {
         guard let p = self.pon(pon), let si = p.splitters.firstIndex(where: { $0.name == splitter }),
             (1...p.splitters[si].ratio.outputs).contains(port)
         else { return false }
+        let location = Location(pon: pon, splitter: si, port: port)
         state.withLock { s in
-            s.plugged[serial] = Location(pon: pon, splitter: si, port: port)
+            s.plugged = s.plugged.filter { $0.value != location }
+            s.plugged[serial] = location
             s.generation += 1
         }
         return true
+    }
+
+    /// Unplugs an ONT: it sees no light until plugged in again. False when it was in no port.
+    @discardableResult
+    public func unplug(_ serial: ONUSerial) -> Bool {
+        state.withLock { s in
+            guard s.plugged.removeValue(forKey: serial) != nil else { return false }
+            s.generation += 1
+            return true
+        }
+    }
+
+    /// Where an ONT is plugged now: PON, splitter name and port; nil when in no port.
+    public func location(of serial: ONUSerial) -> (pon: PONAddress, splitter: String, port: Int)? {
+        guard let l = state.withLock({ $0.plugged[serial] }), let p = pon(l.pon) else { return nil }
+        return (l.pon, p.splitters[l.splitter].name, l.port)
     }
 
     /// Sets the password (LOID) the plugged ONT `serial` answers with, as a crew types it into
@@ -353,17 +405,42 @@ public final class SimulatedOLT: Sendable {
         }
     }
 
-    /// The optical path an ONT at this location sees, with every fault on it.
-    func path(_ location: Location, serial: ONUSerial) -> (OpticalPath, SimONT?)? {
+    /// What the ONT `serial` sees at this location: the path with the faults of every place on
+    /// it (the PON's, the splitter input's, the port's, the drop's and the ONT's own), the drop of
+    /// the port, and the ONT's laser. The port's drop and faults come from its `[[…port]]` table
+    /// and from the ONT configured in that port, whichever ONT is plugged there now.
+    func link(_ location: Location, serial: ONUSerial) -> Link? {
         guard let pon = pon(location.pon) else { return nil }
         let splitter = pon.splitters[location.splitter]
-        let ont = splitter.onts.first { $0.serial == serial }
+        let port = splitter.ports.first { $0.number == location.port }
+        let resident = splitter.onts.first { $0.port == location.port }
+        let device = devices[serial]
+        let olt = config.address.description
+        let ponName = pon.address.description
+        let drop =
+            port?.dropMetres ?? resident?.dropMetres
+            ?? variation?.dropMetres(
+                typical: splitter.dropMetres, olt: olt, pon: ponName, splitter: splitter.name, port: location.port)
+            ?? splitter.dropMetres
+        let deviation =
+            variation?.componentDeviation(
+                olt: olt, pon: ponName, splitter: splitter.name, port: location.port, connectors: splitter.connectors,
+                splices: splitter.splices) ?? 0
+        let faults: [PathFault] =
+            pon.oltPortFaults + pon.feederFaults + splitter.faults + (port?.connectorFaults ?? [])
+            + (port?.dropFaults ?? []) + (resident?.faults ?? []) + (device?.faults ?? [])
         let path = OpticalPath(
-            fibreKm: splitter.fibreKm, dropMetres: ont?.dropMetres ?? 30, ratio: splitter.ratio,
-            firstLevelRatio: splitter.firstLevelRatio, connectors: splitter.connectors, splices: splitter.splices,
-            faults: splitter.faults + (ont?.faults ?? []))
-        return (path, ont)
+            fibreKm: splitter.fibreKm, dropMetres: drop, ratio: splitter.ratio,
+            firstLevelRatio: splitter.firstLevelRatio,
+            connectors: splitter.connectors, splices: splitter.splices, faults: faults, componentDeviationDB: deviation)
+        let tx =
+            device?.txDBm ?? variation?.ontTxDBm(typical: Self.typicalONTTxDBm, olt: olt, serial: serial.description)
+            ?? Self.typicalONTTxDBm
+        return Link(path: path, onuTxDBm: tx, neverRegisters: device?.neverRegisters ?? false)
     }
+
+    /// An ONT's transmit power when its `tx_dbm` is not given.
+    static let typicalONTTxDBm = 2.0
 
     /// ONU receive sensitivity and OLT receive sensitivity below which ranging fails.
     static let onuSensitivity = -30.0
@@ -383,12 +460,13 @@ public final class SimulatedOLT: Sendable {
             temperatureCelsius: 0, voltageMillivolts: 0, biasMilliamps: 0)
         guard let location, location.pon == pon,
             let serial = onu.serial ?? onu.password.flatMap({ p in state.withLock { $0.passwords[p] } }),
-            let (path, ont) = path(location, serial: serial), let ponConfig = self.pon(pon)
+            let link = link(location, serial: serial), let ponConfig = self.pon(pon)
         else { return offline }
-        if path.isBroken || ont?.neverRegisters == true || now - onu.configuredAt < registrationSeconds {
+        let path = link.path
+        if path.isBroken || link.neverRegisters || now - onu.configuredAt < registrationSeconds {
             return offline
         }
-        let onuTx = ont?.txDBm ?? 2.0
+        let onuTx = link.onuTxDBm
         let onuRx = ponConfig.oltTxDBm - path.downstreamLoss
         let oltRx = onuTx - path.upstreamLoss
         guard onuRx >= Self.onuSensitivity, oltRx >= Self.oltSensitivity else { return offline }

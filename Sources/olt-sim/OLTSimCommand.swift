@@ -13,11 +13,17 @@ struct OLTSimCommand: AsyncParsableCommand {
             Every OLT answers SNMP (v1, v2c, v3 with MD5/SHA/SHA-256 and AES) on 127.0.0.1 with its \
             vendor's optical tables, computed from the model: OLT transmit power, fibre length, \
             splitter ratio, connectors, splices, the drop, and injected faults (dirty connector, \
-            macrobend, broken fibre, an ONT that never registers, a slow or silent agent). Huawei \
+            macrobend, broken fibre, an ONT that never registers, a slow or silent agent) at the \
+            place they sit: the OLT port, the feeder, a splitter's input, one splitter port, its \
+            drop, or the test ONT itself (which carries its faults to every port it is plugged \
+            into). variation_seed spreads connectors, splices, drops and ONT powers around their \
+            typical figures, the same on every run. Huawei \
             test ONUs can be provisioned with SET on hwGponDeviceOntConfigInfoTable; an ONU comes \
             online registration_seconds after it is configured, if light reaches it both ways.
 
-            The configuration file is TOML; config/olt-sim.toml is a documented sample city. \
+            The configuration file is TOML; config/olt-sim.toml is a documented sample city and \
+            documents every key. `olt-sim city --seed N --out DIR` writes a random city with faults \
+            at known places (olt-sim.toml, project.csv, truth.json). \
             --synthetic generates a city instead: N OLTs alternating Huawei MA5800 and ZTE C300, \
             each with M registered customer ONUs, agents on consecutive ports from --base-port.
 
