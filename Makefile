@@ -6,7 +6,7 @@ SHELL := /bin/bash
 FUZZ_SECONDS ?= 15
 SCHEMATHESIS_SECONDS ?= 60
 
-.PHONY: deps build demo serve test format lint clean bench-engine bench-probe bench-import fuzz
+.PHONY: deps build demo serve test format lint clean bench-engine bench-probe bench-import bench-diagnosis fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -57,6 +57,12 @@ bench-import: deps
 	$(SWIFT) build -c release --product ftth-acceptd
 	$(SWIFT) build -c release --product ftthctl
 	scripts/import-bench.py --bin .build/release --projects 400000 --import-limits raised
+
+# Random cities with faults at known places through the engine and olt-sim, then diagnosed: the
+# confusion matrix of docs/benchmarks.md. `make bench-diagnosis DIAGNOSIS_ARGS="--cities 50"`.
+bench-diagnosis: deps
+	$(SWIFT) build -c release --product diagnosis-bench
+	.build/release/diagnosis-bench $(DIAGNOSIS_ARGS)
 
 # libFuzzer over every parser of outside bytes (FUZZ_SECONDS each, default 15; make test runs it
 # too); `make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=snmp` for a longer run of one.

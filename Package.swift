@@ -262,6 +262,18 @@ let package = Package(
         .executableTarget(
             name: "probe-bench", dependencies: ["PPPoELink"], path: "Benchmarks/ProbeBench",
             swiftSettings: swiftSettings),
+        // Random cities with faults at known places, tested through the real engine on olt-sim in
+        // process, then diagnosed: the confusion matrix of true and diagnosed places.
+        .target(
+            name: "DiagnosisLab",
+            dependencies: [
+                "FTTHCore", "FTTHDrivers", "FTTHEngine", "FTTHSQLite", "OLTSim",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "diagnosis-bench", dependencies: ["DiagnosisLab", "FTTHCore", "OLTSim"],
+            path: "Benchmarks/DiagnosisBench", swiftSettings: swiftSettings),
         // Runs olt-sim, ftthctl and ftth-acceptd as processes: of their modules it uses only the
         // API's wire types.
         .executableTarget(
@@ -350,7 +362,7 @@ let package = Package(
         .testTarget(
             name: "FTTHEngineTests",
             dependencies: [
-                "FTTHEngine", "FTTHCore", "FTTHSQLite", "FTTHDrivers", "OLTSim", "CLIModel",
+                "FTTHEngine", "FTTHCore", "FTTHSQLite", "FTTHDrivers", "OLTSim", "CLIModel", "DiagnosisLab",
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -13,7 +13,7 @@ public final class OLTSimulator: Sendable {
         olts = configuration.olts.map {
             SimulatedOLT(
                 config: $0, clock: clock, registrationSeconds: configuration.registrationSeconds,
-                variationSeed: configuration.variationSeed)
+                variationSeed: configuration.variationSeed, readingErrorDB: configuration.readingErrorDB)
         }
         mibs = olts.map(SimulatedMIB.init)
     }

@@ -15,6 +15,7 @@ extension SimCity {
 
             """
         if let v = c.variationSeed { out += "variation_seed = \(v)\n" }
+        if c.readingErrorDB > 0 { out += "reading_error_db = \(c.readingErrorDB)\n" }
         for olt in c.olts {
             out += "\n[[olt]]\nname = \(quoted(olt.name))\naddress = \(quoted(olt.address.description))\n"
             out += "dialect = \(quoted(olt.dialect.rawValue))\n"

@@ -39,8 +39,10 @@ public struct SimCity: Sendable {
     /// integer (at most `Int64.max`).
     public static func random(
         seed: UInt64, olts: Int = 2, ponsPerOLT: Int = 4, splittersPerPON: Int = 4, portsPerSplitter: Int = 8,
-        faultyShare: Double = 0.3, crews: Int = 2
+        faultyShare: Double = 0.3, crews: Int = 2, faultDB: ClosedRange<Double> = 2...8, readingErrorDB: Double = 0
     ) -> SimCity {
+        precondition(faultDB.lowerBound >= 0.1 && faultDB.upperBound <= 20, "faults of 0.1 to 20 dB")
+        precondition((0...5).contains(readingErrorDB), "a reading error of 0 to 5 dB")
         precondition(seed <= UInt64(Int64.max), "the seed is written as a TOML integer")
         precondition((1...1000).contains(olts), "1 to 1000 OLTs")
         precondition((1...64).contains(ponsPerOLT), "1 to 64 PONs per OLT")
@@ -50,10 +52,11 @@ public struct SimCity: Sendable {
         precondition((1...16).contains(crews), "1 to 16 crews per OLT")
         var generator = Generator(
             rng: SplitMix64(seed: seed), olts: olts, pons: ponsPerOLT, splitters: splittersPerPON,
-            ports: portsPerSplitter, share: faultyShare, crews: crews)
+            ports: portsPerSplitter, share: faultyShare, crews: crews, faultDB: faultDB)
         generator.build()
         generator.placeFaults()
-        let configuration = SimConfiguration(olts: generator.built, registrationSeconds: 2, variationSeed: seed)
+        let configuration = SimConfiguration(
+            olts: generator.built, registrationSeconds: 2, variationSeed: seed, readingErrorDB: readingErrorDB)
         let truth = SimCityTruth(
             seed: seed, faults: SimCityTruth.faults(of: configuration), crews: generator.crewAssignments())
         return SimCity(
@@ -74,9 +77,14 @@ public struct SimCity: Sendable {
         let ports: Int
         let share: Double
         let crews: Int
+        let faultDB: ClosedRange<Double>
         var built: [SimOLT] = []
 
-        init(rng: SplitMix64, olts: Int, pons: Int, splitters: Int, ports: Int, share: Double, crews: Int) {
+        init(
+            rng: SplitMix64, olts: Int, pons: Int, splitters: Int, ports: Int, share: Double, crews: Int,
+            faultDB: ClosedRange<Double> = 2...8
+        ) {
+            self.faultDB = faultDB
             self.rng = rng
             self.olts = olts
             self.pons = pons
@@ -125,10 +133,11 @@ public struct SimCity: Sendable {
             }
         }
 
-        /// A fault's size: mostly 2–8 dB, a cut now and then where `cuts` allows one.
+        /// A fault's size: within `faultDB` (2–8 dB unless asked), a cut now and then where `cuts`
+        /// allows one.
         mutating func fault(_ kinds: [SimFaultKind], cuts: Bool) -> PathFault {
             if cuts && rng.unit() < 0.1 { return .brokenFibre }
-            return kinds[rng.next(below: kinds.count)].pathFault(db: tenth(2, 8))
+            return kinds[rng.next(below: kinds.count)].pathFault(db: tenth(faultDB.lowerBound, faultDB.upperBound))
         }
 
         struct Spot: Hashable {

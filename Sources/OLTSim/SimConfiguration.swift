@@ -18,11 +18,17 @@ public struct SimConfiguration: Sendable {
     /// and where the part sits (``SimVariation``), so that ports behind one splitter no longer read
     /// alike. Nil: every part is exactly typical, as the figures in the tests expect.
     public var variationSeed: UInt64?
+    /// `reading_error_db`: how far, at most, a receive power reads off the truth, as real optics
+    /// do (an ONT's DDM is calibrated to a dB or so): half of it an offset fixed per ONT, half a
+    /// jitter per port; the OLT's reading of the upstream jitters by up to half of it. Drawn from
+    /// `variation_seed` (0 when unset). 0: readings are exact.
+    public var readingErrorDB: Double
 
     public init(
         olts: [SimOLT], registrationSeconds: Double = 5, bras: SimBRASConfiguration? = nil,
-        variationSeed: UInt64? = nil
+        variationSeed: UInt64? = nil, readingErrorDB: Double = 0
     ) {
+        self.readingErrorDB = readingErrorDB
         self.olts = olts
         self.registrationSeconds = registrationSeconds
         self.bras = bras
@@ -362,7 +368,8 @@ extension SimConfiguration {
     public init(toml text: String) throws {
         let root = try TOMLText.parse(text)
         let r = TOMLReader(table: root, path: "")
-        try r.allow(["registration_seconds", "olt", "bras", "variation_seed"])
+        try r.allow(["registration_seconds", "olt", "bras", "variation_seed", "reading_error_db"])
+        readingErrorDB = try r.double("reading_error_db", default: 0, range: 0...5)
         registrationSeconds = try r.double("registration_seconds", default: 5, range: 0...3600)
         variationSeed =
             r.table["variation_seed"] == nil

@@ -81,6 +81,9 @@ public final class SimulatedOLT: Sendable {
     let devices: [ONUSerial: ONTDevice]
     /// The spread of parts (`variation_seed`); nil: every part typical.
     let variation: SimVariation?
+    /// How far a receive power may read off the truth (``SimConfiguration/readingErrorDB``).
+    let readingErrorDB: Double
+    let readingVariation: SimVariation
 
     /// The parts of an ONT that travel with it: its laser and its own connector.
     struct ONTDevice {
@@ -127,7 +130,12 @@ public final class SimulatedOLT: Sendable {
 
     /// An OLT over its ODN. With `variationSeed` its parts spread around their typical figures
     /// (``SimConfiguration/variationSeed``).
-    public init(config: SimOLT, clock: any SimClock, registrationSeconds: Double, variationSeed: UInt64? = nil) {
+    public init(
+        config: SimOLT, clock: any SimClock, registrationSeconds: Double, variationSeed: UInt64? = nil,
+        readingErrorDB: Double = 0
+    ) {
+        self.readingErrorDB = readingErrorDB
+        readingVariation = SimVariation(seed: variationSeed ?? 0)
         self.config = config
         self.clock = clock
         self.registrationSeconds = registrationSeconds
@@ -467,9 +475,17 @@ public final class SimulatedOLT: Sendable {
             return offline
         }
         let onuTx = link.onuTxDBm
-        let onuRx = ponConfig.oltTxDBm - path.downstreamLoss
-        let oltRx = onuTx - path.upstreamLoss
+        var onuRx = ponConfig.oltTxDBm - path.downstreamLoss
+        var oltRx = onuTx - path.upstreamLoss
         guard onuRx >= Self.onuSensitivity, oltRx >= Self.oltSensitivity else { return offline }
+        if readingErrorDB > 0 {
+            // An ONT's DDM is off by its own calibration everywhere, and jitters per port.
+            let at = [config.address.description, pon.description, "\(location.splitter)", "\(location.port)"]
+            let calibration = readingVariation.symmetric(["onu-rx-calibration", serial.description])
+            let jitter = readingVariation.symmetric(["onu-rx", serial.description] + at)
+            onuRx += readingErrorDB * (calibration + jitter) / 2
+            oltRx += readingErrorDB * readingVariation.symmetric(["olt-rx", serial.description] + at) / 2
+        }
         return ONUObservation(
             runState: .online, onuRxDBm: onuRx, onuTxDBm: onuTx, oltRxDBm: oltRx, distanceMetres: path.distanceMetres,
             temperatureCelsius: 41, voltageMillivolts: 3300, biasMilliamps: 12)

@@ -39,6 +39,8 @@ struct CityCommand: ParsableCommand {
     var faultyShare = 0.3
     @Option(name: .long, help: "Crews (crew test ONTs) per OLT (1-16).")
     var crews = 2
+    @Option(name: .customLong("reading-error"), help: "Receive powers read up to this many dB off the truth (0-5).")
+    var readingError = 0.0
 
     func validate() throws {
         guard seed <= UInt64(Int64.max) else { throw ValidationError("--seed must be 0-9223372036854775807") }
@@ -49,12 +51,13 @@ struct CityCommand: ParsableCommand {
         }
         guard (0...1).contains(faultyShare) else { throw ValidationError("--faulty-share must be 0-1, such as 0.3") }
         guard (1...16).contains(crews) else { throw ValidationError("--crews must be 1-16") }
+        guard (0...5).contains(readingError) else { throw ValidationError("--reading-error must be 0-5 dB, such as 1") }
     }
 
     func run() throws {
         let city = SimCity.random(
             seed: seed, olts: olts, ponsPerOLT: pons, splittersPerPON: splitters, faultyShare: faultyShare,
-            crews: crews)
+            crews: crews, readingErrorDB: readingError)
         let directory = URL(fileURLWithPath: out, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let encoder = JSONEncoder()

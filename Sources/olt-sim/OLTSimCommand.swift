@@ -17,7 +17,8 @@ struct OLTSimCommand: AsyncParsableCommand {
             place they sit: the OLT port, the feeder, a splitter's input, one splitter port, its \
             drop, or the test ONT itself (which carries its faults to every port it is plugged \
             into). variation_seed spreads connectors, splices, drops and ONT powers around their \
-            typical figures, the same on every run. Huawei \
+            typical figures, the same on every run; reading_error_db makes receive powers read off the \
+            truth as real optics do. Huawei \
             test ONUs can be provisioned with SET on hwGponDeviceOntConfigInfoTable; an ONU comes \
             online registration_seconds after it is configured, if light reaches it both ways.
 

@@ -246,3 +246,33 @@ struct SimVariationTests {
         #expect(FaultCity.reading(olt, ids, FaultCity.faultyONT, "SB", 5)?.onuTxDBm == drawn)
     }
 }
+
+@Suite("olt-sim reading error")
+struct ReadingErrorTests {
+    @Test func receivePowersReadOffTheTruthWithinTheErrorAnONTsOffsetStaysWithIt() throws {
+        let (olt, ids, _) = try FaultCity.make(FaultCity.toml(seed: "variation_seed = 3\nreading_error_db = 1.0"))
+        var offsets: [Double] = []
+        for (splitter, port) in [("SA", 1), ("SA", 2), ("SA", 5), ("SB", 3), ("SB", 8)] {
+            let o = try #require(FaultCity.reading(olt, ids, FaultCity.healthyONT, splitter, port))
+            // Variation moves the truth by a few tenths; the reading error by up to 1 dB more.
+            offsets.append(o.onuRxDBm! - FaultCity.healthyRx)
+            #expect(abs(o.onuRxDBm! - FaultCity.healthyRx) < 1.0 + 0.6, "\(splitter)/\(port)")
+            #expect(abs(o.oltRxDBm! - FaultCity.healthyOLTRx) < 0.5 + 0.6, "\(splitter)/\(port)")
+            // The same port read again reads the same.
+            #expect(olt.observe(pon: FaultCity.pon, id: ids[FaultCity.healthyONT]!)?.onuRxDBm == o.onuRxDBm)
+        }
+        #expect(Set(offsets.map { ($0 * 1000).rounded() }).count == offsets.count, "ports read alike: \(offsets)")
+    }
+
+    @Test func noReadingErrorUnlessAsked() throws {
+        let (olt, ids, _) = try FaultCity.make(FaultCity.toml())
+        let o = try #require(FaultCity.reading(olt, ids, FaultCity.healthyONT, "SA", 1))
+        #expect(abs(o.onuRxDBm! - FaultCity.healthyRx) < 1e-9)
+    }
+
+    @Test func aReadingErrorOutOfRangeNamesTheKey() {
+        #expect(throws: ConfigurationError.self) {
+            try SimConfiguration(toml: FaultCity.toml(seed: "reading_error_db = 9"))
+        }
+    }
+}

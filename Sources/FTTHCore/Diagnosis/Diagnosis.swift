@@ -80,7 +80,7 @@ public struct Diagnosis: Sendable, Hashable, Codable {
     /// missing.
     public var lossSentence: String? {
         guard let m = measuredDownstream, let p = predictedDownstream else { return nil }
-        let whose = basis == .design ? "the design's" : "the expected"
+        let whose = basis.map { LossPrediction(downstream: p, upstream: p, basis: $0).name } ?? "the expected"
         let excess = m - p
         if excess.centi > 0 {
             return "downstream loss \(m), \(excess) more than \(whose) \(p)"

@@ -20,12 +20,17 @@ public struct DiagnosisFacts: Sendable, Hashable {
     /// Results measured with other test ONTs on the splitters and PON ports the subject's ONT
     /// measured: whether the network there is fine without it.
     public var otherONTsNearby: [LinkObservation]
+    /// Test ONTs that lose about the same on every port they measured, on two splitters or more,
+    /// while other ONTs read fine there (rule 3 for each ONT): their results say nothing about
+    /// the network, so the pattern across the PON port leaves them out.
+    public var suspectONTs: Set<ONUSerial>
 
     public init(
         subject: LinkObservation, history: [LinkObservation] = [], siblings: [LinkObservation] = [],
         ponSplitters: [SplitterKey: [LinkObservation]] = [:], pon: PONAddress, sameONT: [LinkObservation] = [],
-        otherONTsNearby: [LinkObservation] = []
+        otherONTsNearby: [LinkObservation] = [], suspectONTs: Set<ONUSerial> = []
     ) {
+        self.suspectONTs = suspectONTs
         self.subject = subject
         self.history = history
         self.siblings = siblings
@@ -119,8 +124,9 @@ struct DiagnosisRules {
         // 4. A pattern across the splitter and the PON port.
         let splitterLinks = ([subject] + facts.siblings).filter { $0.state(figures) != .unknown }
         let bad = splitterLinks.filter { $0.state(figures).isBad }
-        let others = facts.ponSplitters.filter { !$0.value.filter({ $0.state(figures) != .unknown }).isEmpty }
-            .sorted { $0.key < $1.key }
+        let others = facts.ponSplitters.mapValues { links in
+            links.filter { $0.state(figures) != .unknown && !($0.serial.map(facts.suspectONTs.contains) ?? false) }
+        }.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
         let badOthers = others.filter { isMostlyBad($0.value) }
         let hint = wavelengthHint(bad)
         let sameONTOnAll =
@@ -201,10 +207,36 @@ struct DiagnosisRules {
         }
         let mine = ([subject] + facts.sameONT.filter { $0.serial == serial })
         let splitters = Set(mine.map(\.splitter))
-        guard mine.count >= 2, splitters.count >= 2 else { return nil }
-        let states = mine.map { $0.state(figures) }.filter { $0 != .unknown }
-        guard states.count >= 2, states.allSatisfy(\.isBad) else { return nil }
+        guard
+            let fineElsewhere = Self.suspect(
+                serial, measured: mine, nearby: facts.otherONTsNearby, figures: figures)
+        else { return nil }
+        let certainty: Diagnosis.Certainty = splitters.count >= 3 && fineElsewhere.count >= 3 ? .sure : .likely
+        return make(
+            .testONT, certainty,
+            "test ONT \(serial) \(groupLoss(mine)) on every port it measured (\(mine.count) ports on \(splitters.count) splitters) while other test ONTs read fine there: clean or replace this test ONT's connector and re-test"
+        )
+    }
+
+    /// Whether test ONT `serial` is the common cause of what it `measured` (the latest result it
+    /// gave on each port): two splitters or more, ¾ of its results lossy or dark (and half on each
+    /// splitter) by about the same (within 2 × margin), while other ONTs read fine on those PON
+    /// ports (`nearby`).
+    /// Returns those fine results, or nil when the ONT is not suspect.
+    static func suspect(
+        _ serial: ONUSerial, measured: [LinkObservation], nearby: [LinkObservation], figures: LossFigures
+    ) -> [LinkObservation]? {
+        let known = measured.filter { $0.state(figures) != .unknown }
+        let splitters = Dictionary(grouping: known, by: \.splitter)
+        guard known.count >= 2, splitters.count >= 2 else { return nil }
+        // Most of what it measured is lossy (a small fault near the margin leaves a few ports
+        // just under it), on every splitter it measured.
+        let bad = known.filter { $0.state(figures).isBad }
+        guard Double(bad.count) >= 0.75 * Double(known.count),
+            splitters.values.allSatisfy({ links in links.filter { $0.state(figures).isBad }.count * 2 >= links.count })
+        else { return nil }
         // Dark everywhere, or about the same excess everywhere: one cause that travels.
+        let states = bad.map { $0.state(figures) }
         let excesses = states.compactMap { s -> Double? in
             if case .measured(let e, _) = s { return e }
             return nil
@@ -214,13 +246,8 @@ struct DiagnosisRules {
                 hi - lo <= 2 * figures.marginDB
             else { return nil }
         }
-        let fineElsewhere = facts.otherONTsNearby.filter { $0.serial != serial && $0.state(figures).isFine }
-        guard !fineElsewhere.isEmpty else { return nil }
-        let certainty: Diagnosis.Certainty = splitters.count >= 3 && fineElsewhere.count >= 3 ? .sure : .likely
-        return make(
-            .testONT, certainty,
-            "test ONT \(serial) \(groupLoss(mine)) on every port it measured (\(mine.count) ports on \(splitters.count) splitters) while other test ONTs read fine there: clean or replace this test ONT's connector and re-test"
-        )
+        let fine = nearby.filter { $0.serial != serial && $0.state(figures).isFine }
+        return fine.isEmpty ? nil : fine
     }
 
     func isMostlyBad(_ links: [LinkObservation]) -> Bool {
@@ -236,7 +263,9 @@ struct DiagnosisRules {
             return nil
         }.sorted()
         let dark = links.filter { $0.state(figures) == .dark }.count
-        let designed = links.contains { $0.prediction?.basis == .design } ? "designed" : "expected"
+        let designed =
+            links.contains { $0.prediction?.basis == .design }
+            ? "designed" : links.contains { $0.prediction?.basis == .peers } ? "the PON port's best link" : "expected"
         let verbs = links.count == 1 ? ("loses", "gets") : ("lose", "get")
         guard !excesses.isEmpty else { return "\(verbs.1) no light (the ONU never came online)" }
         let median = excesses[excesses.count / 2]

@@ -124,6 +124,9 @@ public struct LossPrediction: Sendable, Hashable, Codable {
         case design
         /// The OLT's ranged distance to the ONU, with typical connectors and splices.
         case ranging
+        /// Neither is known: the fibre is taken from the PON port's best link (the peer reference),
+        /// so a loss the whole PON port shares cannot show.
+        case peers
     }
 
     public var downstream: Decibels
@@ -154,17 +157,46 @@ public struct LossPrediction: Sendable, Hashable, Codable {
         } else {
             return nil
         }
-        let stages = design.upstreamRatios + [ratio]
-        let connectors = design.connectors ?? figures.baseConnectors + figures.connectorsPerStage * stages.count
-        let splices = design.splices ?? figures.splicesPerStage * stages.count
-        let fixed =
-            stages.reduce(0) { $0 + figures.splitter($1) } + Double(connectors) * figures.connectorDB
-            + Double(splices) * figures.spliceDB
+        return with(km: km, ratio: ratio, design: design, basis: basis, figures: figures)
+    }
+
+    /// The prediction for `km` of fibre.
+    static func with(km: Double, ratio: SplitRatio, design: ODNDesign, basis: Basis, figures: LossFigures)
+        -> LossPrediction
+    {
+        let fixed = fixedLoss(ratio: ratio, design: design, figures: figures)
         return LossPrediction(
             downstream: Decibels(fixed + km * figures.fibreDownstreamDBPerKm),
             upstream: Decibels(fixed + km * figures.fibreUpstreamDBPerKm), basis: basis)
     }
 
+    /// What the splitter stages, connectors and splices lose, the same at both wavelengths.
+    static func fixedLoss(ratio: SplitRatio, design: ODNDesign, figures: LossFigures) -> Double {
+        let stages = design.upstreamRatios + [ratio]
+        let connectors = design.connectors ?? figures.baseConnectors + figures.connectorsPerStage * stages.count
+        let splices = design.splices ?? figures.splicesPerStage * stages.count
+        return stages.reduce(0) { $0 + figures.splitter($1) } + Double(connectors) * figures.connectorDB
+            + Double(splices) * figures.spliceDB
+    }
+
+    /// The fibre length, km, that makes the measured downstream loss of a link the whole loss:
+    /// the peer reference's estimate from a PON port's best link.
+    static func fibreKm(measuredDownstream: Double, ratio: SplitRatio, design: ODNDesign, figures: LossFigures)
+        -> Double
+    {
+        guard figures.fibreDownstreamDBPerKm > 0 else { return 0 }
+        return max(
+            0,
+            (measuredDownstream - fixedLoss(ratio: ratio, design: design, figures: figures))
+                / figures.fibreDownstreamDBPerKm)
+    }
+
     /// "the design's" or "the expected": how a sentence names the prediction.
-    public var name: String { basis == .design ? "the design's" : "the expected" }
+    public var name: String {
+        switch basis {
+        case .design: "the design's"
+        case .ranging: "the expected"
+        case .peers: "the PON port's best link's"
+        }
+    }
 }

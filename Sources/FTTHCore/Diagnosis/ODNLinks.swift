@@ -70,6 +70,8 @@ public struct ODNLinks: Sendable {
     let splitterPorts: [SplitterKey: [PortKey]]
     /// For each serial, the latest result it gave on each port.
     let bySerial: [ONUSerial: [PortKey: LinkObservation]]
+    /// The test ONTs that are the common cause of what they measured.
+    public private(set) var suspectONTs: Set<ONUSerial> = []
 
     struct PONKey: Hashable {
         var olt: ManagementAddress
@@ -86,15 +88,34 @@ public struct ODNLinks: Sendable {
         }
         var history: [PortKey: [LinkObservation]] = [:]
         var bySerial: [ONUSerial: [PortKey: LinkObservation]] = [:]
-        for r in records.results.sorted(by: { $0.at < $1.at }) {
+        // Oldest first; results stamped alike keep the store's order.
+        let ordered = records.results.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
+        var observations: [LinkObservation] = []
+        for r in ordered.map(\.element) {
             let key = SplitterKey(projectCode: r.port.projectCode, name: r.port.splitter)
             guard let s = splitters[key] else { continue }
             let prediction = LossPrediction.predict(
                 ratio: s.ratio, design: s.design, rangedMetres: r.readings.distanceMetres, figures: figures)
-            let o = LinkObservation(
-                port: r.port, serial: r.serial, at: r.at, readings: r.readings, prediction: prediction)
-            history[r.port, default: []].append(o)
-            if let serial = r.serial { bySerial[serial, default: [:]][r.port] = o }
+            observations.append(
+                LinkObservation(port: r.port, serial: r.serial, at: r.at, readings: r.readings, prediction: prediction))
+        }
+        // Without a design or a ranged distance, the peer reference: the fibre of a PON port is
+        // what its best link's loss leaves after splitters, connectors and splices.
+        var bestKm: [PONKey: Double] = [:]
+        for o in observations where o.prediction == nil {
+            guard let s = splitters[o.splitter], let measured = o.measuredDownstream else { continue }
+            let km = LossPrediction.fibreKm(
+                measuredDownstream: measured, ratio: s.ratio, design: s.design, figures: figures)
+            let pon = PONKey(olt: s.olt, pon: s.pon)
+            bestKm[pon] = min(bestKm[pon] ?? km, km)
+        }
+        for var o in observations {
+            if o.prediction == nil, let s = splitters[o.splitter], let km = bestKm[PONKey(olt: s.olt, pon: s.pon)] {
+                o.prediction = LossPrediction.with(
+                    km: km, ratio: s.ratio, design: s.design, basis: .peers, figures: figures)
+            }
+            history[o.port, default: []].append(o)
+            if let serial = o.serial { bySerial[serial, default: [:]][o.port] = o }
         }
         var ports: [SplitterKey: [PortKey]] = [:]
         for port in history.keys.sorted(by: { $0.port < $1.port }) {
@@ -105,6 +126,7 @@ public struct ODNLinks: Sendable {
         self.ponSplitters = pons.mapValues { $0.sorted() }
         self.splitterPorts = ports
         self.bySerial = bySerial
+        suspectONTs = findSuspectONTs()
     }
 
     /// The latest result of `port`, nil when it has none.
@@ -129,21 +151,41 @@ public struct ODNLinks: Sendable {
         var sameONT: [LinkObservation] = []
         var nearby: [LinkObservation] = []
         if let serial = subject.serial {
-            let mine = (bySerial[serial] ?? [:]).filter { $0.key != port }.values.sorted { $0.at < $1.at }
-            sameONT = mine
-            var touched: Set<PONKey> = [ponKey]
-            for o in mine {
-                if let s = splitters[o.splitter] { touched.insert(PONKey(olt: s.olt, pon: s.pon)) }
-            }
-            for p in touched.sorted(by: { ($0.olt, $0.pon) < ($1.olt, $1.pon) }) {
-                for s in ponSplitters[p] ?? [] {
-                    nearby += latestOf(s).filter { $0.serial != serial }
-                }
-            }
+            sameONT = (bySerial[serial] ?? [:]).filter { $0.key != port }.values.sorted { $0.at < $1.at }
+            nearby = self.nearby(serial, measured: sameONT + [subject])
         }
         return DiagnosisFacts(
             subject: subject, history: Array(all.dropLast()), siblings: siblings, ponSplitters: others,
-            pon: info.pon, sameONT: sameONT, otherONTsNearby: nearby)
+            pon: info.pon, sameONT: sameONT, otherONTsNearby: nearby, suspectONTs: suspectONTs)
+    }
+
+    /// The latest results measured with other ONTs on the PON ports `serial` `measured` on.
+    func nearby(_ serial: ONUSerial, measured: [LinkObservation]) -> [LinkObservation] {
+        var touched: Set<PONKey> = []
+        for o in measured {
+            if let s = splitters[o.splitter] { touched.insert(PONKey(olt: s.olt, pon: s.pon)) }
+        }
+        var list: [LinkObservation] = []
+        for p in touched.sorted(by: { ($0.olt, $0.pon) < ($1.olt, $1.pon) }) {
+            for s in ponSplitters[p] ?? [] {
+                list += latestOf(s).filter { $0.serial != serial }
+            }
+        }
+        return list
+    }
+
+    /// The test ONTs that are the common cause of what they measured (``DiagnosisFacts/suspectONTs``).
+    func findSuspectONTs() -> Set<ONUSerial> {
+        var set: Set<ONUSerial> = []
+        for (serial, ports) in bySerial {
+            let measured = ports.values.sorted { $0.at < $1.at }
+            if DiagnosisRules.suspect(
+                serial, measured: measured, nearby: nearby(serial, measured: measured), figures: figures) != nil
+            {
+                set.insert(serial)
+            }
+        }
+        return set
     }
 
     /// The diagnosis of `port`'s latest result; nil when it has none.
