@@ -351,7 +351,7 @@ let package = Package(
             name: "FTTHEngineTests",
             dependencies: [
                 "FTTHEngine", "FTTHCore", "FTTHSQLite", "FTTHDrivers", "OLTSim", "CLIModel",
-                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
