@@ -122,4 +122,32 @@ import Testing
         try await record(f, "SP-X", 1, extra: 5)
         #expect(try await results(f, "SP-X", 1).diagnosis?.place == "none")
     }
+
+    /// `/v1/events`: the event of a recorded result carries both diagnoses; a client of an older
+    /// daemon, whose events have none, still decodes them.
+    @Test func theProgressEventCarriesTheDiagnosisOnTheWire() async throws {
+        let f = try await APIFixture()
+        let run = try await f.beginTest()
+        let diagnosis = Diagnosis(
+            place: .splitter, certainty: .likely, measuredDownstream: Decibels(24.6),
+            predictedDownstream: Decibels(20.5), basis: .design, evidence: "check the splitter input first")
+        let splitter = SplitterDiagnosis(
+            splitter: SplitterKey(projectCode: "P1", name: "SP-A"), tested: 2, lossyPorts: [1, 2], place: .splitter,
+            certainty: .likely, evidence: "check the splitter input first")
+        let event = ProgressEventResponse(
+            run: run, message: "line fail", verdict: nil, diagnosis: diagnosis, splitterDiagnosis: splitter)
+        let data = try WireJSON.encoder().encode(event)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains(#""place":"splitter""#))
+        #expect(text.contains(#""excess_downstream_db":4.1"#))
+        #expect(text.contains(#""excess_upstream_db":null"#))
+        #expect(text.contains(#""lossy_ports":[1,2]"#))
+        let back = try WireJSON.decoder().decode(ProgressEventResponse.self, from: data)
+        #expect(back.diagnosis == DiagnosisWire(diagnosis))
+        #expect(back.splitterDiagnosis?.summary == splitter.summary)
+        let older = try WireJSON.decoder().decode(
+            ProgressEventResponse.self,
+            from: try WireJSON.encoder().encode(ProgressEventResponse(run: run, message: "m", verdict: nil)))
+        #expect(older.diagnosis == nil && older.splitterDiagnosis == nil)
+    }
 }

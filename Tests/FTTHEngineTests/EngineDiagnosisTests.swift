@@ -11,6 +11,21 @@ import Testing
 /// The progress event of a recorded line result carries the diagnosis of where the port's light
 /// is lost, computed from the store; a diagnosis that cannot be computed never fails the run.
 @Suite(.timeLimit(.minutes(2))) struct EngineDiagnosisTests {
+    /// The rig's project with olt-sim's ODN as its design (2 km, a 30 m drop, 4 connectors, 4
+    /// splices): the Huawei CLI gives no ranged distance, so the design is what predicts the loss.
+    static let designed = """
+        project_code,project_name,olt_name,olt_ip,olt_dialect,pon,svlan,splitter_name,splitter_ratio,splitter_ports,feeder_km,drop_m,connectors,splices
+        P1,Garden Court,HW-1,10.20.0.1,huawei-ma5600t,0/1/0,1001,SP-A,1:8,,2,30,4,4
+        """
+
+    func designedRig(ontFaults: [PathFault] = []) async throws -> EngineRig {
+        let rig = try EngineRig(ontFaults: ontFaults)
+        _ = try await rig.store.importProjects(
+            try ProjectImportPlan(csv: Self.designed, file: "p1.csv"), namingRule: .standard, source: "p1.csv",
+            at: Date(timeIntervalSince1970: 1_790_000_000), progress: nil)
+        return rig
+    }
+
     /// Runs `engine` on port 3 of the rig and returns the event that carried the verdict.
     func recordedEvent(_ rig: EngineRig, _ engine: AcceptanceEngine) async throws -> (TestRun, TestProgress?) {
         let started = try await engine.begin(EngineRig.port(3), serial: EngineRig.testONT, profile: "build")
@@ -25,21 +40,21 @@ import Testing
     }
 
     @Test func theRecordedResultsEventCarriesThePortsAndItsSplittersDiagnosis() async throws {
-        let rig = try await EngineRig().imported()
+        let rig = try await designedRig()
         let (ended, event) = try await recordedEvent(rig, rig.engine())
         #expect(ended.step == .finished, "\(ended.outcome ?? "")")
         let links = try await rig.store.odnLinks(olt: ManagementAddress("10.20.0.1")!)
         let diagnosis = try #require(event?.diagnosis)
         #expect(diagnosis == links.diagnose(EngineRig.port(3)))
-        // olt-sim's healthy link loses what its ranged distance predicts.
+        // olt-sim's healthy link loses what its design predicts.
         #expect(diagnosis.place == .none, "\(diagnosis.summary)")
-        #expect(diagnosis.basis == .ranging)
+        #expect(diagnosis.basis == .design)
         let splitter = try #require(event?.splitterDiagnosis)
         #expect(splitter.splitter.name == "SP-A" && splitter.tested == 1 && splitter.lossyPorts.isEmpty)
     }
 
     @Test func aDirtyConnectorOnTheTestONTsPortIsDiagnosedAsThatPortsConnectorOrDrop() async throws {
-        let rig = try await EngineRig(ontFaults: [.dirtyConnector(6)]).imported()
+        let rig = try await designedRig(ontFaults: [.dirtyConnector(6)])
         let (ended, event) = try await recordedEvent(rig, rig.engine())
         #expect(ended.step == .finished, "\(ended.outcome ?? "")")
         let diagnosis = try #require(event?.diagnosis)
@@ -49,7 +64,7 @@ import Testing
     }
 
     @Test func aDiagnosisThatCannotBeComputedIsLoggedAndTheRunGoesOn() async throws {
-        let rig = try await EngineRig().imported()
+        let rig = try await designedRig()
         // A design no version of the store wrote: reading the OLT's results for the diagnosis fails.
         let queue = try DatabaseQueue(path: rig.directory.appendingPathComponent("store.sqlite").path)
         try await queue.write { try $0.execute(sql: "UPDATE splitters SET design_json = 'not json'") }
