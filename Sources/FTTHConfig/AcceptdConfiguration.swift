@@ -85,6 +85,9 @@ public struct AcceptdConfiguration: Sendable {
     public var importLimits: ImportLimits
     /// `[web]`: the evidence uploads of the web pages (size limit, where photos are kept).
     public var web: WebConfiguration
+    /// `[diagnosis]`: the figures a link's loss is predicted with, for the diagnosis of where
+    /// light is lost (advisory: it never changes a verdict).
+    public var diagnosis: LossFigures
 
     /// The embedded defaults: store under `var/`, the DESIGN §3 profiles, the default naming rule,
     /// and no CVLAN range.
@@ -101,6 +104,7 @@ public struct AcceptdConfiguration: Sendable {
         service = ServiceTestPolicy()
         importLimits = .standard
         web = WebConfiguration()
+        diagnosis = .standard
     }
 
     /// Reads and validates a TOML file. Throws ``ConfigurationError`` naming the file and key.
@@ -119,7 +123,7 @@ public struct AcceptdConfiguration: Sendable {
         try Self.allowOnly(
             [
                 "store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler", "push",
-                "api", "activation", "service", "import", "web",
+                "api", "activation", "service", "import", "web", "diagnosis",
             ],
             in: root, at: nil)
         let reader = TOMLReader(table: root, path: "")
@@ -133,6 +137,7 @@ public struct AcceptdConfiguration: Sendable {
         if let r = try reader.optionalTable("service") { service = try ServiceTestPolicy(r) }
         if let r = try reader.optionalTable("import") { importLimits = try ImportLimits(r) }
         if let r = try reader.optionalTable("web") { web = try WebConfiguration(r) }
+        if let r = try reader.optionalTable("diagnosis") { diagnosis = try LossFigures(diagnosis: r) }
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")

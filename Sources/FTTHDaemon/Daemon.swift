@@ -47,6 +47,7 @@ public struct Daemon: Sendable {
         engineConfiguration.checkpoint = try Self.crashCheckpoint(environment, logger: logger)
         engineConfiguration.activation = configuration.activation
         engineConfiguration.service = configuration.service
+        engineConfiguration.lossFigures = configuration.diagnosis
         engine = AcceptanceEngine(
             store: store, drivers: drivers, configuration: engineConfiguration, logger: Logger(label: "ftth.engine"))
         if e.schedulerTickSeconds > 0 {

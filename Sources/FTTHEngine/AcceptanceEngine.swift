@@ -18,7 +18,15 @@ public struct TestProgress: Sendable, Hashable {
     public var serviceState: ServiceTestState?
     /// While the probe measures: the session's phases, then the download (never stored).
     public var serviceProgress: ServiceProgress?
+    /// On the event of the recorded line result: where its light is most likely lost, and its
+    /// splitter's diagnosis as a whole; nil when they could not be computed. Advisory.
+    public var diagnosis: Diagnosis?
+    public var splitterDiagnosis: SplitterDiagnosis?
 }
+
+/// What the engine reads and writes: the acceptance data, the runs, the limits, the service
+/// tests, and the results the diagnosis compares.
+public typealias EngineStore = AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & DiagnosisStore
 
 /// Runs port tests (DESIGN §2 steps 2–3): provision the test ONU with the reserved CVLAN, wait
 /// for it to come online, read the four powers, judge and record them. Each step is persisted
@@ -26,7 +34,7 @@ public struct TestProgress: Sendable, Hashable {
 /// Transient OLT failures are retried with backoff; permanent ones end the run with the OLT's
 /// words. Per-OLT limits keep the load on each OLT small.
 public actor AcceptanceEngine {
-    let store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore
+    let store: any EngineStore
     let drivers: any OLTDriverProvider
     let configuration: EngineConfiguration
     let clock: any Clock<Duration>
@@ -44,7 +52,7 @@ public actor AcceptanceEngine {
 
     /// `clock` times waits and backoff (inject a test clock); `now` stamps records.
     public init(
-        store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore, drivers: any OLTDriverProvider,
+        store: any EngineStore, drivers: any OLTDriverProvider,
         configuration: EngineConfiguration,
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
         logger: Logger = Logger(label: "ftth.engine")
@@ -116,7 +124,8 @@ public actor AcceptanceEngine {
     func publish(
         _ run: TestRun, _ message: String, verdict: LineVerdict? = nil, service: ServiceVerdict? = nil,
         readings: OpticalReadings? = nil, provenance: ReadingProvenance? = nil, serviceState: ServiceTestState? = nil,
-        serviceProgress: ServiceProgress? = nil
+        serviceProgress: ServiceProgress? = nil, diagnosis: Diagnosis? = nil,
+        splitterDiagnosis: SplitterDiagnosis? = nil
     ) {
         logger.info(
             "\(message)",
@@ -126,7 +135,8 @@ public actor AcceptanceEngine {
             ])
         let event = TestProgress(
             run: run, message: message, verdict: verdict, service: service, readings: readings,
-            provenance: provenance, serviceState: serviceState, serviceProgress: serviceProgress)
+            provenance: provenance, serviceState: serviceState, serviceProgress: serviceProgress,
+            diagnosis: diagnosis, splitterDiagnosis: splitterDiagnosis)
         for continuation in subscribers.values { continuation.yield(event) }
     }
 
@@ -433,14 +443,34 @@ public actor AcceptanceEngine {
         let next = try await store.finishTestRun(
             run.id, readings: readings, verdict: verdict, outcome: outcome, at: now())
         configuration.checkpoint?(.recorded, next.port.key)
+        let (diagnosis, splitterDiagnosis) = await diagnose(next)
         if next.step == .awaitingService {
             publish(
                 next, "\(outcome); line result recorded, now the service test", verdict: verdict, readings: readings,
-                provenance: optics.provenance, serviceState: .waiting)
+                provenance: optics.provenance, serviceState: .waiting, diagnosis: diagnosis,
+                splitterDiagnosis: splitterDiagnosis)
         } else {
-            publish(next, outcome, verdict: verdict, readings: readings, provenance: optics.provenance)
+            publish(
+                next, outcome, verdict: verdict, readings: readings, provenance: optics.provenance,
+                diagnosis: diagnosis, splitterDiagnosis: splitterDiagnosis)
         }
         return next
+    }
+
+    /// Where the light of `run`'s port is most likely lost, now that its result is recorded, and
+    /// its splitter's diagnosis as a whole, from every result on the OLT. Advisory: a store that
+    /// cannot be read here is logged and the progress goes out without them; the run goes on.
+    func diagnose(_ run: TestRun) async -> (Diagnosis?, SplitterDiagnosis?) {
+        do {
+            let links = try await store.odnLinks(olt: run.port.olt, figures: configuration.lossFigures)
+            let key = run.port.key
+            return (links.diagnose(key), links.summary(SplitterKey(projectCode: key.projectCode, name: key.splitter)))
+        } catch {
+            logger.warning(
+                "the diagnosis of the port could not be computed: \(error); the progress goes without it",
+                metadata: ["run.id": "\(run.id)", "port.id": "\(run.port.key)", "olt.id": "\(run.port.olt)"])
+            return (nil, nil)
+        }
     }
 
     /// The service half (DESIGN §2 step 4): the run holds a test account and waits for a probe's

@@ -23,6 +23,8 @@ public struct EngineConfiguration: Sendable {
     public var activation = ActivationPolicy()
     /// How service tests run: the wait for a probe's result, the fraction of the plan that passes.
     public var service = ServiceTestPolicy()
+    /// The figures the diagnosis of a recorded result predicts its loss with (`[diagnosis]`).
+    public var lossFigures = LossFigures.standard
     /// Called at each ``EngineCheckpoint`` of a run, before the work that follows it: the
     /// daemon's crash tests stop the process there (`FTTH_ACCEPTD_CRASH_AT`); nil otherwise.
     public var checkpoint: (@Sendable (EngineCheckpoint, PortKey) -> Void)?

@@ -89,12 +89,28 @@ extension ProjectReport {
         return formatter.string(from: date)
     }
 
+    /// The columns of the per-splitter diagnosis: where each splitter's light is most likely lost.
+    public static let diagnosisSectionHeader = ["splitter", "tested", "lossy_ports", "place", "certainty", "evidence"]
+
+    /// One row per splitter, in ``diagnosisSectionHeader``'s order: the ports compared, the
+    /// lossy ones (`3 5 7`), the place in words, how sure, and the evidence.
+    public var diagnosisRows: [[Cell]] {
+        splitterDiagnoses.map { d in
+            [
+                .text(d.splitter.name), .number(String(d.tested)),
+                .text(d.lossyPorts.map(String.init).joined(separator: " ")), .text(d.place.words),
+                .text(d.certainty.rawValue), .text(d.evidence),
+            ]
+        }
+    }
+
     /// The report as a workbook: the rows of ``csv`` on the first sheet, the per-splitter
-    /// summaries on the second.
+    /// summaries on the second, the per-splitter diagnosis on the third.
     public var workbook: XLSXWorkbook {
         XLSXWorkbook(sheets: [
             .init(name: "report", header: header, rows: rows),
             .init(name: "splitters", header: Self.summaryHeader, rows: summaryRows),
+            .init(name: "diagnosis", header: Self.diagnosisSectionHeader, rows: diagnosisRows),
         ])
     }
 

@@ -14,6 +14,10 @@ public struct ProjectReport: Sendable {
     /// after the service columns, so a reader that takes columns by position keeps working.
     public static let testedHeader = ["tested_at", "tested_by"]
 
+    /// Where the latest result's light is most likely lost (the place in words and the evidence;
+    /// empty without a result): the last column, so readers by position keep working. Advisory.
+    public static let diagnosisHeader = ["diagnosis"]
+
     /// The columns every report has.
     public static let baseHeader = [
         "splitter", "splitter_port", "onu_name", "olt_tx_dbm", "olt_rx_dbm", "onu_tx_dbm", "onu_rx_dbm",
@@ -27,12 +31,16 @@ public struct ProjectReport: Sendable {
         public var row: ActivationListRow
         public var latest: LineResultRecord?
         public var service: ServiceTest?
+        /// Where the latest result's light is most likely lost; nil without a result.
+        public var diagnosis: Diagnosis?
     }
 
     /// Whether the service columns are written: only for a project that needs a service test.
     public let serviceColumns: Bool
     /// The ports in the store's order (splitter, then port).
     public private(set) var ports: [Port] = []
+    /// Each splitter's diagnosis as a whole, in the report's order of splitters.
+    public private(set) var splitterDiagnoses: [SplitterDiagnosis] = []
 
     /// An empty report; `serviceColumns` for a project that needs a service test.
     public init(serviceColumns: Bool = false) {
@@ -40,28 +48,46 @@ public struct ProjectReport: Sendable {
     }
 
     /// The report of project `code` as the store holds it now; an unknown project has no rows.
-    public static func load(project code: String, from store: any AcceptanceStore & ServiceTestStore) async throws
-        -> ProjectReport
-    {
+    /// The diagnoses compare every result on each OLT of the project, predicted with `figures`.
+    public static func load(
+        project code: String, from store: any AcceptanceStore & ServiceTestStore & DiagnosisStore,
+        figures: LossFigures = .standard
+    ) async throws -> ProjectReport {
         let rows = try await store.activationList(projectCode: code)
         let serviceColumns = rows.first?.workflow.verdict.serviceRequired ?? false
         var report = ProjectReport(serviceColumns: serviceColumns)
+        // One read of each OLT's results serves every port and splitter on it.
+        var links: [ManagementAddress: ODNLinks] = [:]
+        for olt in Set(rows.map(\.olt)) { links[olt] = try await store.odnLinks(olt: olt, figures: figures) }
+        var seen: Set<SplitterKey> = []
         for row in rows {
             let service = serviceColumns ? try await store.serviceTests(row.key).last { $0.verdict != nil } : nil
-            report.add(row, latest: try await store.lineResults(row.key).last, service: service)
+            let splitter = SplitterKey(projectCode: row.key.projectCode, name: row.key.splitter)
+            if seen.insert(splitter).inserted, let summary = links[row.olt]?.summary(splitter) {
+                report.add(summary)
+            }
+            let latest = try await store.lineResults(row.key).last
+            report.add(
+                row, latest: latest, service: service,
+                diagnosis: latest == nil ? nil : links[row.olt]?.diagnose(row.key))
         }
         return report
     }
 
-    /// Adds a port with its latest line result and, for a service-tested project, its latest
-    /// judged service test.
-    public mutating func add(_ row: ActivationListRow, latest: LineResultRecord?, service: ServiceTest? = nil) {
-        ports.append(Port(row: row, latest: latest, service: service))
+    /// Adds a port with its latest line result, for a service-tested project its latest judged
+    /// service test, and the diagnosis of its latest result.
+    public mutating func add(
+        _ row: ActivationListRow, latest: LineResultRecord?, service: ServiceTest? = nil, diagnosis: Diagnosis? = nil
+    ) {
+        ports.append(Port(row: row, latest: latest, service: service, diagnosis: diagnosis))
     }
+
+    /// Adds a splitter's diagnosis as a whole.
+    public mutating func add(_ splitter: SplitterDiagnosis) { splitterDiagnoses.append(splitter) }
 
     /// The column names of ``rows``.
     public var header: [String] {
-        Self.baseHeader + (serviceColumns ? Self.serviceHeader : []) + Self.testedHeader
+        Self.baseHeader + (serviceColumns ? Self.serviceHeader : []) + Self.testedHeader + Self.diagnosisHeader
     }
 
     /// One row of cells per port, in ``header``'s order.
@@ -96,7 +122,14 @@ public struct ProjectReport: Sendable {
             ]
         }
         fields += [.text(latest.map { Self.timestamp($0.at) } ?? ""), .text(latest?.testedBy ?? "")]
+        fields.append(.text(latest == nil ? "" : port.diagnosis.map(Self.diagnosisText) ?? ""))
         return fields
+    }
+
+    /// `the splitter or its input (likely): all 4 tested ports …`: the place in words, how sure,
+    /// and the evidence, as the diagnosis column holds it.
+    public static func diagnosisText(_ d: Diagnosis) -> String {
+        "\(d.place.words) (\(d.certainty.rawValue)): \(d.evidence)"
     }
 
     /// One cell of a row: a number this file formatted, or text that came from outside.

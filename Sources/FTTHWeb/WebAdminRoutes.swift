@@ -282,7 +282,7 @@ struct WebAdminRoutes: Sendable {
         let none = string("admin_none", context)
         func power(_ r: PowerReading) -> String { r.value.map(\.description) ?? none }
         func loss(_ d: Decibels?) -> String { d.map(\.description) ?? none }
-        let results: [[String: Any]] = try await store.lineResults(key).reversed().map { result in
+        var results: [[String: Any]] = try await store.lineResults(key).reversed().map { result in
             let v = result.verdict
             // The reasons in the administrator's language, as the crew saw them.
             let words = VerdictWords(
@@ -299,6 +299,12 @@ struct WebAdminRoutes: Sendable {
             ]
             if let id = result.runID { values["runHref"] = "/runs/\(id)" }
             return values
+        }
+        // Where the latest result's light is lost, under its verdict.
+        if !results.isEmpty {
+            results[0].merge(
+                try await web.diagnosisValues(key, olt: row.olt, at: nil, language: language(context))
+            ) { $1 }
         }
         let services: [[String: Any]] = try await store.serviceTests(key).reversed().map { test in
             var values: [String: Any] = [

@@ -14,6 +14,8 @@ struct WebReportRoutes: Sendable {
     let store: any WebStore
     /// The configuration's threshold profiles, which the store's changes overlay.
     let profiles: [String: ThresholdProfile]
+    /// The figures the diagnosis predicts each link's loss with (`[diagnosis]`).
+    let figures: LossFigures
     let now: @Sendable () -> Date
 
     func register(on router: Router<WebRequestContext>) {
@@ -27,7 +29,7 @@ struct WebReportRoutes: Sendable {
     func load(_ context: WebRequestContext) async throws -> (ProjectSummary, ProjectReport)? {
         let code = try context.parameters.require("code").removingPercentEncoding ?? ""
         guard let summary = try await store.project(code) else { return nil }
-        return (summary, try await ProjectReport.load(project: code, from: store))
+        return (summary, try await ProjectReport.load(project: code, from: store, figures: figures))
     }
 
     func notFound(_ context: WebRequestContext) throws -> Response {
@@ -138,7 +140,16 @@ struct WebReportRoutes: Sendable {
                 }
             ]
         }
+        let diagnoses: [[String: Any]] = report.splitterDiagnoses.map { d in
+            [
+                "splitter": d.splitter.name, "tested": d.tested,
+                "lossy": d.lossyPorts.map(String.init).joined(separator: ", "),
+                "place": s("diagnosis_place_\(d.place.rawValue)"),
+                "certainty": s("diagnosis_certainty_\(d.certainty.rawValue)"), "evidence": d.evidence,
+            ]
+        }
         var values: [String: Any] = [
+            "diagnoses": diagnoses, "hasDiagnoses": !diagnoses.isEmpty,
             "code": code, "name": summary.project.name, "generated": ProjectReport.utc(now()),
             "csvHref": "\(base)/report.csv", "xlsxHref": "\(base)/report.xlsx",
             "projectHref": base, "ports": totals.ports, "tested": totals.tested, "passed": totals.passed,

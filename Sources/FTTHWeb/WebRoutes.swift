@@ -14,6 +14,8 @@ struct WebRoutes: Sendable {
     let now: @Sendable () -> Date
     let clock: any Clock<Duration>
     let limiter: AuthFailureLimiter
+    /// The figures the diagnosis of where light is lost predicts each link's loss with.
+    var figures = LossFigures.standard
 
     func register(on router: Router<WebRequestContext>) {
         router.get("/static/:file", use: staticFile)
@@ -257,6 +259,13 @@ struct WebRoutes: Sendable {
         var values: [String: Any] = [
             "code": code, "splitter": splitter, "ports": ports, "projectHref": "/projects/\(WebPages.segment(code))",
         ]
+        // Where the splitter's light is lost, once a port has a result to compare.
+        if let olt = rows.first?.olt,
+            let d = try await store.odnLinks(olt: olt, figures: figures).summary(
+                SplitterKey(projectCode: code, name: splitter)), d.tested > 0
+        {
+            values["splitterDiagnosis"] = WebDiagnosisView.values(d, strings: pages.strings, language: language)
+        }
         if let error { values["error"] = error }
         return try pages.render("splitter", title: "ports_title", values: values, context: context, status: status)
     }
@@ -331,6 +340,7 @@ struct WebRoutes: Sendable {
             ]
             if let headline = words.headline { verdict["headline"] = headline }
             values["verdict"] = verdict
+            values.merge(try await diagnosisValues(key, olt: run.port.olt, at: result.at, language: language)) { $1 }
         }
         values.merge(
             try await WebEvidenceRoutes.runPageValues(
@@ -349,6 +359,24 @@ struct WebRoutes: Sendable {
             }
         }
         return try pages.render("run", title: "test_title", values: values, context: context)
+    }
+
+    /// The `diagnosis` partial's values for `key`, when its latest result is the one measured at
+    /// `at` (an older run's page does not show a newer result's diagnosis), with its splitter's.
+    func diagnosisValues(_ key: PortKey, olt: ManagementAddress, at: Date?, language: WebLanguage) async throws
+        -> [String: Any]
+    {
+        let links = try await store.odnLinks(olt: olt, figures: figures)
+        guard let latest = links.latest(key), at == nil || latest.at == at, let d = links.diagnose(key) else {
+            return [:]
+        }
+        var values: [String: Any] = [
+            "diagnosis": WebDiagnosisView.values(d, strings: pages.strings, language: language)
+        ]
+        if let splitter = links.summary(SplitterKey(projectCode: key.projectCode, name: key.splitter)) {
+            values["splitterDiagnosis"] = WebDiagnosisView.values(splitter, strings: pages.strings, language: language)
+        }
+        return values
     }
 
     @Sendable func runStep(_ request: Request, _ context: WebRequestContext) async throws -> Response {

@@ -11,7 +11,7 @@ import Logging
 /// the people and the crews' evidence; for the administrator's pages and the reports also the
 /// reviews, thresholds, tokens and pushes.
 public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore & EvidenceStore & ServiceTestStore
-    & ProjectReviewStore & ThresholdStore & TokenStore & OutboxStore
+    & ProjectReviewStore & ThresholdStore & TokenStore & OutboxStore & DiagnosisStore
 
 /// The web pages for crews (issue 14, first slice): sign-in by password or one-time code, the
 /// projects, a project's splitters, a splitter's ports, starting a port test and watching it
@@ -20,7 +20,8 @@ public typealias WebStore = AcceptanceStore & TestRunStore & WebAccountStore & E
 public enum WebSite {
     /// The router of the web pages. `configuration` gives the imports their limits, naming rule
     /// and activation policy, and the reports the configured threshold profiles. `now` stamps
-    /// sessions and codes; `clock` times failed sign-ins and the live view's heartbeat.
+    /// sessions and codes; `clock` times failed sign-ins and the live view's heartbeat. The
+    /// diagnosis of where light is lost predicts each link's loss with `[diagnosis]`.
     public static func buildRouter(
         pages: WebPages, store: any WebStore, engine: AcceptanceEngine?, settings: WebSettings,
         configuration: AcceptdConfiguration = AcceptdConfiguration(),
@@ -32,9 +33,12 @@ public enum WebSite {
         let routes = WebRoutes(
             pages: pages, store: store, engine: engine, settings: settings, now: now, clock: clock,
             limiter: AuthFailureLimiter(
-                limit: settings.authFailureLimit, window: settings.authFailureWindow, clock: clock))
+                limit: settings.authFailureLimit, window: settings.authFailureWindow, clock: clock),
+            figures: configuration.diagnosis)
         WebAdminRoutes(web: routes, thresholds: configuration.profiles).register(on: router)
-        WebReportRoutes(pages: pages, store: store, profiles: configuration.profiles, now: now).register(on: router)
+        WebReportRoutes(
+            pages: pages, store: store, profiles: configuration.profiles, figures: configuration.diagnosis, now: now
+        ).register(on: router)
         WebImportRoutes(pages: pages, store: store, configuration: configuration, now: now).register(on: router)
         routes.register(on: router)
         return router

@@ -5,16 +5,20 @@ import Foundation
 public struct ActivationListResponse: Codable, Sendable, Hashable {
     public var projectCode: String
     public var ports: [ActivationRowResponse]
+    /// The diagnosis of each splitter of the project as a whole, in the list's order (nil from a
+    /// daemon before the diagnosis). Advisory: it never changes a verdict.
+    public var splitters: [SplitterDiagnosisWire]?
 
     enum CodingKeys: String, CodingKey {
-        case ports
+        case ports, splitters
         case projectCode = "project_code"
     }
 
-    /// The rows of project `projectCode`.
-    public init(projectCode: String, ports: [ActivationRowResponse]) {
+    /// The rows of project `projectCode`, and its splitters' diagnoses.
+    public init(projectCode: String, ports: [ActivationRowResponse], splitters: [SplitterDiagnosisWire]? = nil) {
         self.projectCode = projectCode
         self.ports = ports
+        self.splitters = splitters
     }
 }
 
@@ -159,10 +163,15 @@ public struct PortResultsResponse: Codable, Sendable, Hashable {
     public var history: [HistoryEntryResponse]
     /// The port's service tests, oldest first; only for a project that needs a service test.
     public var serviceResults: [ServiceResultResponse]?
+    /// Where the light of the latest result is most likely lost; null when the port has no
+    /// result (or from a daemon before the diagnosis). Advisory: it never changes a verdict.
+    @ExplicitNull public var diagnosis: DiagnosisWire?
+    /// The diagnosis of the port's splitter as a whole; null when the port has no result.
+    @ExplicitNull public var splitterDiagnosis: SplitterDiagnosisWire?
 
     enum CodingKeys: String, CodingKey {
-        case port, results, history
-        case serviceResults = "service_results"
+        case port, results, history, diagnosis
+        case serviceResults = "service_results", splitterDiagnosis = "splitter_diagnosis"
     }
 
     /// A port's row, results and history.

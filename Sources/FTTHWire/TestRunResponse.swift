@@ -90,9 +90,14 @@ public struct ProgressEventResponse: Codable, Sendable, Hashable {
     public var serviceMeasurement: ServiceMeasurementWire?
     /// While the probe measures: the session's phases and address, then the download.
     public var serviceProgress: ServiceProgressWire?
+    /// On the event of the recorded line result: where its light is most likely lost, and its
+    /// splitter's diagnosis as a whole (absent when they could not be computed). Advisory.
+    public var diagnosis: DiagnosisWire?
+    public var splitterDiagnosis: SplitterDiagnosisWire?
 
     enum CodingKeys: String, CodingKey {
-        case run, message, verdict, reasons, readings
+        case run, message, verdict, reasons, readings, diagnosis
+        case splitterDiagnosis = "splitter_diagnosis"
         case serviceVerdict = "service_verdict", serviceReason = "service_reason", serviceState = "service_state"
         case serviceMeasurement = "service_measurement", serviceProgress = "service_progress"
     }
@@ -103,9 +108,12 @@ public struct ProgressEventResponse: Codable, Sendable, Hashable {
     public init(
         run: TestRun, message: String, verdict: LineVerdict?, service: ServiceVerdict? = nil,
         readings: OpticalReadings? = nil, provenance: ReadingProvenance? = nil, serviceState: ServiceTestState? = nil,
-        serviceProgress: ServiceProgress? = nil
+        serviceProgress: ServiceProgress? = nil, diagnosis: Diagnosis? = nil,
+        splitterDiagnosis: SplitterDiagnosis? = nil
     ) {
         self.run = TestRunResponse(run)
+        self.diagnosis = diagnosis.map(DiagnosisWire.init)
+        self.splitterDiagnosis = splitterDiagnosis.map(SplitterDiagnosisWire.init)
         self.serviceProgress = serviceProgress.map(ServiceProgressWire.init)
         self.message = message
         self.verdict = verdict?.verdict.rawValue

@@ -60,6 +60,7 @@ struct ResultsCommand: AsyncParsableCommand {
             return
         }
         print(PortResultText.summary(latest, of: label))
+        if let line = PortResultText.diagnosis(body) { print(line) }
         if body.results.count > 1 {
             print("\nresults, oldest first:")
             var table = TextTable(
@@ -110,6 +111,11 @@ struct ResultsCommand: AsyncParsableCommand {
         print(
             "\(list.ports.count) port(s): \(tested.count) tested, \(tested.count - failed) line pass, \(failed) line fail"
         )
+        let diagnosed = (list.splitters ?? []).filter { $0.tested > 0 }
+        if !diagnosed.isEmpty {
+            print("\nwhere light is lost, per splitter (advisory; the verdicts stand):")
+            for splitter in diagnosed { print("  \(splitter.summary)") }
+        }
     }
 }
 
@@ -133,6 +139,14 @@ enum PortResultText {
         lines += r.reasons.isEmpty ? ["  reasons: none"] : ["  reasons:"] + r.reasons.map { "  - \($0)" }
         let warnings = r.warnings ?? []
         if !warnings.isEmpty { lines += ["  warnings (advisory, not a failure):"] + warnings.map { "  - \($0)" } }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `  where light is lost (advisory): …` and the splitter's line; nil without a diagnosis.
+    static func diagnosis(_ body: PortResultsResponse) -> String? {
+        guard let d = body.diagnosis else { return nil }
+        var lines = ["  where light is lost (advisory; the verdict stands): \(d.summary)"]
+        if let s = body.splitterDiagnosis { lines.append("  splitter \(s.summary)") }
         return lines.joined(separator: "\n")
     }
 }

@@ -154,6 +154,8 @@ struct TestStart: AsyncParsableCommand {
             return true
         }
         print(PortResultText.summary(own, of: label))
+        // The diagnosis is of the port's latest result: this run's, unless another was recorded since.
+        if results.results.last?.runID == id, let line = PortResultText.diagnosis(results) { print(line) }
         if let service = run.service {
             print(
                 "service \(service.verdict?.uppercased() ?? "NOT JUDGED"): \(service.reason?.message ?? "no result")")

@@ -157,11 +157,13 @@ import Testing
         #expect(report.text.hasPrefix("splitter,splitter_port,"))
         #expect(
             report.text.split(separator: "\r\n").first?.hasSuffix(
-                ",service_reason,down_mbps,up_mbps,rtt_ms,plan_mbps,tested_at,tested_by")
+                ",service_reason,down_mbps,up_mbps,rtt_ms,plan_mbps,tested_at,tested_by,diagnosis")
                 == true)
         // A project without the service test keeps its report's columns.
         let p1 = try await f.request(.get, "/v1/projects/P1/report.csv", headers: f.headers(.crew))
-        #expect(p1.text.split(separator: "\r\n").first?.hasSuffix(",reasons,warnings,tested_at,tested_by") == true)
+        #expect(
+            p1.text.split(separator: "\r\n").first?.hasSuffix(",reasons,warnings,tested_at,tested_by,diagnosis") == true
+        )
     }
 
     @Test(arguments: [

@@ -38,7 +38,11 @@ extension TestResponse {
     @Test func theActivationListWritesEveryColumnAndReadsBack() async throws {
         let f = try await APIFixture()
         let response = try await f.request(.get, "/v1/projects/P1/activation-list", headers: f.headers(.crew))
-        #expect(response.keys() == ["project_code", "ports"])
+        #expect(response.keys() == ["project_code", "ports", "splitters"])
+        // Each splitter's diagnosis, with nothing to compare before a port is tested.
+        #expect(
+            response.keys(at: ["splitters", 0])
+                == ["splitter", "tested", "lossy_ports", "place", "certainty", "evidence", "summary"])
         #expect(response.keys(at: ["ports", 0]) == Self.rowKeys)
         let list = try response.decoded(ActivationListResponse.self)
         #expect(list.projectCode == "P1")

@@ -48,14 +48,15 @@ final class EngineRig: Sendable {
         }
     }
 
-    init(lineProfile: String = "ftth-test", testONTPort: Int = 3) throws {
+    /// `ontFaults` are olt-sim's faults on the test ONT's path (a dirty connector, a bend).
+    init(lineProfile: String = "ftth-test", testONTPort: Int = 3, ontFaults: [PathFault] = []) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
         clock = SimLinkedClock(sim: simClock)
         let splitter = SimSplitter(
             name: "SP-A", ratio: SplitRatio(outputs: 8)!, fibreKm: 2,
-            onts: [SimONT(port: testONTPort, serial: Self.testONT)])
+            onts: [SimONT(port: testONTPort, serial: Self.testONT, faults: ontFaults)])
         let olt = SimOLT(
             name: "HW-1", address: ManagementAddress("10.20.0.1")!, dialect: .huaweiMA5600T,
             pons: [SimPON(address: PONAddress("0/1/0")!, oltTxDBm: 3, splitters: [splitter])])

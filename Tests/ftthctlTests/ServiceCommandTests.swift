@@ -91,11 +91,13 @@ struct ServiceCommandTests {
         let csv = try String(contentsOfFile: rig.cli.path("service-report.csv"), encoding: .utf8)
         let lines = csv.split(whereSeparator: \.isNewline)
         #expect(
-            lines.first?.hasSuffix(",service_reason,down_mbps,up_mbps,rtt_ms,plan_mbps,tested_at,tested_by") == true,
+            lines.first?.hasSuffix(",service_reason,down_mbps,up_mbps,rtt_ms,plan_mbps,tested_at,tested_by,diagnosis")
+                == true,
             "\(csv)")
-        // The speeds, then when the line was tested and the token that started the test.
+        // The speeds, then when the line was tested, the token that started the test, and the
+        // diagnosis of where its light is lost.
         #expect(lines.last?.contains(",95.5,91.0,2.5,100.0,20") == true, "\(csv)")
-        #expect(lines.last?.hasSuffix("Z,crew-test") == true, "\(csv)")
+        #expect(lines.last?.contains("Z,crew-test,") == true, "\(csv)")
     }
 
     @Test func testStartFollowsTheServiceWaitAndExitsOneWhenTheServiceFails() async throws {

@@ -9,7 +9,7 @@ import HummingbirdTLS
 import NIOSSL
 
 /// The store the API works on: acceptance data, tokens and audited thresholds.
-public typealias APIStore = AcceptanceStore & ThresholdStore & TokenStore & ServiceTestStore
+public typealias APIStore = AcceptanceStore & ThresholdStore & TokenStore & ServiceTestStore & DiagnosisStore
 
 /// One route of the API, the roles it is open to, and the largest body it reads.
 public struct APIRoute: Sendable, Hashable {
@@ -99,7 +99,7 @@ public enum APIServer {
                 statistics: statistics))
         router.mount(DocumentRoutes(), access: routes)
         router.mount(ProjectRoutes(store: store, configuration: configuration, now: now), access: routes)
-        router.mount(PortRoutes(store: store), access: routes)
+        router.mount(PortRoutes(store: store, figures: configuration.diagnosis), access: routes)
         router.mount(ReviewRoutes(store: store, now: now), access: routes)
         router.mount(ThresholdRoutes(store: store, configuration: configuration, now: now), access: routes)
         router.mount(ServiceTestRoutes(store: store, policy: configuration.service, now: now), access: routes)
@@ -189,7 +189,8 @@ public enum APIServer {
             let body = ProgressEventResponse(
                 run: event.run, message: event.message, verdict: event.verdict, service: event.service,
                 readings: event.readings, provenance: event.provenance, serviceState: event.serviceState,
-                serviceProgress: event.serviceProgress)
+                serviceProgress: event.serviceProgress, diagnosis: event.diagnosis,
+                splitterDiagnosis: event.splitterDiagnosis)
             guard let data = try? encoder.encode(body) else { return nil }
             return ByteBuffer(string: "event: progress\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
         }

@@ -9,6 +9,8 @@ struct PortRoutes: APIRouteGroup {
     static let mount = "/v1/projects"
 
     let store: any APIStore
+    /// The figures the diagnosis predicts each link's loss with (`[diagnosis]`).
+    var figures = LossFigures.standard
 
     func register(on routes: AccessControlledRoutes) {
         routes.on(.get, "{code}/activation-list", use: activationList)
@@ -19,8 +21,20 @@ struct PortRoutes: APIRouteGroup {
 
     @Sendable func activationList(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let code = try context.pathParameter("code")
-        let rows = try await store.activationList(projectCode: code).map(ActivationRowResponse.init)
-        return try APIServer.json(ActivationListResponse(projectCode: code, ports: rows))
+        let rows = try await store.activationList(projectCode: code)
+        // Each splitter's diagnosis, from one read of each OLT's results.
+        var links: [ManagementAddress: ODNLinks] = [:]
+        var splitters: [SplitterDiagnosisWire] = []
+        var seen: Set<SplitterKey> = []
+        for row in rows {
+            let splitter = SplitterKey(projectCode: code, name: row.key.splitter)
+            guard seen.insert(splitter).inserted else { continue }
+            if links[row.olt] == nil { links[row.olt] = try await store.odnLinks(olt: row.olt, figures: figures) }
+            if let summary = links[row.olt]?.summary(splitter) { splitters.append(SplitterDiagnosisWire(summary)) }
+        }
+        return try APIServer.json(
+            ActivationListResponse(
+                projectCode: code, ports: rows.map(ActivationRowResponse.init), splitters: splitters))
     }
 
     @Sendable func results(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -35,12 +49,19 @@ struct PortRoutes: APIRouteGroup {
         if row.workflow.verdict.serviceRequired {
             response.serviceResults = try await store.serviceTests(key).map(ServiceResultResponse.init)
         }
+        if !results.isEmpty {
+            // Computed on read from every result on the OLT, so it refines as siblings are tested.
+            let links = try await store.odnLinks(olt: row.olt, figures: figures)
+            response.diagnosis = links.diagnose(key).map(DiagnosisWire.init)
+            response.splitterDiagnosis = links.summary(SplitterKey(projectCode: key.projectCode, name: key.splitter))
+                .map(SplitterDiagnosisWire.init)
+        }
         return try APIServer.json(response)
     }
 
     @Sendable func report(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let code = try context.pathParameter("code")
-        let report = try await ProjectReport.load(project: code, from: store)
+        let report = try await ProjectReport.load(project: code, from: store, figures: figures)
         var headers: HTTPFields = [:]
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = ContentDisposition.attachment(filename: "\(code)-report.csv")
@@ -50,7 +71,7 @@ struct PortRoutes: APIRouteGroup {
     /// The rows of report.csv as a workbook, with a sheet of per-splitter summaries.
     @Sendable func reportXLSX(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let code = try context.pathParameter("code")
-        let report = try await ProjectReport.load(project: code, from: store)
+        let report = try await ProjectReport.load(project: code, from: store, figures: figures)
         return try Self.xlsxResponse(report, code: code)
     }
 
