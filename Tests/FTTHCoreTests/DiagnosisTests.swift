@@ -340,3 +340,44 @@ struct DiagnosisRulesTests {
         #expect(facts.ponSplitters.count == 1)
     }
 }
+
+/// Without a design or a ranged distance, the PON port's best link is the reference.
+@Suite("Diagnosis by the peer reference")
+struct PeerReferenceTests {
+    /// A 1:8 with no design: 10.5 + 4 × 0.3 + 2 × 0.05 = 11.8 dB fixed, 2 km of fibre more.
+    static func city(_ downs: [Double]) -> ODNLinks {
+        let olt = ManagementAddress("10.0.0.9")!
+        let info = SplitterInfo(
+            key: SplitterKey(projectCode: "P", name: "S"), olt: olt, pon: PONAddress("0/1/0")!,
+            ratio: SplitRatio("1:8")!, portCount: 8)
+        let results = downs.enumerated().map { i, down in
+            RecordedLink(
+                port: PortKey(projectCode: "P", splitter: "S", port: i + 1), serial: ONUSerial("HWTC0000000\(i + 1)"),
+                at: DiagnosisCity.day,
+                readings: OpticalReadings(
+                    oltTx: .dBm(DBm(3)), oltRx: .dBm(DBm(2 - 12.5 - down)), onuTx: .dBm(DBm(2)),
+                    onuRx: .dBm(DBm(3 - 12.3 - down))))
+        }
+        return ODNLinks(ODNRecords(splitters: [info], results: results))
+    }
+
+    @Test("the best link sets the fibre; a port 4 dB worse is lossy against it")
+    func peers() throws {
+        let links = Self.city([0, 0.2, 4, 0.1])
+        let worse = try #require(links.diagnose(PortKey(projectCode: "P", splitter: "S", port: 3)))
+        #expect(worse.basis == .peers)
+        #expect(worse.place == .portOrDrop)
+        #expect(worse.predictedDownstream == Decibels(12.3))
+        #expect(worse.lossSentence?.contains("4.00 dB more than the PON port's best link's 12.30 dB") == true)
+        let fine = try #require(links.diagnose(PortKey(projectCode: "P", splitter: "S", port: 2)))
+        #expect(fine.place == Diagnosis.Place.none)
+        #expect(fine.evidence.contains("no more than the best link of PON port 0/1/0"))
+    }
+
+    @Test("a port alone on its PON port has nothing to be compared with")
+    func alone() throws {
+        let d = try #require(Self.city([3]).diagnose(PortKey(projectCode: "P", splitter: "S", port: 1)))
+        #expect(d.place == .unknown)
+        #expect(d.evidence.contains("no other port of PON port 0/1/0"))
+    }
+}

@@ -102,7 +102,7 @@ struct DiagnosisRules {
         case .unknown:
             let why =
                 subject.prediction == nil
-                ? "no fibre length is known (neither the design's nor the OLT's ranging)"
+                ? "no fibre length is known (neither the design's nor the OLT's ranging) and no other port of PON port \(facts.pon) is measured to compare with"
                 : "a power is missing"
             return make(.unknown, .possible, "cannot compare \(portName) with its design: \(why)")
         case .measured(let excess, false):
@@ -111,9 +111,13 @@ struct DiagnosisRules {
                 else { return nil }
                 return "; it loses \(Decibels(excess - before)) more than at its test of \(Self.day(earlier.at))"
             }
-            return make(
-                .none, .sure,
-                "\(portName) loses what its design predicts, within \(Decibels(figures.marginDB))\(worse ?? "")")
+            let reference =
+                switch subject.prediction?.basis {
+                case .design: "loses what its design predicts"
+                case .peers: "loses no more than the best link of PON port \(facts.pon)"
+                default: "loses what its length and typical parts predict"
+                }
+            return make(.none, .sure, "\(portName) \(reference), within \(Decibels(figures.marginDB))\(worse ?? "")")
         default:
             break
         }

@@ -101,14 +101,18 @@ public struct ODNLinks: Sendable {
         }
         // Without a design or a ranged distance, the peer reference: the fibre of a PON port is
         // what its best link's loss leaves after splitters, connectors and splices.
+        // A port alone on its PON port is its own reference: two at least.
         var bestKm: [PONKey: Double] = [:]
+        var measuredPorts: [PONKey: Set<PortKey>] = [:]
         for o in observations where o.prediction == nil {
             guard let s = splitters[o.splitter], let measured = o.measuredDownstream else { continue }
             let km = LossPrediction.fibreKm(
                 measuredDownstream: measured, ratio: s.ratio, design: s.design, figures: figures)
             let pon = PONKey(olt: s.olt, pon: s.pon)
             bestKm[pon] = min(bestKm[pon] ?? km, km)
+            measuredPorts[pon, default: []].insert(o.port)
         }
+        bestKm = bestKm.filter { (measuredPorts[$0.key]?.count ?? 0) >= 2 }
         for var o in observations {
             if o.prediction == nil, let s = splitters[o.splitter], let km = bestKm[PONKey(olt: s.olt, pon: s.pon)] {
                 o.prediction = LossPrediction.with(
