@@ -8,11 +8,23 @@ public struct IperfRunner: Sendable {
     public var executable: String
     /// Extra seconds past the test's own duration before the run is given up.
     public var grace: Duration
+    /// An iperf3 server runs one test at a time and answers "the server is busy running a test"
+    /// to the next client until it has reset (another probe's test, or a connection that only
+    /// checked that it listens): that many tries in all, `busyWait` apart, on `clock`.
+    public var busyAttempts: Int
+    public var busyWait: Duration
+    public var clock: any Clock<Duration>
 
-    public init(server: String, executable: String = "iperf3", grace: Duration = .seconds(20)) {
+    public init(
+        server: String, executable: String = "iperf3", grace: Duration = .seconds(20), busyAttempts: Int = 5,
+        busyWait: Duration = .seconds(1), clock: any Clock<Duration> = ContinuousClock()
+    ) {
         self.server = server
         self.executable = executable
         self.grace = grace
+        self.busyAttempts = max(1, busyAttempts)
+        self.busyWait = busyWait
+        self.clock = clock
     }
 
     /// The host and port `server` names.
@@ -36,7 +48,25 @@ public struct IperfRunner: Sendable {
     }
 
     /// One run in one direction; throws ``IperfReportError`` when iperf3 failed or could not start.
+    /// A busy server is asked again (``busyAttempts``).
     public func run(direction: ThroughputDirection, duration: Duration, bindAddress: String?) async throws
+        -> IperfReport
+    {
+        var attempt = 1
+        while true {
+            do {
+                return try await runOnce(direction: direction, duration: duration, bindAddress: bindAddress)
+            } catch IperfReportError.iperf(let message) where Self.isBusy(message) && attempt < busyAttempts {
+                attempt += 1
+                try await clock.sleep(for: busyWait)
+            }
+        }
+    }
+
+    /// Whether iperf3's error says its server is running another test.
+    static func isBusy(_ message: String) -> Bool { message.lowercased().contains("busy") }
+
+    func runOnce(direction: ThroughputDirection, duration: Duration, bindAddress: String?) async throws
         -> IperfReport
     {
         let args = arguments(direction: direction, duration: duration, bindAddress: bindAddress)

@@ -1,6 +1,7 @@
 import FTTHProbe
 import Foundation
 import ProcessLab
+import Synchronization
 import Testing
 
 private func resource(_ name: String) throws -> Data {
@@ -77,6 +78,37 @@ private func resource(_ name: String) throws -> Data {
         #expect(up.server == "127.0.0.1:\(port)")
     }
 
+    /// An iperf3 server runs one test at a time: "the server is busy" is asked again, after the
+    /// injected clock's wait, and gives up with iperf3's words after the last try.
+    @Test func aBusyServerIsAskedAgain() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("iperf-busy-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let upload = directory.appendingPathComponent("upload.json")
+        try resource("iperf3-3.12-upload.json").write(to: upload)
+        // A stand-in for iperf3: busy for the first two runs, then the recorded upload.
+        let script = directory.appendingPathComponent("iperf3")
+        let count = directory.appendingPathComponent("count")
+        try """
+        #!/bin/sh
+        n=$(cat '\(count.path)' 2>/dev/null || echo 0); n=$((n + 1)); echo $n > '\(count.path)'
+        if [ $n -le 2 ]; then echo '{"error": "the server is busy running a test. try again later"}'; exit 1; fi
+        cat '\(upload.path)'
+        """.write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let clock = CountingClock()
+        let runner = IperfRunner(server: "127.0.0.1:5299", executable: script.path, busyWait: .seconds(3), clock: clock)
+        let report = try await runner.run(direction: .upload, duration: .seconds(1), bindAddress: nil)
+        #expect(report.receivedBytes == 5_419_827_200)
+        #expect(clock.slept.withLock { $0 } == [.seconds(3), .seconds(3)])
+
+        try "0".write(to: count, atomically: true, encoding: .utf8)
+        let impatient = IperfRunner(server: "127.0.0.1:5299", executable: script.path, busyAttempts: 2, clock: clock)
+        await #expect(throws: IperfReportError.iperf("the server is busy running a test. try again later")) {
+            try await impatient.run(direction: .upload, duration: .seconds(1), bindAddress: nil)
+        }
+    }
+
     @Test func aServerThatIsNotThereIsAnIperfErrorNamingIt() async throws {
         let port = try freeTCPPort()
         let runner = IperfRunner(server: "127.0.0.1:\(port)")
@@ -94,5 +126,24 @@ private func resource(_ name: String) throws -> Data {
         } throws: { error in
             "\(error)".contains("install Debian's iperf3")
         }
+    }
+}
+
+/// A clock whose sleeps return at once and are counted.
+final class CountingClock: Clock, Sendable {
+    let slept = Mutex<[Duration]>([])
+    var now: ContinuousClock.Instant { ContinuousClock.now }
+    var minimumResolution: Duration { .milliseconds(1) }
+
+    func sleep(until deadline: ContinuousClock.Instant, tolerance: Duration?) async throws {
+        slept.withLock { $0.append(ContinuousClock.now.duration(to: deadline).roundedToSeconds()) }
+    }
+}
+
+extension Duration {
+    /// Rounded to whole seconds: a deadline computed from `now` is a hair short of its duration.
+    fileprivate func roundedToSeconds() -> Duration {
+        let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
+        return .seconds(seconds.rounded())
     }
 }
