@@ -236,6 +236,10 @@ say "Report of P2026-0412 (Garden Court, Huawei MA5800 over Telnet)"
 report P2026-0412
 say "Report of P2026-0413 (Riverside, ZTE C300 over Telnet): a dirty connector, a dead test ONT, a macrobend, a cut feeder"
 report P2026-0413
+# The failures above, located: the macrobend and the cut are in front of their splitters, not in
+# eight drop connectors (docs/diagnosis.md; the design comes with the import).
+say "Where the light is lost in P2026-0413, splitter by splitter"
+$ctl results --project P2026-0413 | sed -n '/^where light is lost/,$p'
 
 # The service project's report: line, service and overall verdicts, the Mbit/s each way.
 service_report() {

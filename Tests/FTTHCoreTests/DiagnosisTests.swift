@@ -381,3 +381,39 @@ struct PeerReferenceTests {
         #expect(d.evidence.contains("no other port of PON port 0/1/0"))
     }
 }
+
+/// Splitters on one PON port that lose differently have faults of their own; alike, one cause in
+/// front of them all.
+@Suite("Diagnosis: alike or not across the PON port")
+struct AlikeAcrossThePONTests {
+    @Test("a 6 dB bend at one splitter and a cut at the other: two splitter faults, not the feeder")
+    func bendAndCut() throws {
+        var city = DiagnosisCity()
+        city.splitter("SP01")
+        city.splitter("SP02")
+        city.all("SP01", down: 6, up: 3)
+        city.all("SP02", down: nil)
+        let bend = try city.diagnose("SP01", 1)
+        #expect(bend.place == .splitter)
+        #expect(bend.evidence.contains("SP02 loses differently (a fault of its own)"))
+        #expect(try city.diagnose("SP02", 1).place == .splitter)
+    }
+
+    @Test("3 dB at one splitter and 7 dB at the other: their own faults; 4 dB at both: the feeder")
+    func sizes() throws {
+        var apart = DiagnosisCity()
+        apart.splitter("SP01")
+        apart.splitter("SP02")
+        apart.all("SP01", down: 3)
+        apart.all("SP02", down: 7)
+        #expect(try apart.diagnose("SP01", 2).place == .splitter)
+        var alike = DiagnosisCity()
+        alike.splitter("SP01")
+        alike.splitter("SP02")
+        alike.all("SP01", down: 4)
+        alike.all("SP02", down: 4.6)
+        let d = try alike.diagnose("SP01", 2)
+        #expect(d.place == .oltOrFeeder)
+        #expect(d.evidence.contains("the other tested splitter on PON port 0/1/0"))
+    }
+}

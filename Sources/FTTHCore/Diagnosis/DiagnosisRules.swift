@@ -131,7 +131,14 @@ struct DiagnosisRules {
         let others = facts.ponSplitters.mapValues { links in
             links.filter { $0.state(figures) != .unknown && !($0.serial.map(facts.suspectONTs.contains) ?? false) }
         }.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-        let badOthers = others.filter { isMostlyBad($0.value) }
+        // One cause in front of every splitter loses alike everywhere: all dark, or about the same
+        // excess. Splitters that lose differently have faults of their own.
+        let signature = Self.signature(bad.isEmpty ? [subject] : bad, figures)
+        let badOthers = others.filter {
+            isMostlyBad($0.value)
+                && Self.alike(
+                    Self.signature($0.value.filter { $0.state(figures).isBad }, figures), signature, figures)
+        }
         let hint = wavelengthHint(bad)
         let sameONTOnAll =
             subject.serial != nil && splitterLinks.count >= 2
@@ -153,16 +160,29 @@ struct DiagnosisRules {
             if badOthers.count * 2 > others.count {
                 let certainty: Diagnosis.Certainty =
                     badOthers.count == others.count && others.count >= 2 ? .sure : .likely
+                let which =
+                    badOthers.count == others.count
+                    ? (others.count == 1 ? "the other tested splitter" : "all \(others.count) other tested splitters")
+                    : "\(badOthers.count) of the \(others.count) other tested splitters"
                 return make(
                     .oltOrFeeder, certainty,
-                    "\(all) of \(subject.port.splitter) and \(badOthers.count) of the \(others.count) other tested splitters on PON port \(facts.pon) \(how)\(hint): check the OLT port's connector and the feeder before any splitter or drop"
+                    "\(all) of \(subject.port.splitter) and \(which) on PON port \(facts.pon) \(how)\(hint): check the OLT port's connector and the feeder before any splitter or drop"
                 )
             }
             let fine = others.filter { !isMostlyBad($0.value) }.map(\.key.name)
+            let differing = others.filter { isMostlyBad($0.value) && !badOthers.map(\.key).contains($0.key) }
+                .map(\.key.name)
+            var contrast: [String] = []
+            if !fine.isEmpty { contrast.append("\(Self.list(fine)) \(fine.count == 1 ? "is" : "are") fine") }
+            if !differing.isEmpty {
+                contrast.append(
+                    "\(Self.list(differing)) \(differing.count == 1 ? "loses" : "lose") differently (a fault of \(differing.count == 1 ? "its" : "their") own)"
+                )
+            }
             let certainty: Diagnosis.Certainty = splitterLinks.count >= 3 && !sameONTOnAll ? .sure : .likely
             return make(
                 .splitter, certainty,
-                "\(all) of \(subject.port.splitter) \(how)\(hint) while \(Self.list(fine)) on the same PON port \(fine.count == 1 ? "is" : "are") fine: check the feeder leg and the splitter input before any drop connector\(ontCaveat)"
+                "\(all) of \(subject.port.splitter) \(how)\(hint) while on the same PON port \(contrast.joined(separator: " and ")): check the feeder leg and the splitter input before any drop connector\(ontCaveat)"
             )
         }
 
@@ -252,6 +272,26 @@ struct DiagnosisRules {
         }
         let fine = nearby.filter { $0.serial != serial && $0.state(figures).isFine }
         return fine.isEmpty ? nil : fine
+    }
+
+    /// How a group of lossy links loses: mostly dark, or the median excess.
+    static func signature(_ links: [LinkObservation], _ figures: LossFigures) -> (dark: Bool, excess: Double?) {
+        let states = links.map { $0.state(figures) }
+        let dark = states.filter { $0 == .dark }.count * 2 > states.count
+        let excesses = states.compactMap { s -> Double? in
+            if case .measured(let e, _) = s { return e }
+            return nil
+        }.sorted()
+        return (dark, excesses.isEmpty ? nil : excesses[excesses.count / 2])
+    }
+
+    /// Whether two groups lose alike: both mostly dark, or excesses within the margin.
+    static func alike(
+        _ a: (dark: Bool, excess: Double?), _ b: (dark: Bool, excess: Double?), _ figures: LossFigures
+    ) -> Bool {
+        if a.dark || b.dark { return a.dark == b.dark }
+        guard let x = a.excess, let y = b.excess else { return false }
+        return abs(x - y) <= figures.marginDB
     }
 
     func isMostlyBad(_ links: [LinkObservation]) -> Bool {
