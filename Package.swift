@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "FTTHCore", targets: ["FTTHCore"]),
         .library(name: "FTTHConfig", targets: ["FTTHConfig"]),
         .library(name: "FTTHSQLite", targets: ["FTTHSQLite"]),
+        .library(name: "FTTHPostgres", targets: ["FTTHPostgres"]),
         .library(name: "SNMPModel", targets: ["SNMPModel"]),
         .library(name: "CLIModel", targets: ["CLIModel"]),
         .library(name: "FTTHCLI", targets: ["FTTHCLI"]),
@@ -51,6 +52,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The domain and its rules: no I/O, no dependencies.
@@ -188,11 +190,28 @@ let package = Package(
             dependencies: ["FTTHCore", "SNMPModel", "CLIModel", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: swiftSettings
         ),
-        // The SQLite store (GRDB).
+        // What every store shares whatever keeps its data: the key that seals secrets at rest and
+        // the stored forms of results, verdicts and designs.
+        .target(
+            name: "FTTHStoreKit",
+            dependencies: ["FTTHCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The SQLite store (GRDB): the default, one daemon.
         .target(
             name: "FTTHSQLite",
             dependencies: [
-                "FTTHCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "FTTHCore", "FTTHStoreKit", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL store (postgres-nio): several daemons on one database.
+        .target(
+            name: "FTTHPostgres",
+            dependencies: [
+                "FTTHCore", "FTTHStoreKit", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -320,7 +339,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreConformanceTests",
-            dependencies: ["FTTHCore", "FTTHSQLite"],
+            dependencies: ["FTTHCore", "FTTHSQLite", "FTTHPostgres", "ProcessLab"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,3 @@
-import Crypto
 import FTTHCore
 import Foundation
 import GRDB
@@ -47,30 +46,7 @@ extension SQLiteStore {
                 """)
     }
 
-    static let thresholdColumns: [(key: ThresholdKey, column: String)] = [
-        (.minONURx, "min_onu_rx_centi"), (.maxONURx, "max_onu_rx_centi"), (.minOLTRx, "min_olt_rx_centi"),
-        (.maxDownstreamAttenuation, "max_downstream_centi"), (.maxUpstreamAttenuation, "max_upstream_centi"),
-    ]
-}
-
-/// How secrets are made and fingerprinted: 32 random bytes as `ftth_` + base64url; SHA-256 hex.
-enum TokenSecret {
-    static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let base64url = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-        return "ftth_" + base64url
-    }
-
-    static func sha256Hex(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-    }
+    static let thresholdColumns = StoredForm.thresholdColumns
 }
 
 extension SQLiteStore: TokenStore {

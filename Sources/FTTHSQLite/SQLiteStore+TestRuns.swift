@@ -55,8 +55,7 @@ extension SQLiteStore: TestRunStore {
     }
 
     /// The steps in which a run is active, for SQL: from ``TestRunStep/isActive``, never written out.
-    static let activeStepsSQL = TestRunStep.allCases.filter(\.isActive).map { "'\($0.rawValue)'" }.joined(
-        separator: ", ")
+    static let activeStepsSQL = StoredForm.activeStepsSQL
 
     static let runSelect = """
         SELECT r.id AS run_id, r.step, r.profile, r.cvlan AS run_cvlan, r.onu_id, r.attempt, r.started_at,
@@ -199,7 +198,7 @@ extension SQLiteStore: TestRunStore {
     public func finishTestRun(
         _ id: Int64, readings: OpticalReadings, verdict: LineVerdict, outcome: String, at: Date
     ) async throws -> TestRun {
-        let json = try Self.resultJSON(readings, verdict)
+        let json = try StoredForm.result(readings, verdict)
         return try await write("recording the result of test run \(id)") { db in
             guard let run = try Self.loadRun(db, where: "WHERE r.id = ?", [id]).first else {
                 throw StoreError.notFound("test run \(id)")

@@ -1,17 +1,21 @@
 import FTTHCore
+import FTTHPostgres
 import FTTHSQLite
 import Foundation
+import ProcessLab
 import Testing
 
 /// The stores every contract test runs against. A new store (PostgreSQL) adds its case here
 /// and passes the same tests; nothing below may depend on how a store keeps its data.
 enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
+    /// A database of its own on the test process's PostgreSQL server (``LabPostgres``).
+    case postgres
 
     var description: String { rawValue }
 
     /// A new, empty store of this kind, removed when `Handle` goes away.
-    func make() throws -> Handle {
+    func make() async throws -> Handle {
         switch self {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -19,6 +23,25 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let store = try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
             return Handle(store: store) { try? FileManager.default.removeItem(at: directory) }
+        case .postgres:
+            let server = try await LabPostgres.shared()
+            let database = try server.createDatabase()
+            let store = PostgresStore(
+                settings: PostgresStoreSettings(
+                    host: "127.0.0.1", port: server.port, username: server.username, password: server.password,
+                    database: database, maximumConnections: 4),
+                key: StoreKey.random())
+            let running = Task { await store.run() }
+            do {
+                try await store.migrate()
+            } catch {
+                running.cancel()
+                throw error
+            }
+            return Handle(store: store) {
+                running.cancel()
+                try? server.dropDatabase(database)
+            }
         }
     }
 
@@ -59,7 +82,7 @@ struct StoreConformanceTests {
         oltTx: .dBm(DBm(3.5)), oltRx: .dBm(DBm(-18)), onuTx: .dBm(DBm(2.1)), onuRx: .dBm(DBm(-21.4)))
 
     func imported(_ kind: StoreKind) async throws -> StoreKind.Handle {
-        let handle = try kind.make()
+        let handle = try await kind.make()
         _ = try await handle.store.importProjects(
             try ProjectImportPlan(csv: Self.csv, file: "p1.csv"), namingRule: .standard, source: "p1.csv", at: Self.t0,
             progress: nil)
@@ -203,7 +226,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func theThresholdsInForceAreSeededFromTheFileAndKeepAnAdministratorsChange(_ kind: StoreKind) async throws {
-        let h = try kind.make()
+        let h = try await kind.make()
         var file = Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) })
         // First start: seeded, audited by `config`.
         let seeded = try await h.store.applyConfiguredThresholds(file, at: Self.t0)

@@ -74,7 +74,7 @@ public struct StoreKey: Sendable {
     }
 
     /// `<storePath>.key`, made (0600, with a random key) when it does not exist yet.
-    static func besideStore(_ storePath: String) throws -> StoreKey {
+    package static func besideStore(_ storePath: String) throws -> StoreKey {
         let path = storePath + ".key"
         if FileManager.default.fileExists(atPath: path) { return try StoreKey(contentsOfFile: path) }
         try SQLiteStore.prepareDirectory(of: path)
@@ -100,14 +100,14 @@ public struct StoreKey: Sendable {
     /// `secret` sealed with AES-GCM, bound to `context` (such as the account's username, so a
     /// sealed value moved to another row does not open): `aes-gcm.v1:` and base64 of nonce,
     /// ciphertext and tag.
-    func seal(_ secret: String, context: String) throws -> String {
+    package func seal(_ secret: String, context: String) throws -> String {
         let box = try AES.GCM.seal(Data(secret.utf8), using: key, authenticating: Data(context.utf8))
         guard let combined = box.combined else { preconditionFailure("AES.GCM with its default nonce is combinable") }
         return Self.sealedPrefix + combined.base64EncodedString()
     }
 
     /// The secret `sealed` holds; nil when it was not sealed with this key for `context`.
-    func unseal(_ sealed: String, context: String) -> String? {
+    package func unseal(_ sealed: String, context: String) -> String? {
         guard sealed.hasPrefix(Self.sealedPrefix),
             let data = Data(base64Encoded: String(sealed.dropFirst(Self.sealedPrefix.count))),
             let box = try? AES.GCM.SealedBox(combined: data),
@@ -116,7 +116,7 @@ public struct StoreKey: Sendable {
         return String(decoding: plain, as: UTF8.self)
     }
 
-    static func isSealed(_ value: String) -> Bool { value.hasPrefix(sealedPrefix) }
+    package static func isSealed(_ value: String) -> Bool { value.hasPrefix(sealedPrefix) }
 
     static func hexBytes(_ text: String) -> [UInt8]? {
         var bytes: [UInt8] = []
