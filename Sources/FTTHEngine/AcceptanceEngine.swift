@@ -3,7 +3,8 @@ import Foundation
 import Logging
 
 /// What a port test is doing, for live progress (the API's server-sent events, ftthctl).
-public struct TestProgress: Sendable, Hashable {
+/// Codable: the daemons of a cluster pass it to each other (``AcceptanceEngine/receiveRemote(_:)``).
+public struct TestProgress: Sendable, Hashable, Codable {
     public var run: TestRun
     /// A sentence for the crew: what happens now or what went wrong.
     public var message: String
@@ -22,6 +23,9 @@ public struct TestProgress: Sendable, Hashable {
     /// splitter's diagnosis as a whole; nil when they could not be computed. Advisory.
     public var diagnosis: Diagnosis?
     public var splitterDiagnosis: SplitterDiagnosis?
+    /// Published by another daemon of the cluster, which executes the run; passed on to this
+    /// daemon's followers, never sent back out.
+    public var remote = false
 }
 
 /// What the engine reads and writes: the acceptance data, the runs, the limits, the service
@@ -117,6 +121,14 @@ public actor AcceptanceEngine {
     }
 
     func unsubscribe(_ id: UUID) { subscribers[id] = nil }
+
+    /// Progress another daemon of the cluster published for a run it executes: this daemon's
+    /// followers (live views, `/v1/events`) see it as if the run were executed here.
+    public func receiveRemote(_ progress: TestProgress) {
+        var event = progress
+        event.remote = true
+        for continuation in subscribers.values { continuation.yield(event) }
+    }
 
     /// How many progress streams are open: the live views a daemon is feeding.
     public var progressSubscriberCount: Int { subscribers.count }

@@ -326,6 +326,16 @@ extension PostgresStore {
             UNIQUE (run_id, sha256)
         );
         CREATE INDEX evidence_photos_sha256 ON evidence_photos (sha256);
+        -- Messages between daemons (PostgresBroadcast): live progress, kept minutes, never
+        -- worth a write-ahead log.
+        CREATE UNLOGGED TABLE broadcasts (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            channel TEXT NOT NULL,
+            sender TEXT NOT NULL,
+            payload TEXT NOT NULL
+        );
+        CREATE INDEX broadcasts_at ON broadcasts (at);
         """
 
     static let appendOnlyFunction = """

@@ -30,12 +30,5 @@ extension SQLiteStore {
         }
     }
 
-    /// Creates the directory of `path` (0700) when it does not exist; an existing directory (the
-    /// working directory, /tmp) is not the store's to change.
-    static func prepareDirectory(of path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
-        try? FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    }
+    static func prepareDirectory(of path: String) throws { try StoreKey.prepareDirectory(of: path) }
 }

@@ -96,9 +96,7 @@ extension SQLiteStore: TestRunStore {
         _ key: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], by: String?,
         at: Date
     ) async throws -> TestRun {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let limitsJSON = String(decoding: try encoder.encode(profile), as: UTF8.self)
+        let limitsJSON = try StoredForm.json(profile)
         return try await write("starting a test of \(key)") { db in
             let port = try Self.loadPort(db, key)
             if let active = try Self.loadRun(

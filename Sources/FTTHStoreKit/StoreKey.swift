@@ -73,11 +73,28 @@ public struct StoreKey: Sendable {
         return try besideStore(storePath)
     }
 
+    /// The key of a store several daemons share (PostgreSQL): systemd's credential, else
+    /// `keyFile`; never a key made on the spot, which the other daemons would not have.
+    public static func resolveShared(keyFile: String?, environment: [String: String]) throws -> StoreKey {
+        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
+            let credential = (directory as NSString).appendingPathComponent(credentialName)
+            if FileManager.default.fileExists(atPath: credential) { return try StoreKey(contentsOfFile: credential) }
+        }
+        guard let keyFile else {
+            throw StoreError.database(
+                operation: "finding the store key",
+                message:
+                    "a PostgreSQL store needs the key every daemon on it shares: set [store] key_file (or systemd's credential \(credentialName)) to a file holding 32 random bytes in base64, the same file on every daemon"
+            )
+        }
+        return try StoreKey(contentsOfFile: keyFile)
+    }
+
     /// `<storePath>.key`, made (0600, with a random key) when it does not exist yet.
     package static func besideStore(_ storePath: String) throws -> StoreKey {
         let path = storePath + ".key"
         if FileManager.default.fileExists(atPath: path) { return try StoreKey(contentsOfFile: path) }
-        try SQLiteStore.prepareDirectory(of: path)
+        try prepareDirectory(of: path)
         let key = random()
         let text = Data(key.bytes).base64EncodedString() + "\n"
         // O_EXCL: two processes opening a new store at once keep the one key written first.
@@ -135,5 +152,14 @@ public struct StoreKey: Sendable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
         default: nil
         }
+    }
+
+    /// Creates the directory of `path` (0700) when it does not exist; an existing directory (the
+    /// working directory, /tmp) is not the store's to change.
+    package static func prepareDirectory(of path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
+        try? FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 }
