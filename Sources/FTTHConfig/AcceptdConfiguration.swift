@@ -107,6 +107,8 @@ public struct StoreConfiguration: Sendable, Hashable {
 /// (documented in that file). Every key is optional; a missing one takes its default.
 public struct AcceptdConfiguration: Sendable {
     public var store: StoreConfiguration
+    /// `[cluster]`: leases of the daemons sharing a PostgreSQL store.
+    public var cluster = ClusterSettings()
     /// Threshold profiles by name; always holds `build` and `user`.
     public var profiles: [String: ThresholdProfile]
     public var namingRule: ONUNamingRule
@@ -167,6 +169,7 @@ public struct AcceptdConfiguration: Sendable {
         try Self.allowOnly(
             [
                 "store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler", "push",
+                "cluster",
                 "api", "activation", "service", "import", "web", "diagnosis",
             ],
             in: root, at: nil)
@@ -182,6 +185,7 @@ public struct AcceptdConfiguration: Sendable {
         if let r = try reader.optionalTable("import") { importLimits = try ImportLimits(r) }
         if let r = try reader.optionalTable("web") { web = try WebConfiguration(r) }
         if let r = try reader.optionalTable("diagnosis") { diagnosis = try LossFigures(diagnosis: r) }
+        if let r = try reader.optionalTable("cluster") { cluster = try ClusterSettings(r) }
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")
@@ -301,6 +305,13 @@ public struct AcceptdConfiguration: Sendable {
                 }
                 cvlanRanges.append(range)
             }
+        }
+        if store.kind == .postgres, cluster.leaseSeconds <= 2 * southbound.commandTimeoutSeconds {
+            throw ConfigurationError(
+                key: "cluster.lease_s",
+                message:
+                    "\(cluster.leaseSeconds) s is not more than twice [southbound] command_timeout_s (\(southbound.commandTimeoutSeconds) s): a daemon that loses the database stops at half its lease, and a command under way must end before another daemon takes the run; raise lease_s or lower command_timeout_s"
+            )
         }
     }
 

@@ -69,6 +69,12 @@ public struct Daemon: Sendable {
         engineConfiguration.activation = configuration.activation
         engineConfiguration.service = configuration.service
         engineConfiguration.lossFigures = configuration.diagnosis
+        if configuration.store.kind == .postgres {
+            let c = configuration.cluster
+            engineConfiguration.cluster = ClusterMembership(
+                holder: clusterName, lease: .seconds(c.leaseSeconds), pollEvery: .seconds(c.pollSeconds),
+                maxRuns: c.maxRuns)
+        }
         engine = AcceptanceEngine(
             store: store, drivers: drivers, configuration: engineConfiguration, logger: Logger(label: "ftth.engine"))
         if e.schedulerTickSeconds > 0 {

@@ -326,6 +326,13 @@ extension PostgresStore {
             UNIQUE (run_id, sha256)
         );
         CREATE INDEX evidence_photos_sha256 ON evidence_photos (sha256);
+        -- Which daemon executes which run (RunLeaseStore): a row per run in progress.
+        CREATE TABLE run_leases (
+            run_id BIGINT PRIMARY KEY REFERENCES test_runs(id),
+            holder TEXT NOT NULL,
+            until TIMESTAMPTZ NOT NULL,
+            taken_over INTEGER NOT NULL DEFAULT 0
+        );
         -- Messages between daemons (PostgresBroadcast): live progress, kept minutes, never
         -- worth a write-ahead log.
         CREATE UNLOGGED TABLE broadcasts (

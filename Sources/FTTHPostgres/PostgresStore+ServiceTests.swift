@@ -221,6 +221,7 @@ extension PostgresStore: ServiceTestStore {
             try await Self.event(
                 db, portID: port.id, at: at, "service_result",
                 "run \(runID): \(verdict.verdict.rawValue), \(verdict.reason)")
+            try await Self.endLease(db, runID: runID)
             try await Self.event(db, portID: port.id, at: at, "test_finished", "run \(runID): \(outcome)")
             try await Self.followTests(
                 db, projectCode: run.port.key.projectCode, started: false,

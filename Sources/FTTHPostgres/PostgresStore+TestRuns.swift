@@ -56,6 +56,13 @@ extension PostgresStore: TestRunStore {
         _ key: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], by: String?,
         at: Date
     ) async throws -> TestRun {
+        try await begin(key, serial: serial, profile: profile, configuredRanges: configuredRanges, by: by, lease: nil, at: at)
+    }
+
+    func begin(
+        _ key: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], by: String?,
+        lease: RunLease?, at: Date
+    ) async throws -> TestRun {
         let limitsJSON = try StoredForm.json(profile)
         return try await write("starting a test of \(key)") { db in
             let port = try await Self.loadPort(db, key)
@@ -83,6 +90,10 @@ extension PostgresStore: TestRunStore {
                     \((serial ?? port.row.onuSerial)?.text), \(limitsJSON), \(by))
                 RETURNING id
                 """, as: Int64.self)!
+            if let lease {
+                try await db.execute(
+                    "INSERT INTO run_leases (run_id, holder, until) VALUES (\(id), \(lease.holder), \(lease.until))")
+            }
             try await Self.followTests(db, projectCode: key.projectCode, started: true, at: at)
             try await Self.event(
                 db, portID: port.id, at: at, "test_started",
@@ -129,7 +140,10 @@ extension PostgresStore: TestRunStore {
                     outcome = \(outcome), updated_at = \(at)
                 WHERE id = \(id)
                 """)
-            if !step.isActive { try await Self.endServiceTest(db, runID: id) }
+            if !step.isActive {
+                try await Self.endServiceTest(db, runID: id)
+                try await Self.endLease(db, runID: id)
+            }
             return try await Self.loadRun(db, id: id)!
         }
     }
@@ -181,6 +195,7 @@ extension PostgresStore: TestRunStore {
             try await db.execute(
                 "UPDATE test_runs SET step = 'finished', attempt = 0, outcome = \(outcome), updated_at = \(at) WHERE id = \(id)"
             )
+            try await Self.endLease(db, runID: id)
             try await Self.event(db, portID: port.id, at: at, "test_finished", "run \(id): \(outcome)")
             return try await Self.loadRun(db, id: id)!
         }

@@ -48,12 +48,12 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     final class Handle {
         let store:
             any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
-                & DiagnosisStore
+                & DiagnosisStore & RunLeaseStore
         let cleanup: () -> Void
 
         init(
             store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
-                & DiagnosisStore,
+                & DiagnosisStore & RunLeaseStore,
             cleanup: @escaping () -> Void
         ) {
             self.store = store
