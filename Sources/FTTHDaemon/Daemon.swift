@@ -242,8 +242,20 @@ public struct Daemon: Sendable {
         // its tests and closed the live progress streams the API is serving.
         var services: [any Service] = extra
         services.append(EngineService(engine: engine))
-        if let scheduler { services.append(SchedulerService(scheduler: scheduler)) }
-        if let pusher { services.append(OutboxService(pusher: pusher, logger: logger)) }
+        // In a cluster the scheduler and the outbox each run in one daemon at a time.
+        let leadership = { (job: String, key: Int64) in
+            postgres.map { PostgresLeadership(store: $0, job: job, key: key) }
+        }
+        if let scheduler {
+            services.append(
+                SchedulerService(
+                    scheduler: scheduler, leadership: leadership("scheduler", PostgresLeadership.schedulerKey)))
+        }
+        if let pusher {
+            services.append(
+                OutboxService(
+                    pusher: pusher, logger: logger, leadership: leadership("outbox", PostgresLeadership.outboxKey)))
+        }
         services.append(SystemdService(notifier: notifier, sendsReady: extra.isEmpty, logger: logger))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

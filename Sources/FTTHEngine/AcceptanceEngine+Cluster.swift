@@ -37,7 +37,8 @@ extension AcceptanceEngine {
             try await store.releaseLeases(held, holder: cluster.holder)
         } catch {
             logger.warning(
-                "could not give up the leases of runs \(held) (\(error)); other daemons take them over when they run out")
+                "could not give up the leases of runs \(held) (\(error)); other daemons take them over when they run out"
+            )
         }
         for continuation in subscribers.values { continuation.finish() }
         subscribers.removeAll()
@@ -68,8 +69,11 @@ extension AcceptanceEngine {
         while !Task.isCancelled {
             do { try await clock.sleep(for: cluster.renewEvery) } catch { return }
             let ids = Array(executions.keys)
-            guard !ids.isEmpty else { continue }
             let at = now()
+            // The OLT slots held across the cluster, as long as the runs' leases.
+            _ = try? await store.renewPermits(
+                holder: cluster.holder, at: at, until: at.addingTimeInterval(cluster.lease.seconds))
+            guard !ids.isEmpty else { continue }
             do {
                 let held = try await store.renewLeases(
                     ids, lease: RunLease(holder: cluster.holder, until: at.addingTimeInterval(cluster.lease.seconds)),

@@ -31,7 +31,7 @@ public struct TestProgress: Sendable, Hashable, Codable {
 /// What the engine reads and writes: the acceptance data, the runs, the limits, the service
 /// tests, and the results the diagnosis compares.
 public typealias EngineStore = AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & DiagnosisStore
-    & RunLeaseStore
+    & RunLeaseStore & PermitStore
 
 /// Runs port tests (DESIGN §2 steps 2–3): provision the test ONU with the reserved CVLAN, wait
 /// for it to come online, read the four powers, judge and record them. Each step is persisted
@@ -72,7 +72,12 @@ public actor AcceptanceEngine {
         self.configuration = configuration
         self.clock = clock
         self.now = now
-        limiter = OLTWorkLimiter(limit: configuration.maxConcurrentPerOLT)
+        limiter = OLTWorkLimiter(
+            limit: configuration.maxConcurrentPerOLT,
+            shared: configuration.cluster.map {
+                SharedOLTLimit(
+                    store: store, holder: $0.holder, lease: $0.lease, retry: .milliseconds(100), clock: clock, now: now)
+            })
         (queue, queueInput) = AsyncStream<TestRun>.makeStream()
     }
 

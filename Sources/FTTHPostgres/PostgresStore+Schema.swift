@@ -333,6 +333,16 @@ extension PostgresStore {
             until TIMESTAMPTZ NOT NULL,
             taken_over INTEGER NOT NULL DEFAULT 0
         );
+        -- Limits across the cluster (PermitStore): a row per slot of a resource, held while
+        -- until is ahead.
+        CREATE TABLE permits (
+            resource TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            holder TEXT NOT NULL,
+            until TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (resource, slot)
+        );
+        CREATE INDEX permits_holder ON permits (holder);
         -- Messages between daemons (PostgresBroadcast): live progress, kept minutes, never
         -- worth a write-ahead log.
         CREATE UNLOGGED TABLE broadcasts (

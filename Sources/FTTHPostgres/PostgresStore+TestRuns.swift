@@ -56,7 +56,8 @@ extension PostgresStore: TestRunStore {
         _ key: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], by: String?,
         at: Date
     ) async throws -> TestRun {
-        try await begin(key, serial: serial, profile: profile, configuredRanges: configuredRanges, by: by, lease: nil, at: at)
+        try await begin(
+            key, serial: serial, profile: profile, configuredRanges: configuredRanges, by: by, lease: nil, at: at)
     }
 
     func begin(

@@ -139,6 +139,7 @@ extension SQLiteStore {
         registerWhoTestedMigration(&migrator)
         registerODNDesignMigration(&migrator)
         registerRunLeaseMigration(&migrator)
+        registerPermitMigration(&migrator)
         return migrator
     }
 }

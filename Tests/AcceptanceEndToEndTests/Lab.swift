@@ -27,6 +27,8 @@ final class Lab: @unchecked Sendable {
     let receiver: PushReceiver
     var sim: LabProcess?
     var daemon: LabProcess?
+    /// Every daemon started, the latest last (a cluster has several).
+    var daemons: [LabProcess] = []
     var apiPort = 0
     var huaweiTelnetPort = 0
     var zteTelnetPort = 0
@@ -197,7 +199,9 @@ final class Lab: @unchecked Sendable {
     /// the kernel picks a free one and the daemon's log names it. `crashAt` names an engine
     /// checkpoint where the daemon kills itself (`FTTH_ACCEPTD_CRASH_AT`). `apiHost` is where the
     /// API listens; `extra` is appended to the configuration (a `[service]` table).
-    func startDaemon(crashAt: String? = nil, apiHost: String = "127.0.0.1", extra: String = "") async throws {
+    func startDaemon(
+        crashAt: String? = nil, apiHost: String = "127.0.0.1", extra: String = "", name: String = "acceptd"
+    ) async throws {
         let configuration = """
             [api]
             host = "\(apiHost)"
@@ -239,13 +243,14 @@ final class Lab: @unchecked Sendable {
             poll_s = 1
             \(extra)
             """
-        try configuration.write(toFile: path("acceptd.toml"), atomically: true, encoding: .utf8)
+        try configuration.write(toFile: path("\(name).toml"), atomically: true, encoding: .utf8)
         let daemon = try LabProcess(
-            "ftth-acceptd", path: Self.executable("ftth-acceptd"), arguments: ["--config", path("acceptd.toml")],
+            name, path: Self.executable("ftth-acceptd"), arguments: ["--config", path("\(name).toml")],
             environment: ["E2E_OLT_PASSWORD": "admin"].merging(crashAt.map { ["FTTH_ACCEPTD_CRASH_AT": $0] } ?? [:]) {
                 a, _ in a
             })
         self.daemon = daemon
+        daemons.append(daemon)
         try await poll("ftth-acceptd to serve its API", seconds: 30) {
             guard daemon.process.isRunning else { throw LabError("ftth-acceptd exited: \(daemon.log)") }
             guard let line = daemon.log.split(separator: "\n").last(where: { $0.contains("serving the API") }),
@@ -269,7 +274,7 @@ final class Lab: @unchecked Sendable {
 
     /// Everything the lab started, stopped; the directory removed.
     func stop() async {
-        await daemon?.stop()
+        for daemon in daemons { await daemon.stop() }
         await sim?.stop()
         await receiver.stop()
         try? FileManager.default.removeItem(at: directory)
@@ -358,7 +363,8 @@ func withLab(
     do {
         try await body(lab)
     } catch {
-        print("--- olt-sim\n\(lab.sim?.log ?? "")\n--- ftth-acceptd\n\(lab.daemon?.log ?? "")")
+        print("--- olt-sim\n\(lab.sim?.log ?? "")")
+        for daemon in lab.daemons { print("--- \(daemon.name)\n\(daemon.log)") }
         await lab.stop()
         throw error
     }

@@ -20,18 +20,28 @@ struct LeaseConformanceTests {
             at: t0)
         #expect(run.step == .provisioning)
         // Before the lease runs out, another daemon gets nothing.
-        #expect(try await h.store.takeRuns(lease: lease("b", seconds: 60), limit: 10, at: t0.addingTimeInterval(29)).isEmpty)
+        #expect(
+            try await h.store.takeRuns(lease: lease("b", seconds: 60), limit: 10, at: t0.addingTimeInterval(29)).isEmpty
+        )
         #expect(try await h.store.leaseHolders(at: t0.addingTimeInterval(29)) == ["a": 1])
         // Renewed, it holds longer.
-        #expect(try await h.store.renewLeases([run.id], lease: lease("a", seconds: 60), at: t0.addingTimeInterval(20)) == [run.id])
-        #expect(try await h.store.takeRuns(lease: lease("b", seconds: 90), limit: 10, at: t0.addingTimeInterval(45)).isEmpty)
+        #expect(
+            try await h.store.renewLeases([run.id], lease: lease("a", seconds: 60), at: t0.addingTimeInterval(20)) == [
+                run.id
+            ])
+        #expect(
+            try await h.store.takeRuns(lease: lease("b", seconds: 90), limit: 10, at: t0.addingTimeInterval(45)).isEmpty
+        )
         // Once it runs out, the next daemon takes it over, at its persisted step.
-        let taken = try await h.store.takeRuns(lease: lease("b", seconds: 120), limit: 10, at: t0.addingTimeInterval(61))
+        let taken = try await h.store.takeRuns(
+            lease: lease("b", seconds: 120), limit: 10, at: t0.addingTimeInterval(61))
         #expect(taken.map(\.run.id) == [run.id])
         #expect(taken.first?.takenOver == true)
         #expect(taken.first?.run.step == .provisioning)
         // The first holder has lost it: its renewal says so.
-        #expect(try await h.store.renewLeases([run.id], lease: lease("a", seconds: 150), at: t0.addingTimeInterval(62)).isEmpty)
+        #expect(
+            try await h.store.renewLeases([run.id], lease: lease("a", seconds: 150), at: t0.addingTimeInterval(62))
+                .isEmpty)
         #expect(try await h.store.leaseHolders(at: t0.addingTimeInterval(62)) == ["b": 1])
     }
 
@@ -57,7 +67,9 @@ struct LeaseConformanceTests {
         _ = try await h.store.advanceTestRun(
             first.id, to: .cancelled, onuID: nil, attempt: 0, outcome: "cancelled", at: t0.addingTimeInterval(2))
         #expect(try await h.store.leaseHolders(at: t0.addingTimeInterval(2)) == ["b": 1])
-        #expect(try await h.store.takeRuns(lease: lease("c", seconds: 90), limit: 10, at: t0.addingTimeInterval(60)).map(\.run.id) == [second.id])
+        #expect(
+            try await h.store.takeRuns(lease: lease("c", seconds: 90), limit: 10, at: t0.addingTimeInterval(60)).map(
+                \.run.id) == [second.id])
     }
 
     /// Daemons asking at once get different runs, and every run goes to someone.

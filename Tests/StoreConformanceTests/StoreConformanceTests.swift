@@ -48,12 +48,12 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     final class Handle {
         let store:
             any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
-                & DiagnosisStore & RunLeaseStore
+                & DiagnosisStore & RunLeaseStore & PermitStore
         let cleanup: () -> Void
 
         init(
             store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
-                & DiagnosisStore & RunLeaseStore,
+                & DiagnosisStore & RunLeaseStore & PermitStore,
             cleanup: @escaping () -> Void
         ) {
             self.store = store
