@@ -58,7 +58,12 @@ public struct Daemon: Sendable {
             self.postgres = postgres
         }
         snmp = SNMPClient()
-        drivers = ConfiguredDrivers(southbound: configuration.southbound, environment: environment, snmp: snmp)
+        drivers = ConfiguredDrivers(
+            southbound: configuration.southbound, environment: environment, snmp: snmp,
+            sessionPermits: postgres.map {
+                StoreSessionPermits(
+                    store: $0, holder: clusterName, lease: .seconds(configuration.cluster.leaseSeconds))
+            })
         let e = configuration.engine
         var engineConfiguration = EngineConfiguration(
             profiles: configuration.profiles, cvlanRanges: configuration.cvlanRanges,
