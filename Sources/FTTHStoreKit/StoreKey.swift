@@ -77,7 +77,7 @@ public struct StoreKey: Sendable {
     package static func besideStore(_ storePath: String) throws -> StoreKey {
         let path = storePath + ".key"
         if FileManager.default.fileExists(atPath: path) { return try StoreKey(contentsOfFile: path) }
-        try SQLiteStore.prepareDirectory(of: path)
+        try StoreFiles.prepareDirectory(of: path)
         let key = random()
         let text = Data(key.bytes).base64EncodedString() + "\n"
         // O_EXCL: two processes opening a new store at once keep the one key written first.
