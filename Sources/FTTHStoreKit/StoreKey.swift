@@ -94,7 +94,7 @@ public struct StoreKey: Sendable {
     package static func besideStore(_ storePath: String) throws -> StoreKey {
         let path = storePath + ".key"
         if FileManager.default.fileExists(atPath: path) { return try StoreKey(contentsOfFile: path) }
-        try prepareDirectory(of: path)
+        try StoreFiles.prepareDirectory(of: path)
         let key = random()
         let text = Data(key.bytes).base64EncodedString() + "\n"
         // O_EXCL: two processes opening a new store at once keep the one key written first.
@@ -152,14 +152,5 @@ public struct StoreKey: Sendable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
         default: nil
         }
-    }
-
-    /// Creates the directory of `path` (0700) when it does not exist; an existing directory (the
-    /// working directory, /tmp) is not the store's to change.
-    package static func prepareDirectory(of path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
-        try? FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 }
