@@ -58,12 +58,11 @@ public struct Daemon: Sendable {
             self.postgres = postgres
         }
         snmp = SNMPClient()
+        let holder = clusterName
+        let lease = Duration.seconds(configuration.cluster.leaseSeconds)
+        let permits = postgres.map { StoreSessionPermits(store: $0, holder: holder, lease: lease) }
         drivers = ConfiguredDrivers(
-            southbound: configuration.southbound, environment: environment, snmp: snmp,
-            sessionPermits: postgres.map {
-                StoreSessionPermits(
-                    store: $0, holder: clusterName, lease: .seconds(configuration.cluster.leaseSeconds))
-            })
+            southbound: configuration.southbound, environment: environment, snmp: snmp, sessionPermits: permits)
         let e = configuration.engine
         var engineConfiguration = EngineConfiguration(
             profiles: configuration.profiles, cvlanRanges: configuration.cvlanRanges,

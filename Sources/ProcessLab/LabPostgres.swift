@@ -150,13 +150,19 @@ public final class LabPostgres: Sendable {
         }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        let out = Pipe()
+        // Output to a file, not a pipe: the server pg_ctl starts outlives it, and a pipe it
+        // inherited would never reach its end.
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-pg-run-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? out.close() }
         process.standardOutput = out
         process.standardError = out
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             throw LabError(
                 "\(([path] + arguments).joined(separator: " ")) exited with \(process.terminationStatus): \(text)")
