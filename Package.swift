@@ -167,7 +167,7 @@ let package = Package(
             name: "FTTHDaemon",
             dependencies: [
                 "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel",
-                "FTTHSouthbound", "FTTHSQLite", "FTTHWebhook", "FTTHAPI", "FTTHWeb",
+                "FTTHSouthbound", "FTTHSQLite", "FTTHPostgres", "FTTHWebhook", "FTTHAPI", "FTTHWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -262,7 +262,8 @@ let package = Package(
         .executableTarget(
             name: "ftthctl",
             dependencies: [
-                "FTTHCore", "FTTHWire", "FTTHConfig", "FTTHSQLite", "FTTHDrivers", "FTTHSNMP", "SNMPModel", "FTTHCLI",
+                "FTTHCore", "FTTHWire", "FTTHConfig", "FTTHSQLite", "FTTHPostgres", "FTTHDrivers", "FTTHSNMP",
+                "SNMPModel", "FTTHCLI",
                 "CLIModel", "FTTHSouthbound", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -395,7 +396,7 @@ let package = Package(
         .testTarget(
             name: "AcceptanceEndToEndTests",
             dependencies: [
-                "FTTHCore", "FTTHSQLite", "FTTHDrivers", "FTTHCLI", "CLIModel", "ProcessLab",
+                "FTTHCore", "FTTHSQLite", "FTTHPostgres", "FTTHDrivers", "FTTHCLI", "CLIModel", "ProcessLab",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

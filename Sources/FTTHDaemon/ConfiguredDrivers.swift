@@ -1,3 +1,4 @@
+import FTTHCLI
 import FTTHConfig
 import FTTHCore
 import FTTHEngine
@@ -14,10 +15,14 @@ public final class ConfiguredDrivers: OLTDriverProvider {
 
     /// Drivers for the OLTs of `southbound`; secrets are read from `environment` by the names
     /// the configuration gives (`password_env`, `snmp_auth_password_env`, `snmp_priv_password_env`).
-    public init(southbound: SouthboundConfiguration, environment: [String: String], snmp: SNMPClient) {
+    /// `sessionPermits`: in a cluster, the OLTs' CLI sessions counted across every daemon.
+    public init(
+        southbound: SouthboundConfiguration, environment: [String: String], snmp: SNMPClient,
+        sessionPermits: (any CLISessionPermits)? = nil
+    ) {
         self.southbound = southbound
         self.environment = environment
-        self.factory = OLTDriverFactory(snmp: snmp)
+        self.factory = OLTDriverFactory(snmp: snmp, sessionPermits: sessionPermits)
     }
 
     public func provisioningProfiles(for olt: ManagementAddress) -> (line: String, service: String) {

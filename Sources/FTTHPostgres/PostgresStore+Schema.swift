@@ -326,6 +326,33 @@ extension PostgresStore {
             UNIQUE (run_id, sha256)
         );
         CREATE INDEX evidence_photos_sha256 ON evidence_photos (sha256);
+        -- Which daemon executes which run (RunLeaseStore): a row per run in progress.
+        CREATE TABLE run_leases (
+            run_id BIGINT PRIMARY KEY REFERENCES test_runs(id),
+            holder TEXT NOT NULL,
+            until TIMESTAMPTZ NOT NULL,
+            taken_over INTEGER NOT NULL DEFAULT 0
+        );
+        -- Limits across the cluster (PermitStore): a row per slot of a resource, held while
+        -- until is ahead.
+        CREATE TABLE permits (
+            resource TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            holder TEXT NOT NULL,
+            until TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (resource, slot)
+        );
+        CREATE INDEX permits_holder ON permits (holder);
+        -- Messages between daemons (PostgresBroadcast): live progress, kept minutes, never
+        -- worth a write-ahead log.
+        CREATE UNLOGGED TABLE broadcasts (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            channel TEXT NOT NULL,
+            sender TEXT NOT NULL,
+            payload TEXT NOT NULL
+        );
+        CREATE INDEX broadcasts_at ON broadcasts (at);
         """
 
     static let appendOnlyFunction = """

@@ -266,6 +266,7 @@ extension SQLiteStore: ServiceTestStore {
             try Self.event(
                 db, portID: port.id, at: at, "service_result",
                 "run \(runID): \(verdict.verdict.rawValue), \(verdict.reason)")
+            try Self.endLease(db, runID: runID)
             try Self.event(db, portID: port.id, at: at, "test_finished", "run \(runID): \(outcome)")
             try Self.followTests(
                 db, projectCode: run.port.key.projectCode, started: false,

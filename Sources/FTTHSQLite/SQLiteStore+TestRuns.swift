@@ -96,9 +96,15 @@ extension SQLiteStore: TestRunStore {
         _ key: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], by: String?,
         at: Date
     ) async throws -> TestRun {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let limitsJSON = String(decoding: try encoder.encode(profile), as: UTF8.self)
+        try await begin(
+            key, serial: serial, profile: profile, configuredRanges: configuredRanges, by: by, lease: nil, at: at)
+    }
+
+    func begin(
+        _ key: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], by: String?,
+        lease: RunLease?, at: Date
+    ) async throws -> TestRun {
+        let limitsJSON = try StoredForm.json(profile)
         return try await write("starting a test of \(key)") { db in
             let port = try Self.loadPort(db, key)
             if let active = try Self.loadRun(
@@ -126,6 +132,11 @@ extension SQLiteStore: TestRunStore {
                     port.id, profile.name, cvlan.value, at, at, (serial ?? port.row.onuSerial)?.text, limitsJSON, by,
                 ])
             let id = db.lastInsertedRowID
+            if let lease {
+                try db.execute(
+                    sql: "INSERT INTO run_leases (run_id, holder, until) VALUES (?, ?, ?)",
+                    arguments: [id, lease.holder, lease.until])
+            }
             try Self.followTests(db, projectCode: key.projectCode, started: true, at: at)
             try Self.event(
                 db, portID: port.id, at: at, "test_started",
@@ -172,7 +183,10 @@ extension SQLiteStore: TestRunStore {
             try db.execute(
                 sql: "UPDATE test_runs SET step = ?, onu_id = ?, attempt = ?, outcome = ?, updated_at = ? WHERE id = ?",
                 arguments: [step.rawValue, test.onuID, attempt, outcome, at, id])
-            if !step.isActive { try Self.endServiceTest(db, runID: id) }
+            if !step.isActive {
+                try Self.endServiceTest(db, runID: id)
+                try Self.endLease(db, runID: id)
+            }
             return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
         }
     }
@@ -223,6 +237,7 @@ extension SQLiteStore: TestRunStore {
             try db.execute(
                 sql: "UPDATE test_runs SET step = 'finished', attempt = 0, outcome = ?, updated_at = ? WHERE id = ?",
                 arguments: [outcome, at, id])
+            try Self.endLease(db, runID: id)
             try Self.event(db, portID: port.id, at: at, "test_finished", "run \(id): \(outcome)")
             return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
         }

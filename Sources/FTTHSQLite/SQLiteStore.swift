@@ -814,19 +814,13 @@ public final class SQLiteStore: AcceptanceStore {
         } catch let t as IllegalTransition {
             throw StoreError.illegalTransition(nil, t)
         }
-        let detail: String
-        switch event {
-        case .sendBack(let reason), .retestFailed(let reason): detail = reason
-        case .testsCompleted(let p, let f, let u): detail = "\(p) passed, \(f) failed, \(u) untested"
-        default: detail = ""
-        }
         try db.execute(sql: "UPDATE projects SET state = ? WHERE id = ?", arguments: [workflow.state.rawValue, id])
         try db.execute(
             sql: """
                 INSERT INTO project_events (project_id, at, event, from_state, to_state, actor, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [id, at, event.label, from.rawValue, workflow.state.rawValue, actor, detail])
+            arguments: [id, at, event.label, from.rawValue, workflow.state.rawValue, actor, event.historyDetail])
         return workflow.state
     }
 

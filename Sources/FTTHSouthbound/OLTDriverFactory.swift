@@ -15,9 +15,13 @@ public final class OLTDriverFactory: Sendable {
 
     /// Drivers whose SNMP sessions come from `snmp`, each with at most `snmpRequestsInFlight`
     /// requests at once (an OLT answers per-ONU optics slowly; few at a time spare its CPU).
-    public init(snmp: SNMPClient, snmpRequestsInFlight: Int = 4) {
+    /// In a cluster: CLI sessions counted across every daemon.
+    let sessionPermits: (any CLISessionPermits)?
+
+    public init(snmp: SNMPClient, snmpRequestsInFlight: Int = 4, sessionPermits: (any CLISessionPermits)? = nil) {
         self.snmp = snmp
         self.snmpRequestsInFlight = snmpRequestsInFlight
+        self.sessionPermits = sessionPermits
     }
 
     /// The driver of `endpoint`'s OLT in `dialect`. Throws `invalidInput` when the SNMP target
@@ -41,7 +45,8 @@ public final class OLTDriverFactory: Sendable {
                 let pool = CLIConnectionPool(
                     target: target,
                     style: dialect.isHuawei ? HuaweiCLIDriver.terminalStyle : ZTECLIDriver.terminalStyle,
-                    sessionSetup: dialect.isHuawei ? HuaweiCLIDriver.sessionSetup : ZTECLIDriver.sessionSetup)
+                    sessionSetup: dialect.isHuawei ? HuaweiCLIDriver.sessionSetup : ZTECLIDriver.sessionSetup,
+                    permits: sessionPermits)
                 pools[olt] = pool
                 return pool
             }

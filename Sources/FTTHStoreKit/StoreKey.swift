@@ -73,6 +73,23 @@ public struct StoreKey: Sendable {
         return try besideStore(storePath)
     }
 
+    /// The key of a store several daemons share (PostgreSQL): systemd's credential, else
+    /// `keyFile`; never a key made on the spot, which the other daemons would not have.
+    public static func resolveShared(keyFile: String?, environment: [String: String]) throws -> StoreKey {
+        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
+            let credential = (directory as NSString).appendingPathComponent(credentialName)
+            if FileManager.default.fileExists(atPath: credential) { return try StoreKey(contentsOfFile: credential) }
+        }
+        guard let keyFile else {
+            throw StoreError.database(
+                operation: "finding the store key",
+                message:
+                    "a PostgreSQL store needs the key every daemon on it shares: set [store] key_file (or systemd's credential \(credentialName)) to a file holding 32 random bytes in base64, the same file on every daemon"
+            )
+        }
+        return try StoreKey(contentsOfFile: keyFile)
+    }
+
     /// `<storePath>.key`, made (0600, with a random key) when it does not exist yet.
     package static func besideStore(_ storePath: String) throws -> StoreKey {
         let path = storePath + ".key"

@@ -60,7 +60,7 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
 /// Every store protocol a store of the daemon implements, and so every one the suites check.
 typealias ConformingStore = AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
-    & DiagnosisStore & TokenStore & WebAccountStore & OutboxStore
+    & DiagnosisStore & RunLeaseStore & PermitStore & TokenStore & WebAccountStore & OutboxStore
 
 /// Runs `body` `count` times at once and gives each call's outcome, in call order: how the
 /// concurrency tests let several daemons (or requests) race on one store.
