@@ -14,7 +14,7 @@ import Foundation
 ///    time: this still keeps the passwords out of the store file itself and its backups.
 public struct StoreKey: Sendable {
     // The bytes, not a SymmetricKey: that type is not Sendable, and the store is shared by tasks.
-    let bytes: [UInt8]
+    package let bytes: [UInt8]
     var key: SymmetricKey { SymmetricKey(data: bytes) }
 
     /// The name of the systemd credential holding the key.
