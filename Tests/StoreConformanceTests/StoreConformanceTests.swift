@@ -52,22 +52,49 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     }
 
     final class Handle {
-        let store:
-            any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
-                & DiagnosisStore & RunLeaseStore & PermitStore
+        let store: any ConformingStore
         let cleanup: () -> Void
 
-        init(
-            store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
-                & DiagnosisStore & RunLeaseStore & PermitStore,
-            cleanup: @escaping () -> Void
-        ) {
+        init(store: any ConformingStore, cleanup: @escaping () -> Void) {
             self.store = store
             self.cleanup = cleanup
         }
 
         deinit { cleanup() }
     }
+}
+
+/// Every store protocol a store of the daemon implements, and so every one the suites check.
+typealias ConformingStore = AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
+    & DiagnosisStore & RunLeaseStore & PermitStore & TokenStore & WebAccountStore & OutboxStore
+
+/// Runs `body` `count` times at once and gives each call's outcome, in call order: how the
+/// concurrency tests let several daemons (or requests) race on one store.
+func concurrently<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) async throws -> T) async -> [Result<
+    T, any Error
+>] {
+    await withTaskGroup(of: (Int, Result<T, any Error>).self) { group in
+        for index in 0..<count {
+            group.addTask {
+                do { return (index, .success(try await body(index))) } catch { return (index, .failure(error)) }
+            }
+        }
+        var outcomes: [(Int, Result<T, any Error>)] = []
+        for await outcome in group { outcomes.append(outcome) }
+        return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}
+
+/// Whether `error` is a store's ``StoreError/conflict(location:message:)``.
+func isConflict(_ error: any Error) -> Bool {
+    guard let error = error as? StoreError, case .conflict = error else { return false }
+    return true
+}
+
+/// Whether `error` is a store's ``StoreError/notFound(_:)``.
+func isNotFound(_ error: any Error) -> Bool {
+    guard let error = error as? StoreError, case .notFound = error else { return false }
+    return true
 }
 
 /// The contract of a store (`AcceptanceStore`, `TestRunStore`, `ThresholdStore`): what the
