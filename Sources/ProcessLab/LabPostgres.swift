@@ -152,7 +152,9 @@ public final class LabPostgres: Sendable {
         process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
         // Output to a file, not a pipe: the server pg_ctl starts outlives it, and a pipe it
         // inherited would never reach its end.
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-pg-run-\(UUID().uuidString)").path
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ftth-pg-run-\(UUID().uuidString)"
+        ).path
         FileManager.default.createFile(atPath: outputPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))

@@ -91,7 +91,7 @@ struct OutboxConformanceTests {
         _ = try await h.store.applyProjectEvent("P9", .approve, actor: "admin", at: Base.t0)
         #expect(try await h.store.enqueueAcceptedPorts(projectCode: "P9", at: Base.t0) == 1)
         let message = try #require(try await h.store.outboxMessages(projectCode: "P9").first)
-        #expect(message.idempotencyKey.unicodeScalars.allSatisfy(\.isASCII))
+        #expect(message.idempotencyKey.unicodeScalars.allSatisfy { $0.isASCII })
         #expect(message.idempotencyKey.hasPrefix("P9/%E8%8A%B1%E5%9B%AD%E8%8B%91"))
         #expect(message.idempotencyKey.removingPercentEncoding?.hasPrefix("P9/\(name)/1/") == true)
         #expect(try AcceptedPortPayload.decode(message.payload).splitter == name)
