@@ -155,7 +155,9 @@ public final class LabPostgres: Sendable {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
             "ftth-pg-run-\(UUID().uuidString)"
         ).path
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
+            throw LabError("cannot create \(outputPath) for the output of \(path)")
+        }
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         defer { try? out.close() }
