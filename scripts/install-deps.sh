@@ -29,6 +29,7 @@ packages=(
   zbar-tools       # zbarimg: the tests decode the sign-in QR codes with a real decoder
   libreoffice-calc-nogui  # soffice --headless: the browser tests open the XLSX report in LibreOffice Calc
   fonts-wqy-microhei  # a CJK font, so the screenshots of the Chinese pages show characters
+  postgresql       # initdb/pg_ctl/psql: the store and cluster tests start a PostgreSQL server of their own
 )
 
 missing=()

@@ -58,7 +58,7 @@ public final class PostgresBroadcast: Sendable {
             var lastID: Int64?
             while !Task.isCancelled {
                 do {
-                    try await store.client.withConnection { connection in
+                    try await store.withOwnConnection { connection in
                         try await connection.listen(on: channel) { notifications in
                             // Messages sent while we were away (since the last one seen).
                             if let seen = lastID {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// One daemon of the cluster does a job at a time (the scheduler's passes, the outbox's pushes):
 /// the one holding a PostgreSQL advisory lock on a connection of its own. When that daemon dies,
@@ -33,7 +34,7 @@ public struct PostgresLeadership: Sendable {
     public func whileLeading(logger: Logger, _ body: @escaping @Sendable () async -> Void) async {
         while !Task.isCancelled {
             do {
-                try await store.client.withConnection { connection in
+                try await store.withOwnConnection { connection in
                     let held =
                         try await connection.value("SELECT pg_try_advisory_lock(\(key))", as: Bool.self) ?? false
                     guard held else { return }
@@ -41,25 +42,21 @@ public struct PostgresLeadership: Sendable {
                     await withTaskGroup(of: Void.self) { group in
                         group.addTask { await body() }
                         group.addTask {
-                            // The lock lives as long as its connection: check it.
-                            while !Task.isCancelled {
-                                do {
-                                    try await Task.sleep(for: interval)
-                                    try await connection.execute("SELECT 1")
-                                } catch {
-                                    if !Task.isCancelled {
-                                        logger.warning(
-                                            "lost the connection holding the \(job) lock (\(error)); stopping the \(job): another daemon takes it"
-                                        )
-                                    }
-                                    return
-                                }
+                            // The lock lives as long as its connection: watch it.
+                            let why = await Self.untilLost(connection, checkEvery: interval)
+                            if !Task.isCancelled {
+                                logger.warning(
+                                    "lost the connection holding the \(job) lock (\(why)); stopping the \(job): another daemon takes it"
+                                )
                             }
                         }
                         await group.next()
                         group.cancelAll()
                     }
-                    _ = try? await connection.value("SELECT pg_advisory_unlock(\(key))", as: Bool.self)
+                    // A query on a closed connection never returns (postgres-nio 1.33).
+                    if !connection.isClosed {
+                        _ = try? await connection.value("SELECT pg_advisory_unlock(\(key))", as: Bool.self)
+                    }
                 }
             } catch {
                 if Task.isCancelled { return }
@@ -68,6 +65,69 @@ public struct PostgresLeadership: Sendable {
                 )
             }
             do { try await Task.sleep(for: interval) } catch { return }
+        }
+    }
+
+    /// Returns, with the reason, once `connection` is lost: at once when it closes (the server
+    /// terminated it or went down: the lock is free for another daemon from that moment), or
+    /// when a `SELECT 1` every `interval` fails or goes unanswered for an interval (a network
+    /// that drops packets). Returns at once when the task is cancelled.
+    static func untilLost(_ connection: PostgresConnection, checkEvery interval: Duration) async -> String {
+        let first = FirstAnswer()
+        return await withTaskCancellationHandler {
+            await first.wait {
+                connection.closeFuture.whenComplete { _ in first.answer("the connection closed") }
+                Task {
+                    while !first.isAnswered {
+                        try? await Task.sleep(for: interval)
+                        guard !first.isAnswered else { return }
+                        // A query on a closed connection never returns: it is not asked.
+                        guard !connection.isClosed else { return first.answer("the connection closed") }
+                        let replied = Mutex(false)
+                        Task {
+                            do {
+                                try await connection.execute("SELECT 1")
+                                replied.withLock { $0 = true }
+                            } catch {
+                                first.answer("\(error)")
+                            }
+                        }
+                        try? await Task.sleep(for: interval)
+                        if !replied.withLock({ $0 }) { first.answer("no answer to SELECT 1 within \(interval)") }
+                    }
+                }
+            }
+        } onCancel: {
+            first.answer("cancelled")
+        }
+    }
+}
+
+/// The first of several answers racing each other; later ones are dropped.
+final class FirstAnswer: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<String, Never>?, answer: String?)>((nil, nil))
+
+    var isAnswered: Bool { state.withLock { $0.answer != nil } }
+
+    /// Waits for the first answer; `start` sets the racers off once the wait has begun.
+    func wait(_ start: () -> Void) async -> String {
+        await withCheckedContinuation { continuation in
+            let early = state.withLock { s -> String? in
+                if let answer = s.answer { return answer }
+                s.continuation = continuation
+                return nil
+            }
+            if let early { return continuation.resume(returning: early) }
+            start()
+        }
+    }
+
+    func answer(_ answer: String) {
+        state.withLock { s in
+            guard s.answer == nil else { return }
+            s.answer = answer
+            s.continuation?.resume(returning: answer)
+            s.continuation = nil
         }
     }
 }

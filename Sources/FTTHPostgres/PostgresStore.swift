@@ -2,7 +2,9 @@ import FTTHCore
 import FTTHStoreKit
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// Where the PostgreSQL store lives and how to log in: from `[store] kind = "postgres"`.
 public struct PostgresStoreSettings: Sendable, Hashable {
@@ -109,6 +111,32 @@ public final class PostgresStore: Sendable {
         configuration.options.connectTimeout = .seconds(5)
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
+
+    /// Runs `body` on a connection of its own, outside the pool, closed when `body` ends: for what
+    /// holds a connection as long as the daemon runs (an advisory lock, `LISTEN`), which would
+    /// otherwise take the pool's connections from the runs and the API for ever.
+    func withOwnConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let tls: PostgresConnection.Configuration.TLS =
+            settings.requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable
+        var configuration = PostgresConnection.Configuration(
+            host: settings.host, port: settings.port, username: settings.username, password: settings.password,
+            database: settings.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        let connection = try await PostgresConnection.connect(
+            configuration: configuration, id: Self.ownConnectionIDs.wrappingAdd(1, ordering: .relaxed).newValue,
+            logger: logger)
+        do {
+            let value = try await body(connection)
+            if !connection.isClosed { try? await connection.close() }
+            return value
+        } catch {
+            if !connection.isClosed { try? await connection.close() }
+            throw error
+        }
+    }
+
+    /// The ids of the connections outside the pool, for postgres-nio's logs.
+    private static let ownConnectionIDs = Atomic<Int>(0)
 
     /// Keeps the connection pool until the task is cancelled.
     public func run() async {

@@ -103,6 +103,12 @@ public final class LabPostgres: Sendable {
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
+    /// Stops a server of a test's own (not ``shared()``'s) at once and removes its files.
+    public func destroy() {
+        stopNow()
+        remove()
+    }
+
     /// Runs SQL as the cluster's superuser through `psql`; returns what it printed (unaligned,
     /// tuples only).
     @discardableResult

@@ -22,6 +22,8 @@ final class Lab: @unchecked Sendable {
     /// own on the tests' PostgreSQL server.
     let storeConfiguration: String
     let storeChoice: StoreChoice
+    /// On PostgreSQL: the server and the lab's database on it.
+    let postgres: (server: LabPostgres, database: String)?
     let crewToken: String
     let adminToken: String
     let probeToken: String
@@ -112,7 +114,7 @@ final class Lab: @unchecked Sendable {
     /// `projectCSV` and `accountsCSV` (PPPoE test accounts) are imported into the lab's store.
     init(
         receiverFailures: Int = 0, projectCSV: String = Lab.projectCSV, accountsCSV: String? = nil,
-        store choice: StoreChoice = .sqlite
+        store choice: StoreChoice = .sqlite, server: LabPostgres? = nil, storeConnections: Int? = nil
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -124,9 +126,11 @@ final class Lab: @unchecked Sendable {
         case .sqlite:
             store = try SQLiteStore(path: storePath)
             storeConfiguration = "[store]\npath = \"\(storePath)\"\n"
+            postgres = nil
         case .postgres:
-            let server = try await LabPostgres.shared()
+            let server = if let server { server } else { try await LabPostgres.shared() }
             let database = try server.createDatabase()
+            postgres = (server, database)
             // The key file every daemon of the cluster is given, as an operator makes it.
             let keyFile = directory.appendingPathComponent("store.key").path
             try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
@@ -134,20 +138,21 @@ final class Lab: @unchecked Sendable {
             let key = try StoreKey(contentsOfFile: keyFile)
             let passwordFile = directory.appendingPathComponent("store.password").path
             try server.password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
-            let postgres = PostgresStore(
+            let prepared = PostgresStore(
                 settings: PostgresStoreSettings(
                     host: "127.0.0.1", port: server.port, username: server.username, password: server.password,
                     database: database, maximumConnections: 2),
                 key: key)
-            pool = Task { await postgres.run() }
-            try await postgres.migrate()
-            store = postgres
+            pool = Task { await prepared.run() }
+            try await prepared.migrate()
+            store = prepared
             storeConfiguration = """
                 [store]
                 kind = "postgres"
                 url = "postgres://\(server.username)@127.0.0.1:\(server.port)/\(database)"
                 password_file = "\(passwordFile)"
                 key_file = "\(keyFile)"
+                \(storeConnections.map { "max_connections = \($0)" } ?? "")
 
                 """
         }
@@ -346,6 +351,23 @@ final class Lab: @unchecked Sendable {
         return (reply.json["projects"] as? [[String: Any]])?.first { $0["code"] as? String == code }
     }
 
+    /// What each simulated OLT's command line saw so far (olt-sim's `cli-stats` lines, asked
+    /// for with SIGUSR1), by OLT name.
+    func simulatorStatistics() async throws -> [String: SimCLICounts] {
+        guard let sim else { throw LabError("olt-sim is not running") }
+        func lines() -> [Substring] { sim.standardOutput.split(separator: "\n").filter { $0.hasPrefix("cli-stats ") } }
+        let before = lines().count
+        sim.send(SIGUSR1)
+        try await sim.waitFor("its cli-stats", timeout: 10) { _ in lines().count >= before + 2 }
+        var counts: [String: SimCLICounts] = [:]
+        for line in lines().suffix(2) {
+            let entry = try JSONDecoder().decode(
+                SimCLICounts.Line.self, from: Data(line.dropFirst("cli-stats ".count).utf8))
+            counts[entry.olt] = entry.statistics
+        }
+        return counts
+    }
+
     /// Waits until every run in `ids` has ended; returns them.
     func awaitEnd(_ ids: [Int], seconds: Double = 60) async throws -> [Int: [String: Any]] {
         var ended: [Int: [String: Any]] = [:]
@@ -360,13 +382,27 @@ final class Lab: @unchecked Sendable {
     }
 }
 
+/// The part of olt-sim's `cli-stats` the tests check.
+struct SimCLICounts: Decodable {
+    var sessionsOpened: Int
+    var sessionsRefused: Int
+    var peakSessions: Int
+
+    struct Line: Decodable {
+        var olt: String
+        var statistics: SimCLICounts
+    }
+}
+
 /// Runs `body` with a lab, and stops everything it started whatever happens.
 func withLab(
     receiverFailures: Int = 0, projectCSV: String = Lab.projectCSV, accountsCSV: String? = nil,
-    store: Lab.StoreChoice = .sqlite, _ body: (Lab) async throws -> Void
+    store: Lab.StoreChoice = .sqlite, server: LabPostgres? = nil, storeConnections: Int? = nil,
+    _ body: (Lab) async throws -> Void
 ) async throws {
     let lab = try await Lab(
-        receiverFailures: receiverFailures, projectCSV: projectCSV, accountsCSV: accountsCSV, store: store)
+        receiverFailures: receiverFailures, projectCSV: projectCSV, accountsCSV: accountsCSV, store: store,
+        server: server, storeConnections: storeConnections)
     do {
         try await body(lab)
     } catch {
