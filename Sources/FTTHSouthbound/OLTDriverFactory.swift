@@ -2,7 +2,9 @@ import CLIModel
 import FTTHCLI
 import FTTHCore
 import FTTHDrivers
+import FTTHMetrics
 import FTTHSNMP
+import SNMPModel
 import Synchronization
 
 /// Makes the driver of an OLT from its endpoint and dialect: the one factory of the daemon and
@@ -11,13 +13,17 @@ import Synchronization
 public final class OLTDriverFactory: Sendable {
     let snmp: SNMPClient
     let snmpRequestsInFlight: Int
-    let pools = Mutex<[ManagementAddress: CLIConnectionPool]>([:])
+    let metrics: OLTMetrics?
+    let pools = Mutex<[ManagementAddress: any CLIConnector]>([:])
 
     /// Drivers whose SNMP sessions come from `snmp`, each with at most `snmpRequestsInFlight`
     /// requests at once (an OLT answers per-ONU optics slowly; few at a time spare its CPU).
-    public init(snmp: SNMPClient, snmpRequestsInFlight: Int = 4) {
+    /// With `metrics`, SNMP timeouts and CLI sessions in use are counted per OLT (the daemon);
+    /// without, nothing is (ftthctl).
+    public init(snmp: SNMPClient, snmpRequestsInFlight: Int = 4, metrics: OLTMetrics? = nil) {
         self.snmp = snmp
         self.snmpRequestsInFlight = snmpRequestsInFlight
+        self.metrics = metrics
     }
 
     /// The driver of `endpoint`'s OLT in `dialect`. Throws `invalidInput` when the SNMP target
@@ -33,15 +39,19 @@ public final class OLTDriverFactory: Sendable {
                 throw OLTDriverError(
                     .invalidInput, olt: "\(olt)", message: "cannot open an SNMP session to \(target): \(error.message)")
             }
+            let requester: any SNMPRequester =
+                metrics.map { MeteredSNMPRequester(inner: session, olt: olt, metrics: $0) } ?? session
             return dialect.isHuawei
-                ? HuaweiSNMPDriver(snmp: session, olt: olt) : ZTESNMPDriver(snmp: session, olt: olt)
+                ? HuaweiSNMPDriver(snmp: requester, olt: olt) : ZTESNMPDriver(snmp: requester, olt: olt)
         case .cli(let target):
             let pool = pools.withLock { pools in
                 if let existing = pools[olt] { return existing }
-                let pool = CLIConnectionPool(
+                let sessions = CLIConnectionPool(
                     target: target,
                     style: dialect.isHuawei ? HuaweiCLIDriver.terminalStyle : ZTECLIDriver.terminalStyle,
                     sessionSetup: dialect.isHuawei ? HuaweiCLIDriver.sessionSetup : ZTECLIDriver.sessionSetup)
+                let pool: any CLIConnector =
+                    metrics.map { MeteredCLIConnector(sessions, olt: olt, metrics: $0) } ?? sessions
                 pools[olt] = pool
                 return pool
             }
