@@ -138,6 +138,7 @@ extension SQLiteStore {
         registerEvidenceMigration(&migrator)
         registerWhoTestedMigration(&migrator)
         registerODNDesignMigration(&migrator)
+        registerMetricsRoleMigration(&migrator)
         return migrator
     }
 }
