@@ -29,6 +29,7 @@ packages=(
   zbar-tools       # zbarimg: the tests decode the sign-in QR codes with a real decoder
   libreoffice-calc-nogui  # soffice --headless: the browser tests open the XLSX report in LibreOffice Calc
   fonts-wqy-microhei  # a CJK font, so the screenshots of the Chinese pages show characters
+  prometheus       # promtool lints the daemon's /metrics, and a real Prometheus scrapes it in the tests
 )
 
 missing=()

@@ -1,6 +1,7 @@
 import FTTHConfig
 import FTTHCore
 import FTTHEngine
+import FTTHMetrics
 import FTTHSNMP
 import FTTHSouthbound
 
@@ -14,10 +15,14 @@ public final class ConfiguredDrivers: OLTDriverProvider {
 
     /// Drivers for the OLTs of `southbound`; secrets are read from `environment` by the names
     /// the configuration gives (`password_env`, `snmp_auth_password_env`, `snmp_priv_password_env`).
-    public init(southbound: SouthboundConfiguration, environment: [String: String], snmp: SNMPClient) {
+    /// With `metrics`, SNMP timeouts and CLI sessions in use are counted per OLT.
+    public init(
+        southbound: SouthboundConfiguration, environment: [String: String], snmp: SNMPClient,
+        metrics: OLTMetrics? = nil
+    ) {
         self.southbound = southbound
         self.environment = environment
-        self.factory = OLTDriverFactory(snmp: snmp)
+        self.factory = OLTDriverFactory(snmp: snmp, metrics: metrics)
     }
 
     public func provisioningProfiles(for olt: ManagementAddress) -> (line: String, service: String) {
