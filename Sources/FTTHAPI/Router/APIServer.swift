@@ -90,7 +90,7 @@ public enum APIServer {
     public static func buildRouter(
         store: any APIStore, configuration: AcceptdConfiguration,
         now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock(),
-        statistics: APIStatistics = APIStatistics(), metrics: MetricsEndpoint = .none
+        statistics: APIStatistics = APIStatistics(), metrics: MetricsEndpoint = .empty
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(

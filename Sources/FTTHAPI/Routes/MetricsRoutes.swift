@@ -16,7 +16,7 @@ public struct MetricsEndpoint: Sendable {
     }
 
     /// No series: what a router built without the daemon's metrics serves.
-    public static let none = MetricsEndpoint(exposition: EmptyExposition())
+    public static let empty = MetricsEndpoint(exposition: EmptyExposition())
 
     struct EmptyExposition: MetricsExposition {
         var contentType: String { "text/plain; version=0.0.4; charset=utf-8" }
