@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "FTTHCore", targets: ["FTTHCore"]),
         .library(name: "FTTHConfig", targets: ["FTTHConfig"]),
         .library(name: "FTTHSQLite", targets: ["FTTHSQLite"]),
+        .library(name: "FTTHPostgres", targets: ["FTTHPostgres"]),
         .library(name: "SNMPModel", targets: ["SNMPModel"]),
         .library(name: "CLIModel", targets: ["CLIModel"]),
         .library(name: "FTTHCLI", targets: ["FTTHCLI"]),
@@ -53,6 +54,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
@@ -190,8 +192,8 @@ let package = Package(
             name: "FTTHDaemon",
             dependencies: [
                 "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel",
-                "FTTHSouthbound", "FTTHSQLite", "FTTHWebhook", "FTTHAPI", "FTTHWeb", "FTTHMetrics", "FTTHPrometheus",
-                .product(name: "CoreMetrics", package: "swift-metrics"),
+                "FTTHSouthbound", "FTTHSQLite", "FTTHPostgres", "FTTHWebhook", "FTTHAPI", "FTTHWeb", "FTTHMetrics",
+                "FTTHPrometheus", .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -216,11 +218,28 @@ let package = Package(
             dependencies: ["FTTHCore", "SNMPModel", "CLIModel", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: swiftSettings
         ),
-        // The SQLite store (GRDB).
+        // What every store shares whatever keeps its data: the key that seals secrets at rest and
+        // the stored forms of results, verdicts and designs.
+        .target(
+            name: "FTTHStoreKit",
+            dependencies: ["FTTHCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The SQLite store (GRDB): the default, one daemon.
         .target(
             name: "FTTHSQLite",
             dependencies: [
-                "FTTHCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "FTTHCore", "FTTHStoreKit", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL store (postgres-nio): several daemons on one database.
+        .target(
+            name: "FTTHPostgres",
+            dependencies: [
+                "FTTHCore", "FTTHStoreKit", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -272,7 +291,8 @@ let package = Package(
         .executableTarget(
             name: "ftthctl",
             dependencies: [
-                "FTTHCore", "FTTHWire", "FTTHConfig", "FTTHSQLite", "FTTHDrivers", "FTTHSNMP", "SNMPModel", "FTTHCLI",
+                "FTTHCore", "FTTHWire", "FTTHConfig", "FTTHSQLite", "FTTHPostgres", "FTTHDrivers", "FTTHSNMP",
+                "SNMPModel", "FTTHCLI",
                 "CLIModel", "FTTHSouthbound", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -349,7 +369,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreConformanceTests",
-            dependencies: ["FTTHCore", "FTTHSQLite"],
+            dependencies: ["FTTHCore", "FTTHSQLite", "FTTHPostgres", "ProcessLab"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -411,7 +431,7 @@ let package = Package(
         .testTarget(
             name: "AcceptanceEndToEndTests",
             dependencies: [
-                "FTTHCore", "FTTHSQLite", "FTTHDrivers", "FTTHCLI", "CLIModel", "ProcessLab",
+                "FTTHCore", "FTTHSQLite", "FTTHPostgres", "FTTHDrivers", "FTTHCLI", "CLIModel", "ProcessLab",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

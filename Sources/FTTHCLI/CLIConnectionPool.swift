@@ -38,11 +38,16 @@ public actor CLIConnectionPool: CLIConnector {
     /// ``LibSSHShellSession`` over SSH. `sessionSetup` runs once on
     /// each new session after login (privileged mode, pager off); what the OLT answers to it is
     /// ignored, since an account may not be allowed every set-up command.
+    ///
+    /// `permits`: in a cluster, a permit per open session counted across every daemon (at most
+    /// ``CLITarget/maxSessions`` to the OLT in all); sessions then close after `idleClose` unused,
+    /// so an idle session of one daemon does not keep another waiting.
     public init(
         target: CLITarget, style: CLITerminalStyle, sessionSetup: [String] = [],
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, permits: (any CLISessionPermits)? = nil,
+        idleClose: Duration = .seconds(2)
     ) {
-        self.init(target: target) {
+        self.init(target: target, permits: permits, idleClose: idleClose) {
             // SSH on libssh: the algorithms OLTs offer, legacy ones where the OLT opted in.
             let session: any CLISession =
                 switch target.transport {
@@ -62,15 +67,41 @@ public actor CLIConnectionPool: CLIConnector {
     /// A pool whose sessions come from `open` (a test double, another transport); waiting for a
     /// free session is timed on `clock`.
     public init(
-        target: CLITarget, clock: any Clock<Duration> = ContinuousClock(),
-        open: @escaping @Sendable () async throws -> any CLISession
+        target: CLITarget, clock: any Clock<Duration> = ContinuousClock(), permits: (any CLISessionPermits)? = nil,
+        idleClose: Duration = .seconds(2), open: @escaping @Sendable () async throws -> any CLISession
     ) {
-        self.target = target.description
-        self.limit = target.maxSessions
-        self.waitLimit = target.loginTimeout
+        let name = target.description
+        let limit = target.maxSessions
+        let waitLimit = target.loginTimeout
+        self.target = name
+        self.limit = limit
+        self.waitLimit = waitLimit
         self.clock = clock
-        self.open = open
+        self.idleClose = permits == nil ? nil : idleClose
+        guard let permits else {
+            self.open = open
+            return
+        }
+        self.open = {
+            guard let slot = try await permits.acquire(name, limit: limit, wait: waitLimit) else {
+                throw CLIError(
+                    .sessionLimit, target: name,
+                    message:
+                        "all \(limit) sessions to this OLT, counted across the daemons of the cluster, stayed busy for \(waitLimit); raise max_sessions if the OLT allows more VTY sessions, or run fewer jobs against it at once"
+                )
+            }
+            do {
+                return PermittedSession(try await open(), resource: name, slot: slot, permits: permits)
+            } catch {
+                await permits.release(name, slot: slot)
+                throw error
+            }
+        }
     }
+
+    /// In a cluster: how long a session stays open unused before it is closed, giving its
+    /// permit back. Nil: idle sessions stay open.
+    private let idleClose: Duration?
 
     /// Runs `body` with a session of its own. Throws what `body` throws, or a ``CLIError``
     /// from opening a session (`.sessionLimit` when none came free within the login timeout).
@@ -168,6 +199,21 @@ public actor CLIConnectionPool: CLIConnector {
             return
         }
         idle.append(session)
+        if let idleClose {
+            let clock = clock
+            Task {
+                try? await clock.sleep(for: idleClose)
+                await self.closeIfIdle(session)
+            }
+        }
+    }
+
+    /// Closes `session` when it has stayed idle since it was checked in (not taken again).
+    private func closeIfIdle(_ session: any CLISession) async {
+        guard let index = idle.lastIndex(where: { $0 === session }) else { return }
+        idle.remove(at: index)
+        await session.close()
+        release()
     }
 
     private func discard(_ session: any CLISession) async {
@@ -184,5 +230,40 @@ public actor CLIConnectionPool: CLIConnector {
             return
         }
         count -= 1
+    }
+}
+
+/// Sessions to an OLT counted across the daemons of a cluster: a permit per open session.
+public protocol CLISessionPermits: Sendable {
+    /// A permit for one more session to `target`, at most `limit` held across the cluster,
+    /// waiting up to `wait` for one; nil when none came free in time.
+    func acquire(_ target: String, limit: Int, wait: Duration) async throws -> Int?
+    /// Gives permit `slot` of `target` back.
+    func release(_ target: String, slot: Int) async
+}
+
+/// A session holding a permit, which it gives back when it closes.
+final class PermittedSession: CLISession {
+    let base: any CLISession
+    let resource: String
+    let slot: Int
+    let permits: any CLISessionPermits
+
+    init(_ base: any CLISession, resource: String, slot: Int, permits: any CLISessionPermits) {
+        self.base = base
+        self.resource = resource
+        self.slot = slot
+        self.permits = permits
+    }
+
+    var target: String { base.target }
+
+    func run(_ line: String, timeout: Duration) async throws -> CLIOutput {
+        try await base.run(line, timeout: timeout)
+    }
+
+    func close() async {
+        await base.close()
+        await permits.release(resource, slot: slot)
     }
 }

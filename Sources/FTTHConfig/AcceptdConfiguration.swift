@@ -45,17 +45,61 @@ extension ConfigurationError {
 
 /// The store settings.
 public struct StoreConfiguration: Sendable, Hashable {
+    /// Which database keeps the data (`[store] kind`).
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// One file, one daemon: the default and the demo's.
+        case sqlite
+        /// One PostgreSQL database shared by several daemons.
+        case postgres
+    }
+
+    public var kind: Kind
     /// Path of the SQLite database file.
     public var path: String
     /// The file holding the key that encrypts the test accounts' passwords (`[store] key_file`);
-    /// nil: systemd's credential `ftth-store-key`, else a key file beside the store.
+    /// nil: systemd's credential `ftth-store-key`, else a key file beside the store (SQLite only:
+    /// the daemons of a PostgreSQL store must share one key, so it must be given).
     public var keyFile: String?
+    /// `postgres://USER@HOST:PORT/DATABASE[?sslmode=require]` (`[store] url`), without a password.
+    public var url: String?
+    /// The file holding the PostgreSQL user's password (`[store] password_file`); else the
+    /// environment variable `FTTH_STORE_PASSWORD`.
+    public var passwordFile: String?
+    /// Connections this daemon keeps at most (`[store] max_connections`).
+    public var maxConnections: Int
 
     public static let defaultPath = "var/ftth-acceptd.sqlite"
+    /// The environment variable that holds the PostgreSQL password when no file is named.
+    public static let passwordVariable = "FTTH_STORE_PASSWORD"
 
-    public init(path: String = StoreConfiguration.defaultPath, keyFile: String? = nil) {
+    public init(
+        path: String = StoreConfiguration.defaultPath, keyFile: String? = nil, kind: Kind = .sqlite,
+        url: String? = nil, passwordFile: String? = nil, maxConnections: Int = 10
+    ) {
+        self.kind = kind
         self.path = path
         self.keyFile = keyFile
+        self.url = url
+        self.passwordFile = passwordFile
+        self.maxConnections = maxConnections
+    }
+
+    /// The PostgreSQL password: the file's first line, else `FTTH_STORE_PASSWORD`, else none
+    /// (trust or peer authentication). Throws naming the file when it cannot be read.
+    public func password(environment: [String: String]) throws -> String? {
+        if let passwordFile {
+            do {
+                let text = try String(contentsOfFile: passwordFile, encoding: .utf8)
+                return text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            } catch {
+                throw ConfigurationError(
+                    key: "store.password_file",
+                    message:
+                        "cannot read \(passwordFile) (\(error.localizedDescription)); check the path and that the daemon's user may read it"
+                )
+            }
+        }
+        return environment[Self.passwordVariable].flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
@@ -63,6 +107,8 @@ public struct StoreConfiguration: Sendable, Hashable {
 /// (documented in that file). Every key is optional; a missing one takes its default.
 public struct AcceptdConfiguration: Sendable {
     public var store: StoreConfiguration
+    /// `[cluster]`: leases of the daemons sharing a PostgreSQL store.
+    public var cluster = ClusterSettings()
     /// Threshold profiles by name; always holds `build` and `user`.
     public var profiles: [String: ThresholdProfile]
     public var namingRule: ONUNamingRule
@@ -123,6 +169,7 @@ public struct AcceptdConfiguration: Sendable {
         try Self.allowOnly(
             [
                 "store", "naming", "thresholds", "cvlan_ranges", "southbound", "olt", "engine", "scheduler", "push",
+                "cluster",
                 "api", "activation", "service", "import", "web", "diagnosis",
             ],
             in: root, at: nil)
@@ -138,10 +185,41 @@ public struct AcceptdConfiguration: Sendable {
         if let r = try reader.optionalTable("import") { importLimits = try ImportLimits(r) }
         if let r = try reader.optionalTable("web") { web = try WebConfiguration(r) }
         if let r = try reader.optionalTable("diagnosis") { diagnosis = try LossFigures(diagnosis: r) }
+        if let r = try reader.optionalTable("cluster") { cluster = try ClusterSettings(r) }
 
         if let storeValue = root["store"] {
             let table = try Self.table(storeValue, "store")
-            try Self.allowOnly(["path", "key_file"], in: table, at: "store")
+            try Self.allowOnly(
+                ["kind", "path", "key_file", "url", "password_file", "max_connections"], in: table, at: "store")
+            if let k = table["kind"] {
+                guard let s = k.string, let kind = StoreConfiguration.Kind(rawValue: s) else {
+                    throw ConfigurationError(key: "store.kind", message: "must be \"sqlite\" or \"postgres\"")
+                }
+                store.kind = kind
+            }
+            if let u = table["url"] {
+                guard let s = u.string, s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") else {
+                    throw ConfigurationError(
+                        key: "store.url",
+                        message: "must be a PostgreSQL URL such as \"postgres://ftth@db.example.net:5432/ftth\"")
+                }
+                store.url = s
+            }
+            if let f = table["password_file"] {
+                guard let s = f.string, !s.isEmpty else {
+                    throw ConfigurationError(
+                        key: "store.password_file",
+                        message: "must be a non-empty string path, such as \"/etc/ftth-acceptd/store.password\"")
+                }
+                store.passwordFile = s
+            }
+            if let m = table["max_connections"] {
+                guard let n = m.int, (1...500).contains(n) else {
+                    throw ConfigurationError(
+                        key: "store.max_connections", message: "must be a whole number from 1 to 500, such as 10")
+                }
+                store.maxConnections = n
+            }
             if let k = table["key_file"] {
                 guard let s = k.string, !s.isEmpty else {
                     throw ConfigurationError(
@@ -159,6 +237,13 @@ public struct AcceptdConfiguration: Sendable {
                         message: "must be a non-empty string path, such as \"var/ftth-acceptd.sqlite\"")
                 }
                 store.path = s
+            }
+            if store.kind == .postgres, store.url == nil {
+                throw ConfigurationError(
+                    key: "store.url",
+                    message:
+                        "[store] kind = \"postgres\" needs url = \"postgres://USER@HOST:5432/DATABASE\" (the password in password_file or FTTH_STORE_PASSWORD)"
+                )
             }
         }
         if let namingValue = root["naming"] {
@@ -220,6 +305,13 @@ public struct AcceptdConfiguration: Sendable {
                 }
                 cvlanRanges.append(range)
             }
+        }
+        if store.kind == .postgres, cluster.leaseSeconds <= 2 * southbound.commandTimeoutSeconds {
+            throw ConfigurationError(
+                key: "cluster.lease_s",
+                message:
+                    "\(cluster.leaseSeconds) s is not more than twice [southbound] command_timeout_s (\(southbound.commandTimeoutSeconds) s): a daemon that loses the database stops at half its lease, and a command under way must end before another daemon takes the run; raise lease_s or lower command_timeout_s"
+            )
         }
     }
 

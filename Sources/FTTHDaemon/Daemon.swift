@@ -3,6 +3,7 @@ import FTTHConfig
 import FTTHCore
 import FTTHEngine
 import FTTHMetrics
+import FTTHPostgres
 import FTTHPrometheus
 import FTTHSNMP
 import FTTHSQLite
@@ -13,12 +14,18 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
+/// Everything the daemon's parts ask of a store: what the SQLite and the PostgreSQL store both are.
+public typealias DaemonStore = APIStore & WebStore & EngineStore & OutboxStore & ProjectReviewStore
+
 /// The daemon's parts, built from the configuration: the store, the OLT drivers, the engine,
 /// the scheduler, and the services that run them. `run()` serves until SIGTERM or SIGINT, then
 /// shuts the services down in reverse order.
 public struct Daemon: Sendable {
     public let configuration: AcceptdConfiguration
-    public let store: SQLiteStore
+    public let store: any DaemonStore
+    /// The PostgreSQL store when `[store] kind = "postgres"`: its connection pool runs beside
+    /// the services, and its schema is brought up to date before they start.
+    let postgres: PostgresStore?
     public let drivers: ConfiguredDrivers
     public let engine: AcceptanceEngine
     public let scheduler: AcceptanceScheduler?
@@ -45,14 +52,32 @@ public struct Daemon: Sendable {
         apiStatistics = APIStatistics(metrics: APIMetrics(factory: metrics))
         outboxMetrics = OutboxMetrics(factory: metrics)
         let oltMetrics = OLTMetrics(factory: metrics)
-        // The store makes its directory (0700) and file (0600) itself.
-        store = try SQLiteStore(
-            path: configuration.store.path,
-            key: try StoreKey.resolve(
-                keyFile: configuration.store.keyFile, environment: environment, storePath: configuration.store.path))
+        switch configuration.store.kind {
+        case .sqlite:
+            // The store makes its directory (0700) and file (0600) itself.
+            store = try SQLiteStore(
+                path: configuration.store.path,
+                key: try StoreKey.resolve(
+                    keyFile: configuration.store.keyFile, environment: environment, storePath: configuration.store.path
+                ))
+            postgres = nil
+        case .postgres:
+            let key = try StoreKey.resolveShared(keyFile: configuration.store.keyFile, environment: environment)
+            let settings = try PostgresStoreSettings(
+                url: configuration.store.url ?? "",
+                password: try configuration.store.password(environment: environment),
+                maximumConnections: configuration.store.maxConnections)
+            let postgres = PostgresStore(settings: settings, key: key)
+            store = postgres
+            self.postgres = postgres
+        }
         snmp = SNMPClient()
+        let holder = clusterName
+        let lease = Duration.seconds(configuration.cluster.leaseSeconds)
+        let permits = postgres.map { StoreSessionPermits(store: $0, holder: holder, lease: lease) }
         drivers = ConfiguredDrivers(
-            southbound: configuration.southbound, environment: environment, snmp: snmp, metrics: oltMetrics)
+            southbound: configuration.southbound, environment: environment, snmp: snmp, sessionPermits: permits,
+            metrics: oltMetrics)
         let e = configuration.engine
         var engineConfiguration = EngineConfiguration(
             profiles: configuration.profiles, cvlanRanges: configuration.cvlanRanges,
@@ -63,6 +88,12 @@ public struct Daemon: Sendable {
         engineConfiguration.activation = configuration.activation
         engineConfiguration.service = configuration.service
         engineConfiguration.lossFigures = configuration.diagnosis
+        if configuration.store.kind == .postgres {
+            let c = configuration.cluster
+            engineConfiguration.cluster = ClusterMembership(
+                holder: clusterName, lease: .seconds(c.leaseSeconds), pollEvery: .seconds(c.pollSeconds),
+                maxRuns: c.maxRuns)
+        }
         // Every OLT command the engine sends is timed and its failures counted, by OLT and dialect.
         engine = AcceptanceEngine(
             store: store, drivers: MeteredOLTDriverProvider(drivers, metrics: oltMetrics),
@@ -196,13 +227,74 @@ public struct Daemon: Sendable {
     /// Runs `extra` services with the engine, the scheduler, the outbox and systemd's
     /// notification until a signal; closes the OLT sessions afterwards.
     public func run(extra: [any Service], notifier: SystemdNotifier) async throws {
+        guard let postgres else { return try await runServices(extra: extra, notifier: notifier) }
+        let pool = Task { await postgres.run() }
+        defer { pool.cancel() }
+        logger.notice("migrating the store", metadata: ["store": "\(postgres.settings.displayURL)"])
+        try await postgres.migrate()
+        let relay = relayProgress(through: PostgresBroadcast(store: postgres, sender: clusterName))
+        defer { relay.cancel() }
+        try await runServices(extra: extra, notifier: notifier)
+    }
+
+    /// This daemon among the others on the database: host and process, unique while it runs.
+    public let clusterName = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
+
+    /// Live progress across the cluster: what this engine publishes goes to the other daemons,
+    /// what they publish reaches this engine's followers.
+    func relayProgress(through broadcast: PostgresBroadcast) -> Task<Void, Never> {
+        let engine = self.engine
+        let logger = self.logger
+        return Task {
+            await withDiscardingTaskGroup { group in
+                let local = await engine.progress()
+                group.addTask {
+                    let encoder = JSONEncoder()
+                    for await event in local where !event.remote {
+                        do {
+                            try await broadcast.send(try encoder.encode(event))
+                        } catch {
+                            logger.warning(
+                                "the other daemons miss a progress event of run \(event.run.id) (\(event.run.port.key)): \(error)"
+                            )
+                        }
+                    }
+                }
+                group.addTask {
+                    let decoder = JSONDecoder()
+                    for await data in broadcast.messages(logger: logger) {
+                        guard let event = try? decoder.decode(TestProgress.self, from: data) else {
+                            logger.warning(
+                                "a progress event from another daemon does not decode; is it another version?")
+                            continue
+                        }
+                        await engine.receiveRemote(event)
+                    }
+                }
+            }
+        }
+    }
+
+    func runServices(extra: [any Service], notifier: SystemdNotifier) async throws {
         try await applyConfiguredThresholds()
         // Shut down in reverse: systemd is told first, the API last, after the engine has parked
         // its tests and closed the live progress streams the API is serving.
         var services: [any Service] = extra
         services.append(EngineService(engine: engine))
-        if let scheduler { services.append(SchedulerService(scheduler: scheduler)) }
-        if let pusher { services.append(OutboxService(pusher: pusher, logger: logger)) }
+        // In a cluster the scheduler and the outbox each run in one daemon at a time.
+        let leadership = { (job: String, key: Int64) in
+            postgres.map { PostgresLeadership(store: $0, job: job, key: key) }
+        }
+        if let scheduler {
+            services.append(
+                SchedulerService(
+                    scheduler: scheduler, leadership: leadership("scheduler", PostgresLeadership.schedulerKey)))
+        }
+        if let pusher {
+            services.append(
+                OutboxService(
+                    pusher: pusher, logger: logger, leadership: leadership("outbox", PostgresLeadership.outboxKey)))
+        }
         services.append(SystemdService(notifier: notifier, sendsReady: extra.isEmpty, logger: logger))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

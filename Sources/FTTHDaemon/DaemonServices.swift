@@ -1,4 +1,5 @@
 import FTTHEngine
+import FTTHPostgres
 import Logging
 import ServiceLifecycle
 
@@ -14,14 +15,27 @@ public struct EngineService: Service {
     }
 }
 
-/// The scheduler as a service; stops between passes on shutdown.
+/// The scheduler as a service; stops between passes on shutdown. In a cluster it runs only
+/// while this daemon holds the scheduler's lock: one scheduler for all the daemons.
 public struct SchedulerService: Service {
     let scheduler: AcceptanceScheduler
+    let leadership: PostgresLeadership?
+    let logger: Logger
 
-    public init(scheduler: AcceptanceScheduler) { self.scheduler = scheduler }
+    public init(
+        scheduler: AcceptanceScheduler, leadership: PostgresLeadership? = nil,
+        logger: Logger = Logger(label: "ftth.scheduler")
+    ) {
+        self.scheduler = scheduler
+        self.leadership = leadership
+        self.logger = logger
+    }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown { await scheduler.run() }
+        await cancelWhenGracefulShutdown {
+            guard let leadership else { return await scheduler.run() }
+            await leadership.whileLeading(logger: logger) { await scheduler.run() }
+        }
     }
 }
 
@@ -64,10 +78,13 @@ public struct SystemdService: Service {
 public struct OutboxService: Service {
     let pusher: OutboxPusher
     let logger: Logger
+    /// In a cluster: the outbox pushes only while this daemon holds its lock.
+    let leadership: PostgresLeadership?
 
-    public init(pusher: OutboxPusher, logger: Logger) {
+    public init(pusher: OutboxPusher, logger: Logger, leadership: PostgresLeadership? = nil) {
         self.pusher = pusher
         self.logger = logger
+        self.leadership = leadership
     }
 
     public func run() async throws {
@@ -77,7 +94,20 @@ public struct OutboxService: Service {
             group.addTask {
                 for await event in events { logger.info("outbox: \(event)") }
             }
-            try await cancelWhenGracefulShutdown { try await pusher.run() }
+            if let leadership {
+                let logger = self.logger
+                await cancelWhenGracefulShutdown {
+                    await leadership.whileLeading(logger: logger) {
+                        do {
+                            try await pusher.run()
+                        } catch {
+                            logger.error("the outbox stopped: \(error); it starts again with the lock")
+                        }
+                    }
+                }
+            } else {
+                try await cancelWhenGracefulShutdown { try await pusher.run() }
+            }
             // The log task waits on the stream for ever: stop it once the pusher has stopped.
             group.cancelAll()
         }

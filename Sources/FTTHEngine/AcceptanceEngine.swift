@@ -4,7 +4,8 @@ import Foundation
 import Logging
 
 /// What a port test is doing, for live progress (the API's server-sent events, ftthctl).
-public struct TestProgress: Sendable, Hashable {
+/// Codable: the daemons of a cluster pass it to each other (``AcceptanceEngine/receiveRemote(_:)``).
+public struct TestProgress: Sendable, Hashable, Codable {
     public var run: TestRun
     /// A sentence for the crew: what happens now or what went wrong.
     public var message: String
@@ -23,11 +24,15 @@ public struct TestProgress: Sendable, Hashable {
     /// splitter's diagnosis as a whole; nil when they could not be computed. Advisory.
     public var diagnosis: Diagnosis?
     public var splitterDiagnosis: SplitterDiagnosis?
+    /// Published by another daemon of the cluster, which executes the run; passed on to this
+    /// daemon's followers, never sent back out.
+    public var remote = false
 }
 
 /// What the engine reads and writes: the acceptance data, the runs, the limits, the service
 /// tests, and the results the diagnosis compares.
 public typealias EngineStore = AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & DiagnosisStore
+    & RunLeaseStore & PermitStore
 
 /// Runs port tests (DESIGN §2 steps 2–3): provision the test ONU with the reserved CVLAN, wait
 /// for it to come online, read the four powers, judge and record them. Each step is persisted
@@ -49,6 +54,10 @@ public actor AcceptanceEngine {
     /// be found active by `resume`).
     var executing: Set<Int64> = []
     var subscribers: [UUID: AsyncStream<TestProgress>.Continuation] = [:]
+    /// In a cluster: the task executing each run this daemon holds, and when its lease was
+    /// last renewed (``run()``'s lease keeper cancels a run whose lease is lost).
+    var executions: [Int64: Task<Void, Never>] = [:]
+    var renewedAt: [Int64: Date] = [:]
     /// Runs begun by ``start(_:serial:profile:)``, executed by ``run()``.
     let queue: AsyncStream<TestRun>
     let queueInput: AsyncStream<TestRun>.Continuation
@@ -68,7 +77,12 @@ public actor AcceptanceEngine {
         self.configuration = configuration
         self.clock = clock
         self.now = now
-        limiter = OLTWorkLimiter(limit: configuration.maxConcurrentPerOLT)
+        limiter = OLTWorkLimiter(
+            limit: configuration.maxConcurrentPerOLT,
+            shared: configuration.cluster.map {
+                SharedOLTLimit(
+                    store: store, holder: $0.holder, lease: $0.lease, retry: .milliseconds(100), clock: clock, now: now)
+            })
         (queue, queueInput) = AsyncStream<TestRun>.makeStream()
     }
 
@@ -86,6 +100,21 @@ public actor AcceptanceEngine {
     /// cancelled. On cancellation (SIGTERM) runs park in their persisted step and resume on the
     /// next start.
     public func run() async {
+        await reconcileAtStart()
+        if let cluster = configuration.cluster { return await runInCluster(cluster) }
+        let resumed = (try? await store.activeTestRuns()) ?? []
+        let queue = self.queue
+        await withDiscardingTaskGroup { group in
+            for run in resumed { group.addTask { _ = await self.execute(run) } }
+            for await run in queue { group.addTask { _ = await self.execute(run) } }
+        }
+        // Stopping: end every progress stream, so live views (server-sent events) close and
+        // the HTTP server can finish its requests.
+        for continuation in subscribers.values { continuation.finish() }
+        subscribers.removeAll()
+    }
+
+    func reconcileAtStart() async {
         do {
             let report = try await reconcile()
             logger.notice(
@@ -98,16 +127,6 @@ public actor AcceptanceEngine {
         } catch {
             logger.error("reconciliation could not read the store: \(error); it runs again at the next start")
         }
-        let resumed = (try? await store.activeTestRuns()) ?? []
-        let queue = self.queue
-        await withDiscardingTaskGroup { group in
-            for run in resumed { group.addTask { _ = await self.execute(run) } }
-            for await run in queue { group.addTask { _ = await self.execute(run) } }
-        }
-        // Stopping: end every progress stream, so live views (server-sent events) close and
-        // the HTTP server can finish its requests.
-        for continuation in subscribers.values { continuation.finish() }
-        subscribers.removeAll()
     }
 
     // MARK: Progress
@@ -122,6 +141,14 @@ public actor AcceptanceEngine {
     }
 
     func unsubscribe(_ id: UUID) { subscribers[id] = nil }
+
+    /// Progress another daemon of the cluster published for a run it executes: this daemon's
+    /// followers (live views, `/v1/events`) see it as if the run were executed here.
+    public func receiveRemote(_ progress: TestProgress) {
+        var event = progress
+        event.remote = true
+        for continuation in subscribers.values { continuation.yield(event) }
+    }
 
     /// How many progress streams are open: the live views a daemon is feeding.
     public var progressSubscriberCount: Int { subscribers.count }
@@ -193,8 +220,18 @@ public actor AcceptanceEngine {
             throw EngineError.unknownProfile(profile, known: profiles.map(\.name))
         }
         try await assignPassword(port)
-        let run = try await store.beginTestRun(
-            port, serial: serial, profile: limits, configuredRanges: configuration.cvlanRanges, by: by, at: now())
+        let at = now()
+        let run: TestRun
+        if let cluster = configuration.cluster {
+            // Leased in the same transaction: no other daemon takes the run before this one runs it.
+            run = try await store.beginTestRun(
+                port, serial: serial, profile: limits, configuredRanges: configuration.cvlanRanges, by: by,
+                lease: RunLease(holder: cluster.holder, until: at.addingTimeInterval(cluster.lease.seconds)), at: at)
+            renewedAt[run.id] = at
+        } else {
+            run = try await store.beginTestRun(
+                port, serial: serial, profile: limits, configuredRanges: configuration.cvlanRanges, by: by, at: at)
+        }
         configuration.checkpoint?(.begun, run.port.key)
         publish(run, "test started: CVLAN \(run.cvlan) reserved, provisioning \(run.port.onuName)")
         return run

@@ -25,6 +25,10 @@ public struct EngineConfiguration: Sendable {
     public var service = ServiceTestPolicy()
     /// The figures the diagnosis of a recorded result predicts its loss with (`[diagnosis]`).
     public var lossFigures = LossFigures.standard
+    /// Set when several daemons share the store (PostgreSQL): this daemon executes the runs it
+    /// holds a lease on, and takes over the runs whose lease ran out. Nil: one daemon, which
+    /// executes every run.
+    public var cluster: ClusterMembership?
     /// Called at each ``EngineCheckpoint`` of a run, before the work that follows it: the
     /// daemon's crash tests stop the process there (`FTTH_ACCEPTD_CRASH_AT`); nil otherwise.
     public var checkpoint: (@Sendable (EngineCheckpoint, PortKey) -> Void)?
@@ -48,6 +52,31 @@ public struct EngineConfiguration: Sendable {
     /// The wait before attempt `attempt + 1` (attempt counts from 1).
     func delay(afterAttempt attempt: Int) -> Duration {
         Backoff(initial: backoff, maximum: maximumBackoff).delay(afterFailures: attempt)
+    }
+}
+
+/// A daemon among several on one store: how it holds the runs it executes (``RunLeaseStore``).
+public struct ClusterMembership: Sendable, Hashable {
+    /// This daemon, unique while it runs (`host/pid/…`).
+    public var holder: String
+    /// How long a lease holds unless renewed: the longest another daemon waits to take over the
+    /// runs of a daemon that died. It must exceed twice the longest OLT command (the command
+    /// timeout): a daemon that cannot renew stops at half of it, and a command under way then
+    /// ends before another daemon may start.
+    public var lease: Duration
+    /// How often leases are renewed: a third of ``lease``.
+    public var renewEvery: Duration { lease / 3 }
+    /// How often runs nobody holds are looked for.
+    public var pollEvery: Duration
+    /// Runs this daemon executes at most at once (most of their time they wait for an ONU or a probe).
+    public var maxRuns: Int
+
+    public init(holder: String, lease: Duration = .seconds(30), pollEvery: Duration = .seconds(2), maxRuns: Int = 100) {
+        precondition(maxRuns >= 1, "a daemon executes at least one run")
+        self.holder = holder
+        self.lease = lease
+        self.pollEvery = pollEvery
+        self.maxRuns = maxRuns
     }
 }
 

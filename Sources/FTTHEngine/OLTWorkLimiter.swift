@@ -1,4 +1,5 @@
 import FTTHCore
+import Foundation
 
 /// At most `limit` port tests talk to one OLT at a time; the others wait their turn. Work that
 /// finishes a test already under way (asking whether its ONU is online, reading its optics)
@@ -14,12 +15,17 @@ actor OLTWorkLimiter {
     }
 
     let limit: Int
+    /// In a cluster: the same limit counted across every daemon, through the store.
+    let shared: SharedOLTLimit?
     var busy: [ManagementAddress: Int] = [:]
     var waiting:
         [ManagementAddress: (finishing: [CheckedContinuation<Void, Never>], normal: [CheckedContinuation<Void, Never>])] =
             [:]
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, shared: SharedOLTLimit? = nil) {
+        self.limit = limit
+        self.shared = shared
+    }
 
     /// How many wait for a slot of `olt` now.
     func waiters(_ olt: ManagementAddress) -> Int {
@@ -50,18 +56,60 @@ actor OLTWorkLimiter {
         }
     }
 
-    /// Runs `body` holding one of the OLT's slots.
-    func withSlot<T: Sendable>(
+    /// Runs `body` holding one of the OLT's slots (in a cluster, one of its slots across every
+    /// daemon as well).
+    nonisolated func withSlot<T: Sendable>(
         _ olt: ManagementAddress, priority: Priority = .normal, _ body: @Sendable () async throws -> T
     ) async throws -> T {
         await acquire(olt, priority: priority)
         do {
-            let result = try await body()
-            release(olt)
-            return result
+            let permit = try await shared?.acquire(olt, limit: limit)
+            do {
+                let result = try await body()
+                if let permit { await shared?.release(olt, permit) }
+                await release(olt)
+                return result
+            } catch {
+                if let permit { await shared?.release(olt, permit) }
+                throw error
+            }
         } catch {
-            release(olt)
+            await release(olt)
             throw error
         }
+    }
+}
+
+/// An OLT's limit counted across the daemons of a cluster: a permit from the store
+/// (``PermitStore``) per slot in use, asked for again every `retry` while all are held.
+struct SharedOLTLimit: Sendable {
+    let store: any PermitStore
+    let holder: String
+    let lease: Duration
+    let retry: Duration
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
+
+    static func resource(_ olt: ManagementAddress) -> String { "olt-work:\(olt.text)" }
+
+    /// A slot of the OLT across the cluster; waits while all are held. Throws only when
+    /// cancelled (a daemon that cannot reach the store keeps asking until its lease keeper
+    /// stops the run).
+    func acquire(_ olt: ManagementAddress, limit: Int) async throws -> Int {
+        while true {
+            try Task.checkCancellation()
+            let at = now()
+            if let slot = try? await store.takePermit(
+                Self.resource(olt), limit: limit, holder: holder, at: at, until: at.addingTimeInterval(lease.seconds))
+            {
+                return slot
+            }
+            try await clock.sleep(for: retry)
+        }
+    }
+
+    func release(_ olt: ManagementAddress, _ slot: Int) async {
+        // A permit not given back runs out with its lease.
+        try? await store.releasePermit(Self.resource(olt), slot: slot, holder: holder)
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import FTTHCore
 import Foundation
 import GRDB
@@ -69,37 +68,13 @@ extension SQLiteStore {
                 """)
     }
 
-    static let thresholdColumns: [(key: ThresholdKey, column: String)] = [
-        (.minONURx, "min_onu_rx_centi"), (.maxONURx, "max_onu_rx_centi"), (.minOLTRx, "min_olt_rx_centi"),
-        (.maxDownstreamAttenuation, "max_downstream_centi"), (.maxUpstreamAttenuation, "max_upstream_centi"),
-    ]
-}
-
-/// How secrets are made and fingerprinted: 32 random bytes as `ftth_` + base64url; SHA-256 hex.
-enum TokenSecret {
-    static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let base64url = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-        return "ftth_" + base64url
-    }
-
-    static func sha256Hex(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-    }
+    static let thresholdColumns = StoredForm.thresholdColumns
 }
 
 extension SQLiteStore: TokenStore {
     static func token(_ row: Row) -> APIToken {
-        APIToken(
-            name: row["name"], role: APIRole(rawValue: row["role"]) ?? .crew, createdAt: row["created_at"],
-            revokedAt: row["revoked_at"])
+        StoredAccess.token(
+            name: row["name"], role: row["role"], createdAt: row["created_at"], revokedAt: row["revoked_at"])
     }
 
     public func createToken(name: String, role: APIRole, at: Date) async throws -> IssuedAPIToken {
@@ -107,11 +82,7 @@ extension SQLiteStore: TokenStore {
         let hash = TokenSecret.sha256Hex(secret)
         return try await write("creating token \(name)") { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM api_tokens WHERE name = ?", arguments: [name]) == true {
-                throw StoreError.conflict(
-                    location: nil,
-                    message:
-                        "a token named '\(name)' already exists; choose another name, or revoke it and create one under a new name"
-                )
+                throw StoredAccess.tokenNameTaken(name)
             }
             try db.execute(
                 sql: "INSERT INTO api_tokens (name, role, secret_sha256, created_at) VALUES (?, ?, ?, ?)",
@@ -179,16 +150,8 @@ extension SQLiteStore: ThresholdStore {
             var profile = ThresholdProfile(name: row["name"])
             for (key, column) in thresholdColumns { profile[centi: key] = row[column] }
             if let advisory = row["advisory"] as String? {
-                var checks: Set<CheckResult.Check> = []
-                for word in advisory.split(separator: ",") {
-                    guard let key = ThresholdKey(rawValue: String(word)) else {
-                        throw StoreError.corruptRow(
-                            table: "threshold_profiles", id: row["rowid"],
-                            problem: "profile \(profile.name) names an unknown advisory check '\(word)'")
-                    }
-                    checks.insert(key.check)
-                }
-                profile.advisory = checks
+                profile.advisory = try StoredThresholds.advisoryChecks(
+                    advisory, profile: profile.name, id: row["rowid"])
             }
             profiles[profile.name] = profile
         }
@@ -212,7 +175,7 @@ extension SQLiteStore: ThresholdStore {
         let columns = thresholdColumns.map(\.column) + ["advisory"]
         var values: [(any DatabaseValueConvertible)?] = [new.name]
         values += thresholdColumns.map { new[centi: $0.key] as (any DatabaseValueConvertible)? }
-        values.append(ThresholdKey.allCases.filter { !new.binds($0.check) }.map(\.rawValue).joined(separator: ","))
+        values.append(StoredThresholds.advisoryText(new))
         values += [at, actor]
         try db.execute(
             sql: """
@@ -240,12 +203,7 @@ extension SQLiteStore: ThresholdStore {
             guard let old = try Self.storedProfiles(db)[name] ?? configured[name] else {
                 throw StoreError.notFound("threshold profile \(name)")
             }
-            var new = old
-            for setting in settings { new.apply(setting) }
-            if let problem = new.validationProblems().first {
-                throw StoreError.conflict(location: nil, message: "profile \(name): \(problem)")
-            }
-            let changes = old.changes(to: new, actor: actor, at: at)
+            let (new, changes) = try StoredThresholds.update(name, from: old, with: settings, actor: actor, at: at)
             guard !changes.isEmpty else { return (old, []) }
             try Self.storeProfile(db, new, changes: changes, actor: actor, at: at)
             return (new, changes)
@@ -255,34 +213,18 @@ extension SQLiteStore: ThresholdStore {
     public func applyConfiguredThresholds(_ configured: [String: ThresholdProfile], at: Date) async throws
         -> [ThresholdChange]
     {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let encoded = try configured.mapValues { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let encoded = try configured.mapValues(StoredThresholds.configuredJSON)
         return try await write("applying the configured threshold profiles") { db in
             let stored = try Self.storedProfiles(db)
             var made: [ThresholdChange] = []
             for name in configured.keys.sorted() {
-                let file = configured[name]!
-                let seenJSON = try String.fetchOne(
-                    db, sql: "SELECT profile_json FROM threshold_configured WHERE name = ?", arguments: [name])
-                let seen = try seenJSON.map { try JSONDecoder().decode(ThresholdProfile.self, from: Data($0.utf8)) }
-                if seen == file, stored[name] != nil { continue }
-                var new: ThresholdProfile
-                let old: ThresholdProfile?
-                if let current = stored[name] {
-                    // Only what the file changed since it was last applied; an administrator's
-                    // change to anything else stands.
-                    old = current
-                    new = current
-                    // A store from before the file was tracked keeps what it holds.
-                    for setting in seen?.settings(to: file) ?? [] { new.apply(setting) }
-                } else {
-                    old = nil
-                    new = file
-                }
-                let changes =
-                    (old ?? ThresholdProfile(name: name, advisory: [])).changes(to: new, actor: "config", at: at)
-                if new.validationProblems().isEmpty, !changes.isEmpty || old == nil {
+                let seen = try String.fetchOne(
+                    db, sql: "SELECT profile_json FROM threshold_configured WHERE name = ?", arguments: [name]
+                ).map(StoredThresholds.configured(json:))
+                let step = StoredThresholds.configuredStep(
+                    name, file: configured[name]!, seen: seen, stored: stored[name], at: at)
+                guard case .apply(let new, let changes) = step else { continue }
+                if let new {
                     try Self.storeProfile(db, new, changes: changes, actor: "config", at: at)
                     made += changes
                 }
@@ -305,11 +247,9 @@ extension SQLiteStore: ThresholdStore {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM threshold_changes ORDER BY id")
             }
             return rows.map { row in
-                ThresholdChange(
-                    at: row["at"], actor: row["actor"], profile: row["profile"],
-                    key: ThresholdKey(rawValue: row["key"]) ?? .minONURx,
-                    aspect: ThresholdChange.Aspect(rawValue: row["aspect"]) ?? .limit, oldValue: row["old_value"],
-                    newValue: row["new_value"])
+                StoredThresholds.change(
+                    at: row["at"], actor: row["actor"], profile: row["profile"], key: row["key"], aspect: row["aspect"],
+                    oldValue: row["old_value"], newValue: row["new_value"])
             }
         }
     }

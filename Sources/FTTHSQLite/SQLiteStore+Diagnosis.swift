@@ -11,12 +11,6 @@ extension SQLiteStore: DiagnosisStore {
         }
     }
 
-    /// The design as stored: NULL for none.
-    static func designJSON(_ design: ODNDesign) -> String? {
-        guard !design.isEmpty, let data = try? JSONEncoder().encode(design) else { return nil }
-        return String(decoding: data, as: UTF8.self)
-    }
-
     public func odnRecords(olt: ManagementAddress) async throws -> ODNRecords {
         try await read("reading the results on OLT \(olt) for the diagnosis") { db in
             let decoder = JSONDecoder()

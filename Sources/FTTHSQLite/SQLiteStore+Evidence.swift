@@ -61,19 +61,14 @@ extension SQLiteStore {
                 arguments: [runID]
             ).map { p in
                 guard let type = EvidenceMediaType(rawValue: p["media_type"]) else {
-                    throw StoreError.corruptRow(
-                        table: "evidence_photos", id: runID,
-                        problem: "photo \(p["sha256"] as String) has the unknown type \(p["media_type"] as String)")
+                    throw StoredEvidence.unknownType(runID: runID, sha256: p["sha256"], mediaType: p["media_type"])
                 }
                 return EvidencePhoto(
                     sha256: p["sha256"], mediaType: type, byteCount: p["bytes"], addedBy: p["added_by"],
                     addedAt: p["added_at"])
             }
-            var position: GeoPosition?
-            if let latitude: Double = row["latitude"], let longitude: Double = row["longitude"] {
-                position = try? GeoPosition(
-                    latitude: latitude, longitude: longitude, accuracyMeters: row["accuracy_m"])
-            }
+            let position = StoredEvidence.position(
+                latitude: row["latitude"], longitude: row["longitude"], accuracyMeters: row["accuracy_m"])
             return EvidenceBundle(
                 runID: runID,
                 port: PortKey(
@@ -94,7 +89,7 @@ extension SQLiteStore: EvidenceStore {
     ) async throws -> EvidenceBundle {
         try await write("recording evidence for test run \(runID)") { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM test_runs WHERE id = ?", arguments: [runID]) == true else {
-                throw StoreError.notFound("test run \(runID): evidence belongs to a port test that exists")
+                throw StoredEvidence.noRun(runID)
             }
             try db.execute(
                 sql: """

@@ -8,7 +8,7 @@ extension SQLiteStore {
     /// 0600. SQLite gives its -wal and -shm files the mode of the database file. A store left
     /// readable by others by an older version is narrowed to 0600 when it is opened.
     static func prepareFile(at path: String) throws {
-        try prepareDirectory(of: path)
+        try StoreFiles.prepareDirectory(of: path)
         guard path != ":memory:", !path.isEmpty else { return }
         let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
         if descriptor < 0 {
@@ -28,14 +28,5 @@ extension SQLiteStore {
                 )
             }
         }
-    }
-
-    /// Creates the directory of `path` (0700) when it does not exist; an existing directory (the
-    /// working directory, /tmp) is not the store's to change.
-    static func prepareDirectory(of path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
-        try? FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 }

@@ -3,10 +3,6 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: OutboxStore {
-    /// What an idempotency key keeps as it is; anything else is percent-encoded.
-    static let keyCharacters = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
     /// `outbox`: one row per push of an accepted port, written before it is sent. The unique
     /// idempotency key makes enqueueing the same approval twice add nothing.
     static func registerOutboxMigration(_ migrator: inout DatabaseMigrator) {
@@ -52,7 +48,7 @@ extension SQLiteStore: OutboxStore {
 
     static func loadOutboxMessage(_ db: Database, _ id: Int64) throws -> OutboxMessage {
         guard let row = try Row.fetchOne(db, sql: outboxSelect + " WHERE o.id = ?", arguments: [id]) else {
-            throw StoreError.notFound("outbox message \(id)")
+            throw StoredPush.unknownMessage(id)
         }
         return outboxMessage(row)
     }
@@ -71,12 +67,8 @@ extension SQLiteStore: OutboxStore {
                     db, sql: "SELECT id, name, state FROM projects WHERE code = ?", arguments: [projectCode])
             else { throw StoreError.notFound("project \(projectCode)") }
             let state: String = project["state"]
-            guard state == ProjectState.accepted.rawValue || state == ProjectState.pushed.rawValue else {
-                throw StoreError.conflict(
-                    location: nil,
-                    message:
-                        "project \(projectCode) is '\(state)', not approved: only an approved project's ports are pushed to account opening; approve it first"
-                )
+            guard StoredPush.pushableStates.contains(state) else {
+                throw StoredPush.notApproved(projectCode, state: state)
             }
             let projectID: Int64 = project["id"]
             guard
@@ -87,13 +79,7 @@ extension SQLiteStore: OutboxStore {
                         WHERE project_id = ? AND event = ? ORDER BY id DESC LIMIT 1
                         """,
                     arguments: [projectID, ProjectEvent.approve.label])
-            else {
-                throw StoreError.conflict(
-                    location: nil,
-                    message:
-                        "project \(projectCode) is '\(state)' but its history holds no approval; approve it through the review before pushing"
-                )
-            }
+            else { throw StoredPush.noApproval(projectCode, state: state) }
             let approvalID: Int64 = approval["id"]
             let ports = try Row.fetchAll(
                 db,
@@ -115,28 +101,17 @@ extension SQLiteStore: OutboxStore {
                             FROM line_results WHERE port_id = ? ORDER BY id DESC LIMIT 1
                             """,
                         arguments: [portID])
-                else {
-                    throw StoreError.conflict(
-                        location: nil,
-                        message:
-                            "\(port.key) is marked passed but has no line result; re-test the port before pushing")
-                }
-                func value(_ column: String) -> Double? { (result[column] as Int?).map { Double($0) / 100 } }
-                // HTTP headers carry ASCII only: a Chinese splitter name goes percent-encoded.
-                let key = [projectCode, port.key.splitter, "\(port.key.port)", "\(approvalID)"]
-                    .map { $0.addingPercentEncoding(withAllowedCharacters: Self.keyCharacters) ?? $0 }
-                    .joined(separator: "/")
-                let payload = AcceptedPortPayload(
-                    idempotencyKey: key, project: projectCode, projectName: project["name"], oltIP: port.olt.text,
-                    pon: port.pon.description, splitter: port.key.splitter, port: port.key.port,
-                    oltTxDBm: value("olt_tx_centi"), oltRxDBm: value("olt_rx_centi"), onuTxDBm: value("onu_tx_centi"),
-                    onuRxDBm: value("onu_rx_centi"), downstreamAttenuationDB: value("downstream_centi"),
-                    upstreamAttenuationDB: value("upstream_centi"),
-                    lineVerdict: port.workflow.verdict.line?.rawValue ?? Verdict.pass.rawValue,
-                    serviceVerdict: port.workflow.verdict.service?.rawValue,
-                    overallVerdict: port.workflow.verdict.overall?.rawValue, profile: result["profile"],
-                    testedAt: result["at"], approvedAt: approval["at"])
-                let body = String(decoding: try payload.json(), as: UTF8.self)
+                else { throw StoredPush.passedWithoutResult(port.key) }
+                let key = StoredPush.idempotencyKey(port.key, approvalID: approvalID)
+                let payload = StoredPush.payload(
+                    port, key: key, projectName: project["name"],
+                    result: StoredPush.LatestResult(
+                        at: result["at"], profile: result["profile"], oltTxCenti: result["olt_tx_centi"],
+                        oltRxCenti: result["olt_rx_centi"], onuTxCenti: result["onu_tx_centi"],
+                        onuRxCenti: result["onu_rx_centi"], downstreamCenti: result["downstream_centi"],
+                        upstreamCenti: result["upstream_centi"]),
+                    approvedAt: approval["at"])
+                let body = try StoredPush.body(payload)
                 try db.execute(
                     sql: """
                         INSERT INTO outbox (project_id, port_id, idempotency_key, payload, created_at, next_attempt_at)
@@ -145,7 +120,8 @@ extension SQLiteStore: OutboxStore {
                     arguments: [projectID, portID, key, body, at, at])
                 if db.changesCount > 0 {
                     added += 1
-                    try Self.event(db, portID: portID, at: at, "push_queued", "for account opening, key \(key)")
+                    try Self.event(
+                        db, portID: portID, at: at, StoredPush.queuedEvent, StoredPush.queuedDetail(key: key))
                 }
             }
             return added
@@ -178,22 +154,15 @@ extension SQLiteStore: OutboxStore {
                 sql: "UPDATE outbox SET delivered_at = ?, last_attempt_at = ? WHERE id = ?", arguments: [at, at, id])
             let port = try Self.loadPort(db, message.port)
             try Self.event(
-                db, portID: port.id, at: at, "pushed",
-                "acknowledged by account opening after \(message.attempts + 1) attempt(s), key \(message.idempotencyKey)"
-            )
+                db, portID: port.id, at: at, StoredPush.pushedEvent,
+                StoredPush.pushedDetail(failures: message.attempts, key: message.idempotencyKey))
         }
     }
 
     public func markOutboxFailed(_ id: Int64, error: String, nextAttemptAt: Date, at: Date) async throws {
         try await write("recording a failed push of outbox message \(id)") { db in
             let message = try Self.loadOutboxMessage(db, id)
-            guard !message.isDelivered else {
-                throw StoreError.conflict(
-                    location: nil,
-                    message:
-                        "outbox message \(id) (\(message.port)) was already acknowledged on \(message.deliveredAt!.formatted(.iso8601)); a failure after that is not recorded"
-                )
-            }
+            guard !message.isDelivered else { throw StoredPush.alreadyDelivered(message) }
             try db.execute(
                 sql: """
                     UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, last_attempt_at = ?

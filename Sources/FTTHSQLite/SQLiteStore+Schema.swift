@@ -138,6 +138,8 @@ extension SQLiteStore {
         registerEvidenceMigration(&migrator)
         registerWhoTestedMigration(&migrator)
         registerODNDesignMigration(&migrator)
+        registerRunLeaseMigration(&migrator)
+        registerPermitMigration(&migrator)
         registerMetricsRoleMigration(&migrator)
         return migrator
     }

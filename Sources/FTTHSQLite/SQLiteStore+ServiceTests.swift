@@ -84,12 +84,6 @@ extension SQLiteStore: ServiceTestStore {
         }
     }
 
-    static func verdictJSON(_ verdict: ServiceVerdict) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(verdict), as: UTF8.self)
-    }
-
     /// Called by `finishTestRun` inside its transaction: a run of a project that needs a service
     /// test whose `line` passed waits for it, holding the first free test account (none when the
     /// pool has none free).
@@ -199,7 +193,7 @@ extension SQLiteStore: ServiceTestStore {
     public func recordServiceResult(
         _ id: Int64, verdict: ServiceVerdict, idempotencyKey: String?, bodyDigest: String, at: Date
     ) async throws -> (test: ServiceTest, replayed: Bool) {
-        let json = try Self.verdictJSON(verdict)
+        let json = try StoredForm.json(verdict)
         return try await write("recording the result of service test \(id)") { db in
             guard let row = try Row.fetchOne(db, sql: Self.serviceTestSelect + " WHERE t.id = ?", arguments: [id])
             else {
@@ -248,7 +242,7 @@ extension SQLiteStore: ServiceTestStore {
     public func finishServiceTest(runID: Int64, verdict: ServiceVerdict, outcome: String, at: Date) async throws
         -> TestRun
     {
-        let json = try Self.verdictJSON(verdict)
+        let json = try StoredForm.json(verdict)
         return try await write("recording the service result of test run \(runID)") { db in
             guard let run = try Self.loadRun(db, where: "WHERE r.id = ?", [runID]).first else {
                 throw StoreError.notFound("test run \(runID)")
@@ -272,6 +266,7 @@ extension SQLiteStore: ServiceTestStore {
             try Self.event(
                 db, portID: port.id, at: at, "service_result",
                 "run \(runID): \(verdict.verdict.rawValue), \(verdict.reason)")
+            try Self.endLease(db, runID: runID)
             try Self.event(db, portID: port.id, at: at, "test_finished", "run \(runID): \(outcome)")
             try Self.followTests(
                 db, projectCode: run.port.key.projectCode, started: false,

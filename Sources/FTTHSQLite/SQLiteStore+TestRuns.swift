@@ -55,8 +55,7 @@ extension SQLiteStore: TestRunStore {
     }
 
     /// The steps in which a run is active, for SQL: from ``TestRunStep/isActive``, never written out.
-    static let activeStepsSQL = TestRunStep.allCases.filter(\.isActive).map { "'\($0.rawValue)'" }.joined(
-        separator: ", ")
+    static let activeStepsSQL = StoredForm.activeStepsSQL
 
     static let runSelect = """
         SELECT r.id AS run_id, r.step, r.profile, r.cvlan AS run_cvlan, r.onu_id, r.attempt, r.started_at,
@@ -97,9 +96,15 @@ extension SQLiteStore: TestRunStore {
         _ key: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], by: String?,
         at: Date
     ) async throws -> TestRun {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let limitsJSON = String(decoding: try encoder.encode(profile), as: UTF8.self)
+        try await begin(
+            key, serial: serial, profile: profile, configuredRanges: configuredRanges, by: by, lease: nil, at: at)
+    }
+
+    func begin(
+        _ key: PortKey, serial: ONUSerial?, profile: ThresholdProfile, configuredRanges: [CVLANRange], by: String?,
+        lease: RunLease?, at: Date
+    ) async throws -> TestRun {
+        let limitsJSON = try StoredForm.json(profile)
         return try await write("starting a test of \(key)") { db in
             let port = try Self.loadPort(db, key)
             if let active = try Self.loadRun(
@@ -127,6 +132,11 @@ extension SQLiteStore: TestRunStore {
                     port.id, profile.name, cvlan.value, at, at, (serial ?? port.row.onuSerial)?.text, limitsJSON, by,
                 ])
             let id = db.lastInsertedRowID
+            if let lease {
+                try db.execute(
+                    sql: "INSERT INTO run_leases (run_id, holder, until) VALUES (?, ?, ?)",
+                    arguments: [id, lease.holder, lease.until])
+            }
             try Self.followTests(db, projectCode: key.projectCode, started: true, at: at)
             try Self.event(
                 db, portID: port.id, at: at, "test_started",
@@ -173,7 +183,10 @@ extension SQLiteStore: TestRunStore {
             try db.execute(
                 sql: "UPDATE test_runs SET step = ?, onu_id = ?, attempt = ?, outcome = ?, updated_at = ? WHERE id = ?",
                 arguments: [step.rawValue, test.onuID, attempt, outcome, at, id])
-            if !step.isActive { try Self.endServiceTest(db, runID: id) }
+            if !step.isActive {
+                try Self.endServiceTest(db, runID: id)
+                try Self.endLease(db, runID: id)
+            }
             return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
         }
     }
@@ -199,7 +212,7 @@ extension SQLiteStore: TestRunStore {
     public func finishTestRun(
         _ id: Int64, readings: OpticalReadings, verdict: LineVerdict, outcome: String, at: Date
     ) async throws -> TestRun {
-        let json = try Self.resultJSON(readings, verdict)
+        let json = try StoredForm.result(readings, verdict)
         return try await write("recording the result of test run \(id)") { db in
             guard let run = try Self.loadRun(db, where: "WHERE r.id = ?", [id]).first else {
                 throw StoreError.notFound("test run \(id)")
@@ -224,6 +237,7 @@ extension SQLiteStore: TestRunStore {
             try db.execute(
                 sql: "UPDATE test_runs SET step = 'finished', attempt = 0, outcome = ?, updated_at = ? WHERE id = ?",
                 arguments: [outcome, at, id])
+            try Self.endLease(db, runID: id)
             try Self.event(db, portID: port.id, at: at, "test_finished", "run \(id): \(outcome)")
             return try Self.loadRun(db, where: "WHERE r.id = ?", [id])[0]
         }

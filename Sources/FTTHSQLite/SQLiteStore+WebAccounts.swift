@@ -39,10 +39,8 @@ extension SQLiteStore {
     }
 
     static func webAccount(_ row: Row) -> WebAccount {
-        let role: APIRole = (row["role"] as String) == "admin" ? .admin : .crew
-        return WebAccount(
-            name: row["name"], role: role, language: WebLanguage(rawValue: row["language"]) ?? .zh,
-            createdAt: row["created_at"])
+        StoredAccess.account(
+            name: row["name"], role: row["role"], language: row["language"], createdAt: row["created_at"])
     }
 }
 
@@ -51,14 +49,10 @@ extension SQLiteStore: WebAccountStore {
     public func createAccount(
         name: String, role: APIRole, language: WebLanguage, passwordHash: String?, at: Date
     ) async throws -> WebAccount {
-        guard role == .crew || role == .admin else {
-            throw StoreError.conflict(
-                location: nil, message: "a person's account is crew or admin; use a token for the role \(role)")
-        }
+        try StoredAccess.checkPersonsRole(role)
         return try await write("creating account \(name)") { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM web_accounts WHERE name = ?", arguments: [name]) == true {
-                throw StoreError.conflict(
-                    location: nil, message: "an account named '\(name)' already exists; choose another name")
+                throw StoredAccess.accountNameTaken(name)
             }
             try db.execute(
                 sql:
@@ -91,7 +85,7 @@ extension SQLiteStore: WebAccountStore {
             guard
                 let id = try Int64.fetchOne(db, sql: "SELECT id FROM web_accounts WHERE name = ?", arguments: [name])
             else {
-                throw StoreError.notFound("no account named '\(name)': create it first (`ftthctl account create`)")
+                throw StoredAccess.noAccountForCode(name)
             }
             try db.execute(
                 sql:
@@ -130,7 +124,7 @@ extension SQLiteStore: WebAccountStore {
                 let row = try Row.fetchOne(
                     db, sql: "SELECT id, name, role, language, created_at FROM web_accounts WHERE name = ?",
                     arguments: [name])
-            else { throw StoreError.notFound("no account named '\(name)'") }
+            else { throw StoredAccess.noAccount(name) }
             try db.execute(
                 sql: """
                     INSERT INTO web_sessions (id_sha256, account_id, csrf_token, created_at, expires_at)

@@ -208,7 +208,7 @@ public final class SQLiteStore: AcceptanceStore {
                     arguments: [
                         projectIDs[splitter.projectCode]!, ponID, splitter.name, splitter.ratio.outputs,
                         splitter.portCount,
-                        index, splitter.planMbps, Self.designJSON(splitter.design),
+                        index, splitter.planMbps, StoredForm.design(splitter.design),
                     ])
                 let splitterID = db.lastInsertedRowID
                 summary.splitters += 1
@@ -606,22 +606,10 @@ public final class SQLiteStore: AcceptanceStore {
 
     public func recordLineResult(_ key: PortKey, readings: OpticalReadings, verdict: LineVerdict, at: Date) async throws
     {
-        let json = try Self.resultJSON(readings, verdict)
+        let json = try StoredForm.result(readings, verdict)
         try await write("recording a line result for \(key)") { db in
             try Self.insertLineResult(db, key, runID: nil, readings: readings, verdict: verdict, json: json, at: at)
         }
-    }
-
-    /// The readings and the verdict as stored: JSON with sorted keys.
-    static func resultJSON(_ readings: OpticalReadings, _ verdict: LineVerdict) throws -> (
-        readings: String, verdict: String
-    ) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (
-            String(decoding: try encoder.encode(readings), as: UTF8.self),
-            String(decoding: try encoder.encode(verdict), as: UTF8.self)
-        )
     }
 
     /// Appends a line result (of run `runID`, when it has one), moves the port's workflow and
@@ -826,19 +814,13 @@ public final class SQLiteStore: AcceptanceStore {
         } catch let t as IllegalTransition {
             throw StoreError.illegalTransition(nil, t)
         }
-        let detail: String
-        switch event {
-        case .sendBack(let reason), .retestFailed(let reason): detail = reason
-        case .testsCompleted(let p, let f, let u): detail = "\(p) passed, \(f) failed, \(u) untested"
-        default: detail = ""
-        }
         try db.execute(sql: "UPDATE projects SET state = ? WHERE id = ?", arguments: [workflow.state.rawValue, id])
         try db.execute(
             sql: """
                 INSERT INTO project_events (project_id, at, event, from_state, to_state, actor, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [id, at, event.label, from.rawValue, workflow.state.rawValue, actor, detail])
+            arguments: [id, at, event.label, from.rawValue, workflow.state.rawValue, actor, event.historyDetail])
         return workflow.state
     }
 

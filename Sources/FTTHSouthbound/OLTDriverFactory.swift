@@ -13,16 +13,23 @@ import Synchronization
 public final class OLTDriverFactory: Sendable {
     let snmp: SNMPClient
     let snmpRequestsInFlight: Int
+    /// In a cluster: CLI sessions counted across every daemon.
+    let sessionPermits: (any CLISessionPermits)?
     let metrics: OLTMetrics?
     let pools = Mutex<[ManagementAddress: any CLIConnector]>([:])
 
     /// Drivers whose SNMP sessions come from `snmp`, each with at most `snmpRequestsInFlight`
     /// requests at once (an OLT answers per-ONU optics slowly; few at a time spare its CPU).
-    /// With `metrics`, SNMP timeouts and CLI sessions in use are counted per OLT (the daemon);
-    /// without, nothing is (ftthctl).
-    public init(snmp: SNMPClient, snmpRequestsInFlight: Int = 4, metrics: OLTMetrics? = nil) {
+    /// In a cluster, `sessionPermits` counts the CLI sessions across every daemon. With `metrics`,
+    /// SNMP timeouts and CLI sessions in use are counted per OLT (the daemon); without, nothing is
+    /// (ftthctl).
+    public init(
+        snmp: SNMPClient, snmpRequestsInFlight: Int = 4, sessionPermits: (any CLISessionPermits)? = nil,
+        metrics: OLTMetrics? = nil
+    ) {
         self.snmp = snmp
         self.snmpRequestsInFlight = snmpRequestsInFlight
+        self.sessionPermits = sessionPermits
         self.metrics = metrics
     }
 
@@ -49,7 +56,8 @@ public final class OLTDriverFactory: Sendable {
                 let sessions = CLIConnectionPool(
                     target: target,
                     style: dialect.isHuawei ? HuaweiCLIDriver.terminalStyle : ZTECLIDriver.terminalStyle,
-                    sessionSetup: dialect.isHuawei ? HuaweiCLIDriver.sessionSetup : ZTECLIDriver.sessionSetup)
+                    sessionSetup: dialect.isHuawei ? HuaweiCLIDriver.sessionSetup : ZTECLIDriver.sessionSetup,
+                    permits: sessionPermits)
                 let pool: any CLIConnector =
                     metrics.map { MeteredCLIConnector(sessions, olt: olt, metrics: $0) } ?? sessions
                 pools[olt] = pool

@@ -46,7 +46,8 @@ struct FTTHAcceptd: AsyncParsableCommand {
         MetricsSystem.bootstrap(metrics)
         let daemon = try Daemon(
             configuration: configuration, environment: environment, logger: logger, metrics: metrics)
-        logger.notice("starting", metadata: ["store": "\(configuration.store.path)", "config": "\(config)"])
+        let store = configuration.store.kind == .postgres ? configuration.store.url ?? "" : configuration.store.path
+        logger.notice("starting", metadata: ["store": "\(store)", "config": "\(config)"])
         try await daemon.run(notifier: SystemdNotifier(environment: environment))
         logger.notice("stopped")
     }

@@ -49,7 +49,7 @@ struct AccountCreate: AsyncParsableCommand {
             }
             hash = Bcrypt.hash(password, cost: 12)
         }
-        let (_, store) = try storeOptions.open()
+        let (_, store) = try await storeOptions.open()
         try await store.createAccount(
             name: name, role: APIRole(rawValue: role)!, language: WebLanguage(rawValue: language)!,
             passwordHash: hash, at: Date())
@@ -65,7 +65,7 @@ struct AccountList: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let (_, store) = try storeOptions.open()
+        let (_, store) = try await storeOptions.open()
         for account in try await store.accounts() {
             print("\(account.name)\t\(account.role)\t\(account.language)")
         }
@@ -85,7 +85,7 @@ struct AccountCode: AsyncParsableCommand {
     var minutes: Int = 15
 
     func run() async throws {
-        let (_, store) = try storeOptions.open()
+        let (_, store) = try await storeOptions.open()
         let now = Date()
         let code = try await store.issueSignInCode(
             for: name, expiresAt: now.addingTimeInterval(TimeInterval(minutes * 60)), at: now)
@@ -102,7 +102,7 @@ struct AccountSignOut: AsyncParsableCommand {
     var name: String
 
     func run() async throws {
-        let (_, store) = try storeOptions.open()
+        let (_, store) = try await storeOptions.open()
         let count = try await store.revokeSessions(of: name, at: Date())
         FileHandle.standardError.write(line: "ended \(count) session(s) of '\(name)'")
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FTTHConfig
 import FTTHCore
+import FTTHPostgres
 import FTTHSQLite
 import Foundation
 
@@ -50,17 +51,36 @@ struct ConfigOptions: ParsableArguments {
 struct StoreOptions: ParsableArguments {
     @OptionGroup var configOptions: ConfigOptions
 
-    @Option(name: .long, help: "SQLite store file; overrides store.path of the configuration.")
+    @Option(name: .long, help: "SQLite store file; overrides store.path (and kind) of the configuration.")
     var store: String?
 
-    func open() throws -> (AcceptdConfiguration, SQLiteStore) {
+    /// The store the configuration names (`[store] kind`), or the SQLite file `--store` gives. A
+    /// PostgreSQL store is brought to the current schema first, as the daemon does; its
+    /// connections last as long as the command.
+    func open() async throws -> (AcceptdConfiguration, any CtlStore) {
         let configuration = try configOptions.load()
+        let environment = ProcessInfo.processInfo.environment
+        if store == nil, configuration.store.kind == .postgres {
+            let settings = try PostgresStoreSettings(
+                url: configuration.store.url ?? "",
+                password: try configuration.store.password(environment: environment),
+                maximumConnections: 2)
+            let postgres = PostgresStore(
+                settings: settings,
+                key: try StoreKey.resolveShared(keyFile: configuration.store.keyFile, environment: environment))
+            // The pool runs until the command exits.
+            Task { await postgres.run() }
+            try await postgres.migrate()
+            return (configuration, postgres)
+        }
         let path = store ?? configuration.store.path
-        let key = try StoreKey.resolve(
-            keyFile: configuration.store.keyFile, environment: ProcessInfo.processInfo.environment, storePath: path)
+        let key = try StoreKey.resolve(keyFile: configuration.store.keyFile, environment: environment, storePath: path)
         return (configuration, try SQLiteStore(path: path, key: key))
     }
 }
+
+/// What ftthctl's commands ask of a store: both stores are.
+typealias CtlStore = AcceptanceStore & TokenStore & ThresholdStore & WebAccountStore
 
 /// Reads a whole input file, or explains which file could not be read.
 func readInput(_ path: String) throws -> String {

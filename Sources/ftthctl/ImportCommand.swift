@@ -26,7 +26,7 @@ struct ImportProjects: AsyncParsableCommand {
     var progress = false
 
     func run() async throws {
-        let (configuration, store) = try storeOptions.open()
+        let (configuration, store) = try await storeOptions.open()
         let plan = try ProjectImportPlan(csv: try readInput(file), file: file, limits: configuration.importLimits)
         let showProgress = progress
         if showProgress {
@@ -65,7 +65,7 @@ struct ImportCVLANs: AsyncParsableCommand {
 
     func run() async throws {
         let input = try CVLANRangeImport(csv: try readInput(file), file: file)
-        let (_, store) = try storeOptions.open()
+        let (_, store) = try await storeOptions.open()
         let n = try await store.importCVLANRanges(input, source: file, at: Date())
         print("imported \(file): \(n) CVLAN range(s)")
     }
@@ -81,7 +81,7 @@ struct ImportAccounts: AsyncParsableCommand {
 
     func run() async throws {
         let input = try TestAccountImport(csv: try readInput(file), file: file)
-        let (_, store) = try storeOptions.open()
+        let (_, store) = try await storeOptions.open()
         let n = try await store.importTestAccounts(input, source: file, at: Date())
         print("imported \(file): \(n) test account(s)")
     }

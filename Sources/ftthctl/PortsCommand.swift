@@ -13,7 +13,7 @@ struct PortsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let (_, store) = try storeOptions.open()
+        let (_, store) = try await storeOptions.open()
         let rows = try await store.activationList(projectCode: project)
         if json {
             print(

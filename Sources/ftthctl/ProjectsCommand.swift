@@ -10,7 +10,7 @@ struct ProjectsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let (_, store) = try storeOptions.open()
+        let (_, store) = try await storeOptions.open()
         // Page by page, as the API pages GET /v1/projects, so no one query counts every port.
         var projects: [ProjectSummary] = []
         while true {

@@ -16,7 +16,7 @@ struct ThresholdsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let (configuration, store) = try storeOptions.open()
+        let (configuration, store) = try await storeOptions.open()
         let profiles = try await store.thresholdProfiles(configured: configuration.profiles)
         if json {
             print(

@@ -33,7 +33,7 @@ struct TokenCreate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (_, store) = try storeOptions.open()
+        let (_, store) = try await storeOptions.open()
         let issued = try await store.createToken(name: name, role: APIRole(rawValue: role)!, at: Date())
         print(issued.secret)
         FileHandle.standardError.write(
@@ -49,7 +49,7 @@ struct TokenList: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let (_, store) = try storeOptions.open()
+        let (_, store) = try await storeOptions.open()
         let tokens = try await store.tokens()
         if tokens.isEmpty {
             print("no tokens yet: create one with `ftthctl token create --name NAME --role admin`")
@@ -75,7 +75,7 @@ struct TokenRevoke: AsyncParsableCommand {
     var name: String
 
     func run() async throws {
-        let (_, store) = try storeOptions.open()
+        let (_, store) = try await storeOptions.open()
         let token = try await store.revokeToken(name: name, at: Date())
         print("revoked token '\(token.name)' (\(token.role)) at \(token.revokedAt!.formatted(.iso8601))")
     }

@@ -34,10 +34,11 @@ struct AcceptanceEndToEndTests {
         return names.sorted()
     }
 
-    @Test func projectsAreTestedThroughTheAPIApprovedDeactivatedAndPushedOnceThroughAReceiverThatFailsFirst()
-        async throws
-    {
-        try await withLab(receiverFailures: 3) { lab in
+    @Test(arguments: Lab.StoreChoice.allCases)
+    func projectsAreTestedThroughTheAPIApprovedDeactivatedAndPushedOnceThroughAReceiverThatFailsFirst(
+        _ store: Lab.StoreChoice
+    ) async throws {
+        try await withLab(receiverFailures: 3, store: store) { lab in
             try await lab.startSimulator()
             try await lab.startDaemon()
             var ids: [Int] = []
@@ -87,8 +88,9 @@ struct AcceptanceEndToEndTests {
 
     /// SIGKILL in the middle of tests, then a restart: every run resumes from its persisted step
     /// and ends with a result; no record is lost and no second test ONU is provisioned.
-    @Test func aDaemonKilledMidTestResumesAfterARestartAndLeavesNothingBehind() async throws {
-        try await withLab { lab in
+    @Test(arguments: Lab.StoreChoice.allCases)
+    func aDaemonKilledMidTestResumesAfterARestartAndLeavesNothingBehind(_ store: Lab.StoreChoice) async throws {
+        try await withLab(store: store) { lab in
             // Slow commands and a slow registration, so that the kill finds tests mid-way.
             try await lab.startSimulator(latencyMilliseconds: 150, registrationSeconds: 3)
             try await lab.startDaemon()

@@ -27,7 +27,7 @@ struct DiagnosisConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func anOLTsSplittersWithTheirDesignAndEveryResultWithItsTestONT(_ kind: StoreKind) async throws {
-        let handle = try kind.make()
+        let handle = try await kind.make()
         let store = handle.store
         _ = try await store.importProjects(
             try ProjectImportPlan(csv: Self.csv, file: "d1.csv"), namingRule: .standard, source: "d1.csv",

@@ -17,7 +17,7 @@ struct ServiceTestConformanceTests {
     static let range = CVLANRange(name: "svc", first: VLANID(3100)!, last: VLANID(3109)!)
 
     func imported(_ kind: StoreKind, accounts: [String]) async throws -> StoreKind.Handle {
-        let handle = try kind.make()
+        let handle = try await kind.make()
         _ = try await handle.store.importProjects(
             try ProjectImportPlan(csv: Self.csv, file: "s1.csv"), namingRule: .standard, source: "s1.csv",
             at: Base.t0, progress: nil)

@@ -1,17 +1,27 @@
 import FTTHCore
+import FTTHPostgres
 import FTTHSQLite
 import Foundation
+import ProcessLab
 import Testing
 
 /// The stores every contract test runs against. A new store (PostgreSQL) adds its case here
 /// and passes the same tests; nothing below may depend on how a store keeps its data.
 enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
+    /// The kinds the suite runs: PostgreSQL only when `FTTH_TEST_POSTGRES=1`, until the test
+    /// server's start-up no longer hangs the test process (issue 16, see the closing note).
+    static var allCases: [StoreKind] {
+        ProcessInfo.processInfo.environment["FTTH_TEST_POSTGRES"] == "1" ? [.sqlite, .postgres] : [.sqlite]
+    }
+
     case sqlite
+    /// A database of its own on the test process's PostgreSQL server (``LabPostgres``).
+    case postgres
 
     var description: String { rawValue }
 
     /// A new, empty store of this kind, removed when `Handle` goes away.
-    func make() throws -> Handle {
+    func make() async throws -> Handle {
         switch self {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -19,26 +29,72 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let store = try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
             return Handle(store: store) { try? FileManager.default.removeItem(at: directory) }
+        case .postgres:
+            let server = try await LabPostgres.shared()
+            let database = try server.createDatabase()
+            let store = PostgresStore(
+                settings: PostgresStoreSettings(
+                    host: "127.0.0.1", port: server.port, username: server.username, password: server.password,
+                    database: database, maximumConnections: 4),
+                key: StoreKey.random())
+            let running = Task { await store.run() }
+            do {
+                try await store.migrate()
+            } catch {
+                running.cancel()
+                throw error
+            }
+            return Handle(store: store) {
+                running.cancel()
+                try? server.dropDatabase(database)
+            }
         }
     }
 
     final class Handle {
-        let store:
-            any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
-                & DiagnosisStore
+        let store: any ConformingStore
         let cleanup: () -> Void
 
-        init(
-            store: any AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
-                & DiagnosisStore,
-            cleanup: @escaping () -> Void
-        ) {
+        init(store: any ConformingStore, cleanup: @escaping () -> Void) {
             self.store = store
             self.cleanup = cleanup
         }
 
         deinit { cleanup() }
     }
+}
+
+/// Every store protocol a store of the daemon implements, and so every one the suites check.
+typealias ConformingStore = AcceptanceStore & TestRunStore & ThresholdStore & ServiceTestStore & EvidenceStore
+    & DiagnosisStore & RunLeaseStore & PermitStore & TokenStore & WebAccountStore & OutboxStore
+
+/// Runs `body` `count` times at once and gives each call's outcome, in call order: how the
+/// concurrency tests let several daemons (or requests) race on one store.
+func concurrently<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) async throws -> T) async -> [Result<
+    T, any Error
+>] {
+    await withTaskGroup(of: (Int, Result<T, any Error>).self) { group in
+        for index in 0..<count {
+            group.addTask {
+                do { return (index, .success(try await body(index))) } catch { return (index, .failure(error)) }
+            }
+        }
+        var outcomes: [(Int, Result<T, any Error>)] = []
+        for await outcome in group { outcomes.append(outcome) }
+        return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}
+
+/// Whether `error` is a store's ``StoreError/conflict(location:message:)``.
+func isConflict(_ error: any Error) -> Bool {
+    guard let error = error as? StoreError, case .conflict = error else { return false }
+    return true
+}
+
+/// Whether `error` is a store's ``StoreError/notFound(_:)``.
+func isNotFound(_ error: any Error) -> Bool {
+    guard let error = error as? StoreError, case .notFound = error else { return false }
+    return true
 }
 
 /// The contract of a store (`AcceptanceStore`, `TestRunStore`, `ThresholdStore`): what the
@@ -59,7 +115,7 @@ struct StoreConformanceTests {
         oltTx: .dBm(DBm(3.5)), oltRx: .dBm(DBm(-18)), onuTx: .dBm(DBm(2.1)), onuRx: .dBm(DBm(-21.4)))
 
     func imported(_ kind: StoreKind) async throws -> StoreKind.Handle {
-        let handle = try kind.make()
+        let handle = try await kind.make()
         _ = try await handle.store.importProjects(
             try ProjectImportPlan(csv: Self.csv, file: "p1.csv"), namingRule: .standard, source: "p1.csv", at: Self.t0,
             progress: nil)
@@ -203,7 +259,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func theThresholdsInForceAreSeededFromTheFileAndKeepAnAdministratorsChange(_ kind: StoreKind) async throws {
-        let h = try kind.make()
+        let h = try await kind.make()
         var file = Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) })
         // First start: seeded, audited by `config`.
         let seeded = try await h.store.applyConfiguredThresholds(file, at: Self.t0)

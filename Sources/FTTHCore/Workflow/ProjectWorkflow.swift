@@ -36,6 +36,16 @@ public enum ProjectEvent: Sendable, Hashable, Codable {
     /// approved as it stands and goes back to rework. `detail` names the port and the reasons.
     case retestFailed(detail: String)
 
+    /// What the project's history records beside the event's label: the reason given, or the
+    /// counts the completion was judged on.
+    public var historyDetail: String {
+        switch self {
+        case .sendBack(let reason), .retestFailed(let reason): reason
+        case .testsCompleted(let p, let f, let u): "\(p) passed, \(f) failed, \(u) untested"
+        default: ""
+        }
+    }
+
     public var label: String {
         switch self {
         case .startTesting: "start testing"

@@ -14,7 +14,7 @@ import Foundation
 ///    time: this still keeps the passwords out of the store file itself and its backups.
 public struct StoreKey: Sendable {
     // The bytes, not a SymmetricKey: that type is not Sendable, and the store is shared by tasks.
-    let bytes: [UInt8]
+    package let bytes: [UInt8]
     var key: SymmetricKey { SymmetricKey(data: bytes) }
 
     /// The name of the systemd credential holding the key.
@@ -73,11 +73,28 @@ public struct StoreKey: Sendable {
         return try besideStore(storePath)
     }
 
+    /// The key of a store several daemons share (PostgreSQL): systemd's credential, else
+    /// `keyFile`; never a key made on the spot, which the other daemons would not have.
+    public static func resolveShared(keyFile: String?, environment: [String: String]) throws -> StoreKey {
+        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
+            let credential = (directory as NSString).appendingPathComponent(credentialName)
+            if FileManager.default.fileExists(atPath: credential) { return try StoreKey(contentsOfFile: credential) }
+        }
+        guard let keyFile else {
+            throw StoreError.database(
+                operation: "finding the store key",
+                message:
+                    "a PostgreSQL store needs the key every daemon on it shares: set [store] key_file (or systemd's credential \(credentialName)) to a file holding 32 random bytes in base64, the same file on every daemon"
+            )
+        }
+        return try StoreKey(contentsOfFile: keyFile)
+    }
+
     /// `<storePath>.key`, made (0600, with a random key) when it does not exist yet.
-    static func besideStore(_ storePath: String) throws -> StoreKey {
+    package static func besideStore(_ storePath: String) throws -> StoreKey {
         let path = storePath + ".key"
         if FileManager.default.fileExists(atPath: path) { return try StoreKey(contentsOfFile: path) }
-        try SQLiteStore.prepareDirectory(of: path)
+        try StoreFiles.prepareDirectory(of: path)
         let key = random()
         let text = Data(key.bytes).base64EncodedString() + "\n"
         // O_EXCL: two processes opening a new store at once keep the one key written first.
@@ -100,14 +117,14 @@ public struct StoreKey: Sendable {
     /// `secret` sealed with AES-GCM, bound to `context` (such as the account's username, so a
     /// sealed value moved to another row does not open): `aes-gcm.v1:` and base64 of nonce,
     /// ciphertext and tag.
-    func seal(_ secret: String, context: String) throws -> String {
+    package func seal(_ secret: String, context: String) throws -> String {
         let box = try AES.GCM.seal(Data(secret.utf8), using: key, authenticating: Data(context.utf8))
         guard let combined = box.combined else { preconditionFailure("AES.GCM with its default nonce is combinable") }
         return Self.sealedPrefix + combined.base64EncodedString()
     }
 
     /// The secret `sealed` holds; nil when it was not sealed with this key for `context`.
-    func unseal(_ sealed: String, context: String) -> String? {
+    package func unseal(_ sealed: String, context: String) -> String? {
         guard sealed.hasPrefix(Self.sealedPrefix),
             let data = Data(base64Encoded: String(sealed.dropFirst(Self.sealedPrefix.count))),
             let box = try? AES.GCM.SealedBox(combined: data),
@@ -116,7 +133,7 @@ public struct StoreKey: Sendable {
         return String(decoding: plain, as: UTF8.self)
     }
 
-    static func isSealed(_ value: String) -> Bool { value.hasPrefix(sealedPrefix) }
+    package static func isSealed(_ value: String) -> Bool { value.hasPrefix(sealedPrefix) }
 
     static func hexBytes(_ text: String) -> [UInt8]? {
         var bytes: [UInt8] = []
