@@ -4,12 +4,13 @@ import GRDB
 
 extension SQLiteStore {
     /// The `metrics` role (a Prometheus scraper): SQLite cannot change a CHECK, so the table is
-    /// rebuilt as it was with the new role allowed, as v6 did for `probe`.
+    /// rebuilt as it was with the new role allowed, as v6 did for `probe`. It comes after the
+    /// run leases (v12) and permits (v13), which stores in use may already carry.
     static func registerMetricsRoleMigration(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v12-metrics-role") { db in
+        migrator.registerMigration("v14-metrics-role") { db in
             try db.execute(
                 sql: """
-                    CREATE TABLE api_tokens_v12 (
+                    CREATE TABLE api_tokens_v14 (
                         id INTEGER PRIMARY KEY,
                         name TEXT NOT NULL UNIQUE,
                         role TEXT NOT NULL CHECK (role IN ('crew', 'admin', 'integration', 'probe', 'metrics')),
@@ -17,10 +18,10 @@ extension SQLiteStore {
                         created_at DATETIME NOT NULL,
                         revoked_at DATETIME
                     );
-                    INSERT INTO api_tokens_v12 (id, name, role, secret_sha256, created_at, revoked_at)
+                    INSERT INTO api_tokens_v14 (id, name, role, secret_sha256, created_at, revoked_at)
                         SELECT id, name, role, secret_sha256, created_at, revoked_at FROM api_tokens;
                     DROP TABLE api_tokens;
-                    ALTER TABLE api_tokens_v12 RENAME TO api_tokens;
+                    ALTER TABLE api_tokens_v14 RENAME TO api_tokens;
                     """)
         }
     }
