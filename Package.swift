@@ -412,8 +412,7 @@ let package = Package(
             name: "FTTHEngineTests",
             dependencies: [
                 "FTTHEngine", "FTTHCore", "FTTHSQLite", "FTTHDrivers", "OLTSim", "CLIModel", "DiagnosisLab",
-                "FTTHMetrics",
-                "FTTHPrometheus",
+                "FTTHMetrics", "FTTHPrometheus", "TestClocks",
                 .product(name: "InMemoryLogging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

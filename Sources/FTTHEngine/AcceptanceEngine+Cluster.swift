@@ -33,8 +33,13 @@ extension AcceptanceEngine {
         let held = Array(executions.keys)
         for task in executions.values { task.cancel() }
         for task in executions.values { await task.value }
+        // This task is cancelled by now (SIGTERM), and neither store starts work in a cancelled
+        // task (GRDB and PostgresNIO's pool throw CancellationError): the leases are given up
+        // in a task of their own, or another daemon would wait for them to run out.
+        let store = self.store
+        let release = Task { try await store.releaseLeases(held, holder: cluster.holder) }
         do {
-            try await store.releaseLeases(held, holder: cluster.holder)
+            try await release.value
         } catch {
             logger.warning(
                 "could not give up the leases of runs \(held) (\(error)); other daemons take them over when they run out"
