@@ -98,7 +98,7 @@ public struct Daemon: Sendable {
         engine = AcceptanceEngine(
             store: store, drivers: MeteredOLTDriverProvider(drivers, metrics: oltMetrics),
             configuration: engineConfiguration, logger: Logger(label: "ftth.engine"),
-            metrics: EngineMetrics(factory: metrics))
+            metrics: EngineMetrics(factory: metrics), clusterMetrics: ClusterMetrics(factory: metrics))
         if e.schedulerTickSeconds > 0 {
             scheduler = AcceptanceScheduler(
                 engine: engine, store: store,

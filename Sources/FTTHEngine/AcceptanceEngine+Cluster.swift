@@ -1,4 +1,5 @@
 import FTTHCore
+import FTTHMetrics
 import Foundation
 import Logging
 
@@ -57,11 +58,15 @@ extension AcceptanceEngine {
             _ = await self.execute(run)
             self.executionEnded(run.id)
         }
+        clusterMetrics.leasesHeld(executions.count)
     }
 
+    /// A run's execution ended: the run ended (its lease with it), another daemon took it, or it
+    /// parked at SIGTERM and its lease is given up next; either way this daemon no longer holds it.
     func executionEnded(_ id: Int64) {
         executions[id] = nil
         renewedAt[id] = nil
+        clusterMetrics.leasesHeld(executions.count)
     }
 
     /// The runs this daemon executes now.
@@ -119,6 +124,7 @@ extension AcceptanceEngine {
                     for leased in taken {
                         renewedAt[leased.run.id] = at
                         if leased.takenOver {
+                            clusterMetrics.tookOver()
                             logger.notice(
                                 "took over run \(leased.run.id) of \(leased.run.port.key) at \(leased.run.step.rawValue): the daemon that held it let its lease run out",
                                 metadata: ["run.id": "\(leased.run.id)", "olt.id": "\(leased.run.port.olt)"])

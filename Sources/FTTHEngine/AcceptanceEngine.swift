@@ -49,6 +49,9 @@ public actor AcceptanceEngine {
     let logger: Logger
     /// How runs end and how long their steps take (``FTTHMetrics/EngineMetrics``).
     let metrics: EngineMetrics
+    /// In a cluster: the leases this daemon holds and the runs it took over
+    /// (``FTTHMetrics/ClusterMetrics``).
+    let clusterMetrics: ClusterMetrics
     var cancelled: Set<Int64> = []
     /// Runs being executed now: a run is never executed twice at once (a started run may also
     /// be found active by `resume`).
@@ -63,15 +66,18 @@ public actor AcceptanceEngine {
     let queueInput: AsyncStream<TestRun>.Continuation
 
     /// `clock` times waits, backoff and the steps' durations (inject a test clock); `now` stamps
-    /// records; `metrics` counts how runs end and times their steps.
+    /// records; `metrics` counts how runs end and times their steps; `clusterMetrics` counts the
+    /// leases held and the runs taken over when ``EngineConfiguration/cluster`` is set.
     public init(
         store: any EngineStore, drivers: any OLTDriverProvider,
         configuration: EngineConfiguration,
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
-        logger: Logger = Logger(label: "ftth.engine"), metrics: EngineMetrics = EngineMetrics()
+        logger: Logger = Logger(label: "ftth.engine"), metrics: EngineMetrics = EngineMetrics(),
+        clusterMetrics: ClusterMetrics = ClusterMetrics()
     ) {
         self.logger = logger
         self.metrics = metrics
+        self.clusterMetrics = clusterMetrics
         self.store = store
         self.drivers = drivers
         self.configuration = configuration

@@ -30,6 +30,10 @@ public enum FTTHMetric: String, CaseIterable, Sendable {
     case apiAuthFailures = "ftth_api_auth_failures_total"
     /// Connections closed at once because `[api] max_connections` were open.
     case apiConnectionsRefused = "ftth_api_connections_refused_total"
+    /// Runs this daemon executes under a lease now (a cluster on PostgreSQL; 0 on SQLite).
+    case leasesHeld = "ftth_leases_held"
+    /// Runs this daemon took over from a daemon whose lease ran out (it died, hung or lost the store).
+    case leasesTakenOver = "ftth_leases_taken_over_total"
 
     /// What a series counts, for Prometheus' `TYPE` line and the factory.
     public enum Kind: Sendable, Hashable {
@@ -43,9 +47,9 @@ public enum FTTHMetric: String, CaseIterable, Sendable {
     public var kind: Kind {
         switch self {
         case .portTests, .oltCommandErrors, .snmpTimeouts, .outboxDeliveryAttempts, .apiRequests, .apiAuthFailures,
-            .apiConnectionsRefused:
+            .apiConnectionsRefused, .leasesTakenOver:
             .counter
-        case .cliSessionsInUse, .outboxBacklog: .gauge
+        case .cliSessionsInUse, .outboxBacklog, .leasesHeld: .gauge
         // A step may wait minutes (an ONU coming online, a probe dialling); provisioning takes seconds.
         case .portTestStepDuration: .histogram(buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800])
         // An SNMP GET answers in milliseconds, a CLI batch or a walk of a full PON port in seconds.
@@ -62,7 +66,7 @@ public enum FTTHMetric: String, CaseIterable, Sendable {
         case .oltCommandDuration: [.olt, .dialect, .operation]
         case .oltCommandErrors: [.olt, .dialect, .operation, .code]
         case .snmpTimeouts, .cliSessionsInUse: [.olt]
-        case .outboxBacklog, .apiConnectionsRefused: []
+        case .outboxBacklog, .apiConnectionsRefused, .leasesHeld, .leasesTakenOver: []
         case .outboxDeliveryAttempts: [.result]
         case .apiRequests: [.route, .method, .status]
         case .apiRequestDuration: [.route, .method]
@@ -88,6 +92,8 @@ public enum FTTHMetric: String, CaseIterable, Sendable {
         case .apiRequestDuration: "Seconds from an API request to its response's head, by route pattern and method."
         case .apiAuthFailures: "API requests refused for their credentials; throttled=true were answered 429."
         case .apiConnectionsRefused: "API connections closed at once because [api] max_connections were open."
+        case .leasesHeld: "Runs this daemon executes under a lease now (a cluster on PostgreSQL; 0 on SQLite)."
+        case .leasesTakenOver: "Runs this daemon took over from another daemon whose lease ran out."
         }
     }
 

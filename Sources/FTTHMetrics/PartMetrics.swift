@@ -164,17 +164,28 @@ public struct APIMetrics: Sendable {
     }
 }
 
-/// The cluster's series, for issue 16's leased runs on PostgreSQL: leases held and runs taken
-/// over from a daemon whose lease ran out. Neither exists yet, so this holds no series; the
-/// engineer who adds leases adds them here and to ``FTTHMetric`` (suggested names:
-/// `ftth_leases_held` gauge, `ftth_leases_taken_over_total` counter, no labels beyond a bounded
-/// `reason`), and documents them in docs/metrics.md.
+/// The cluster's series (leased runs, when several daemons share a PostgreSQL store): the runs
+/// this daemon holds a lease on and the runs it took over from a daemon whose lease ran out.
+/// Neither has labels: a run id or a holder's name would make a series per run or per process.
 public struct ClusterMetrics: Sendable {
-    let factory: any MetricsFactory
+    let held: Meter
+    let takenOver: Counter
 
-    /// Series made by `factory` (swift-metrics' global one unless given).
+    /// Series made by `factory` (swift-metrics' global one unless given), both at 0, so an alert
+    /// on an increase sees the series before the first takeover.
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
-        self.factory = factory
+        held = Meter(label: FTTHMetric.leasesHeld.rawValue, dimensions: [], factory: factory)
+        takenOver = Counter(label: FTTHMetric.leasesTakenOver.rawValue, dimensions: [], factory: factory)
+    }
+
+    /// This daemon holds a lease on `runs` runs now.
+    public func leasesHeld(_ runs: Int) {
+        held.set(runs)
+    }
+
+    /// This daemon took a run over from a daemon whose lease ran out.
+    public func tookOver() {
+        takenOver.increment()
     }
 }
 

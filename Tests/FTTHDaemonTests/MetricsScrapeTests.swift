@@ -91,6 +91,10 @@ import Testing
             #expect(text.contains("# TYPE \(FTTHMetric.apiRequests.rawValue) counter"))
             #expect(text.contains(#"\#(FTTHMetric.portTests.rawValue){outcome="pass"} 0"#))
             #expect(text.contains("\(FTTHMetric.outboxBacklog.rawValue) 0"))
+            // A daemon on SQLite holds no leases; both series are there, so alerts see them at once.
+            let held = FTTHMetric.leasesHeld.rawValue
+            #expect(text.contains("# TYPE \(held) gauge\n\(held) 0"))
+            #expect(text.contains("\(FTTHMetric.leasesTakenOver.rawValue) 0"))
 
             let file = directory.appendingPathComponent("metrics.txt")
             try Data(text.utf8).write(to: file)
