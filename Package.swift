@@ -374,7 +374,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FTTHSNMPTests",
-            dependencies: ["FTTHSNMP", "SNMPModel"],
+            dependencies: ["FTTHSNMP", "SNMPModel", "ProcessLab"],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),

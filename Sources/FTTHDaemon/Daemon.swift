@@ -71,6 +71,10 @@ public struct Daemon: Sendable {
             store = postgres
             self.postgres = postgres
         }
+        clusterPredecessor =
+            configuration.cluster.daemonName(
+                api: configuration.api, hostName: ProcessInfo.processInfo.hostName, process: getpid()) + "/"
+        clusterName = "\(clusterPredecessor)\(getpid())/\(UUID().uuidString.prefix(8))"
         snmp = SNMPClient()
         let holder = clusterName
         let lease = Duration.seconds(configuration.cluster.leaseSeconds)
@@ -91,7 +95,8 @@ public struct Daemon: Sendable {
         if configuration.store.kind == .postgres {
             let c = configuration.cluster
             engineConfiguration.cluster = ClusterMembership(
-                holder: clusterName, lease: .seconds(c.leaseSeconds), pollEvery: .seconds(c.pollSeconds),
+                holder: clusterName, predecessor: clusterPredecessor, lease: .seconds(c.leaseSeconds),
+                pollEvery: .seconds(c.pollSeconds),
                 maxRuns: c.maxRuns)
         }
         // Every OLT command the engine sends is timed and its failures counted, by OLT and dialect.
@@ -237,8 +242,11 @@ public struct Daemon: Sendable {
         try await runServices(extra: extra, notifier: notifier)
     }
 
-    /// This daemon among the others on the database: host and process, unique while it runs.
-    public let clusterName = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
+    /// This daemon's process among the others on the database: `[cluster] name`, the process
+    /// and a random part, unique while it runs.
+    public let clusterName: String
+    /// What this daemon's process names start with, in this process and the ones before it.
+    public let clusterPredecessor: String
 
     /// Live progress across the cluster: what this engine publishes goes to the other daemons,
     /// what they publish reaches this engine's followers.

@@ -25,6 +25,7 @@ extension AcceptanceEngine {
                 "max_runs": "\(cluster.maxRuns)",
             ])
         let queue = self.queue
+        if let predecessor = cluster.predecessor { await resumeOwnRuns(of: predecessor, cluster) }
         await withDiscardingTaskGroup { group in
             group.addTask { await self.keepLeases(cluster) }
             group.addTask { await self.takeUnheldRuns(cluster) }
@@ -109,6 +110,28 @@ extension AcceptanceEngine {
             "stopping run \(id) without touching its OLT again: \(why); the daemon holding it resumes it at its persisted step"
         )
         task.cancel()
+    }
+
+    /// Resumes the runs an earlier process of this daemon held when it died, at once: their
+    /// leases would keep every other daemon, and this one, away for up to a lease.
+    func resumeOwnRuns(of predecessor: String, _ cluster: ClusterMembership) async {
+        let at = now()
+        do {
+            let runs = try await store.reclaimRuns(
+                of: predecessor,
+                lease: RunLease(holder: cluster.holder, until: at.addingTimeInterval(cluster.lease.seconds)), at: at)
+            for leased in runs {
+                renewedAt[leased.run.id] = at
+                logger.notice(
+                    "resuming run \(leased.run.id) of \(leased.run.port.key) at \(leased.run.step.rawValue): this daemon held it before it restarted",
+                    metadata: ["run.id": "\(leased.run.id)", "olt.id": "\(leased.run.port.olt)"])
+                launch(leased.run)
+            }
+        } catch {
+            logger.warning(
+                "could not resume the runs this daemon held before it restarted (\(error)); they are taken when their leases run out"
+            )
+        }
     }
 
     /// Takes the runs nobody holds, as many as this daemon has room for, every `pollEvery`.

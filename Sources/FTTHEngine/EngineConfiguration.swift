@@ -57,8 +57,11 @@ public struct EngineConfiguration: Sendable {
 
 /// A daemon among several on one store: how it holds the runs it executes (``RunLeaseStore``).
 public struct ClusterMembership: Sendable, Hashable {
-    /// This daemon, unique while it runs (`host/pid/…`).
+    /// This daemon's process, unique while it runs (`name/pid/…`).
     public var holder: String
+    /// What the holders of this daemon's earlier processes start with (`name/`): their runs are
+    /// resumed at start-up without waiting for their leases to run out. Nil: none are.
+    public var predecessor: String?
     /// How long a lease holds unless renewed: the longest another daemon waits to take over the
     /// runs of a daemon that died. It must exceed twice the longest OLT command (the command
     /// timeout): a daemon that cannot renew stops at half of it, and a command under way then
@@ -71,9 +74,13 @@ public struct ClusterMembership: Sendable, Hashable {
     /// Runs this daemon executes at most at once (most of their time they wait for an ONU or a probe).
     public var maxRuns: Int
 
-    public init(holder: String, lease: Duration = .seconds(30), pollEvery: Duration = .seconds(2), maxRuns: Int = 100) {
+    public init(
+        holder: String, predecessor: String? = nil, lease: Duration = .seconds(30), pollEvery: Duration = .seconds(2),
+        maxRuns: Int = 100
+    ) {
         precondition(maxRuns >= 1, "a daemon executes at least one run")
         self.holder = holder
+        self.predecessor = predecessor
         self.lease = lease
         self.pollEvery = pollEvery
         self.maxRuns = maxRuns

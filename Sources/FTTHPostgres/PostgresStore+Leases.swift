@@ -17,16 +17,35 @@ extension PostgresStore: RunLeaseStore {
 
     public func takeRuns(lease: RunLease, limit: Int, at: Date) async throws -> [LeasedRun] {
         guard limit > 0 else { return [] }
-        return try await write("taking runs for \(lease.holder)") { db in
-            // Runs another daemon is taking in this instant are locked: skipped, not waited for.
+        return try await take(
+            "taking runs for \(lease.holder)", lease: lease, where: "(l.run_id IS NULL OR l.until <= $1)", at,
+            limit: limit)
+    }
+
+    public func reclaimRuns(of predecessor: String, lease: RunLease, at: Date) async throws -> [LeasedRun] {
+        try await take(
+            "resuming the runs of \(predecessor)… for \(lease.holder)", lease: lease,
+            where: "left(l.holder, length($1)) = $1 AND l.holder <> $3", predecessor, limit: Int.max / 2,
+            also: lease.holder)
+    }
+
+    /// Leases to `lease.holder` the runs in an active step that `condition` (on the run `r` and
+    /// its lease `l`; `$1` is `value`, `$2` the limit, `$3` `also`) admits, oldest first. Runs
+    /// another daemon is taking in this instant are locked: skipped, not waited for.
+    private func take(
+        _ operation: String, lease: RunLease, where condition: String, _ value: some PostgresEncodable & Sendable,
+        limit: Int, also: String = ""
+    ) async throws -> [LeasedRun] {
+        try await write(operation) { db in
             var query = PostgresQuery(
                 unsafeSQL: """
                     SELECT r.id, l.holder FROM test_runs r LEFT JOIN run_leases l ON l.run_id = r.id
-                    WHERE r.step IN (\(StoredForm.activeStepsSQL)) AND (l.run_id IS NULL OR l.until <= $1)
+                    WHERE r.step IN (\(StoredForm.activeStepsSQL)) AND \(condition)
                     ORDER BY r.id LIMIT $2 FOR UPDATE OF r SKIP LOCKED
                     """)
-            query.binds.append(at)
+            try query.binds.append(value)
             query.binds.append(limit)
+            if condition.contains("$3") { query.binds.append(also) }
             var taken: [LeasedRun] = []
             for row in try await db.rows(query) {
                 let id: Int64 = try row["id"]

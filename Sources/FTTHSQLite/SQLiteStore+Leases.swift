@@ -30,14 +30,31 @@ extension SQLiteStore: RunLeaseStore {
 
     public func takeRuns(lease: RunLease, limit: Int, at: Date) async throws -> [LeasedRun] {
         guard limit > 0 else { return [] }
-        return try await write("taking runs for \(lease.holder)") { db in
+        return try await take(
+            "taking runs for \(lease.holder)", lease: lease, where: "(l.run_id IS NULL OR l.until <= ?)",
+            [at, limit])
+    }
+
+    public func reclaimRuns(of predecessor: String, lease: RunLease, at: Date) async throws -> [LeasedRun] {
+        try await take(
+            "resuming the runs of \(predecessor)… for \(lease.holder)", lease: lease,
+            where: "substr(l.holder, 1, length(?)) = ? AND l.holder <> ?",
+            [predecessor, predecessor, lease.holder, -1])
+    }
+
+    /// Leases to `lease.holder` the runs in an active step that `condition` (on the run `r` and
+    /// its lease `l`) admits, oldest first; `arguments` end with the limit (-1: none).
+    private func take(_ operation: String, lease: RunLease, where condition: String, _ arguments: StatementArguments)
+        async throws -> [LeasedRun]
+    {
+        try await write(operation) { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT r.id, l.holder FROM test_runs r LEFT JOIN run_leases l ON l.run_id = r.id
-                    WHERE r.step IN (\(Self.activeStepsSQL)) AND (l.run_id IS NULL OR l.until <= ?)
+                    WHERE r.step IN (\(Self.activeStepsSQL)) AND \(condition)
                     ORDER BY r.id LIMIT ?
-                    """, arguments: [at, limit])
+                    """, arguments: arguments)
             return try rows.compactMap { row -> LeasedRun? in
                 let id: Int64 = row["id"]
                 let previous: String? = row["holder"]

@@ -140,37 +140,18 @@ public final class LabPostgres: Sendable {
     func run(_ path: String, _ arguments: [String], asServerUser: Bool = true, environment: [String: String] = [:])
         throws -> String
     {
-        let process = Process()
-        if asServerUser, let runAs {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", runAs, "--", path] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
+        let (executable, argv) =
+            if asServerUser, let runAs {
+                ("/usr/sbin/runuser", ["-u", runAs, "--", "/usr/bin/env", "-C", "/tmp", path] + arguments)
+            } else {
+                (path, arguments)
+            }
+        // posix_spawn, not Foundation's Process: the server pg_ctl starts outlives it and would
+        // inherit the descriptor through which Process learns of its child's end (see LabChild).
+        let (status, output) = try LabChild.run(executable, argv, environment: environment)
+        guard status == 0 else {
+            throw LabError("\(([path] + arguments).joined(separator: " ")) exited with \(status): \(output)")
         }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        // Output to a file, not a pipe: the server pg_ctl starts outlives it, and a pipe it
-        // inherited would never reach its end.
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "ftth-pg-run-\(UUID().uuidString)"
-        ).path
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
-            throw LabError("cannot create \(outputPath) for the output of \(path)")
-        }
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        defer { try? out.close() }
-        process.standardOutput = out
-        process.standardError = out
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw LabError(
-                "\(([path] + arguments).joined(separator: " ")) exited with \(process.terminationStatus): \(text)")
-        }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -5,17 +5,15 @@ import Testing
 
 /// Several daemons on one PostgreSQL store (issue 16), as an operator runs them: separate
 /// processes with the same configuration, each with its own API.
-@Suite(
-    "Cluster end to end", .serialized,
-    .enabled(if: Lab.StoreChoice.postgresEnabled, "FTTH_TEST_POSTGRES=1: the tests' PostgreSQL start-up still hangs"))
+@Suite("Cluster end to end", .serialized)
 struct ClusterEndToEndTests {
     /// Leases short enough for a test: a killed daemon's runs are taken over 8 s after its last
-    /// renewal; commands time out well within half of that.
+    /// renewal; commands time out (``commandTimeout``) well within half of that.
     static let cluster = """
-        [cluster]
         lease_s = 8
         poll_s = 1
         """
+    static let commandTimeout = 3
 
     /// A daemon SIGKILLed mid-test: the other takes its runs over once their leases run out and
     /// finishes each from its persisted step, with one result per port and one test ONU per
@@ -23,10 +21,12 @@ struct ClusterEndToEndTests {
     @Test func theRunsOfAKilledDaemonAreTakenOverAndFinishedOnceByTheOther() async throws {
         try await withLab(store: .postgres) { lab in
             try await lab.startSimulator(latencyMilliseconds: 150, registrationSeconds: 3)
-            try await lab.startDaemon(extra: Self.cluster, name: "acceptd-a")
+            try await lab.startDaemon(
+                name: "acceptd-a", cluster: Self.cluster, commandTimeoutSeconds: Self.commandTimeout)
             let a = lab.apiPort
             let first = lab.daemon!
-            try await lab.startDaemon(extra: Self.cluster, name: "acceptd-b")
+            try await lab.startDaemon(
+                name: "acceptd-b", cluster: Self.cluster, commandTimeoutSeconds: Self.commandTimeout)
             let b = lab.apiPort
             lab.apiPort = a
             let ports = [Lab.huaweiPorts[0], Lab.huaweiPorts[2], Lab.ztePorts[0], Lab.ztePorts[1]]
@@ -61,9 +61,11 @@ struct ClusterEndToEndTests {
     @Test func aCrewOnOneDaemonSeesTheProgressOfARunTheOtherExecutes() async throws {
         try await withLab(store: .postgres) { lab in
             try await lab.startSimulator()
-            try await lab.startDaemon(extra: Self.cluster, name: "acceptd-a")
+            try await lab.startDaemon(
+                name: "acceptd-a", cluster: Self.cluster, commandTimeoutSeconds: Self.commandTimeout)
             let a = lab.apiPort
-            try await lab.startDaemon(extra: Self.cluster, name: "acceptd-b")
+            try await lab.startDaemon(
+                name: "acceptd-b", cluster: Self.cluster, commandTimeoutSeconds: Self.commandTimeout)
             let b = lab.apiPort
             // The crew's live view on B, through a real HTTP client.
             let follower = try LabProcess(

@@ -21,6 +21,7 @@ final class Lab: @unchecked Sendable {
     /// The `[store]` table of the daemon's configuration: the SQLite file, or a database of its
     /// own on the tests' PostgreSQL server.
     let storeConfiguration: String
+    let storeChoice: StoreChoice
     let crewToken: String
     let adminToken: String
     let probeToken: String
@@ -106,11 +107,6 @@ final class Lab: @unchecked Sendable {
     enum StoreChoice: String, CaseIterable, CustomStringConvertible, Sendable {
         case sqlite, postgres
         var description: String { rawValue }
-
-        /// PostgreSQL only when `FTTH_TEST_POSTGRES=1`: the tests' PostgreSQL start-up still
-        /// hangs the test process (issue 16).
-        static var allCases: [StoreChoice] { postgresEnabled ? [.sqlite, .postgres] : [.sqlite] }
-        static var postgresEnabled: Bool { ProcessInfo.processInfo.environment["FTTH_TEST_POSTGRES"] == "1" }
     }
 
     /// `projectCSV` and `accountsCSV` (PPPoE test accounts) are imported into the lab's store.
@@ -123,6 +119,7 @@ final class Lab: @unchecked Sendable {
         storePath = directory.appendingPathComponent("store.sqlite").path
         let store: any AcceptanceStore & TokenStore
         var pool: Task<Void, Never>?
+        storeChoice = choice
         switch choice {
         case .sqlite:
             store = try SQLiteStore(path: storePath)
@@ -203,10 +200,14 @@ final class Lab: @unchecked Sendable {
     /// Writes the daemon's configuration and starts it; returns once the API answers. Port 0:
     /// the kernel picks a free one and the daemon's log names it. `crashAt` names an engine
     /// checkpoint where the daemon kills itself (`FTTH_ACCEPTD_CRASH_AT`). `apiHost` is where the
-    /// API listens; `extra` is appended to the configuration (a `[service]` table).
+    /// API listens; `extra` is appended to the configuration (a `[service]` table). On
+    /// PostgreSQL `name` is the daemon's `[cluster] name` (kept across its restarts), and
+    /// `cluster` adds to that table.
     func startDaemon(
-        crashAt: String? = nil, apiHost: String = "127.0.0.1", extra: String = "", name: String = "acceptd"
+        crashAt: String? = nil, apiHost: String = "127.0.0.1", extra: String = "", name: String = "acceptd",
+        cluster: String = "", commandTimeoutSeconds: Int = 10
     ) async throws {
+        let clusterTable = storeChoice == .postgres ? "[cluster]\nname = \"\(name)\"\n\(cluster)\n" : ""
         let configuration = """
             [api]
             host = "\(apiHost)"
@@ -218,7 +219,7 @@ final class Lab: @unchecked Sendable {
             last = 3099
             [southbound]
             max_cli_sessions = 3
-            command_timeout_s = 10
+            command_timeout_s = \(commandTimeoutSeconds)
             [[olt]]
             address = "10.77.0.1"
             transport = "telnet"
@@ -246,6 +247,7 @@ final class Lab: @unchecked Sendable {
             backoff_s = 1
             max_backoff_s = 1
             poll_s = 1
+            \(clusterTable)
             \(extra)
             """
         try configuration.write(toFile: path("\(name).toml"), atomically: true, encoding: .utf8)

@@ -189,3 +189,54 @@ import Testing
         }
     }
 }
+
+/// `[store]` on PostgreSQL and `[cluster]`: what several daemons on one database are told.
+@Suite struct ClusterConfigurationTests {
+    static let store = """
+        [store]
+        kind = "postgres"
+        url = "postgres://ftth@db.example.net:5432/ftth"
+
+        """
+
+    @Test func aClusterDaemonIsNamedByItsHostAndAPIPortUnlessItIsGivenAName() throws {
+        let defaults = try AcceptdConfiguration(toml: Self.store)
+        #expect(defaults.cluster.leaseSeconds == 90)
+        #expect(defaults.cluster.daemonName(api: defaults.api, hostName: "hz-acc-1", process: 411) == "hz-acc-1:8080")
+        let anyPort = try AcceptdConfiguration(toml: Self.store + "[api]\nport = 0\n")
+        // A port the system picks changes at each start: the process stands in for it.
+        #expect(anyPort.cluster.daemonName(api: anyPort.api, hostName: "hz-acc-1", process: 411) == "hz-acc-1-411")
+        let named = try AcceptdConfiguration(toml: Self.store + "[cluster]\nname = \"hz-acc-a\"\nlease_s = 75\n")
+        #expect(named.cluster.daemonName(api: named.api, hostName: "hz-acc-1", process: 411) == "hz-acc-a")
+        #expect(named.cluster.leaseSeconds == 75)
+    }
+
+    @Test func aNameWithASlashAndALeaseShorterThanTwoCommandsAreRefusedWithWhatToDo() throws {
+        #expect {
+            _ = try AcceptdConfiguration(toml: Self.store + "[cluster]\nname = \"hz/a\"\n")
+        } throws: { error in
+            "\(error)".contains("cluster.name") && "\(error)".contains("without '/'")
+        }
+        #expect {
+            _ = try AcceptdConfiguration(
+                toml: Self.store + "[cluster]\nlease_s = 20\n[southbound]\ncommand_timeout_s = 10\n")
+        } throws: { error in
+            "\(error)".contains("cluster.lease_s") && "\(error)".contains("raise lease_s or lower command_timeout_s")
+        }
+        // On SQLite there is no cluster, and its lease is not checked.
+        #expect(try AcceptdConfiguration(toml: "[cluster]\nlease_s = 5\n").cluster.leaseSeconds == 5)
+    }
+
+    @Test func aPostgreSQLStoreNeedsAURLAndSaysWhatOneLooksLike() throws {
+        #expect {
+            _ = try AcceptdConfiguration(toml: "[store]\nkind = \"postgres\"\n")
+        } throws: { error in
+            "\(error)".contains("needs url = \"postgres://USER@HOST:5432/DATABASE\"")
+        }
+        #expect {
+            _ = try AcceptdConfiguration(toml: "[store]\nkind = \"postgres\"\nurl = \"mysql://x\"\n")
+        } throws: { error in
+            "\(error)".contains("store.url") && "\(error)".contains("must be a PostgreSQL URL")
+        }
+    }
+}

@@ -72,6 +72,35 @@ struct LeaseConformanceTests {
                 \.run.id) == [second.id])
     }
 
+    /// A daemon restarted after a crash takes back the runs its earlier process held, before
+    /// their leases run out; another daemon's runs, or a name that only begins the same, are
+    /// not its own.
+    @Test(arguments: StoreKind.allCases)
+    func aRestartedDaemonResumesItsOwnRunsAtOnceAndNoOneElses(_ kind: StoreKind) async throws {
+        let h = try await C().imported(kind)
+        let own = try await h.store.beginTestRun(
+            C.p1, serial: nil, profile: .build, configuredRanges: [C.range], by: nil,
+            lease: lease("hz-olt:8080/411/a1", seconds: 90), at: t0)
+        let other = try await h.store.beginTestRun(
+            C.p2, serial: nil, profile: .build, configuredRanges: [C.range], by: nil,
+            lease: lease("hz-olt:8080x/412/b2", seconds: 90), at: t0)
+        let restarted = lease("hz-olt:8080/977/c3", seconds: 90)
+        let taken = try await h.store.reclaimRuns(of: "hz-olt:8080/", lease: restarted, at: t0.addingTimeInterval(5))
+        #expect(taken.map(\.run.id) == [own.id])
+        #expect(taken.first?.run.step == .provisioning)
+        #expect(
+            try await h.store.leaseHolders(at: t0.addingTimeInterval(5)) == [
+                "hz-olt:8080/977/c3": 1, "hz-olt:8080x/412/b2": 1,
+            ])
+        // Its own process's runs are not taken from it again.
+        #expect(
+            try await h.store.reclaimRuns(of: "hz-olt:8080/", lease: restarted, at: t0.addingTimeInterval(6)).isEmpty)
+        #expect(
+            try await h.store.renewLeases([own.id, other.id], lease: restarted, at: t0.addingTimeInterval(7)) == [
+                own.id
+            ])
+    }
+
     /// Daemons asking at once get different runs, and every run goes to someone.
     @Test(arguments: StoreKind.allCases)
     func daemonsTakingAtOnceGetDisjointRuns(_ kind: StoreKind) async throws {

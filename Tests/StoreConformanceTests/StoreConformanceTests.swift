@@ -8,12 +8,6 @@ import Testing
 /// The stores every contract test runs against. A new store (PostgreSQL) adds its case here
 /// and passes the same tests; nothing below may depend on how a store keeps its data.
 enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
-    /// The kinds the suite runs: PostgreSQL only when `FTTH_TEST_POSTGRES=1`, until the test
-    /// server's start-up no longer hangs the test process (issue 16, see the closing note).
-    static var allCases: [StoreKind] {
-        ProcessInfo.processInfo.environment["FTTH_TEST_POSTGRES"] == "1" ? [.sqlite, .postgres] : [.sqlite]
-    }
-
     case sqlite
     /// A database of its own on the test process's PostgreSQL server (``LabPostgres``).
     case postgres

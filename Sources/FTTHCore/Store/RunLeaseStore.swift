@@ -3,7 +3,7 @@ import Foundation
 /// A daemon's hold on a run it executes, when several daemons share one store: until `until`
 /// no other daemon may take the run; the holder renews it while it works.
 public struct RunLease: Sendable, Hashable {
-    /// The daemon (`host/pid/…`), unique while it runs.
+    /// The daemon's process (`name/pid/…`), unique while it runs.
     public var holder: String
     public var until: Date
 
@@ -45,6 +45,13 @@ public protocol RunLeaseStore: Sendable {
     /// (never leased, given up, or whose lease ran out), oldest first. Daemons asking at once
     /// get different runs.
     func takeRuns(lease: RunLease, limit: Int, at: Date) async throws -> [LeasedRun]
+
+    /// Gives `lease.holder` every run in an active step still leased to an earlier process of
+    /// the same daemon (a holder that starts with `predecessor`, other than `lease.holder`),
+    /// however long its lease has left: a daemon restarted after a crash resumes its own runs at
+    /// once instead of waiting for their leases to run out. Only one process at a time may use a
+    /// daemon's name (`[cluster] name`).
+    func reclaimRuns(of predecessor: String, lease: RunLease, at: Date) async throws -> [LeasedRun]
 
     /// Extends `lease.holder`'s leases on `runIDs` to `lease.until`; returns the runs it still
     /// holds (a run missing from the answer was taken over, or has ended).

@@ -1,5 +1,6 @@
 import FTTHSNMP
 import Foundation
+import ProcessLab
 import SNMPModel
 import Testing
 
@@ -45,7 +46,7 @@ struct SNMPDaemon: Sendable {
 
     let port: Int
     let directory: URL
-    let process: ChildProcess
+    let process: LabChild
 
     /// A target on this daemon.
     func target(_ credentials: SNMPCredentials, timeoutMilliseconds: Int = 2000, retries: Int = 1) -> SNMPTarget {
@@ -91,7 +92,7 @@ struct SNMPDaemon: Sendable {
         }
         let configuration = directory.appendingPathComponent("snmpd.conf")
         try (lines.joined(separator: "\n") + "\n").write(to: configuration, atomically: true, encoding: .utf8)
-        let process = try ChildProcess(
+        let process = try LabChild(
             executable: "/usr/sbin/snmpd",
             arguments: [
                 "-f", "-C", "-c", configuration.path, "-Lf", directory.appendingPathComponent("snmpd.log").path,

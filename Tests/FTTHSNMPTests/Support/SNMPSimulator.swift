@@ -1,5 +1,6 @@
 import FTTHSNMP
 import Foundation
+import ProcessLab
 import SNMPModel
 import Testing
 
@@ -24,7 +25,7 @@ struct SNMPSimulator: Sendable {
 
     let port: Int
     let directory: URL
-    let process: ChildProcess
+    let process: LabChild
 
     /// The simulator of the running suite (set by the ``SNMPSimulatorTrait``).
     @TaskLocal static var current: SNMPSimulator?
@@ -51,7 +52,7 @@ struct SNMPSimulator: Sendable {
             }
             let port = TestEnvironment.freeUDPPort()
             let script = TestEnvironment.packageRoot.appendingPathComponent("scripts/snmpsim.sh").path
-            let process = try ChildProcess(
+            let process = try LabChild(
                 executable: "/bin/bash",
                 arguments: [
                     script, "--data-dir=\(data.path)", "--cache-dir=\(cache.path)",

@@ -1,5 +1,6 @@
 import FTTHSNMP
 import Foundation
+import ProcessLab
 import SNMPModel
 
 #if canImport(Glibc)
@@ -65,7 +66,7 @@ enum TestEnvironment {
             let errorFD = open(errors.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
             let pid: pid_t
             do {
-                pid = try ChildProcess.spawn(
+                pid = try LabChild.spawn(
                     executable, arguments, environment: ["MIBS": ""], stdout: ends[1], stderr: errorFD)
             } catch {
                 close(ends[0])
@@ -86,7 +87,7 @@ enum TestEnvironment {
                 }
             }
             close(ends[0])
-            let status = ChildProcess.waitForExit(pid)
+            let status = LabChild.waitForExit(pid)
             guard status == 0 else {
                 let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
                 throw TestFailure(
@@ -122,107 +123,4 @@ enum TestEnvironment {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// A child process the test owns: started once, ended by ``stop()``.
-///
-/// Spawned with `posix_spawn`, not Foundation's `Process`: on Linux, `Process` notices a child's
-/// end through a socket the child inherits, and a sibling spawned at the same moment by another
-/// test inherits it too, so `waitUntilExit` can hang until that sibling ends. Here the child gets
-/// only its standard descriptors, an empty signal mask, and is reaped with `waitpid`.
-///
-/// `@unchecked Sendable`: `exitStatus` is guarded by `lock`; `pid` never changes.
-final class ChildProcess: @unchecked Sendable {
-    private let pid: pid_t
-    private let lock = NSLock()
-    private var exitStatus: Int32?
-
-    init(executable: String, arguments: [String], environment: [String: String] = [:], log: URL) throws {
-        let logFD = open(log.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard logFD >= 0 else { throw TestFailure("cannot create \(log.path)") }
-        defer { close(logFD) }
-        pid = try Self.spawn(executable, arguments, environment: environment, stdout: logFD, stderr: logFD)
-    }
-
-    /// Whether the process still runs (reaps it when it has ended).
-    var isRunning: Bool {
-        lock.withLock {
-            guard exitStatus == nil else { return false }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                exitStatus = status
-                return false
-            }
-            return true
-        }
-    }
-
-    /// SIGKILL and reap: nothing of the agent needs saving.
-    func stop() {
-        lock.withLock {
-            guard exitStatus == nil else { return }
-            kill(pid, SIGKILL)
-            exitStatus = Self.waitForExit(pid)
-        }
-    }
-
-    /// Starts `executable` with `arguments`, the test's environment plus `environment`, standard
-    /// input from /dev/null and every descriptor above 2 closed.
-    static func spawn(
-        _ executable: String, _ arguments: [String], environment: [String: String], stdout: Int32, stderr: Int32
-    ) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        addCloseFrom(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        sigdelset(&defaults, SIGKILL)
-        sigdelset(&defaults, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var merged = ProcessInfo.processInfo.environment
-        merged.merge(environment) { $1 }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard status == 0 else {
-            throw TestFailure("cannot start \(executable): \(String(cString: strerror(status)))")
-        }
-        return pid
-    }
-
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift does not import:
-    /// the child then closes every descriptor above 2, whatever other threads have open.
-    private static func addCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) {
-        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
-        else { return }
-        _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(actions, from)
-    }
-
-    /// Blocks until `pid` ends; its exit code, or 128 + the signal that ended it.
-    static func waitForExit(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return -1 }
-        }
-        let signal = status & 0x7F
-        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
-    }
 }
