@@ -81,4 +81,30 @@ import Testing
         #expect(samples()[Self.takenOver] == 1)
         #expect(try await store.leaseHolders(at: Self.t0.addingTimeInterval(60)) == ["other-daemon": 1])
     }
+
+    /// A daemon restarted after a crash resumes the runs its earlier process held, at once: they
+    /// are held again, but nobody else's, so they are not taken over.
+    @Test func runsReclaimedFromThisDaemonsEarlierProcessAreHeldNotTakenOver() async throws {
+        let rig = try await EngineRig().imported()
+        let ranges = [EngineRig.range]
+        let left = try await rig.store.beginTestRun(
+            EngineRig.port(3), serial: EngineRig.testONT, profile: .build, configuredRanges: ranges, by: nil,
+            lease: RunLease(holder: "acceptd-1/100/aaaa", until: Self.t0.addingTimeInterval(3600)), at: Self.t0)
+        let factory = CatalogueMetricsFactory()
+        var configuration = EngineConfiguration(
+            profiles: Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) }),
+            cvlanRanges: ranges, onlineTimeout: .seconds(7200), pollInterval: .seconds(3600))
+        configuration.cluster = ClusterMembership(
+            holder: "acceptd-1/200/bbbb", predecessor: "acceptd-1/", lease: .seconds(30), pollEvery: .seconds(3600))
+        let engine = AcceptanceEngine(
+            store: rig.store, drivers: rig.drivers, configuration: configuration, clock: ManualClock(),
+            now: { Self.t0.addingTimeInterval(60) }, clusterMetrics: ClusterMetrics(factory: factory))
+        let running = Task { await engine.run() }
+        await Self.waitUntilHeld(engine, [left.id])
+        let samples = ExpositionSamples(String(decoding: factory.registry.emitToBuffer(), as: UTF8.self))
+        #expect(samples[Self.held] == 1)
+        #expect(samples[Self.takenOver] == 0)
+        running.cancel()
+        await running.value
+    }
 }
