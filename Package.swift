@@ -27,6 +27,8 @@ let package = Package(
         .library(name: "FTTHDrivers", targets: ["FTTHDrivers"]),
         .library(name: "OLTSim", targets: ["OLTSim"]),
         .library(name: "FTTHEngine", targets: ["FTTHEngine"]),
+        .library(name: "FTTHMetrics", targets: ["FTTHMetrics"]),
+        .library(name: "FTTHPrometheus", targets: ["FTTHPrometheus"]),
         .library(name: "FTTHWebhook", targets: ["FTTHWebhook"]),
         .library(name: "FTTHWire", targets: ["FTTHWire"]),
         .library(name: "FTTHAPI", targets: ["FTTHAPI"]),
@@ -53,6 +55,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The domain and its rules: no I/O, no dependencies.
@@ -98,7 +102,10 @@ let package = Package(
         // without the daemon's HTTP stack.
         .target(
             name: "FTTHSouthbound",
-            dependencies: ["FTTHCore", "FTTHConfig", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel"],
+            dependencies: [
+                "FTTHCore", "FTTHConfig", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel", "FTTHMetrics",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings),
         // Simulated OLTs over a physical ODN model, with their SNMP agents: tests, benchmarks, demo.
         .target(
@@ -160,14 +167,33 @@ let package = Package(
             path: "Fuzz/FTTHFuzz", swiftSettings: swiftSettings + fuzzSettings),
         // The acceptance engine: port tests step by step over the store and the OLT drivers.
         .target(
-            name: "FTTHEngine", dependencies: ["FTTHCore", .product(name: "Logging", package: "swift-log")],
+            name: "FTTHEngine",
+            dependencies: ["FTTHCore", "FTTHMetrics", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
+        // The metrics' names, labels and help in one catalogue, and the parts' typed recorders,
+        // spoken through swift-metrics only (docs/metrics.md); FTTHCore stays free of them.
+        .target(
+            name: "FTTHMetrics",
+            dependencies: ["FTTHCore", .product(name: "CoreMetrics", package: "swift-metrics")],
+            swiftSettings: swiftSettings
+        ),
+        // swift-prometheus behind the catalogue: the factory that gives each series its help and
+        // buckets, and the text exposition `GET /metrics` serves.
+        .target(
+            name: "FTTHPrometheus",
+            dependencies: [
+                "FTTHMetrics", .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The daemon's wiring: drivers from the configuration, services, systemd notification.
         .target(
             name: "FTTHDaemon",
             dependencies: [
                 "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHDrivers", "FTTHCLI", "CLIModel", "FTTHSNMP", "SNMPModel",
-                "FTTHSouthbound", "FTTHSQLite", "FTTHPostgres", "FTTHWebhook", "FTTHAPI", "FTTHWeb",
+                "FTTHSouthbound", "FTTHSQLite", "FTTHPostgres", "FTTHWebhook", "FTTHAPI", "FTTHWeb", "FTTHMetrics",
+                "FTTHPrometheus", .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -177,7 +203,9 @@ let package = Package(
         .executableTarget(
             name: "ftth-acceptd",
             dependencies: [
-                "FTTHDaemon", "FTTHConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FTTHDaemon", "FTTHConfig", "FTTHPrometheus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -233,7 +261,8 @@ let package = Package(
         .target(
             name: "FTTHAPI",
             dependencies: [
-                "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHWire", "FTTHReport",
+                "FTTHCore", "FTTHConfig", "FTTHEngine", "FTTHWire", "FTTHReport", "FTTHMetrics",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -384,13 +413,18 @@ let package = Package(
             name: "FTTHEngineTests",
             dependencies: [
                 "FTTHEngine", "FTTHCore", "FTTHSQLite", "FTTHDrivers", "OLTSim", "CLIModel", "DiagnosisLab",
+                "FTTHMetrics", "FTTHPrometheus", "TestClocks",
                 .product(name: "InMemoryLogging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FTTHDaemonTests",
-            dependencies: ["FTTHDaemon", "FTTHConfig", "FTTHCore", "FTTHSNMP", "SNMPModel", "OLTSim", "OLTSimServer"],
+            dependencies: [
+                "FTTHDaemon", "FTTHConfig", "FTTHCore", "FTTHSNMP", "SNMPModel", "OLTSim", "OLTSimServer",
+                "FTTHMetrics",
+                "FTTHPrometheus", "ProcessLab", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The acceptance flow end to end: olt-sim and ftth-acceptd as processes, the API over HTTP.
@@ -424,7 +458,7 @@ let package = Package(
         .testTarget(
             name: "FTTHWebhookTests",
             dependencies: [
-                "FTTHWebhook", "FTTHEngine", "FTTHCore", "FTTHSQLite",
+                "FTTHWebhook", "FTTHEngine", "FTTHCore", "FTTHSQLite", "FTTHMetrics", "FTTHPrometheus",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -451,7 +485,7 @@ let package = Package(
             name: "FTTHAPITests",
             dependencies: [
                 "FTTHAPI", "FTTHWire", "FTTHCore", "FTTHConfig", "FTTHSQLite", "FTTHEngine", "FTTHDrivers", "OLTSim",
-                "FTTHReport",
+                "FTTHReport", "FTTHMetrics", "FTTHPrometheus",
                 "TestClocks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

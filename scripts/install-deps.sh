@@ -30,6 +30,7 @@ packages=(
   libreoffice-calc-nogui  # soffice --headless: the browser tests open the XLSX report in LibreOffice Calc
   fonts-wqy-microhei  # a CJK font, so the screenshots of the Chinese pages show characters
   postgresql       # initdb/pg_ctl/psql: the store and cluster tests start a PostgreSQL server of their own
+  prometheus       # promtool lints the daemon's /metrics, and a real Prometheus scrapes it in the tests
 )
 
 missing=()

@@ -2,6 +2,7 @@ import FTTHCLI
 import FTTHConfig
 import FTTHCore
 import FTTHEngine
+import FTTHMetrics
 import FTTHSNMP
 import FTTHSouthbound
 
@@ -15,14 +16,15 @@ public final class ConfiguredDrivers: OLTDriverProvider {
 
     /// Drivers for the OLTs of `southbound`; secrets are read from `environment` by the names
     /// the configuration gives (`password_env`, `snmp_auth_password_env`, `snmp_priv_password_env`).
-    /// `sessionPermits`: in a cluster, the OLTs' CLI sessions counted across every daemon.
+    /// `sessionPermits`: in a cluster, the OLTs' CLI sessions counted across every daemon. With
+    /// `metrics`, SNMP timeouts and CLI sessions in use are counted per OLT.
     public init(
         southbound: SouthboundConfiguration, environment: [String: String], snmp: SNMPClient,
-        sessionPermits: (any CLISessionPermits)? = nil
+        sessionPermits: (any CLISessionPermits)? = nil, metrics: OLTMetrics? = nil
     ) {
         self.southbound = southbound
         self.environment = environment
-        self.factory = OLTDriverFactory(snmp: snmp, sessionPermits: sessionPermits)
+        self.factory = OLTDriverFactory(snmp: snmp, sessionPermits: sessionPermits, metrics: metrics)
     }
 
     public func provisioningProfiles(for olt: ManagementAddress) -> (line: String, service: String) {

@@ -2,7 +2,9 @@ import FTTHAPI
 import FTTHConfig
 import FTTHCore
 import FTTHEngine
+import FTTHMetrics
 import FTTHPostgres
+import FTTHPrometheus
 import FTTHSNMP
 import FTTHSQLite
 import FTTHWeb
@@ -29,15 +31,27 @@ public struct Daemon: Sendable {
     public let scheduler: AcceptanceScheduler?
     /// Nil while `[push] url` is not set: accepted ports wait in the outbox.
     public let pusher: OutboxPusher?
-    /// The API's counters (failed authentications, refused connections), for a later `/metrics`.
-    public let apiStatistics = APIStatistics()
+    /// The API's counters (failed authentications, refused connections), also in `/metrics`.
+    public let apiStatistics: APIStatistics
+    /// The registry `GET /metrics` serves (docs/metrics.md), and the factory every part's
+    /// series are made by.
+    public let metrics: CatalogueMetricsFactory
+    let outboxMetrics: OutboxMetrics
     let snmp: SNMPClient
     let logger: Logger
 
-    /// Opens the store and prepares every part; throws when the store cannot be opened.
-    public init(configuration: AcceptdConfiguration, environment: [String: String], logger: Logger) throws {
+    /// Opens the store and prepares every part, each measured into `metrics` (a registry of this
+    /// daemon's own unless given); throws when the store cannot be opened.
+    public init(
+        configuration: AcceptdConfiguration, environment: [String: String], logger: Logger,
+        metrics: CatalogueMetricsFactory = CatalogueMetricsFactory()
+    ) throws {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
+        apiStatistics = APIStatistics(metrics: APIMetrics(factory: metrics))
+        outboxMetrics = OutboxMetrics(factory: metrics)
+        let oltMetrics = OLTMetrics(factory: metrics)
         switch configuration.store.kind {
         case .sqlite:
             // The store makes its directory (0700) and file (0600) itself.
@@ -66,7 +80,8 @@ public struct Daemon: Sendable {
         let lease = Duration.seconds(configuration.cluster.leaseSeconds)
         let permits = postgres.map { StoreSessionPermits(store: $0, holder: holder, lease: lease) }
         drivers = ConfiguredDrivers(
-            southbound: configuration.southbound, environment: environment, snmp: snmp, sessionPermits: permits)
+            southbound: configuration.southbound, environment: environment, snmp: snmp, sessionPermits: permits,
+            metrics: oltMetrics)
         let e = configuration.engine
         var engineConfiguration = EngineConfiguration(
             profiles: configuration.profiles, cvlanRanges: configuration.cvlanRanges,
@@ -84,8 +99,11 @@ public struct Daemon: Sendable {
                 pollEvery: .seconds(c.pollSeconds),
                 maxRuns: c.maxRuns)
         }
+        // Every OLT command the engine sends is timed and its failures counted, by OLT and dialect.
         engine = AcceptanceEngine(
-            store: store, drivers: drivers, configuration: engineConfiguration, logger: Logger(label: "ftth.engine"))
+            store: store, drivers: MeteredOLTDriverProvider(drivers, metrics: oltMetrics),
+            configuration: engineConfiguration, logger: Logger(label: "ftth.engine"),
+            metrics: EngineMetrics(factory: metrics), clusterMetrics: ClusterMetrics(factory: metrics))
         if e.schedulerTickSeconds > 0 {
             scheduler = AcceptanceScheduler(
                 engine: engine, store: store,
@@ -108,7 +126,8 @@ public struct Daemon: Sendable {
                 configuration: OutboxPusherConfiguration(
                     batch: push.batch, backoff: .milliseconds(Int64(push.backoffSeconds * 1000)),
                     maximumBackoff: .milliseconds(Int64(push.maxBackoffSeconds * 1000)),
-                    pollInterval: .milliseconds(Int64(push.pollSeconds * 1000))))
+                    pollInterval: .milliseconds(Int64(push.pollSeconds * 1000))),
+                metrics: outboxMetrics)
         } else {
             pusher = nil
         }
@@ -161,7 +180,8 @@ public struct Daemon: Sendable {
     public func application(onRunning: @escaping @Sendable (Int) async -> Void) async throws
         -> some ApplicationProtocol
     {
-        let router = APIServer.buildRouter(store: store, configuration: configuration, statistics: apiStatistics)
+        let router = APIServer.buildRouter(
+            store: store, configuration: configuration, statistics: apiStatistics, metrics: metricsEndpoint)
         APIServer.addEngineRoutes(engine: engine, store: store, to: router)
         let api = configuration.api
         var settings = WebSettings(secureCookies: api.servesTLS)
@@ -179,6 +199,21 @@ public struct Daemon: Sendable {
                 address: .hostname(configuration.api.host, port: configuration.api.port), serverName: "ftth-acceptd"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.api.port) },
             logger: Logger(label: "ftth.api"))
+    }
+
+    /// What `GET /metrics` serves: this daemon's registry, with the outbox's backlog read from the
+    /// store just before (a store that cannot be read leaves the last value, and logs why).
+    public var metricsEndpoint: MetricsEndpoint {
+        let store = self.store
+        let outbox = outboxMetrics
+        let logger = self.logger
+        return MetricsEndpoint(exposition: PrometheusExposition(registry: metrics.registry)) {
+            do {
+                outbox.backlog(try await store.outboxBacklog())
+            } catch {
+                logger.warning("/metrics: the outbox's backlog could not be counted: \(error); it shows the last count")
+            }
+        }
     }
 
     /// Runs the HTTP API, the engine, the scheduler, the outbox and systemd's notification until

@@ -1,4 +1,5 @@
 import FTTHCore
+import FTTHMetrics
 import Foundation
 import Logging
 
@@ -34,8 +35,13 @@ extension AcceptanceEngine {
         let held = Array(executions.keys)
         for task in executions.values { task.cancel() }
         for task in executions.values { await task.value }
+        // This task is cancelled by now (SIGTERM), and neither store starts work in a cancelled
+        // task (GRDB and PostgresNIO's pool throw CancellationError): the leases are given up
+        // in a task of their own, or another daemon would wait for them to run out.
+        let store = self.store
+        let release = Task { try await store.releaseLeases(held, holder: cluster.holder) }
         do {
-            try await store.releaseLeases(held, holder: cluster.holder)
+            try await release.value
         } catch {
             logger.warning(
                 "could not give up the leases of runs \(held) (\(error)); other daemons take them over when they run out"
@@ -53,11 +59,15 @@ extension AcceptanceEngine {
             _ = await self.execute(run)
             self.executionEnded(run.id)
         }
+        clusterMetrics.leasesHeld(executions.count)
     }
 
+    /// A run's execution ended: the run ended (its lease with it), another daemon took it, or it
+    /// parked at SIGTERM and its lease is given up next; either way this daemon no longer holds it.
     func executionEnded(_ id: Int64) {
         executions[id] = nil
         renewedAt[id] = nil
+        clusterMetrics.leasesHeld(executions.count)
     }
 
     /// The runs this daemon executes now.
@@ -137,6 +147,7 @@ extension AcceptanceEngine {
                     for leased in taken {
                         renewedAt[leased.run.id] = at
                         if leased.takenOver {
+                            clusterMetrics.tookOver()
                             logger.notice(
                                 "took over run \(leased.run.id) of \(leased.run.port.key) at \(leased.run.step.rawValue): the daemon that held it let its lease run out",
                                 metadata: ["run.id": "\(leased.run.id)", "olt.id": "\(leased.run.port.olt)"])

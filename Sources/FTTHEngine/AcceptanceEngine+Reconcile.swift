@@ -1,4 +1,5 @@
 import FTTHCore
+import FTTHMetrics
 import Foundation
 
 /// What reconciliation found and did.
@@ -137,6 +138,17 @@ extension AcceptanceEngine {
 
     /// Removes one port's test ONUs from its OLT (found by name) and records the deactivation.
     public func deactivatePort(_ row: ActivationListRow) async throws {
+        let stopwatch = Stopwatch(clock)
+        do {
+            try await removeTestONUs(row)
+            metrics.step(.removal, .ok, took: stopwatch.elapsed())
+        } catch {
+            metrics.step(.removal, .error, took: stopwatch.elapsed())
+            throw error
+        }
+    }
+
+    func removeTestONUs(_ row: ActivationListRow) async throws {
         let driver = try drivers.driver(for: row.olt, dialect: row.dialect)
         // Removed by name, never by a remembered id alone: the id may belong to another ONU by
         // now, and a customer's ONU must never be touched.

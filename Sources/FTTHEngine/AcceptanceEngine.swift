@@ -1,4 +1,5 @@
 import FTTHCore
+import FTTHMetrics
 import Foundation
 import Logging
 
@@ -46,6 +47,11 @@ public actor AcceptanceEngine {
     let now: @Sendable () -> Date
     let limiter: OLTWorkLimiter
     let logger: Logger
+    /// How runs end and how long their steps take (``FTTHMetrics/EngineMetrics``).
+    let metrics: EngineMetrics
+    /// In a cluster: the leases this daemon holds and the runs it took over
+    /// (``FTTHMetrics/ClusterMetrics``).
+    let clusterMetrics: ClusterMetrics
     var cancelled: Set<Int64> = []
     /// Runs being executed now: a run is never executed twice at once (a started run may also
     /// be found active by `resume`).
@@ -59,14 +65,19 @@ public actor AcceptanceEngine {
     let queue: AsyncStream<TestRun>
     let queueInput: AsyncStream<TestRun>.Continuation
 
-    /// `clock` times waits and backoff (inject a test clock); `now` stamps records.
+    /// `clock` times waits, backoff and the steps' durations (inject a test clock); `now` stamps
+    /// records; `metrics` counts how runs end and times their steps; `clusterMetrics` counts the
+    /// leases held and the runs taken over when ``EngineConfiguration/cluster`` is set.
     public init(
         store: any EngineStore, drivers: any OLTDriverProvider,
         configuration: EngineConfiguration,
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
-        logger: Logger = Logger(label: "ftth.engine")
+        logger: Logger = Logger(label: "ftth.engine"), metrics: EngineMetrics = EngineMetrics(),
+        clusterMetrics: ClusterMetrics = ClusterMetrics()
     ) {
         self.logger = logger
+        self.metrics = metrics
+        self.clusterMetrics = clusterMetrics
         self.store = store
         self.drivers = drivers
         self.configuration = configuration
@@ -283,6 +294,8 @@ public actor AcceptanceEngine {
                 cancelled.remove(run.id)
                 return await end(run, .cancelled, "cancelled")
             }
+            let stopwatch = Stopwatch(clock)
+            let timed = PortTestStep(rawValue: run.step.rawValue)
             do {
                 switch run.step {
                 case .provisioning: run = try await provision(run, driver)
@@ -291,9 +304,17 @@ public actor AcceptanceEngine {
                 case .awaitingService: run = try await awaitService(run)
                 case .finished, .failed, .cancelled: break
                 }
+                // A step left for a cancellation mid-wait did not end: it is not timed.
+                if let timed, run.step.rawValue != timed.rawValue {
+                    metrics.step(timed, run.step == .failed ? .error : .ok, took: stopwatch.elapsed())
+                }
             } catch _ where Task.isCancelled {
                 return run
-            } catch let error as OLTDriverError where error.isTransient {
+            } catch {
+                if let timed { metrics.step(timed, .error, took: stopwatch.elapsed()) }
+                guard let error = error as? OLTDriverError, error.isTransient else {
+                    return await end(run, .failed, "\(run.step.rawValue) failed: \(error)")
+                }
                 let attempt = run.attempt + 1
                 guard attempt < configuration.maxAttempts else {
                     return await end(
@@ -306,10 +327,6 @@ public actor AcceptanceEngine {
                     ?? run
                 publish(run, "\(run.step.rawValue): \(error); retrying (attempt \(attempt + 1))")
                 try? await clock.sleep(for: configuration.delay(afterAttempt: attempt))
-            } catch let error as OLTDriverError {
-                return await end(run, .failed, "\(run.step.rawValue) failed: \(error)")
-            } catch {
-                return await end(run, .failed, "\(run.step.rawValue) failed: \(error)")
             }
         }
         return run
@@ -319,6 +336,11 @@ public actor AcceptanceEngine {
         do {
             let ended = try await store.advanceTestRun(
                 run.id, to: step, onuID: run.onuID, attempt: run.attempt, outcome: outcome, at: now())
+            if ended.step == .cancelled {
+                metrics.ended(.cancelled)
+            } else if ended.step == .failed {
+                metrics.ended(.error)
+            }
             publish(ended, outcome)
             return ended
         } catch {
@@ -480,6 +502,7 @@ public actor AcceptanceEngine {
         let next = try await store.finishTestRun(
             run.id, readings: readings, verdict: verdict, outcome: outcome, at: now())
         configuration.checkpoint?(.recorded, next.port.key)
+        if next.step == .finished { metrics.ended(verdict.verdict == .pass ? .pass : .failLine) }
         let (diagnosis, splitterDiagnosis) = await diagnose(next)
         if next.step == .awaitingService {
             publish(
@@ -557,6 +580,8 @@ public actor AcceptanceEngine {
         let outcome = [run.outcome, "service \(verdict.verdict.rawValue): \(verdict.reason)"].compactMap { $0 }
             .joined(separator: "; ")
         let next = try await store.finishServiceTest(runID: run.id, verdict: verdict, outcome: outcome, at: now())
+        // Only a run whose line passed waits for its service test.
+        metrics.ended(verdict.verdict == .pass ? .pass : .failService)
         publish(next, "service \(verdict.verdict.rawValue): \(verdict.reason)", service: verdict)
         return next
     }

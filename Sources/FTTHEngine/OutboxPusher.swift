@@ -1,4 +1,5 @@
 import FTTHCore
+import FTTHMetrics
 import Foundation
 
 /// How the outbox pusher paces itself.
@@ -62,15 +63,18 @@ public actor OutboxPusher {
     let configuration: OutboxPusherConfiguration
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
+    let metrics: OutboxMetrics
     var subscribers: [UUID: AsyncStream<OutboxPushEvent>.Continuation] = [:]
 
     /// `clock` times the waits between passes (inject a test clock); `now` stamps records and
-    /// decides what is due.
+    /// decides what is due; `metrics` counts every send by its result.
     public init(
         store: any AcceptanceStore & OutboxStore, transport: any WebhookTransport,
         configuration: OutboxPusherConfiguration = OutboxPusherConfiguration(),
-        clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init
+        clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
+        metrics: OutboxMetrics = OutboxMetrics()
     ) {
+        self.metrics = metrics
         self.store = store
         self.transport = transport
         self.configuration = configuration
@@ -147,9 +151,17 @@ public actor OutboxPusher {
                 let response = try await transport.post(message.payload, idempotencyKey: message.idempotencyKey)
                 disposition = response.disposition
                 failure = Self.describe(response, destination: transport.destination)
+                let result: DeliveryResult =
+                    switch disposition {
+                    case .acknowledged: .acknowledged
+                    case .refused: .refused
+                    case .retry: .retry
+                    }
+                metrics.attempt(result)
             } catch {
                 disposition = .retry
                 failure = "no answer from \(transport.destination): \(error)"
+                metrics.attempt(.noAnswer)
             }
             do {
                 if disposition == .acknowledged {

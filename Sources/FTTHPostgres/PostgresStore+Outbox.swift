@@ -172,6 +172,14 @@ extension PostgresStore: OutboxStore {
         }
     }
 
+    /// Counted in the database, not read message by message as the protocol's default does:
+    /// `/metrics` asks at every scrape.
+    public func outboxBacklog() async throws -> Int {
+        try await read("counting the outbox's backlog") { db in
+            try await db.value("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL", as: Int.self) ?? 0
+        }
+    }
+
     public func pendingOutboxCount(projectCode: String) async throws -> Int {
         try await read("counting the pending pushes of \(projectCode)") { db in
             let projectID = try await Self.projectID(db, projectCode)

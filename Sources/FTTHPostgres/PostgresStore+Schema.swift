@@ -8,7 +8,8 @@ extension PostgresStore {
     /// is the SQLite store's eleven migrations as one, in PostgreSQL's types (identity keys,
     /// `timestamptz`, `boolean`, `double precision`).
     static let migrations: [(name: String, statements: [String])] = [
-        ("v1-schema", statements(v1Tables) + [appendOnlyFunction] + appendOnlyTables.map(appendOnlyTrigger))
+        ("v1-schema", statements(v1Tables) + [appendOnlyFunction] + appendOnlyTables.map(appendOnlyTrigger)),
+        ("v2-metrics-role", statements(v2MetricsRole)),
     ]
 
     /// The statements of a script whose statements each end a line with `;` (no function bodies).
@@ -353,6 +354,15 @@ extension PostgresStore {
             payload TEXT NOT NULL
         );
         CREATE INDEX broadcasts_at ON broadcasts (at);
+        """
+
+    /// The `metrics` role (a Prometheus scraper, SQLite's `v14-metrics-role`): v1's CHECK on the
+    /// role is the column's, which PostgreSQL names `api_tokens_role_check`; it is replaced, in
+    /// the migration's transaction, by one that allows the new role too.
+    static let v2MetricsRole = """
+        ALTER TABLE api_tokens DROP CONSTRAINT api_tokens_role_check;
+        ALTER TABLE api_tokens ADD CONSTRAINT api_tokens_role_check
+            CHECK (role IN ('crew', 'admin', 'integration', 'probe', 'metrics'));
         """
 
     static let appendOnlyFunction = """

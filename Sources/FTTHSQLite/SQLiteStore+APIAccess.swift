@@ -3,6 +3,29 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
+    /// The `metrics` role (a Prometheus scraper): SQLite cannot change a CHECK, so the table is
+    /// rebuilt as it was with the new role allowed, as v6 did for `probe`. It comes after the
+    /// run leases (v12) and permits (v13), which stores in use may already carry.
+    static func registerMetricsRoleMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v14-metrics-role") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_tokens_v14 (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        role TEXT NOT NULL CHECK (role IN ('crew', 'admin', 'integration', 'probe', 'metrics')),
+                        secret_sha256 TEXT NOT NULL UNIQUE CHECK (length(secret_sha256) = 64),
+                        created_at DATETIME NOT NULL,
+                        revoked_at DATETIME
+                    );
+                    INSERT INTO api_tokens_v14 (id, name, role, secret_sha256, created_at, revoked_at)
+                        SELECT id, name, role, secret_sha256, created_at, revoked_at FROM api_tokens;
+                    DROP TABLE api_tokens;
+                    ALTER TABLE api_tokens_v14 RENAME TO api_tokens;
+                    """)
+        }
+    }
+
     /// Bearer tokens (hashed), stored threshold profiles, and the append-only threshold audit.
     static func migrateAPIAccess(_ db: Database) throws {
         try db.execute(

@@ -182,6 +182,12 @@ extension SQLiteStore: OutboxStore {
         }
     }
 
+    public func outboxBacklog() async throws -> Int {
+        try await read("counting the outbox's backlog") { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") ?? 0
+        }
+    }
+
     public func pendingOutboxCount(projectCode: String) async throws -> Int {
         try await read("counting the pending pushes of \(projectCode)") { db in
             let projectID = try Self.projectID(db, projectCode)

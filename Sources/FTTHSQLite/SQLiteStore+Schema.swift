@@ -140,6 +140,7 @@ extension SQLiteStore {
         registerODNDesignMigration(&migrator)
         registerRunLeaseMigration(&migrator)
         registerPermitMigration(&migrator)
+        registerMetricsRoleMigration(&migrator)
         return migrator
     }
 }

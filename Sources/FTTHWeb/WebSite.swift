@@ -73,7 +73,8 @@ public struct SiteResponder: HTTPResponder {
 
     public func respond(to request: Request, context: APIRequestContext) async throws -> Response {
         let path = request.uri.path
-        if path == "/v1" || path.hasPrefix("/v1/") {
+        // Prometheus scrapes `/metrics` at the root, where scrapers look by default.
+        if path == "/v1" || path.hasPrefix("/v1/") || path == "/metrics" {
             return try await api.respond(to: request, context: context)
         }
         return try await web.respond(to: request, context: WebRequestContext(api: context))

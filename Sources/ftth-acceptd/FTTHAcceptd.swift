@@ -1,6 +1,8 @@
 import ArgumentParser
+import CoreMetrics
 import FTTHConfig
 import FTTHDaemon
+import FTTHPrometheus
 import Foundation
 import Logging
 
@@ -38,7 +40,12 @@ struct FTTHAcceptd: AsyncParsableCommand {
         let logger = Logger(label: "ftth.acceptd")
         let configuration = try AcceptdConfiguration(contentsOfFile: config)
         let environment = ProcessInfo.processInfo.environment
-        let daemon = try Daemon(configuration: configuration, environment: environment, logger: logger)
+        // One registry for the process: the daemon's parts are handed its factory, and libraries
+        // that speak swift-metrics reach it through the global bootstrap, made once here.
+        let metrics = CatalogueMetricsFactory()
+        MetricsSystem.bootstrap(metrics)
+        let daemon = try Daemon(
+            configuration: configuration, environment: environment, logger: logger, metrics: metrics)
         let store = configuration.store.kind == .postgres ? configuration.store.url ?? "" : configuration.store.path
         logger.notice("starting", metadata: ["store": "\(store)", "config": "\(config)"])
         try await daemon.run(notifier: SystemdNotifier(environment: environment))

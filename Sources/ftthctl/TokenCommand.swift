@@ -5,7 +5,7 @@ import Foundation
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
-        abstract: "Manage the bearer tokens of the HTTP API (roles: crew, admin, integration, probe).",
+        abstract: "Manage the bearer tokens of the HTTP API (roles: crew, admin, integration, probe, metrics).",
         subcommands: [TokenCreate.self, TokenList.self, TokenRevoke.self]
     )
 }
@@ -19,7 +19,9 @@ struct TokenCreate: AsyncParsableCommand {
     var name: String
     @Option(
         name: .long,
-        help: "crew, admin, integration or probe (a probe may only take service tests and post their results).")
+        help:
+            "crew, admin, integration, probe (a probe may only take service tests and post their results) or metrics (a Prometheus scraper: GET /metrics only)."
+    )
     var role: String
 
     func validate() throws {

@@ -113,6 +113,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         RouteCase(
             method: .get, route: "/v1/speedtest/ping", uri: "/v1/speedtest/ping", allowed: [.probe, .crew, .admin],
             success: .ok),
+        RouteCase(method: .get, route: "/metrics", uri: "/metrics", allowed: [.metrics, .admin], success: .ok),
     ]
 
     /// Routes whose success cannot be a finished response (a live stream): their access rules
@@ -122,7 +123,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
 
 /// Who knocks: no token, a broken header, an unknown or revoked token, or a valid one of a role.
 enum Caller: Sendable, CaseIterable, CustomTestStringConvertible {
-    case noToken, malformedHeader, basicScheme, unknownToken, revokedToken, crew, admin, integration, probe
+    case noToken, malformedHeader, basicScheme, unknownToken, revokedToken, crew, admin, integration, probe, metrics
 
     var testDescription: String { "\(self)" }
 
@@ -132,6 +133,7 @@ enum Caller: Sendable, CaseIterable, CustomTestStringConvertible {
         case .admin: .admin
         case .integration: .integration
         case .probe: .probe
+        case .metrics: .metrics
         default: nil
         }
     }
@@ -144,7 +146,7 @@ enum Caller: Sendable, CaseIterable, CustomTestStringConvertible {
         case .basicScheme: headers[.authorization] = "Basic YWRtaW46YWRtaW4="
         case .unknownToken: headers[.authorization] = "Bearer ftth_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
         case .revokedToken: headers[.authorization] = "Bearer \(fixture.revokedSecret)"
-        case .crew, .admin, .integration, .probe: headers = fixture.headers(role!)
+        case .crew, .admin, .integration, .probe, .metrics: headers = fixture.headers(role!)
         }
         if let contentType { headers[.contentType] = contentType }
         return headers
@@ -156,7 +158,7 @@ enum Caller: Sendable, CaseIterable, CustomTestStringConvertible {
         case .malformedHeader, .basicScheme: "auth.malformed_header"
         case .unknownToken: "auth.invalid_token"
         case .revokedToken: "auth.revoked_token"
-        case .crew, .admin, .integration, .probe: nil
+        case .crew, .admin, .integration, .probe, .metrics: nil
         }
     }
 }

@@ -2,6 +2,7 @@ import CLIModel
 import FTTHCore
 import FTTHDrivers
 import FTTHEngine
+import FTTHMetrics
 import FTTHSQLite
 import Foundation
 import OLTSim
@@ -74,8 +75,11 @@ final class EngineRig: Sendable {
         return self
     }
 
+    /// An engine on the rig's store and OLT; `metrics` and `oltMetrics` measure it into a test's
+    /// own registry (the OLT's commands through ``MeteredOLTDriverProvider``).
     func engine(
-        maxAttempts: Int = 3, clock: (any Clock<Duration>)? = nil, activation: ActivationPolicy = ActivationPolicy()
+        maxAttempts: Int = 3, clock: (any Clock<Duration>)? = nil, activation: ActivationPolicy = ActivationPolicy(),
+        metrics: EngineMetrics = EngineMetrics(), oltMetrics: OLTMetrics? = nil
     ) -> AcceptanceEngine {
         var configuration = EngineConfiguration(
             profiles: Dictionary(uniqueKeysWithValues: ThresholdProfile.defaults.map { ($0.name, $0) }),
@@ -83,8 +87,9 @@ final class EngineRig: Sendable {
             maxAttempts: maxAttempts)
         configuration.activation = activation
         return AcceptanceEngine(
-            store: store, drivers: drivers, configuration: configuration, clock: clock ?? self.clock,
-            now: { Date(timeIntervalSince1970: 1_790_000_000) })
+            store: store, drivers: oltMetrics.map { MeteredOLTDriverProvider(drivers, metrics: $0) } ?? drivers,
+            configuration: configuration, clock: clock ?? self.clock,
+            now: { Date(timeIntervalSince1970: 1_790_000_000) }, metrics: metrics)
     }
 
     var olt: SimulatedOLT { simulator.olts[0] }

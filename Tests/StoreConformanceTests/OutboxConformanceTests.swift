@@ -136,7 +136,9 @@ struct OutboxConformanceTests {
         let h = try await approved(kind)
         let t0 = Base.t0
         #expect(try await h.store.nextOutboxAttempt() == nil)
+        #expect(try await h.store.outboxBacklog() == 0)
         _ = try await h.store.enqueueAcceptedPorts(projectCode: "P1", at: t0)
+        #expect(try await h.store.outboxBacklog() == 3, "/metrics' backlog counts every undelivered message")
         var messages = try await h.store.outboxMessages(projectCode: "P1")
         #expect(try await h.store.dueOutboxMessages(limit: 10, now: t0.addingTimeInterval(-1)).isEmpty)
         #expect(try await h.store.dueOutboxMessages(limit: 2, now: t0).map(\.id) == [messages[0].id, messages[1].id])
@@ -159,6 +161,7 @@ struct OutboxConformanceTests {
                 messages[0].id
             ])
         #expect(try await h.store.pendingOutboxCount(projectCode: "P1") == 1)
+        #expect(try await h.store.outboxBacklog() == 1, "a failed message is still in the backlog")
         messages = try await h.store.outboxMessages(projectCode: "P1")
         #expect(messages[0].attempts == 2)
         #expect(messages[0].lastError == "no answer: connection refused")

@@ -52,6 +52,22 @@ struct TokenConformanceTests {
         #expect(try await h.store.tokens().map(\.role) == [.admin, .integration, .probe])
     }
 
+    /// Every role reads back as it was created, `metrics` (a Prometheus scraper) included: a
+    /// store whose schema refused a role, or read it back as another, would lose or widen access.
+    @Test(arguments: StoreKind.allCases)
+    func everyRoleReadsBackAsCreated(_ kind: StoreKind) async throws {
+        let h = try await kind.make()
+        var secrets: [APIRole: String] = [:]
+        for (index, role) in APIRole.allCases.enumerated() {
+            let issued = try await h.store.createToken(
+                name: "token-\(role)", role: role, at: Base.t0.addingTimeInterval(Double(index)))
+            #expect(issued.token.role == role)
+            secrets[role] = issued.secret
+        }
+        for (role, secret) in secrets { #expect(try await h.store.token(secret: secret)?.role == role, "\(role)") }
+        #expect(try await h.store.tokens().map(\.role) == APIRole.allCases)
+    }
+
     /// Two administrators (on two daemons) create the same name at once: one token, and the
     /// other is told the name is taken, never a database failure.
     @Test(arguments: StoreKind.allCases)

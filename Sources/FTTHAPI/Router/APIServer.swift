@@ -67,6 +67,8 @@ public enum APIServer {
         APIRoute(.get, "/v1/speedtest/download", [.probe, .crew, .admin]),
         APIRoute(.post, "/v1/speedtest/upload", [.probe, .crew, .admin], bodyLimit: APIRoute.unlimitedBody),
         APIRoute(.get, "/v1/speedtest/ping", [.probe, .crew, .admin]),
+        // Prometheus' scrape: a `metrics` token reads this and nothing else (docs/metrics.md).
+        APIRoute(.get, "/metrics", [.metrics, .admin]),
     ]
 
     /// The access table of the engine's routes, added with
@@ -83,13 +85,17 @@ public enum APIServer {
     /// The router with every route behind ``BearerAuthMiddleware`` and each route behind a
     /// ``RoleMiddleware`` with its roles. `now` stamps audit records and workflow events;
     /// `clock` times the window of failed authentications (`[api] auth_failure_window_s`),
-    /// which are counted in `statistics`.
+    /// which are counted in `statistics`, with every request by route (timed on `clock` too).
+    /// `metrics` is what `GET /metrics` serves.
     public static func buildRouter(
         store: any APIStore, configuration: AcceptdConfiguration,
         now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock(),
-        statistics: APIStatistics = APIStatistics()
+        statistics: APIStatistics = APIStatistics(), metrics: MetricsEndpoint = .empty
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
+        router.add(
+            middleware: RequestMetricsMiddleware(
+                metrics: statistics.metrics, routes: routes + engineRoutes, clock: clock))
         router.add(middleware: APIErrorMiddleware())
         let api = configuration.api
         router.add(
@@ -103,6 +109,7 @@ public enum APIServer {
         router.mount(ReviewRoutes(store: store, now: now), access: routes)
         router.mount(ThresholdRoutes(store: store, configuration: configuration, now: now), access: routes)
         router.mount(ServiceTestRoutes(store: store, policy: configuration.service, now: now), access: routes)
+        router.mount(MetricsRoutes(endpoint: metrics), access: routes)
         return router
     }
 

@@ -11,6 +11,8 @@ public enum APIRole: String, Sendable, Hashable, Codable, CaseIterable, CustomSt
     /// A field probe (`ftth-probe run`): takes service tests, posts their results and uses the
     /// speed-test endpoints; nothing else.
     case probe
+    /// A metrics scraper (Prometheus): reads `GET /metrics`; nothing else.
+    case metrics
 
     /// The role's name, as written on the command line and in the API.
     public var description: String { rawValue }

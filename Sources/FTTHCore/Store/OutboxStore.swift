@@ -169,4 +169,15 @@ public protocol OutboxStore: Sendable {
     /// Messages of the project not yet acknowledged; once 0 (and some were sent), the project
     /// may take ``ProjectEvent/pushAcknowledged``.
     func pendingOutboxCount(projectCode: String) async throws -> Int
+
+    /// Messages of every project not yet acknowledged: the outbox's backlog, for `/metrics`.
+    /// A default reads them all (``dueOutboxMessages(limit:now:)``); a store may count instead.
+    func outboxBacklog() async throws -> Int
+}
+
+extension OutboxStore {
+    /// Reads every undelivered message to count them; a store with a query language counts instead.
+    public func outboxBacklog() async throws -> Int {
+        try await dueOutboxMessages(limit: Int.max, now: .distantFuture).count
+    }
 }

@@ -1,5 +1,6 @@
 import FTTHCore
 import FTTHEngine
+import FTTHMetrics
 import FTTHSQLite
 import FTTHWebhook
 import Foundation
@@ -25,8 +26,9 @@ final class OutboxRig: Sendable {
     let time: ManualTime
     let pusher: OutboxPusher
 
-    /// `handedOver`: the test ONUs were removed after approval, as the scheduler does first.
-    init(batch: Int = 50, handedOver: Bool = true) async throws {
+    /// `handedOver`: the test ONUs were removed after approval, as the scheduler does first;
+    /// `metrics` counts the pusher's sends.
+    init(batch: Int = 50, handedOver: Bool = true, metrics: OutboxMetrics = OutboxMetrics()) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-outbox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
@@ -52,7 +54,7 @@ final class OutboxRig: Sendable {
             store: store, transport: URLSessionWebhookTransport(url: receiver.url, token: "s3cret", timeout: 30),
             configuration: OutboxPusherConfiguration(
                 batch: batch, backoff: .seconds(1), maximumBackoff: .seconds(8), pollInterval: .seconds(30)),
-            clock: time, now: { time.date })
+            clock: time, now: { time.date }, metrics: metrics)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
