@@ -1,12 +1,13 @@
 /// The samples of a Prometheus text exposition, keyed `name{a="x",b="y"}` with the labels sorted
 /// by name (just `name` without labels), so tests can look a series up whatever order the
-/// registry wrote its labels in. Label values with escaped quotes are not expected here.
-struct ExpositionSamples {
-    let values: [String: Double]
+/// registry wrote its labels in (the tests read `/metrics` with it). Label values with escaped
+/// quotes are not expected here: the catalogue's labels never hold free text.
+public struct ExpositionSamples: Sendable {
+    public let values: [String: Double]
     /// The `# HELP` and `# TYPE` lines.
-    let comments: [String]
+    public let comments: [String]
 
-    init(_ text: String) {
+    public init(_ text: String) {
         var values: [String: Double] = [:]
         var comments: [String] = []
         for line in text.split(separator: "\n") {
@@ -24,7 +25,7 @@ struct ExpositionSamples {
     }
 
     /// The canonical key of `series` as written (`name{b="y",a="x"}`).
-    static func key(_ series: String) -> String {
+    public static func key(_ series: String) -> String {
         guard let open = series.firstIndex(of: "{"), series.hasSuffix("}") else { return series }
         let name = series[..<open]
         let body = series[series.index(after: open)..<series.index(before: series.endIndex)]
@@ -33,7 +34,7 @@ struct ExpositionSamples {
     }
 
     /// The value of `name` with `labels`, nil when there is no such series.
-    subscript(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+    public subscript(_ name: String, _ labels: [String: String] = [:]) -> Double? {
         let rendered = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }
         return values[labels.isEmpty ? name : "\(name){\(rendered.joined(separator: ","))}"]
     }
