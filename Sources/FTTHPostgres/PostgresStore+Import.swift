@@ -36,7 +36,7 @@ extension PostgresStore {
                 }
             }
             var ponIDs: [String: Int64] = [:]
-            func ponKey(_ olt: ManagementAddress, _ pon: PONAddress) -> String { "\(olt.text) \(pon)" }
+            let ponKey = StoredRefusals.ponKey
             for entry in plan.ponPorts {
                 let pon = entry.value
                 let oltID = oltIDs[pon.olt]!.id
@@ -66,17 +66,7 @@ extension PostgresStore {
                 }
             }
             // What each PON port will carry, stored and imported together, within the plan's limits.
-            var added: [String: (splitters: Int, ports: Int, location: CSVLocation)] = [:]
-            for entry in plan.splitters {
-                let key = ponKey(entry.value.olt, entry.value.pon)
-                var load =
-                    added[key] ?? (
-                        0, 0, CSVLocation(file: entry.location.file, line: entry.location.line, column: "pon")
-                    )
-                load.splitters += 1
-                load.ports += entry.value.portCount
-                added[key] = load
-            }
+            let added = StoredRefusals.addedLoads(plan)
             for entry in plan.ponPorts {
                 let pon = entry.value
                 guard let load = added[ponKey(pon.olt, pon.address)], let ponID = ponIDs[ponKey(pon.olt, pon.address)]
@@ -86,16 +76,9 @@ extension PostgresStore {
                 )
                 let storedSplitters: Int = try stored?["n"] ?? 0
                 let storedPorts: Int = try stored?["ports"] ?? 0
-                if let problem = plan.limits.ponProblem(
-                    olt: pon.olt, pon: pon.address, splitters: storedSplitters + load.splitters,
-                    ports: storedPorts + load.ports)
-                {
-                    throw StoreError.conflict(
-                        location: load.location,
-                        message:
-                            "\(problem) (\(storedSplitters) splitter(s) with \(storedPorts) port(s) are stored on it already)"
-                    )
-                }
+                try StoredRefusals.checkPONLimits(
+                    plan, olt: pon.olt, pon: pon.address, load: load, storedSplitters: storedSplitters,
+                    storedPorts: storedPorts)
             }
             var projectIDs: [String: Int64] = [:]
             for entry in plan.projects {
@@ -103,11 +86,7 @@ extension PostgresStore {
                 if let created = try await db.value(
                     "SELECT created_at FROM projects WHERE code = \(project.code)", as: Date.self)
                 {
-                    throw StoreError.conflict(
-                        location: entry.location,
-                        message:
-                            "project \(project.code) was already imported on \(created.formatted(.iso8601)); remove its rows from the file (changing an imported project is not supported yet)"
-                    )
+                    throw StoredRefusals.projectAlreadyImported(project.code, on: created, at: entry.location)
                 }
                 let id = try await db.value(
                     """

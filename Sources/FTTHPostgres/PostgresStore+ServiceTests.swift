@@ -160,26 +160,14 @@ extension PostgresStore: ServiceTestStore {
             if try (row["result_at"] as Date?) != nil {
                 if let idempotencyKey, idempotencyKey == storedKey {
                     guard try bodyDigest == (row["result_digest"] as String?) else {
-                        throw StoreError.conflict(
-                            location: nil,
-                            message:
-                                "service test \(id) already has a result under Idempotency-Key \(idempotencyKey) with another body; send a new key only for a new measurement, and a repeat with the same body"
-                        )
+                        throw StoredRefusals.serviceResultWithAnotherBody(id, key: idempotencyKey)
                     }
                     return (test, true)
                 }
-                throw StoreError.conflict(
-                    location: nil,
-                    message:
-                        "service test \(id) already has a result; a repeated upload must carry the first upload's Idempotency-Key"
-                )
+                throw StoredRefusals.serviceResultAlreadyRecorded(id)
             }
             guard test.state != .done else {
-                throw StoreError.conflict(
-                    location: nil,
-                    message:
-                        "service test \(id) has ended without this result (its port test was cancelled or its wait ran out); start a new test of \(test.port)"
-                )
+                throw StoredRefusals.serviceTestEnded(id, port: test.port)
             }
             try await db.execute(
                 """

@@ -73,11 +73,7 @@ extension PostgresStore: TestRunStore {
                     unsafeSQL: "WHERE r.port_id = $1 AND r.step IN (\(StoredForm.activeStepsSQL))",
                     binds: Self.binds(port.id))
             ).first {
-                throw StoreError.conflict(
-                    location: nil,
-                    message:
-                        "\(key) is already being tested (run \(active.id), \(active.step.rawValue) since \(active.updatedAt)); wait for it or cancel it"
-                )
+                throw StoredRefusals.alreadyBeingTested(key, active)
             }
             let cvlan = try await Self.reserveCVLAN(db, port, key: key, configuredRanges: configuredRanges)
             if let serial {

@@ -111,11 +111,7 @@ extension SQLiteStore: TestRunStore {
                 db, where: "WHERE r.port_id = ? AND r.step IN (\(Self.activeStepsSQL))",
                 [port.id]
             ).first {
-                throw StoreError.conflict(
-                    location: nil,
-                    message:
-                        "\(key) is already being tested (run \(active.id), \(active.step.rawValue) since \(active.updatedAt)); wait for it or cancel it"
-                )
+                throw StoredRefusals.alreadyBeingTested(key, active)
             }
             let cvlan = try Self.reserveCVLAN(db, port, key: key, configuredRanges: configuredRanges)
             if let serial {

@@ -97,7 +97,7 @@ public final class SQLiteStore: AcceptanceStore {
                 }
             }
             var ponIDs: [String: Int64] = [:]
-            func ponKey(_ olt: ManagementAddress, _ pon: PONAddress) -> String { "\(olt.text) \(pon)" }
+            let ponKey = StoredRefusals.ponKey
             for entry in plan.ponPorts {
                 let pon = entry.value
                 let oltID = oltIDs[pon.olt]!.id
@@ -123,17 +123,7 @@ public final class SQLiteStore: AcceptanceStore {
                 }
             }
             // What each PON port will carry, stored and imported together, within the plan's limits.
-            var added: [String: (splitters: Int, ports: Int, location: CSVLocation)] = [:]
-            for entry in plan.splitters {
-                let key = ponKey(entry.value.olt, entry.value.pon)
-                var load =
-                    added[key] ?? (
-                        0, 0, CSVLocation(file: entry.location.file, line: entry.location.line, column: "pon")
-                    )
-                load.splitters += 1
-                load.ports += entry.value.portCount
-                added[key] = load
-            }
+            let added = StoredRefusals.addedLoads(plan)
             for entry in plan.ponPorts {
                 let pon = entry.value
                 guard let load = added[ponKey(pon.olt, pon.address)], let ponID = ponIDs[ponKey(pon.olt, pon.address)]
@@ -143,16 +133,9 @@ public final class SQLiteStore: AcceptanceStore {
                     arguments: [ponID])
                 let storedSplitters: Int = stored?[0] ?? 0
                 let storedPorts: Int = stored?[1] ?? 0
-                if let problem = plan.limits.ponProblem(
-                    olt: pon.olt, pon: pon.address, splitters: storedSplitters + load.splitters,
-                    ports: storedPorts + load.ports)
-                {
-                    throw StoreError.conflict(
-                        location: load.location,
-                        message:
-                            "\(problem) (\(storedSplitters) splitter(s) with \(storedPorts) port(s) are stored on it already)"
-                    )
-                }
+                try StoredRefusals.checkPONLimits(
+                    plan, olt: pon.olt, pon: pon.address, load: load, storedSplitters: storedSplitters,
+                    storedPorts: storedPorts)
             }
             var projectIDs: [String: Int64] = [:]
             for entry in plan.projects {
@@ -160,11 +143,7 @@ public final class SQLiteStore: AcceptanceStore {
                 if let created = try Date.fetchOne(
                     db, sql: "SELECT created_at FROM projects WHERE code = ?", arguments: [project.code])
                 {
-                    throw StoreError.conflict(
-                        location: entry.location,
-                        message:
-                            "project \(project.code) was already imported on \(created.formatted(.iso8601)); remove its rows from the file (changing an imported project is not supported yet)"
-                    )
+                    throw StoredRefusals.projectAlreadyImported(project.code, on: created, at: entry.location)
                 }
                 try db.execute(
                     sql:
