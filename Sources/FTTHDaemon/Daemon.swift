@@ -239,6 +239,9 @@ public struct Daemon: Sendable {
         try await postgres.migrate()
         let relay = relayProgress(through: PostgresBroadcast(store: postgres, sender: clusterName))
         defer { relay.cancel() }
+        let cancels = relayCancellations(
+            through: PostgresBroadcast(store: postgres, sender: clusterName, channel: "ftth_cancel"))
+        defer { cancels.cancel() }
         try await runServices(extra: extra, notifier: notifier)
     }
 
@@ -277,6 +280,35 @@ public struct Daemon: Sendable {
                             continue
                         }
                         await engine.receiveRemote(event)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A crew's cancel across the cluster: the daemon it was sent to tells the others, so the
+    /// daemon executing the run (or taking it over later) stops it.
+    func relayCancellations(through broadcast: PostgresBroadcast) -> Task<Void, Never> {
+        let engine = self.engine
+        let logger = self.logger
+        return Task {
+            await withDiscardingTaskGroup { group in
+                let local = await engine.cancellations()
+                group.addTask {
+                    for await runID in local {
+                        do {
+                            try await broadcast.send(Data(String(runID).utf8))
+                        } catch {
+                            logger.warning(
+                                "the cancel of run \(runID) did not reach the other daemons (\(error)); if another daemon executes it, cancel it again",
+                                metadata: ["run.id": "\(runID)"])
+                        }
+                    }
+                }
+                group.addTask {
+                    for await data in broadcast.messages(logger: logger) {
+                        guard let runID = Int64(String(decoding: data, as: UTF8.self)) else { continue }
+                        await engine.cancel(runID: runID, fromAnotherDaemon: true)
                     }
                 }
             }

@@ -53,6 +53,7 @@ public actor AcceptanceEngine {
     /// (``FTTHMetrics/ClusterMetrics``).
     let clusterMetrics: ClusterMetrics
     var cancelled: Set<Int64> = []
+    var cancellationRelay: AsyncStream<Int64>.Continuation?
     /// Runs being executed now: a run is never executed twice at once (a started run may also
     /// be found active by `resume`).
     var executing: Set<Int64> = []
@@ -256,8 +257,23 @@ public actor AcceptanceEngine {
             projectCode: port.projectCode, olts: [row.olt], generate: { policy.newPassword() }, at: now())
     }
 
-    /// Asks a run to stop after its current step; the test ONU, if provisioned, stays.
-    public func cancel(runID: Int64) { cancelled.insert(runID) }
+    /// Asks a run to stop after its current step; the test ONU, if provisioned, stays. In a
+    /// cluster the run may be executing in another daemon, or be taken over by one: a cancel
+    /// asked of this daemon goes to ``cancellations()`` for the others, and theirs arrive with
+    /// `fromAnotherDaemon` (not passed on again).
+    public func cancel(runID: Int64, fromAnotherDaemon: Bool = false) {
+        cancelled.insert(runID)
+        if !fromAnotherDaemon { cancellationRelay?.yield(runID) }
+    }
+
+    /// The runs cancelled through this daemon from now on, for the other daemons of a cluster.
+    /// One listener: a second call ends the first's stream.
+    public func cancellations() -> AsyncStream<Int64> {
+        let (stream, continuation) = AsyncStream<Int64>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        cancellationRelay?.finish()
+        cancellationRelay = continuation
+        return stream
+    }
 
     /// Runs every active run found in the store (after a restart) to its end, concurrently.
     public func resume() async {

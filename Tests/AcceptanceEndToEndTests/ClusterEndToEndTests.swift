@@ -89,4 +89,28 @@ struct ClusterEndToEndTests {
             #expect(!lab.daemons[1].log.contains("took over run"))
         }
     }
+
+    /// A crew cancels through one daemon a run the other executes: the executing daemon stops
+    /// it.
+    @Test func aCancelSentToOneDaemonStopsTheRunTheOtherExecutes() async throws {
+        try await withLab(store: .postgres) { lab in
+            try await lab.startSimulator(latencyMilliseconds: 20, registrationSeconds: 30)
+            try await lab.startDaemon(
+                name: "acceptd-a", cluster: Self.cluster, commandTimeoutSeconds: Self.commandTimeout)
+            let a = lab.apiPort
+            try await lab.startDaemon(
+                name: "acceptd-b", cluster: Self.cluster, commandTimeoutSeconds: Self.commandTimeout)
+            // B begins the run under its lease and executes it; the ONU takes 30 s to register.
+            let id = try await lab.startTest(Lab.huaweiPorts[0])
+            try await poll("the run to wait for its ONU", seconds: 30) {
+                try await lab.run(id)["step"] as? String == "awaiting_online"
+            }
+            lab.apiPort = a
+            let cancel = try await lab.call("DELETE", "/v1/tests/\(id)", token: lab.crewToken)
+            #expect(cancel.status == 202, "\(cancel.text)")
+            let ended = try await lab.awaitEnd([id], seconds: 20)
+            #expect(ended[id]?["step"] as? String == "cancelled", "\(ended[id] ?? [:])")
+            #expect(!lab.daemons[0].log.contains("took over run"))
+        }
+    }
 }
