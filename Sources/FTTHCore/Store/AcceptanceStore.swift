@@ -153,7 +153,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .naming(let location, let e): location.map { "\($0): \(e)" } ?? e.description
         case .database(let operation, let message): "the store failed while \(operation): \(message)"
         case .corruptRow(let table, let id, let problem):
-            "stored row \(id) of table \(table) is corrupt: \(problem); correct or remove that row with sqlite3, the rest of the store still serves"
+            "stored row \(id) of table \(table) is corrupt: \(problem); correct or remove that row with the database's own tool (sqlite3 for a SQLite file, psql for PostgreSQL); the rest of the store still serves"
         }
     }
 }
