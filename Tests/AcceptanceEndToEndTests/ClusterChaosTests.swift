@@ -79,11 +79,10 @@ struct ClusterChaosTests {
         #expect(try await AcceptanceEndToEndTests().testONUs(lab).count == 4)
     }
 
-    /// Three daemons; the first is SIGKILLed. The other two take its runs once their leases run
-    /// out.
-    @Test func threeDaemonsOneKilled() async throws {
+    /// The first daemon is SIGKILLed; the others take its runs once their leases run out.
+    @Test(arguments: [2, 3]) func oneDaemonKilled(_ count: Int) async throws {
         try await withLab(store: .postgres) { lab in
-            try await chaos(lab, daemons: 3) { daemons in
+            try await chaos(lab, daemons: count) { daemons in
                 daemons[0].process.crash()
                 return daemons[1].port
             }
@@ -91,14 +90,14 @@ struct ClusterChaosTests {
         }
     }
 
-    /// Two daemons; PostgreSQL stops (open transactions rolled back, connections closed) and
-    /// starts again. The daemons reconnect, and what a run did before is not done twice.
-    @Test func twoDaemonsPostgreSQLRestarted() async throws {
+    /// PostgreSQL stops (open transactions rolled back, connections closed) and starts again.
+    /// The daemons reconnect, and what a run did before is not done twice.
+    @Test(arguments: [2, 3]) func postgreSQLRestarted(_ count: Int) async throws {
         let server = try LabPostgres()
         try server.start()
         defer { server.destroy() }
         try await withLab(store: .postgres, server: server) { lab in
-            try await chaos(lab, daemons: 2) { daemons in
+            try await chaos(lab, daemons: count) { daemons in
                 try server.stop(mode: "fast")
                 try server.start()
                 return daemons[1].port
@@ -108,11 +107,11 @@ struct ClusterChaosTests {
         }
     }
 
-    /// Two daemons; every connection they have to the database is terminated at once, the
-    /// advisory locks' and the notifications' too.
-    @Test func twoDaemonsConnectionsTerminated() async throws {
+    /// Every connection the daemons have to the database is terminated at once, the advisory
+    /// locks' and the notifications' too.
+    @Test(arguments: [2, 3]) func connectionsTerminated(_ count: Int) async throws {
         try await withLab(store: .postgres) { lab in
-            try await chaos(lab, daemons: 2) { daemons in
+            try await chaos(lab, daemons: count) { daemons in
                 let (server, database) = lab.postgres!
                 let terminated = try server.psql(
                     """
@@ -127,11 +126,11 @@ struct ClusterChaosTests {
         }
     }
 
-    /// Two daemons whose pools have one connection each for the runs, the API, the leases and
-    /// the permits: work waits for the connection and none is lost.
-    @Test func twoDaemonsWithAPoolOfOne() async throws {
+    /// Daemons whose pools have one connection each for the runs, the API, the leases and the
+    /// permits: work waits for the connection and none is lost.
+    @Test(arguments: [2, 3]) func aPoolOfOne(_ count: Int) async throws {
         try await withLab(store: .postgres, storeConnections: 1) { lab in
-            try await chaos(lab, daemons: 2) { daemons in daemons[1].port }
+            try await chaos(lab, daemons: count) { daemons in daemons[1].port }
         }
     }
 }
