@@ -370,7 +370,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreConformanceTests",
-            dependencies: ["FTTHCore", "FTTHSQLite", "FTTHPostgres", "ProcessLab"],
+            dependencies: ["FTTHCore", "FTTHStoreKit", "FTTHSQLite", "FTTHPostgres", "ProcessLab"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

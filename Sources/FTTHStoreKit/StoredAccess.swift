@@ -34,9 +34,11 @@ package enum StoredAccess {
     /// A session asked for an account that does not exist.
     package static func noAccount(_ name: String) -> StoreError { StoreError.notFound("no account named '\(name)'") }
 
-    /// A token as stored: an unknown role reads as the least one, crew.
+    /// A token as stored. A role this version does not know (written by a newer daemon of the
+    /// cluster) reads as the least one, `metrics`, which may read only `/metrics`: never as
+    /// more than it was given.
     package static func token(name: String, role: String, createdAt: Date, revokedAt: Date?) -> APIToken {
-        APIToken(name: name, role: APIRole(rawValue: role) ?? .crew, createdAt: createdAt, revokedAt: revokedAt)
+        APIToken(name: name, role: APIRole(rawValue: role) ?? .metrics, createdAt: createdAt, revokedAt: revokedAt)
     }
 
     /// An account as stored: admin or else crew, a language unknown to this version as Chinese.

@@ -1,4 +1,5 @@
 import FTTHCore
+import FTTHStoreKit
 import Foundation
 import Testing
 
@@ -96,5 +97,15 @@ struct TokenConformanceTests {
         let times = Set(try outcomes.map { try $0.get().revokedAt })
         #expect(times.count == 1)
         #expect(try await store.token(secret: issued.secret)?.revokedAt == times.first!)
+    }
+}
+
+/// How a stored role this version does not know reads back (a newer daemon of the cluster
+/// wrote it): never as more than it was given.
+@Suite struct StoredRoleTests {
+    @Test func aRoleThisVersionDoesNotKnowReadsAsTheLeastOne() {
+        let token = StoredAccess.token(name: "grafana", role: "auditor", createdAt: Date(), revokedAt: nil)
+        #expect(token.role == .metrics)
+        #expect(StoredAccess.token(name: "crew-1", role: "crew", createdAt: Date(), revokedAt: nil).role == .crew)
     }
 }
