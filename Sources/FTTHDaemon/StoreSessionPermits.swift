@@ -32,7 +32,6 @@ struct StoreSessionPermits: CLISessionPermits {
     }
 
     func release(_ target: String, slot: Int) async {
-        // A permit not given back runs out with its lease.
-        try? await store.releasePermit(Self.resource(target), slot: slot, holder: holder)
+        await store.giveBack(Self.resource(target), slot: slot, holder: holder)
     }
 }

@@ -109,7 +109,6 @@ struct SharedOLTLimit: Sendable {
     }
 
     func release(_ olt: ManagementAddress, _ slot: Int) async {
-        // A permit not given back runs out with its lease.
-        try? await store.releasePermit(Self.resource(olt), slot: slot, holder: holder)
+        await store.giveBack(Self.resource(olt), slot: slot, holder: holder)
     }
 }

@@ -35,6 +35,23 @@ struct PermitConformanceTests {
                 == nil)
     }
 
+    /// A permit given back as its daemon stops (the work's task already cancelled) is free at
+    /// once, not when its lease runs out.
+    @Test(arguments: StoreKind.allCases)
+    func aPermitGivenBackFromACancelledTaskIsFreeAtOnce(_ kind: StoreKind) async throws {
+        let h = try await kind.make()
+        let store = h.store
+        let olt = "olt-work:10.0.0.1"
+        let until = t0.addingTimeInterval(90)
+        let slot = try #require(try await store.takePermit(olt, limit: 1, holder: "a", at: t0, until: until))
+        let stopping = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            await store.giveBack(olt, slot: slot, holder: "a")
+        }
+        await stopping.value
+        #expect(try await store.heldPermits(olt, at: t0.addingTimeInterval(1)) == 0)
+    }
+
     /// Many daemons asking at once never hold more than the limit together.
     @Test(arguments: StoreKind.allCases)
     func holdersAskingAtOnceNeverExceedTheLimit(_ kind: StoreKind) async throws {

@@ -17,3 +17,13 @@ public protocol PermitStore: Sendable {
     /// The permits of `resource` held at `at` (for tests and metrics).
     func heldPermits(_ resource: String, at: Date) async throws -> Int
 }
+
+extension PermitStore {
+    /// Gives a permit back, even from a task being cancelled (a run parked at SIGTERM, a session
+    /// closed as the daemon stops): the stores refuse to start work in a cancelled task, and the
+    /// permit would keep its slot from the other daemons until its lease ran out. Failures are
+    /// dropped for the same reason: the lease frees the slot in the end.
+    public func giveBack(_ resource: String, slot: Int, holder: String) async {
+        await Task { try? await self.releasePermit(resource, slot: slot, holder: holder) }.value
+    }
+}
