@@ -154,8 +154,11 @@ public final class PostgresStore: Sendable {
     static let attempts = 8
 
     /// Runs `body` in one SERIALIZABLE transaction, again from the start when PostgreSQL reports a
-    /// serialization failure or a deadlock; store errors pass through, database errors are
-    /// wrapped with what was being done.
+    /// serialization failure or a deadlock, or when the connection was lost before the commit
+    /// (PostgreSQL restarting, the connection terminated: the transaction was rolled back, and a
+    /// new connection is tried for a few seconds). A connection lost during the commit is not
+    /// tried again, as the commit may have happened. Store errors pass through, database errors
+    /// are wrapped with what was being done.
     func write<T: Sendable>(
         _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
@@ -172,12 +175,42 @@ public final class PostgresStore: Sendable {
                 let pause = Double.random(in: 0.5...1.5) * Double(1 << min(attempt, 6)) * 2
                 try? await Task.sleep(for: .milliseconds(Int(pause)))
                 continue
+            } catch let error as PSQLError where Self.isConnectionLoss(error) && attempt < Self.attempts {
+                // Nothing was committed: go again on another connection, for about 9 s in all.
+                logger.notice(
+                    "the database connection was lost while \(operation); trying again",
+                    metadata: ["attempt": "\(attempt)", "error": "\(Self.describe(error, database: settings))"])
+                try? await Task.sleep(for: .milliseconds(250 * attempt))
+                continue
+            } catch let error as ConnectionClosed where attempt < Self.attempts {
+                // Found closed before a query: nothing of this transaction was committed.
+                logger.notice(
+                    "the database connection was lost while \(operation); trying again",
+                    metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(250 * attempt))
+                continue
             } catch let error as StoreError {
                 throw error
+            } catch let error as CommitFailure {
+                throw StoreError.database(
+                    operation: operation,
+                    message:
+                        "\(Self.describe(error.underlying, database: settings)); the connection failed during the commit, so the change may or may not have been saved: look before doing it again"
+                )
             } catch {
                 throw StoreError.database(operation: operation, message: Self.describe(error, database: settings))
             }
         }
+    }
+
+    /// The connection was found closed before a query was sent on it.
+    struct ConnectionClosed: Error, CustomStringConvertible {
+        var description: String { "the connection was closed (by the server, or lost)" }
+    }
+
+    /// The commit itself failed: whether it happened is not known.
+    struct CommitFailure: Error {
+        let underlying: any Error
     }
 
     /// A read: one SERIALIZABLE READ ONLY transaction (a consistent snapshot of several queries).
@@ -190,18 +223,26 @@ public final class PostgresStore: Sendable {
     static func transaction<T>(
         _ connection: PostgresConnection, logger: Logger, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
+        try connection.ensureOpen()
         try await connection.query("BEGIN ISOLATION LEVEL SERIALIZABLE", logger: logger)
         let value: T
         do {
             value = try await body(connection)
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            // A query on a closed connection never returns (postgres-nio 1.33); the server rolled
+            // back what a lost connection had begun.
+            if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
             throw error
         }
         do {
+            try connection.ensureOpen()
             try await connection.query("COMMIT", logger: logger)
+        } catch let error as PSQLError where isConnectionLoss(error) {
+            throw CommitFailure(underlying: error)
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            // A query on a closed connection never returns (postgres-nio 1.33); the server rolled
+            // back what a lost connection had begun.
+            if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
             throw error
         }
         return value
@@ -216,6 +257,18 @@ public final class PostgresStore: Sendable {
     static func isRetryable(_ error: PSQLError) -> Bool {
         guard let state = error.serverInfo?[.sqlState] else { return false }
         return state == "40001" || state == "40P01"
+    }
+
+    /// The connection went away: closed by the server (57P01 terminated by an administrator,
+    /// 57P02 crash shutdown, 57P03 cannot connect now), a connection exception (08…), or lost
+    /// under postgres-nio.
+    static func isConnectionLoss(_ error: PSQLError) -> Bool {
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown: return true
+        default: break
+        }
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return ["57P01", "57P02", "57P03"].contains(state) || state.hasPrefix("08")
     }
 
     /// 23505 unique_violation.
@@ -262,10 +315,17 @@ struct Row: Sendable {
 extension PostgresConnection {
     /// Every row of `query`.
     func rows(_ query: PostgresQuery, logger: Logger = PostgresStore.queryLogger) async throws -> [Row] {
-        try await self.query(query, logger: logger).collect().map(Row.init)
+        try ensureOpen()
+        return try await self.query(query, logger: logger).collect().map(Row.init)
     }
 
     /// The first row of `query`, if any.
+    /// Throws ``ConnectionClosed`` when the connection is closed: a query sent on a closed
+    /// postgres-nio connection (1.33) never returns, and would hang the daemon's store call.
+    func ensureOpen() throws {
+        if isClosed { throw PostgresStore.ConnectionClosed() }
+    }
+
     func row(_ query: PostgresQuery, logger: Logger = PostgresStore.queryLogger) async throws -> Row? {
         try await rows(query, logger: logger).first
     }
@@ -280,6 +340,7 @@ extension PostgresConnection {
     /// Runs `query` for its effect. (postgres-nio does not report how many rows a statement
     /// changed: a query that needs the count says `RETURNING 1` and counts ``rows(_:logger:)``.)
     func execute(_ query: PostgresQuery, logger: Logger = PostgresStore.queryLogger) async throws {
+        try ensureOpen()
         _ = try await self.query(query, logger: logger).collect()
     }
 }

@@ -1,4 +1,3 @@
-import FTTHPostgres
 import FTTHStoreKit
 import Foundation
 import Logging
@@ -6,10 +5,13 @@ import ProcessLab
 import Synchronization
 import Testing
 
-/// ``PostgresLeadership`` on a real server: one holder of a job at a time, and a holder whose
-/// connection is terminated stops its job before another daemon's starts.
-@Suite("PostgreSQL leadership")
-struct PostgresLeadershipTests {
+@testable import FTTHPostgres
+
+/// What the PostgreSQL store does when the server ends its connections (`pg_terminate_backend`,
+/// a restart): a job lock's holder stops its job and another daemon takes it; a transaction cut
+/// off before its commit is run again on a new connection.
+@Suite("PostgreSQL connections lost")
+struct PostgresConnectionLossTests {
     /// Which of two "daemons" runs the job now, and how often each started it.
     final class Jobs: Sendable {
         let state = Mutex<(running: Set<String>, starts: [String: Int])>(([], [:]))
@@ -64,5 +66,36 @@ struct PostgresLeadershipTests {
         // instant between the server dropping the lock and the holder seeing its connection
         // close: docs/postgres.md.)
         try await poll("one daemon to run the job", seconds: 5) { jobs.state.withLock { $0.running.count == 1 } }
+    }
+
+    /// A transaction whose connection PostgreSQL terminates before the commit is run again on a
+    /// new connection (nothing was committed): the run it belongs to does not fail for it.
+    @Test func aTransactionWhoseConnectionIsTerminatedIsRunAgainOnANewOne() async throws {
+        let server = try await LabPostgres.shared()
+        let database = try server.createDatabase()
+        defer { try? server.dropDatabase(database) }
+        let store = PostgresStore(
+            settings: PostgresStoreSettings(
+                host: "127.0.0.1", port: server.port, username: server.username, password: server.password,
+                database: database, maximumConnections: 1),
+            key: StoreKey.random())
+        let pool = Task { await store.run() }
+        defer { pool.cancel() }
+        try await store.migrate()
+        let attempts = Mutex(0)
+        let value = try await store.write("testing a lost connection") { db in
+            let attempt = attempts.withLock { count in
+                count += 1
+                return count
+            }
+            if attempt == 1 {
+                // Mid-transaction, the server ends this very connection.
+                let pid = try await db.value("SELECT pg_backend_pid()", as: Int32.self)!
+                try server.psql("SELECT pg_terminate_backend(\(pid))")
+            }
+            return try await db.value("SELECT 41 + \(attempt)", as: Int.self)!
+        }
+        #expect(value == 43)
+        #expect(attempts.withLock { $0 } == 2)
     }
 }
