@@ -30,8 +30,9 @@ final class TakeoverWatch: @unchecked Sendable {
         /// kill until each runs out.
         var permits: [(kind: String, endsAfter: Double)]
         var taken: [Takeover]
-        /// Reads of `run_leases` made after the kill.
+        /// Reads of `run_leases` made after the kill, and those of them psql failed.
         var reads: Int
+        var failedReads: Int
         var interval: Double
     }
 
@@ -45,6 +46,7 @@ final class TakeoverWatch: @unchecked Sendable {
     private let lock = NSLock()
     private var taken: [Int64: Takeover] = [:]
     private var reads = 0
+    private var failedReads = 0
     private var stopping = false
     private var thread: Thread?
 
@@ -79,7 +81,13 @@ final class TakeoverWatch: @unchecked Sendable {
         while true {
             let pending = lock.withLock { stopping ? [] : runs.filter { taken[$0] == nil } }
             if pending.isEmpty { return }
-            let rows = (try? store.psql("SELECT run_id, holder FROM run_leases WHERE run_id IN (\(list))")) ?? []
+            // A read that failed says nothing: a missing row must mean an ended run.
+            guard let rows = try? store.psql("SELECT run_id, holder FROM run_leases WHERE run_id IN (\(list))")
+            else {
+                lock.withLock { failedReads += 1 }
+                usleep(UInt32(interval * 1_000_000))
+                continue
+            }
             let (whole, fraction) = (ContinuousClock.now - killed).components
             let after = Double(whole) + Double(fraction) / 1e18
             var holders: [Int64: Substring] = [:]
@@ -110,7 +118,8 @@ final class TakeoverWatch: @unchecked Sendable {
         return lock.withLock {
             Report(
                 runs: runs, leaseEnds: leaseEnds, permits: permits,
-                taken: taken.values.sorted { $0.after < $1.after }, reads: reads, interval: interval)
+                taken: taken.values.sorted { $0.after < $1.after }, reads: reads, failedReads: failedReads,
+                interval: interval)
         }
     }
 }

@@ -477,7 +477,7 @@ func printTakeover(
     let taken = report.taken.map(\.after)
     let byDaemon = Dictionary(grouping: report.taken, by: \.by).mapValues(\.count).sorted { $0.key < $1.key }
     print(
-        "  taken over: \(taken.count) of \(report.runs.count) (\(byDaemon.map { "\($0.key) \($0.value)" }.joined(separator: ", "))), seen by reading run_leases every \(f(report.interval, 2)) s (\(report.reads) reads)"
+        "  taken over: \(taken.count) of \(report.runs.count) (\(byDaemon.map { "\($0.key) \($0.value)" }.joined(separator: ", "))), seen by reading run_leases every \(f(report.interval, 2)) s (\(report.reads) reads, \(report.failedReads) failed)"
     )
     if let first = taken.first, let last = taken.last {
         print(
