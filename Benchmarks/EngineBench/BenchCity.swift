@@ -117,9 +117,10 @@ struct BenchCity {
 extension BenchCity {
     /// ftth-acceptd's configuration (config/ftth-acceptd.toml documents the keys): every OLT over
     /// Telnet on olt-sim's port, the scheduler off so that nothing but the benchmark's tests
-    /// talks to the OLTs.
+    /// talks to the OLTs. `store` is the `[store]` table; `clusterName`, with PostgreSQL, the
+    /// daemon's `[cluster] name`.
     func daemonTOML(
-        store: String, apiPort: Int, telnetPorts: [String: Int], options: BenchOptions
+        store: String, apiPort: Int, telnetPorts: [String: Int], options: BenchOptions, clusterName: String?
     ) throws -> String {
         var t = """
             # Written by engine-bench.
@@ -130,8 +131,7 @@ extension BenchCity {
             max_connections = \(max(512, options.viewers + 64))
             max_connections_per_address = \(max(64, options.viewers + 64))
 
-            [store]
-            path = "\(store)"
+            \(store)
 
             [[cvlan_ranges]]
             name = "bench"
@@ -140,7 +140,7 @@ extension BenchCity {
 
             [southbound]
             max_cli_sessions = \(options.sessions)
-            command_timeout_s = 30
+            command_timeout_s = \(options.commandTimeoutSeconds)
             login_timeout_s = 20
 
             [engine]
@@ -152,6 +152,17 @@ extension BenchCity {
             tick_s = 0
 
             """
+        if let clusterName {
+            t += """
+
+                [cluster]
+                name = "\(clusterName)"
+                lease_s = \(options.leaseSeconds)
+                poll_s = \(options.clusterPollSeconds)
+                max_runs = \(options.maxRuns)
+
+                """
+        }
         for olt in olts {
             guard let port = telnetPorts[olt.name] else {
                 throw BenchError("olt-sim did not say which Telnet port \(olt.name) listens on")

@@ -2,10 +2,14 @@
 // Telnet with a latency per CLI command and an ONU registration time, ftth-acceptd runs every
 // port test at once through its HTTP API, and the benchmark prints ports tested per minute, the
 // lower bound the simulated latencies allow (with its derivation), the daemon's peak RSS and CPU,
-// and the CLI commands olt-sim received. Figures: docs/benchmarks.md.
+// and the CLI commands olt-sim received. With `--store postgres` the daemons (`--daemons`, 1 to
+// 3) share a PostgreSQL server the benchmark starts, and the OLTs' limits with it; `--kill`
+// SIGKILLs the first daemon while the runs are under way and times until another daemon executes
+// each run it held. Figures: docs/benchmarks.md.
 //
-//   swift build -c release
+//   swift build -c release --product P    (P: ftth-acceptd, ftthctl, olt-sim, engine-bench)
 //   .build/release/engine-bench --olts 4 --ports 200 --latency-ms 150 --registration-s 5
+//   .build/release/engine-bench --store postgres --daemons 2 --kill
 import Foundation
 import ProcessLab
 
@@ -90,8 +94,6 @@ let work =
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
 let simConfig = "\(work)/olt-sim.toml"
 let projectFile = "\(work)/project.csv"
-let daemonConfig = "\(work)/ftth-acceptd.toml"
-let store = "\(work)/store.sqlite"
 let portsFile = "\(work)/olt-sim.ports"
 try city.simulatorTOML(
     latencyMilliseconds: options.latencyMilliseconds, registrationSeconds: options.registrationSeconds,
@@ -103,9 +105,9 @@ try city.projectCSV.write(toFile: projectFile, atomically: true, encoding: .utf8
 note("starting olt-sim: \(options.olts) OLTs, \(options.ports) test ONTs")
 let sim = try LabProcess(
     "olt-sim", path: options.simulator, arguments: ["--config", simConfig, "--ports-file", portsFile])
-var daemon: LabProcess?
-func stopAll() async {
-    await daemon?.stop()
+var daemons: [BenchDaemon] = []
+@MainActor func stopAll() async {
+    for daemon in daemons { await daemon.process?.stop() }
     await sim.stop()
 }
 
@@ -120,78 +122,125 @@ do {
         }
     }
 
-    // 2. The daemon's configuration, the project and a crew token in its store.
-    let apiPort = try freeTCPPort()
-    try city.daemonTOML(store: store, apiPort: apiPort, telnetPorts: telnetPorts, options: options)
-        .write(toFile: daemonConfig, atomically: true, encoding: .utf8)
-    note(
-        try runTool(options.ctl, ["import", "projects", "--config", daemonConfig, "--store", store, projectFile])
-            .trimmingCharacters(in: .whitespacesAndNewlines))
-    let token = try runTool(
-        options.ctl,
-        ["token", "create", "--config", daemonConfig, "--store", store, "--name", "bench", "--role", "crew"]
-    ).trimmingCharacters(in: .whitespacesAndNewlines)
-    if options.viewers > 0 {
-        _ = try runTool(
-            options.ctl,
-            ["account", "create", "--config", daemonConfig, "--store", store, "--name", "viewer", "--role", "crew"])
+    // 2. The store, each daemon's configuration, the project and a crew token in the store.
+    if options.store == .postgres { note("starting a PostgreSQL server of the benchmark's own") }
+    let store = try await BenchStore(options.store, work: work)
+    for index in 0..<options.daemons {
+        let name = options.store == .postgres ? "bench-\(index + 1)" : "ftth-acceptd"
+        let daemon = BenchDaemon(name: name, configuration: "\(work)/\(name).toml", apiPort: try freeTCPPort())
+        try city.daemonTOML(
+            store: store.table, apiPort: daemon.apiPort, telnetPorts: telnetPorts, options: options,
+            clusterName: options.store == .postgres ? name : nil
+        ).write(toFile: daemon.configuration, atomically: true, encoding: .utf8)
+        daemons.append(daemon)
     }
+    /// ftthctl on the store, with the first daemon's configuration (the others name the same store).
+    func ctl(_ arguments: [String]) throws -> String {
+        try runTool(options.ctl, arguments + ["--config", daemons[0].configuration] + store.ctlArguments)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    note(try ctl(["import", "projects", projectFile]))
+    let token = try ctl(["token", "create", "--name", "bench", "--role", "crew"])
+    if options.viewers > 0 { _ = try ctl(["account", "create", "--name", "viewer", "--role", "crew"]) }
 
-    // 3. The daemon: ready once its API accepts connections and the engine has reconciled the
-    //    OLTs with the store (that reads every PON port; it is start-up, not the benchmark).
-    note("starting ftth-acceptd on API port \(apiPort)")
-    let acceptd = try LabProcess(
-        "ftth-acceptd", path: options.daemon, arguments: ["--config", daemonConfig],
-        environment: ["BENCH_OLT_PASSWORD": "admin"])
-    daemon = acceptd
-    try await acceptd.waitFor("its API and reconciliation", timeout: 300) {
-        acceptsTCP(port: apiPort) && $0.standardError.contains("reconciled the OLTs")
+    // 3. The daemons, started together: each is ready once its API accepts connections and its
+    //    engine has reconciled the OLTs with the store (that reads every PON port; it is
+    //    start-up, not the benchmark).
+    for daemon in daemons {
+        note("starting \(daemon.name) on API port \(daemon.apiPort)")
+        daemon.process = try LabProcess(
+            daemon.name, path: options.daemon, arguments: ["--config", daemon.configuration],
+            environment: ["BENCH_OLT_PASSWORD": "admin"])
+        daemon.api = BenchAPI(port: daemon.apiPort, token: token)
+    }
+    for daemon in daemons {
+        try await daemon.process!.waitFor("its API and reconciliation", timeout: 300) {
+            acceptsTCP(port: daemon.apiPort) && $0.standardError.contains("reconciled the OLTs")
+        }
     }
     let simBefore = try await simStatistics(sim, olts: options.olts)
-    let daemonCPUBefore = acceptd.cpuSeconds()
+    for daemon in daemons { daemon.cpuBefore = daemon.process!.cpuSeconds() }
     let simCPUBefore = sim.cpuSeconds()
+    let storeCPUBefore = store.serverCPUSeconds()
+    let transactionsBefore = store.transactions()
 
-    // 4. Every port test at once, as crews would start them, then poll until each has ended.
-    let api = BenchAPI(port: apiPort, token: token)
+    // 4. Every port test at once, as crews would start them, through each daemon in turn; then
+    //    poll until each has ended.
+    let apis = daemons.map { $0.api! }
     let clock = ContinuousClock()
-    note("starting \(options.ports) port tests")
+    note("starting \(options.ports) port tests through \(daemons.count) daemon(s)")
     let start = clock.now
-    let runs: [Int64: String] = try await withThrowingTaskGroup(of: (Int64, String).self) { group in
-        for (olt, port) in city.ports {
+    // A start the daemon refuses is counted and its answer kept: it is a figure, not the
+    // benchmark's failure.
+    let (runs, refusedStarts, startTimes) = await withTaskGroup(of: (Int64?, Int, String?, Duration).self) {
+        group in
+        for (index, (_, port)) in city.ports.enumerated() {
+            let through = index % apis.count
             group.addTask {
-                let run = try await api.startTest(
-                    project: BenchCity.projectCode, splitter: port.splitter, port: port.number, serial: port.serial)
-                return (run.id, olt.name)
+                let sent = clock.now
+                do {
+                    let run = try await apis[through].startTest(
+                        project: BenchCity.projectCode, splitter: port.splitter, port: port.number,
+                        serial: port.serial)
+                    return (run.id, through, nil, clock.now - sent)
+                } catch {
+                    return (nil, through, "\(error)", clock.now - sent)
+                }
             }
         }
-        var all: [Int64: String] = [:]
-        for try await (id, olt) in group { all[id] = olt }
-        return all
+        var all: [Int64: Int] = [:]
+        var refused: [String] = []
+        var times: [Double] = []
+        for await (id, through, problem, took) in group {
+            if let id { all[id] = through }
+            if let problem { refused.append(problem) }
+            times.append(seconds(took))
+        }
+        return (all, refused, times.sorted())
     }
     let posted = clock.now - start
-    // The live views, opened as soon as the runs exist, as crews would open their test's page.
+    guard !runs.isEmpty else { throw BenchError("every start was refused: \(refusedStarts.first ?? "")") }
+    if !refusedStarts.isEmpty { note("\(refusedStarts.count) starts refused, the first: \(refusedStarts[0])") }
+    // The live views, opened as soon as the runs exist, as crews would open their test's page,
+    // on the last daemon (the first is the one a kill ends).
     var viewers: LiveViewers?
     if options.viewers > 0 {
-        let link = try runTool(
-            options.ctl,
-            [
-                "account", "code", "--config", daemonConfig, "--store", store, "--name", "viewer", "--base-url",
-                "http://127.0.0.1:\(apiPort)",
-            ]
-        ).trimmingCharacters(in: .whitespacesAndNewlines)
-        let cookie = try LiveViewers.signIn(port: apiPort, code: String(link.split(separator: "/").last ?? ""))
-        viewers = try LiveViewers(port: apiPort, cookie: cookie, runIDs: runs.keys.sorted(), count: options.viewers)
+        let viewed = daemons[daemons.count - 1].apiPort
+        let link = try ctl(["account", "code", "--name", "viewer", "--base-url", "http://127.0.0.1:\(viewed)"])
+        let cookie = try LiveViewers.signIn(port: viewed, code: String(link.split(separator: "/").last ?? ""))
+        viewers = try LiveViewers(port: viewed, cookie: cookie, runIDs: runs.keys.sorted(), count: options.viewers)
         note("\(options.viewers) live views open on \(runs.count) runs")
     }
     var ended: [Int64: BenchAPI.Run] = [:]
     var endedAt: [Int64: Duration] = [:]
     var gets = 0
+    var watch: TakeoverWatch?
+    var victim: BenchDaemon?
     while ended.count < runs.count {
         guard clock.now - start < .seconds(3600) else { throw BenchError("runs still active after an hour") }
+        // The kill, when it falls due before the next look.
+        if let after = options.killAfterSeconds, victim == nil {
+            let due = start + .milliseconds(Int64(after * 1000))
+            if due < clock.now + .seconds(options.apiPollSeconds) {
+                if due > clock.now { try await Task.sleep(until: due) }
+                let daemon = daemons[0]
+                daemon.readFigures()
+                let killed = clock.now
+                let killedAt = Date()
+                daemon.process!.crash()
+                daemon.killedAfter = seconds(killed - start)
+                victim = daemon
+                watch = try TakeoverWatch(store: store, victim: daemon.name, killed: killed, killedAt: killedAt)
+                note("SIGKILLed \(daemon.name) \(f(seconds(killed - start))) s after the first POST")
+            }
+        }
         try await Task.sleep(for: .seconds(options.apiPollSeconds))
         let active = runs.keys.filter { ended[$0] == nil }
+        let alive = daemons.filter { $0.killedAfter == nil }.map { $0.api! }
         let seen = try await withThrowingTaskGroup(of: BenchAPI.Run.self) { group in
-            for id in active { group.addTask { try await api.test(id) } }
+            for (index, id) in active.enumerated() {
+                group.addTask { try await alive[index % alive.count].test(id) }
+            }
             var all: [BenchAPI.Run] = []
             for try await run in group { all.append(run) }
             return all
@@ -207,14 +256,19 @@ do {
     let wall = seconds(endedAt.values.max() ?? .zero)
 
     // 5. Memory and CPU, read before anything stops; what olt-sim received meanwhile.
-    let daemonMemory = acceptd.memory()
-    let daemonCPU = acceptd.cpuSeconds()
+    for daemon in daemons where daemon.killedAfter == nil { daemon.readFigures() }
     let simMemory = sim.memory()
     let simCPU = sim.cpuSeconds()
+    let storeCPU = store.serverCPUSeconds()
     let simAfter = try await simStatistics(sim, olts: options.olts)
     let tally = viewers?.finish()
-    try acceptd.standardError.write(toFile: "\(work)/ftth-acceptd.log", atomically: true, encoding: .utf8)
+    // Every run of the dead daemon has ended, so each was taken; the watch's last read may lag.
+    for _ in 0..<40 where watch?.isDone == false { try await Task.sleep(for: .milliseconds(100)) }
+    let takeover = watch?.finish()
+    let logs = daemons.map { $0.saveLog(in: work) }
     await stopAll()
+    // After the daemons closed their connections, each of which reported its counts as it closed.
+    let transactionsAfter = store.transactions()
 
     // 6. The figures.
     let all = Array(ended.values)
@@ -233,27 +287,49 @@ do {
         "city: \(options.olts) OLTs (\(city.olts.map(\.dialect).joined(separator: ", "))), \(runs.count) ports, CLI over Telnet, \(options.latencyMilliseconds) ms per command, registration \(options.registrationSeconds) s"
     )
     print(
-        "daemon: max_cli_sessions \(options.sessions), max_concurrent_per_olt \(options.concurrency), poll_s \(options.pollSeconds); olt-sim max_sessions \(options.simSessions)"
+        "daemon: max_cli_sessions \(options.sessions), max_concurrent_per_olt \(options.concurrency), poll_s \(options.pollSeconds), command_timeout_s \(options.commandTimeoutSeconds); olt-sim max_sessions \(options.simSessions)"
     )
+    print("store: \(store.description)")
+    if options.store == .postgres {
+        print(
+            "cluster: \(daemons.count) daemon(s) (\(daemons.map(\.name).joined(separator: ", "))), lease_s \(options.leaseSeconds), poll_s \(options.clusterPollSeconds), max_runs \(options.maxRuns); the port tests started through each in turn"
+        )
+    }
     print("")
     print("results")
     print(
         "  port tests ended: \(all.count) — line pass \(passed), line fail \(failedLine), errored \(errored.count), cancelled \(cancelled)"
     )
     for run in errored.prefix(5) { print("    errored run \(run.id): \(run.outcome ?? "")") }
+    if !refusedStarts.isEmpty {
+        print(
+            "  starts refused by the API: \(refusedStarts.count) of \(city.ports.count) (those ports were not tested)"
+        )
+        for problem in refusedStarts.prefix(3) { print("    \(problem)") }
+    }
     print(
         "  wall time, first POST to last end seen: \(f(wall)) s (the \(runs.count) POSTs took \(f(seconds(posted), 2)) s; ends seen every \(f(options.apiPollSeconds, 1)) s, \(gets) GETs)"
     )
-    print("  throughput: \(f(perMinute)) ports fully tested per minute")
+    print(
+        "  each POST …/tests answered after: median \(f(startTimes[startTimes.count / 2], 2)) s, slowest \(f(startTimes.last ?? 0, 2)) s"
+    )
+    print(
+        "  throughput: \(f(perMinute)) ports fully tested per minute\(victim == nil ? "" : ", the takeover's wait included")"
+    )
     let durations = endedAt.values.map(seconds).sorted()
     print(
         "  each run's end seen, from the first POST: first \(f(durations.first ?? 0)) s, median \(f(durations[durations.count / 2])) s, last \(f(durations.last ?? 0)) s"
     )
-    let dUser = daemonCPU.user - daemonCPUBefore.user
-    let dSystem = daemonCPU.system - daemonCPUBefore.system
-    print(
-        "  ftth-acceptd: peak RSS (VmHWM) \(megabytes(daemonMemory.peakKilobytes)), RSS at the end \(megabytes(daemonMemory.currentKilobytes)); CPU during the run \(f(dUser + dSystem, 2)) s (user \(f(dUser, 2)), system \(f(dSystem, 2))), \(f((dUser + dSystem) / wall * 100)) % of one core; since start \(f(daemonCPU.user + daemonCPU.system, 2)) s"
-    )
+    for (index, daemon) in daemons.enumerated() {
+        let cpu = daemon.cpuDuringRun
+        let span = daemon.killedAfter ?? wall
+        let started = runs.values.filter { $0 == index }.count
+        let tookOver = logs[index].split(separator: "\n").filter { $0.contains("took over run") }.count
+        let label = daemons.count == 1 ? "ftth-acceptd" : "ftth-acceptd \(daemon.name)"
+        print(
+            "  \(label): \(started) tests started through it\(options.store == .postgres ? ", \(tookOver) runs taken over" : ""); peak RSS (VmHWM) \(megabytes(daemon.memoryAtEnd.peakKilobytes)), RSS at the end \(megabytes(daemon.memoryAtEnd.currentKilobytes)); CPU during the run \(f(cpu.user + cpu.system, 2)) s (user \(f(cpu.user, 2)), system \(f(cpu.system, 2))), \(f((cpu.user + cpu.system) / span * 100)) % of one core; since start \(f(daemon.cpuAtEnd.user + daemon.cpuAtEnd.system, 2)) s\(daemon.killedAfter.map { " (SIGKILLed at \(f($0)) s: figures until then)" } ?? "")"
+        )
+    }
     if let tally {
         let sorted = tally.events.sorted()
         print(
@@ -266,6 +342,16 @@ do {
     print(
         "  olt-sim: peak RSS \(megabytes(simMemory.peakKilobytes)); CPU during the run \(f(sUser + sSystem, 2)) s"
     )
+    if let storeCPU, let storeCPUBefore {
+        var line =
+            "  PostgreSQL: CPU during the run \(f(storeCPU - storeCPUBefore, 2)) s (server and backends), \(f((storeCPU - storeCPUBefore) / wall * 100)) % of one core"
+        if let before = transactionsBefore, let after = transactionsAfter {
+            let committed = after.committed - before.committed
+            line +=
+                "; transactions committed \(committed) (\(f(Double(committed) / Double(runs.count))) per port test), rolled back \(after.rolledBack - before.rolledBack) (to the daemons' stop)"
+        }
+        print(line)
+    }
 
     // What olt-sim received during the run, per OLT.
     print("")
@@ -306,6 +392,12 @@ do {
         let list = kinds.sorted { $0.value > $1.value }.map { "\($0.key) \(f(Double($0.value) / n, 2))" }
         print("  \(dialect) per port: " + list.joined(separator: ", "))
     }
+    // The limit holds across the cluster: olt-sim accepts more sessions than the daemons may open.
+    let peak = simAfter.values.map(\.peakSessions).max() ?? 0
+    let refused = simAfter.values.map(\.sessionsRefused).reduce(0, +)
+    print(
+        "  peak sessions open on one OLT (olt-sim's count since it started, the daemons' start-up included): \(peak), against max_cli_sessions \(options.sessions)\(daemons.count > 1 ? " counted across the \(daemons.count) daemons" : ""): \(peak <= options.sessions ? "within the limit" : "OVER THE LIMIT"); sessions refused by olt-sim (its max_sessions \(options.simSessions)): \(refused)"
+    )
 
     // The lower bound and its derivation.
     print("")
@@ -318,6 +410,11 @@ do {
     print(
         "  CLI commands in flight per OLT: min(max_cli_sessions \(options.sessions), olt-sim max_sessions \(options.simSessions), max_concurrent_per_olt \(options.concurrency)) = \(parallel)"
     )
+    if daemons.count > 1 {
+        print(
+            "  the \(daemons.count) daemons share these limits (permits in the store), so the bound is the same as one daemon's"
+        )
+    }
     var critical = 0.0
     for model in [CommandModel.huawei, CommandModel.zte] where portsByDialect[model.dialect] != nil {
         let path =
@@ -347,14 +444,59 @@ do {
     print(
         "  measured \(f(wall)) s / bound \(f(bound)) s = \(f(wall / bound, 2))×; against the floor of the commands actually sent (\(f(max(critical, workSent))) s): \(f(wall / max(critical, workSent), 2))×"
     )
+
+    if let takeover, let victim {
+        printTakeover(takeover, victim: victim, runs: runs, endedAt: endedAt, errored: errored)
+    }
     if !options.keep && options.workDirectory == nil { try? FileManager.default.removeItem(atPath: work) }
 } catch {
     FileHandle.standardError.write(Data("engine-bench: \(error)\n(work directory kept: \(work))\n".utf8))
-    if let daemon {
-        try? daemon.standardError.write(toFile: "\(work)/ftth-acceptd.log", atomically: true, encoding: .utf8)
-    }
+    for daemon in daemons { daemon.saveLog(in: work) }
     await stopAll()
     exit(1)
+}
+
+/// What became of the runs of the SIGKILLed daemon, and how long they waited.
+func printTakeover(
+    _ report: TakeoverWatch.Report, victim: BenchDaemon, runs: [Int64: Int], endedAt: [Int64: Duration],
+    errored: [BenchAPI.Run]
+) {
+    print("")
+    print("takeover after SIGKILL of \(victim.name) at \(f(victim.killedAfter ?? 0)) s")
+    print(
+        "  it held \(report.runs.count) runs under way (of the \(runs.values.filter { $0 == 0 }.count) started through it) and \(report.permits.count) OLT slots: \(report.permits.filter { $0.kind == "cli-session" }.count) CLI session permits, \(report.permits.filter { $0.kind == "olt-work" }.count) olt-work permits (max_concurrent_per_olt)"
+    )
+    guard !report.runs.isEmpty else { return }
+    let leases = report.leaseEnds.sorted()
+    print(
+        "  its leases ran out \(f(leases.first ?? 0)) to \(f(leases.last ?? 0)) s after the kill (its last renewal + lease_s \(options.leaseSeconds); renewed every lease_s / 3)"
+    )
+    if let permitEnd = report.permits.map(\.endsAfter).max() {
+        print("  its permits ran out by \(f(permitEnd)) s after the kill; until then its slots stayed taken")
+    }
+    let taken = report.taken.map(\.after)
+    let byDaemon = Dictionary(grouping: report.taken, by: \.by).mapValues(\.count).sorted { $0.key < $1.key }
+    print(
+        "  taken over: \(taken.count) of \(report.runs.count) (\(byDaemon.map { "\($0.key) \($0.value)" }.joined(separator: ", "))), seen by reading run_leases every \(f(report.interval, 2)) s (\(report.reads) reads, \(report.failedReads) failed)"
+    )
+    if let first = taken.first, let last = taken.last {
+        print(
+            "  time from the kill to a run executing on another daemon: first \(f(first)) s, median \(f(taken[taken.count / 2])) s, last \(f(last)) s — every run it held was executing again \(f(last)) s after the kill"
+        )
+        let leaseEnd = Dictionary(uniqueKeysWithValues: zip(report.runs, report.leaseEnds))
+        let waits = report.taken.compactMap { t in leaseEnd[t.run].map { t.after - $0 } }.sorted()
+        if let most = waits.last {
+            print(
+                "  after its lease ran out, a run waited: median \(f(waits[waits.count / 2])) s, at most \(f(most)) s (poll_s \(options.clusterPollSeconds), max_runs \(options.maxRuns), read every \(f(report.interval, 2)) s)"
+            )
+        }
+    }
+    let heldIDs = Set(report.runs)
+    let heldErrored = errored.filter { heldIDs.contains($0.id) }.count
+    let heldEnds = report.runs.compactMap { endedAt[$0] }.map(seconds).sorted()
+    print(
+        "  its runs ended \(f(heldEnds.first ?? 0)) to \(f(heldEnds.last ?? 0)) s after the first POST; \(heldErrored) of them errored, \(errored.count - heldErrored) other runs errored"
+    )
 }
 
 extension String {

@@ -150,44 +150,62 @@ public final class PostgresStore: Sendable {
 
     // MARK: Transactions
 
-    /// How often a transaction is tried before a serialization failure is given up as an error.
-    static let attempts = 8
+    /// How long a store call keeps trying its transaction while PostgreSQL reports serialization
+    /// failures before it gives up with an error. Transactions on one project's ports commit
+    /// one after the other (each test start reads the project's ports and the CVLANs in use on
+    /// its OLT), so the last start of a burst of a few hundred waits seconds behind the others:
+    /// a budget of time, not of tries. Eight tries, 0.4 s in all, refused a quarter of
+    /// engine-bench's 200 starts on one daemon; with the budget, its slowest start took 7 s on
+    /// one daemon and 12 s on three.
+    static let retryBudget: Duration = .seconds(30)
+
+    /// The pause before try `attempt + 1`, in milliseconds: growing from 4 ms to at most 250 ms,
+    /// jittered so that transactions that collided do not collide again in lockstep.
+    /// How often a transaction is tried when its connection is lost before the commit.
+    static let connectionAttempts = 8
+
+    static func pauseMilliseconds(after attempt: Int) -> Int {
+        Int(Double.random(in: 0.5...1.5) * Double(min(2 << min(attempt, 7), 250)))
+    }
 
     /// Runs `body` in one SERIALIZABLE transaction, again from the start when PostgreSQL reports a
-    /// serialization failure or a deadlock, or when the connection was lost before the commit
-    /// (PostgreSQL restarting, the connection terminated: the transaction was rolled back, and a
-    /// new connection is tried for a few seconds). A connection lost during the commit is not
-    /// tried again, as the commit may have happened. Store errors pass through, database errors
-    /// are wrapped with what was being done.
+    /// serialization failure or a deadlock (for up to ``retryBudget``), or when the connection
+    /// was lost before the commit (PostgreSQL restarting, the connection terminated: the
+    /// transaction was rolled back; ``connectionAttempts`` tries, about 9 s in all). A connection
+    /// lost during the commit is not tried again, as the commit may have happened. Store errors
+    /// pass through, database errors are wrapped with what was being done.
     func write<T: Sendable>(
         _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
+        let clock = ContinuousClock()
+        let deadline = clock.now + Self.retryBudget
         var attempt = 0
+        var lost = 0
         while true {
             attempt += 1
             do {
                 return try await client.withConnection { connection in
                     try await Self.transaction(connection, logger: logger, body)
                 }
-            } catch let error as PSQLError where Self.isRetryable(error) && attempt < Self.attempts {
-                // Another daemon's transaction touched the same rows: go again after a short,
-                // growing, jittered pause so the two do not collide again in lockstep.
-                let pause = Double.random(in: 0.5...1.5) * Double(1 << min(attempt, 6)) * 2
-                try? await Task.sleep(for: .milliseconds(Int(pause)))
+            } catch let error as PSQLError where Self.isRetryable(error) && clock.now < deadline {
+                // Another transaction, of this daemon or another, touched the same rows: go again.
+                try? await Task.sleep(for: .milliseconds(Self.pauseMilliseconds(after: attempt)))
                 continue
-            } catch let error as PSQLError where Self.isConnectionLoss(error) && attempt < Self.attempts {
-                // Nothing was committed: go again on another connection, for about 9 s in all.
+            } catch let error as PSQLError where Self.isConnectionLoss(error) && lost + 1 < Self.connectionAttempts {
+                // Nothing was committed: go again on another connection.
+                lost += 1
                 logger.notice(
                     "the database connection was lost while \(operation); trying again",
-                    metadata: ["attempt": "\(attempt)", "error": "\(Self.describe(error, database: settings))"])
-                try? await Task.sleep(for: .milliseconds(250 * attempt))
+                    metadata: ["attempt": "\(lost)", "error": "\(Self.describe(error, database: settings))"])
+                try? await Task.sleep(for: .milliseconds(250 * lost))
                 continue
-            } catch let error as ConnectionClosed where attempt < Self.attempts {
+            } catch let error as ConnectionClosed where lost + 1 < Self.connectionAttempts {
                 // Found closed before a query: nothing of this transaction was committed.
+                lost += 1
                 logger.notice(
                     "the database connection was lost while \(operation); trying again",
-                    metadata: ["attempt": "\(attempt)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(250 * attempt))
+                    metadata: ["attempt": "\(lost)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(250 * lost))
                 continue
             } catch let error as StoreError {
                 throw error

@@ -228,6 +228,33 @@ struct StoreConformanceTests {
         #expect(Set([a.cvlan, b.cvlan]) == [VLANID(3000)!, VLANID(3001)!])
     }
 
+    /// Crews start the tests of a whole project at once (engine-bench POSTs 200): every start
+    /// gets its run and a CVLAN of its own. On PostgreSQL each start reads the CVLANs in use on
+    /// the OLT and the project's ports, so starts at the same moment fail to serialize and run
+    /// again one after the other; none may give up while the others commit.
+    @Test(arguments: StoreKind.allCases)
+    func aBurstOfStartsOnOneProjectEachGetsItsRun(_ kind: StoreKind) async throws {
+        let h = try await kind.make()
+        let header = String(Self.csv.prefix { $0 != "\n" })
+        let rows = (1...12).map { "P9,Burst,HW-9,10.0.9.1,huawei-ma5800,0/1/0,1009,SP-\($0),1:8,8" }
+        _ = try await h.store.importProjects(
+            try ProjectImportPlan(csv: ([header] + rows).joined(separator: "\n"), file: "p9.csv"),
+            namingRule: .standard, source: "p9.csv", at: Self.t0, progress: nil)
+        let range = CVLANRange(name: "burst", first: VLANID(3000)!, last: VLANID(3199)!)
+        let store = h.store
+        let outcomes = await concurrently(96) { index in
+            try await store.beginTestRun(
+                PortKey(projectCode: "P9", splitter: "SP-\(index / 8 + 1)", port: index % 8 + 1), serial: nil,
+                profile: .build, configuredRanges: [range], at: Self.t0)
+        }
+        let failures = outcomes.compactMap { outcome -> String? in
+            if case .failure(let error) = outcome { return "\(error)" } else { return nil }
+        }
+        #expect(failures.isEmpty, "\(failures.count) of 96 starts failed, the first: \(failures.first ?? "")")
+        let runs = outcomes.compactMap { try? $0.get() }
+        #expect(Set(runs.map(\.cvlan)).count == runs.count)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func theProjectFollowsItsPortsAndApprovalWaitsForARunningTest(_ kind: StoreKind) async throws {
         let h = try await imported(kind)
