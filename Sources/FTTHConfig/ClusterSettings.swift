@@ -6,7 +6,8 @@ public struct ClusterSettings: Sendable, Hashable {
     public var leaseSeconds = 90
     /// How often a daemon looks for runs nobody holds.
     public var pollSeconds = 2
-    /// Runs one daemon executes at most at once.
+    /// The most runs a daemon executes at once before it stops taking runs nobody holds. Runs
+    /// started through its own API, and its own resumed after a restart, are executed even above it.
     public var maxRuns = 100
     /// This daemon's name among the others, kept across restarts: a daemon restarted after a
     /// crash resumes the runs it held at once. One running daemon per name; nil: the host's name

@@ -71,7 +71,9 @@ public struct ClusterMembership: Sendable, Hashable {
     public var renewEvery: Duration { lease / 3 }
     /// How often runs nobody holds are looked for.
     public var pollEvery: Duration
-    /// Runs this daemon executes at most at once (most of their time they wait for an ONU or a probe).
+    /// The most runs this daemon executes at once before it stops taking runs nobody holds (most
+    /// of their time runs wait for an ONU or a probe). Runs begun through this daemon, and its
+    /// own resumed after a restart, are executed even above it.
     public var maxRuns: Int
 
     public init(
