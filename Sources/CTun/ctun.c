@@ -8,6 +8,7 @@
 #include <malloc.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -171,6 +172,12 @@ int ftth_timer_arm(int fd, int64_t deadline_ns) {
 void ftth_timer_clear(int fd) {
     uint64_t expirations;
     (void)!read(fd, &expirations, sizeof expirations);
+}
+
+int ftth_sched_batch(int batch) {
+    struct sched_param parameter;
+    memset(&parameter, 0, sizeof parameter);
+    return sched_setscheduler(0, batch ? SCHED_BATCH : SCHED_OTHER, &parameter) < 0 ? -errno : 0;
 }
 
 void ftth_keep_heap(void) {

@@ -45,6 +45,12 @@ void ftth_timer_clear(int fd);
 /// otherwise cost a brk pair each, a system call trapped like any other in a virtual machine.
 void ftth_keep_heap(void);
 
+/// Puts the calling thread under SCHED_BATCH: woken, it no longer preempts the task that runs
+/// (wake-up preemption is for interactive tasks), so on a busy CPU it runs when that one blocks
+/// and finds the packets of a whole burst waiting. Needs no privilege. `batch` 0 puts it back
+/// under SCHED_OTHER. Returns 0 or -errno.
+int ftth_sched_batch(int batch);
+
 /// Sets the IPv4 address `local` and the point-to-point peer `peer` (both in network byte order,
 /// netmask /32) of interface `name`.
 int ftth_if_set_ipv4(const char *name, uint32_t local, uint32_t peer);
