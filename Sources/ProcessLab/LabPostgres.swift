@@ -56,8 +56,11 @@ public final class LabPostgres: Sendable {
         runAs = getuid() == 0 ? "postgres" : nil
         port = try freeTCPPort()
         password = UUID().uuidString
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftth-pg-\(UUID().uuidString)").path
+        Self.removeOrphans(in: Self.parent, binaries: bin, runAs: runAs)
+        directory = Self.parent.appendingPathComponent("ftth-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try (Self.processMark(getpid()) ?? "\(getpid())").write(
+            toFile: directory + "/owner", atomically: true, encoding: .utf8)
         let passwordFile = directory + "/password"
         try password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
         if let runAs {
@@ -69,6 +72,44 @@ public final class LabPostgres: Sendable {
                 "-D", directory + "/data", "-U", username, "--pwfile=\(passwordFile)", "--auth=scram-sha-256",
                 "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
             ])
+    }
+
+    /// Where the servers' directories are made.
+    static let parent = FileManager.default.temporaryDirectory
+
+    /// A process as `pid start-time` (field 22 of /proc/PID/stat), so a later process that got
+    /// the same pid is not taken for it; nil when no such process runs.
+    public static func processMark(_ pid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the command's closing parenthesis: field 3 (state) onwards; the start time is field 22.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 19 else { return nil }
+        return "\(pid) \(fields[19])"
+    }
+
+    /// Stops and removes the servers of test processes that no longer run: killed (a CI time-out,
+    /// ^C twice), their `atexit` never stopped them, and each would keep its port, its memory and
+    /// its files until the machine restarts. A directory without an owner (being made) is left.
+    public static func removeOrphans(in parent: URL, binaries: String, runAs: String?) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        for name in names where name.hasPrefix("ftth-pg-") {
+            let directory = parent.appendingPathComponent(name).path
+            guard let owner = try? String(contentsOfFile: directory + "/owner", encoding: .utf8),
+                let pid = Int32(owner.split(separator: " ").first ?? "")
+            else { continue }
+            if processMark(pid) == owner { continue }
+            let stop = [binaries + "/pg_ctl", "-D", directory + "/data", "-m", "immediate", "-w", "-t", "30", "stop"]
+            let (executable, argv) =
+                if let runAs {
+                    ("/usr/sbin/runuser", ["-u", runAs, "--", "/usr/bin/env", "-C", "/tmp"] + stop)
+                } else {
+                    (stop[0], Array(stop.dropFirst()))
+                }
+            _ = try? LabChild.run(executable, argv, environment: [:])
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     static func findBinaries() -> String? {
