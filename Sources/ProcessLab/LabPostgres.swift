@@ -100,13 +100,9 @@ public final class LabPostgres: Sendable {
                 let pid = Int32(owner.split(separator: " ").first ?? "")
             else { continue }
             if processMark(pid) == owner { continue }
-            let stop = [binaries + "/pg_ctl", "-D", directory + "/data", "-m", "immediate", "-w", "-t", "30", "stop"]
-            let (executable, argv) =
-                if let runAs {
-                    ("/usr/sbin/runuser", ["-u", runAs, "--", "/usr/bin/env", "-C", "/tmp"] + stop)
-                } else {
-                    (stop[0], Array(stop.dropFirst()))
-                }
+            let (executable, argv) = command(
+                binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "-t", "30", "stop"],
+                as: runAs)
             _ = try? LabChild.run(executable, argv, environment: [:])
             try? FileManager.default.removeItem(atPath: directory)
         }
@@ -183,16 +179,18 @@ public final class LabPostgres: Sendable {
         (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
     }
 
+    /// `path ARGUMENTS` as `user` (through runuser, from /tmp, which the server's user may enter),
+    /// or as this process when `user` is nil.
+    static func command(_ path: String, _ arguments: [String], as user: String?) -> (String, [String]) {
+        guard let user else { return (path, arguments) }
+        return ("/usr/sbin/runuser", ["-u", user, "--", "/usr/bin/env", "-C", "/tmp", path] + arguments)
+    }
+
     @discardableResult
     func run(_ path: String, _ arguments: [String], asServerUser: Bool = true, environment: [String: String] = [:])
         throws -> String
     {
-        let (executable, argv) =
-            if asServerUser, let runAs {
-                ("/usr/sbin/runuser", ["-u", runAs, "--", "/usr/bin/env", "-C", "/tmp", path] + arguments)
-            } else {
-                (path, arguments)
-            }
+        let (executable, argv) = Self.command(path, arguments, as: asServerUser ? runAs : nil)
         // posix_spawn, not Foundation's Process: the server pg_ctl starts outlives it and would
         // inherit the descriptor through which Process learns of its child's end (see LabChild).
         let (status, output) = try LabChild.run(executable, argv, environment: environment)
